@@ -1,0 +1,96 @@
+"""IRIs of the vocabulary and of the resources complygraph mints.
+
+Kept in one module so that loaders, queries and tests spell every IRI the same way.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from .identifiers import name_key, slug
+
+CG = "https://w3id.org/complygraph/ontology#"
+ID = "https://w3id.org/complygraph/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+UNIT = "http://qudt.org/vocab/unit/"
+
+PREFIXES = {
+    "cg": CG,
+    "cgid": ID,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "skos": SKOS,
+    "prov": PROV,
+    "dct": DCT,
+    "unit": UNIT,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class _NS:
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self._base + name)
+
+
+cg = _NS(CG)
+rdf = _NS(RDF)
+rdfs = _NS(RDFS)
+xsd = _NS(XSD)
+skos = _NS(SKOS)
+prov = _NS(PROV)
+dct = _NS(DCT)
+unit = _NS(UNIT)
+
+RDF_TYPE = rdf.type
+
+
+def substance_iri(cas: str | None = None, ec: str | None = None, list_id: str | None = None,
+                  name: str | None = None) -> NamedNode:
+    """One IRI per substance: from its CAS number, else EC number, else the list entry's name."""
+    if cas:
+        return NamedNode(f"{ID}substance/cas/{cas}")
+    if ec:
+        return NamedNode(f"{ID}substance/ec/{ec}")
+    if list_id and name:
+        return NamedNode(f"{ID}substance/entry/{list_id}/{name_key(name)}")
+    raise ValueError("a substance needs a CAS number, an EC number or a list entry name")
+
+
+def list_iri(list_id: str) -> NamedNode:
+    return NamedNode(f"{ID}list/{list_id}")
+
+
+def version_iri(list_id: str, date: str) -> NamedNode:
+    return NamedNode(f"{ID}list/{list_id}/version/{date}")
+
+
+def entry_iri(list_id: str, key: str) -> NamedNode:
+    return NamedNode(f"{ID}list/{list_id}/entry/{slug(key)}")
+
+
+def regulation_iri(reg_id: str) -> NamedNode:
+    return NamedNode(f"{ID}regulation/{reg_id}")
+
+
+def exemption_iri(list_id: str, exemption_id: str) -> NamedNode:
+    return NamedNode(f"{ID}exemption/{list_id}/{slug(exemption_id)}")
+
+
+def entity_iri(kind: str, local_id: str) -> NamedNode:
+    """IRI of a company-data resource (product, part, supplier, material) from the user's own id."""
+    from urllib.parse import quote
+
+    return NamedNode(f"{ID}{kind}/{quote(local_id, safe='')}")

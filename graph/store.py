@@ -1,0 +1,78 @@
+"""The one store interface the engines use, and how a location string picks an implementation.
+
+Everything above this module talks SPARQL 1.1 and pyoxigraph terms, so the same code runs on the
+embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, Neptune).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+Term = NamedNode | BlankNode | Literal
+Row = dict[str, Term]
+
+ENV_STORE = "COMPLYGRAPH_STORE"
+ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"
+
+
+class StoreError(RuntimeError):
+    """The store refused or failed an operation; the message says which and why."""
+
+
+class Store(Protocol):
+    """What every engine may ask of a store."""
+
+    location: str
+
+    def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
+        """Run a SELECT; `bindings` are bound as values, never pasted into the query text."""
+        ...
+
+    def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool: ...
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update as one transaction."""
+        ...
+
+    def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
+        """Add triples to the default graph atomically: if the iterable raises, nothing is stored.
+
+        `replace` is a SPARQL Update (typically DELETE ... WHERE) run in the same transaction before the
+        triples become visible, so reloading a list swaps the old load for the new one at once.
+        """
+        ...
+
+    def count(self) -> int:
+        """Number of triples in the default graph."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_store(location: str | os.PathLike[str] | None = None) -> Store:
+    """Open the store at `location`, else `$COMPLYGRAPH_STORE`, else a new in-memory store.
+
+    An http(s) URL is a SPARQL 1.1 query endpoint; its update endpoint is `$COMPLYGRAPH_UPDATE_URL` or
+    the same URL with a trailing `/query` or `/sparql` replaced by `/update`. Anything else is a
+    directory for the embedded Oxigraph store, created if missing.
+    """
+    if location is None:
+        location = os.environ.get(ENV_STORE) or None
+    if location is None:
+        from .embedded import EmbeddedStore
+
+        return EmbeddedStore(None)
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        from .remote import RemoteStore
+
+        return RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
+    from .embedded import EmbeddedStore
+
+    Path(text).mkdir(parents=True, exist_ok=True)
+    return EmbeddedStore(text)

@@ -1,0 +1,107 @@
+"""The shipped regulatory lists: which files make each list, and loading them into a store atomically."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Triple
+
+from ..graph.store import Store
+from ..vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
+from . import cscl, echa, rdf, rohs
+from .errors import InputError, Problem, Problems
+from .listmodel import ListBuilder, ListSpec, SourceFile
+
+Loader = Callable[[ListBuilder, Path, Problems], None]
+
+FORMATS: dict[str, Loader] = {
+    "echa-candidate-list": echa.load_candidate_list,
+    "echa-restriction-list": echa.load_restriction_list,
+    "echa-pops-list": echa.load_pops_list,
+    "rohs-annex-ii": rohs.load_annex_ii,
+    "rohs-annex-iii": rohs.load_annex_iii,
+    "cscl-class1": cscl.load_class1,
+}
+
+
+def data_dir() -> Path:
+    return Path(str(resources.files("complygraph.data")))
+
+
+def catalog() -> tuple[dict[str, dict], dict[str, ListSpec]]:
+    raw = tomllib.loads((data_dir() / "lists.toml").read_text(encoding="utf-8"))
+    specs = {}
+    for list_id, d in raw["lists"].items():
+        specs[list_id] = ListSpec(id=list_id, title=d["title"], title_ja=d["title_ja"],
+                                  regulation=d["regulation"], format=d["format"], files=d["files"],
+                                  companions=d.get("companions", []),
+                                  source_url=d.get("source_url"), retrieved=d.get("retrieved"),
+                                  version_date=d.get("version_date"), restriction=d.get("restriction"),
+                                  options=d.get("options", {}))
+    return raw["regulations"], specs
+
+
+def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuilder:
+    """Read a list's files into a builder; raise InputError naming every bad row, before any write."""
+    if spec.format not in FORMATS:
+        raise InputError([Problem("lists.toml", None, spec.id, f"unknown list format {spec.format!r}")])
+    given = [Path(f) for f in files] if files else []
+    shipped = [data_dir() / f for f in spec.files]
+    paths = given or shipped
+    # Companion files come from the package unless the user gives a file of the same name.
+    companions = [next((g for g in given if g.name == Path(c).name), data_dir() / c) for c in spec.companions]
+    missing = [p for p in paths + companions if not p.is_file()]
+    if missing:
+        raise InputError([Problem(str(p), None, None, "file not found") for p in missing])
+
+    def source(p: Path) -> SourceFile:
+        ours = p.resolve().is_relative_to(data_dir().resolve())
+        return SourceFile(p, spec.source_url if ours else None, spec.retrieved if ours else None)
+
+    sources = [source(p) for p in dict.fromkeys(paths) if p not in companions]
+    builder = ListBuilder(spec, sources, [source(c) for c in companions])
+    problems = Problems()
+    for src in sources:
+        FORMATS[spec.format](builder, src.path, problems)
+    problems.raise_if_any()
+    if not builder.entries and not builder.item_count:
+        raise InputError([Problem(str(paths[0]), None, None, f"no entries found for list {spec.id}")])
+    return builder
+
+
+def regulation_triples(regulations: dict[str, dict]) -> Iterable[Triple]:
+    for reg_id, d in regulations.items():
+        node = regulation_iri(reg_id)
+        yield rdf.t(node, RDF_TYPE, cg.Regulation)
+        yield rdf.t(node, dct.identifier, rdf.text(reg_id))
+        yield rdf.t(node, rdfs.label, rdf.text(d["title"], "en"))
+        yield rdf.t(node, rdfs.label, rdf.text(d["title_ja"], "ja"))
+        if d.get("source"):
+            yield rdf.t(node, dct.source, NamedNode(d["source"]))
+
+
+def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -> int:
+    """Load (or reload) one list; the previous load of the same list is replaced in the same transaction."""
+    regulations, specs = catalog()
+    if list_id not in specs:
+        raise InputError([Problem("lists.toml", None, "list", f"unknown list {list_id!r}; known: {sorted(specs)}")])
+    builder = build_list(specs[list_id], files)
+    reg = {k: v for k, v in regulations.items() if k == specs[list_id].regulation}
+    triples = list(regulation_triples(reg)) + list(builder.triples())
+    return store.write(triples, replace=builder.replace_update())
+
+
+def load_reference(store: Store, list_ids: Iterable[str] | None = None,
+                   on_list: Callable[[str, int], None] | None = None) -> int:
+    """Load every shipped list (or the ones named); returns the number of triples written."""
+    _, specs = catalog()
+    total = 0
+    for list_id in list_ids or specs:
+        n = load_list(store, list_id)
+        total += n
+        if on_list:
+            on_list(list_id, n)
+    return total

@@ -1,0 +1,57 @@
+"""Japan's CSCL Class I Specified Chemical Substances (化審法 第一種特定化学物質).
+
+The Cabinet Order names 40 items in Japanese and gives no CAS numbers; `class1-cas-mapping.csv` maps each
+item to verified CAS numbers with a source per row. An item with one CAS number concerns that substance;
+an item with several, or with none (a class of compounds), concerns a group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Problems
+from .listmodel import ListBuilder, SubstanceRef, substances_in
+from .tabular import read_delimited
+
+ITEMS = {"item": "item", "name_ja": "name_ja"}
+MAPPING = {"item": "item", "cas_number": "cas", "name_en": "name", "source": "source"}
+
+
+def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    mapping = builder.companions["class1-cas-mapping.csv"]
+    mapping_path = mapping.path
+    sources = {s.path: s.iri.value for s in builder.sources + [mapping]}
+    rows_by_item: dict[str, list] = {}
+    for r in read_delimited(mapping_path, MAPPING, {"item", "name"}):
+        rows_by_item.setdefault(r.get("item"), []).append(r)
+    list_id = builder.spec.id
+    seen = set()
+    for row in read_delimited(path, ITEMS, {"item", "name_ja"}):
+        item = row.get("item")
+        if not item.isdigit():
+            problems.add(row.file, row.line, "item", f"not an item number: {item!r}")
+            continue
+        seen.add(item)
+        mapped = rows_by_item.get(item, [])
+        if not mapped:
+            problems.add(str(mapping_path), None, "item", f"item {item} has no row in the CAS mapping")
+            continue
+        subjects: list[SubstanceRef] = []
+        for m in mapped:
+            if m.get("cas"):
+                subjects += substances_in(m.fields, list_id=list_id, file=m.file, line=m.line,
+                                          problems=problems)
+        name_en = mapped[0].get("name")
+        if len(subjects) == 1:
+            subjects[0].name_ja = row.get("name_ja")
+        e = builder.entry(f"item-{item}", name_en, subjects)
+        e.name_ja = row.get("name_ja")
+        e.entry_number = item
+        e.sources |= {sources[path], sources[mapping_path]}
+        e.reasons += sorted({m.get("source") for m in mapped})
+        if len(subjects) != 1:
+            e.group_name = f"item {item}: {name_en}"
+    for item in rows_by_item:
+        if item not in seen:
+            problems.add(str(mapping_path), None, "item", f"item {item} is not in the Cabinet Order file")
+

@@ -1,0 +1,137 @@
+"""ECHA list exports: the Candidate List, Annex XVII restrictions and the POPs list.
+
+ECHA publishes each list as an English xlsx (one row per entry) and, in older exports, as a
+tab-separated CSV in the user's language with a preamble, where group entries are split into one header
+row followed by member rows. Both are read here into the same entries, so loading both formats of one
+list gives one list whose group entries know their members.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import Problems
+from .listmodel import ListBuilder, clean, substances_in
+from .tabular import Row, parse_date, read_delimited, read_xlsx
+
+# Header names as ECHA exports them in English and Dutch, mapped to one vocabulary.
+ALIASES = {
+    "substance name": "name", "naam van de stof": "name",
+    "description": "description", "beschrijving": "description",
+    "ec number": "ec", "eg-nr.": "ec", "ec-nr.": "ec", "eg-nummer": "ec",
+    "cas number": "cas", "cas-nr.": "cas", "cas-nummer": "cas",
+    "date of inclusion": "date", "datum van opname": "date",
+    "reason for inclusion": "reason", "reden voor opname": "reason",
+    "decision": "decision", "besluit": "decision",
+    "supporting document": "support", "ondersteunend document": "support",
+    "entry number": "entry_number", "conditions": "conditions",
+    "regulatory outcome date": "outcome_date",
+    "pops regulation annex": "annex",
+}
+
+
+def read_rows(path: Path, required: set[str]) -> Iterator[Row]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path, ALIASES, required)
+    return read_delimited(path, ALIASES, required)
+
+
+def _date(row: Row, key: str, problems: Problems, required: bool = True):
+    value = row.get(key)
+    if not clean(value):
+        if required:
+            problems.add(row.file, row.line, key, "date is missing")
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        problems.add(row.file, row.line, key, str(exc))
+        return None
+
+
+def _runs(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    """Group header and member rows of a split export: consecutive rows that share the date, decision and
+    supporting document of the first are one entry. Exports without a supporting-document column (the
+    xlsx) have one row per entry."""
+    run: list[Row] = []
+    key = None
+    for row in rows:
+        k = (row.get("date"), row.get("decision"), row.get("support"))
+        if run and k == key and row.get("support"):
+            run.append(row)
+            continue
+        if run:
+            yield run
+        run, key = [row], k
+    if run:
+        yield run
+
+
+def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    list_id = builder.spec.id
+    source = next(s.iri.value for s in builder.sources if s.path == path)
+    for run in _runs(read_rows(path, {"name", "date"})):
+        head = run[0]
+        subjects = substances_in(head.fields, list_id=list_id, file=head.file, line=head.line, problems=problems)
+        date = _date(head, "date", problems)
+        if not subjects:
+            continue
+        e = builder.entry(subjects[0].iri.value, head.get("name").split("\n")[0].strip(), subjects)
+        for s in subjects:
+            if s.iri.value not in {x.iri.value for x in e.subjects}:
+                e.subjects.append(s)
+        if date:
+            e.dates.append(date)
+        e.reasons += [r.strip() for r in head.get("reason").split("\n") if clean(r)]
+        e.description = e.description or clean(head.get("description"))
+        e.sources.add(source)
+        outcome = clean(head.get("outcome_date"))
+        if outcome:
+            e.modified = max(filter(None, [e.modified, _date(head, "outcome_date", problems)]))
+        for member in run[1:]:
+            e.members += substances_in(member.fields, list_id=list_id, file=member.file, line=member.line,
+                                       problems=problems)
+
+
+def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    """REACH Annex XVII: one entry per (entry number, substance); amendments repeat the row with a newer
+    outcome date, the earliest of which is the date of inclusion."""
+    list_id = builder.spec.id
+    source = next(s.iri.value for s in builder.sources if s.path == path)
+    for row in read_rows(path, {"name", "entry_number"}):
+        subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
+        number = clean(row.get("entry_number"))
+        if not number:
+            problems.add(row.file, row.line, "entry_number", "entry number is missing")
+            continue
+        if not subjects:
+            continue
+        number = number.lstrip("0") or "0"
+        e = builder.entry(f"{number}-{subjects[0].iri.value}", row.get("name").split("\n")[0].strip(), subjects)
+        e.entry_number = number
+        e.sources.add(source)
+        date = _date(row, "outcome_date", problems)
+        if date:
+            e.dates.append(date)
+        if clean(row.get("conditions")) and row.get("conditions").startswith("http"):
+            e.see_also.append(row.get("conditions").split()[0])
+        e.description = e.description or clean(row.get("description"))
+
+
+def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    list_id = builder.spec.id
+    source = next(s.iri.value for s in builder.sources if s.path == path)
+    for row in read_rows(path, {"name", "date"}):
+        subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
+        date = _date(row, "date", problems)
+        if not subjects:
+            continue
+        e = builder.entry(subjects[0].iri.value, row.get("name").split("\n")[0].strip(), subjects)
+        e.sources.add(source)
+        if date:
+            e.dates.append(date)
+        annex = clean(row.get("annex"))
+        if annex:
+            e.reasons.append(" / ".join(a.strip() for a in annex.split("\n")))
+        e.description = e.description or clean(row.get("description"))

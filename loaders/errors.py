@@ -1,0 +1,51 @@
+"""Errors in input files, each naming the file, the line, the field and the reason.
+
+Loaders collect every problem they find before giving up, so a user fixes a file in one pass, and raise
+before anything is written, so the store never holds half an import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line is not None else "")
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.reason}"
+
+
+class InputError(ValueError):
+    """One or more problems in input files; nothing was stored."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the input, nothing was stored:\n{shown}{more}")
+
+
+class Problems:
+    """Collects problems up to a limit, then stops the load."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self.items: list[Problem] = []
+        self.limit = limit
+
+    def add(self, file: str, line: int | None, field: str | None, reason: str) -> None:
+        self.items.append(Problem(file, line, field, reason))
+        if len(self.items) >= self.limit:
+            raise InputError(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InputError(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

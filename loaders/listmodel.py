@@ -1,0 +1,288 @@
+"""The shape every regulatory list takes in the graph, whatever format it was read from.
+
+A list has dated versions; an entry has a date of inclusion, a reason, and the substances (and group) it
+concerns. Versions are derived from the entries' dates, so any past state of a list can be rebuilt, and
+every node a list load writes points to the load's activity, so loading next month's export of the same
+list replaces the previous load in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Triple
+
+from ..identifiers import InvalidIdentifier, is_empty, normalise_cas, normalise_ec, slug, split_identifiers
+from ..vocab import (
+    ID,
+    RDF_TYPE,
+    cg,
+    dct,
+    entry_iri,
+    list_iri,
+    prov,
+    rdfs,
+    regulation_iri,
+    skos,
+    substance_iri,
+    version_iri,
+)
+from ..vocab import unit as qudt
+from . import rdf
+from .errors import Problems
+
+
+@dataclass
+class SubstanceRef:
+    iri: NamedNode
+    cas: str | None = None
+    ec: str | None = None
+    name: str | None = None
+    name_ja: str | None = None
+
+    def triples(self) -> Iterator[Triple]:
+        yield rdf.t(self.iri, RDF_TYPE, cg.Substance)
+        if self.cas:
+            yield rdf.t(self.iri, cg.casNumber, rdf.text(self.cas))
+        if self.ec:
+            yield rdf.t(self.iri, cg.ecNumber, rdf.text(self.ec))
+        if self.name:
+            yield rdf.t(self.iri, rdfs.label, rdf.text(self.name, "en"))
+        if self.name_ja:
+            yield rdf.t(self.iri, rdfs.label, rdf.text(self.name_ja, "ja"))
+
+
+@dataclass
+class Entry:
+    key: str
+    name: str
+    subjects: list[SubstanceRef]
+    dates: list[dt.date] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    members: list[SubstanceRef] = field(default_factory=list)
+    group_name: str | None = None
+    name_ja: str | None = None
+    entry_number: str | None = None
+    description: str | None = None
+    modified: dt.date | None = None
+    see_also: list[str] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def included(self) -> dt.date | None:
+        return min(self.dates) if self.dates else None
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    url: str | None
+    retrieved: str | None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    @property
+    def iri(self) -> NamedNode:
+        return NamedNode(f"{ID}source/{self.sha256[:20]}")
+
+
+def substances_in(fields: dict[str, str], *, list_id: str, file: str, line: int, problems: Problems,
+                  name_key: str = "name", cas_key: str = "cas", ec_key: str = "ec",
+                  name_ja: str | None = None) -> list[SubstanceRef]:
+    """The substances a row names: one per CAS number, else per EC number, else one named by the row."""
+    names = [n.strip() for n in (fields.get(name_key) or "").split("\n") if n.strip()]
+    name = names[0] if names else None
+    cas_list, ec_list = [], []
+    for raw in split_identifiers(fields.get(cas_key)):
+        try:
+            cas_list.append(normalise_cas(raw))
+        except InvalidIdentifier as exc:
+            problems.add(file, line, cas_key, str(exc))
+    for raw in split_identifiers(fields.get(ec_key)):
+        try:
+            ec_list.append(normalise_ec(raw))
+        except InvalidIdentifier as exc:
+            problems.add(file, line, ec_key, str(exc))
+    if cas_list:
+        return [SubstanceRef(substance_iri(cas=c), cas=c,
+                             ec=ec_list[i] if i < len(ec_list) and len(ec_list) in (1, len(cas_list)) else None,
+                             name=names[i] if i < len(names) else name, name_ja=name_ja)
+                for i, c in enumerate(cas_list)]
+    if ec_list:
+        return [SubstanceRef(substance_iri(ec=e), ec=e, name=names[i] if i < len(names) else name,
+                             name_ja=name_ja) for i, e in enumerate(ec_list)]
+    if name:
+        return [SubstanceRef(substance_iri(list_id=list_id, name=name), name=name, name_ja=name_ja)]
+    problems.add(file, line, name_key, "a row needs a substance name, a CAS number or an EC number")
+    return []
+
+
+@dataclass
+class ListSpec:
+    """A list's identity and metadata, as the catalog (data/lists.toml) states it."""
+
+    id: str
+    title: str
+    title_ja: str
+    regulation: str
+    format: str
+    files: list[str]
+    companions: list[str] = field(default_factory=list)
+    source_url: str | None = None
+    retrieved: str | None = None
+    version_date: str | None = None
+    restriction: dict | None = None
+    options: dict = field(default_factory=dict)
+
+
+class ListBuilder:
+    def __init__(self, spec: ListSpec, sources: list[SourceFile], companions: list[SourceFile]) -> None:
+        self.spec = spec
+        self.sources = sources
+        self.companions = {c.path.name: c for c in companions}
+        self.entries: dict[str, Entry] = {}
+        self.extra: list[Triple] = []
+        # items that are not entries (exemptions of an exemption list) still count in its versions
+        self.item_count = 0
+
+    @property
+    def import_iri(self) -> NamedNode:
+        return NamedNode(f"{ID}import/list/{self.spec.id}")
+
+    def entry(self, key: str, name: str, subjects: list[SubstanceRef]) -> Entry:
+        """The entry with this key, created on first sight; repeated rows of one entry merge into it."""
+        e = self.entries.get(key)
+        if e is None:
+            e = self.entries[key] = Entry(key=key, name=name, subjects=subjects)
+        return e
+
+    def replace_update(self) -> str:
+        imp = f"<{self.import_iri.value}>"
+        return (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> {imp} . ?s ?p ?o }} ;\n"
+                f"DELETE WHERE {{ {imp} ?p ?o }}")
+
+    def version_dates(self) -> list[dt.date]:
+        dates = {e.included for e in self.entries.values() if e.included}
+        if self.spec.version_date:
+            dates.add(dt.date.fromisoformat(self.spec.version_date))
+        return sorted(dates)
+
+    def triples(self) -> Iterator[Triple]:
+        spec, gen, imp = self.spec, prov.wasGeneratedBy, self.import_iri
+        lst = list_iri(spec.id)
+        reg = regulation_iri(spec.regulation)
+        yield rdf.t(imp, RDF_TYPE, cg.Import)
+        yield rdf.t(imp, RDF_TYPE, prov.Activity)
+        yield rdf.t(imp, rdfs.label, rdf.text(f"load of list {spec.id}", "en"))
+        yield rdf.t(imp, prov.startedAtTime, rdf.datetime(dt.datetime.now(dt.UTC).replace(microsecond=0)))
+        for src in self.sources + list(self.companions.values()):
+            yield rdf.t(imp, prov.used, src.iri)
+            yield rdf.t(src.iri, RDF_TYPE, prov.Entity)
+            yield rdf.t(src.iri, gen, imp)
+            yield rdf.t(src.iri, dct.title, rdf.text(src.path.name))
+            yield rdf.t(src.iri, dct.identifier, rdf.text(f"sha256:{src.sha256}"))
+            if src.url:
+                yield rdf.t(src.iri, dct.source, NamedNode(src.url))
+            if src.retrieved:
+                yield rdf.t(src.iri, dct.created, rdf.date(dt.date.fromisoformat(src.retrieved)))
+        yield rdf.t(lst, RDF_TYPE, cg.RegulatoryList)
+        yield rdf.t(lst, gen, imp)
+        yield rdf.t(lst, dct.identifier, rdf.text(spec.id))
+        yield rdf.t(lst, rdfs.label, rdf.text(spec.title, "en"))
+        yield rdf.t(lst, rdfs.label, rdf.text(spec.title_ja, "ja"))
+        yield rdf.t(lst, cg.underRegulation, reg)
+        for src in self.sources + list(self.companions.values()):
+            yield rdf.t(lst, prov.wasDerivedFrom, src.iri)
+        yield from self._restriction(lst)
+
+        entries = sorted(self.entries.values(), key=lambda e: (e.included or dt.date.min, e.key))
+        for d in self.version_dates():
+            v = version_iri(spec.id, d.isoformat())
+            yield rdf.t(v, RDF_TYPE, cg.ListVersion)
+            yield rdf.t(v, gen, imp)
+            yield rdf.t(v, cg.versionOf, lst)
+            yield rdf.t(v, cg.validFrom, rdf.date(d))
+            count = sum(1 for e in entries if (e.included or d) <= d) + self.item_count
+            yield rdf.t(v, cg.entryCount, rdf.integer(count))
+        for e in entries:
+            yield from self._entry(e, lst)
+        yield from self.extra
+
+    def _restriction(self, lst: NamedNode) -> Iterator[Triple]:
+        r = self.spec.restriction
+        if not r:
+            return
+        node = NamedNode(f"{ID}restriction/{self.spec.id}")
+        yield rdf.t(node, RDF_TYPE, cg.Restriction)
+        yield rdf.t(node, prov.wasGeneratedBy, self.import_iri)
+        yield rdf.t(node, cg.appliesToList, lst)
+        yield from restriction_terms(node, r)
+
+    def _entry(self, e: Entry, lst: NamedNode) -> Iterator[Triple]:
+        node = entry_iri(self.spec.id, e.key)
+        gen, imp = prov.wasGeneratedBy, self.import_iri
+        yield rdf.t(node, RDF_TYPE, cg.ListEntry)
+        yield rdf.t(node, gen, imp)
+        yield rdf.t(node, cg.inList, lst)
+        yield rdf.t(node, rdfs.label, rdf.text(e.name, "en"))
+        if e.name_ja:
+            yield rdf.t(node, rdfs.label, rdf.text(e.name_ja, "ja"))
+        if e.included:
+            yield rdf.t(node, cg.dateOfInclusion, rdf.date(e.included))
+        if e.modified:
+            yield rdf.t(node, dct.modified, rdf.date(e.modified))
+        for reason in dict.fromkeys(e.reasons):
+            yield rdf.t(node, cg.reason, rdf.text(reason))
+        if e.entry_number:
+            yield rdf.t(node, cg.entryNumber, rdf.text(e.entry_number))
+        if e.description:
+            yield rdf.t(node, dct.description, rdf.text(e.description, "en"))
+        for url in dict.fromkeys(e.see_also):
+            yield rdf.t(node, rdfs.seeAlso, NamedNode(url))
+        for src in e.sources:
+            yield rdf.t(node, prov.wasDerivedFrom, NamedNode(src))
+        seen: set[str] = set()
+        for s in e.subjects + e.members:
+            yield from s.triples()
+            if s.iri.value not in seen:
+                seen.add(s.iri.value)
+                yield rdf.t(node, cg.concerns, s.iri)
+        if e.members or e.group_name:
+            group = NamedNode(f"{ID}group/{self.spec.id}/{slug(e.group_name or e.key)}")
+            yield rdf.t(group, RDF_TYPE, cg.SubstanceGroup)
+            yield rdf.t(group, gen, imp)
+            yield rdf.t(group, skos.prefLabel, rdf.text(e.group_name or e.name, "en"))
+            yield rdf.t(node, cg.concerns, group)
+            for s in e.subjects + e.members:
+                yield rdf.t(group, cg.hasMember, s.iri)
+
+
+_UNITS = {"percent": qudt.PERCENT, "wt%": qudt.PERCENT, "ppm": qudt.PPM}
+
+
+def restriction_terms(node: NamedNode, r: dict) -> Iterator[Triple]:
+    """Limit, unit, basis, dates and scope of a restriction as the catalog or a list file states them."""
+    if r.get("limit") not in (None, ""):
+        yield rdf.t(node, cg.limitValue, rdf.decimal(r["limit"]))
+        yield rdf.t(node, cg.limitUnit, _UNITS[str(r.get("unit", "percent")).lower()])
+    if r.get("basis"):
+        yield rdf.t(node, cg.basis, cg[r["basis"]])
+    if r.get("intentional"):
+        yield rdf.t(node, cg.prohibitsIntentionalAddition, rdf.boolean(True))
+    for key, prop in (("effective_from", cg.effectiveFrom), ("effective_until", cg.effectiveUntil)):
+        if r.get(key):
+            yield rdf.t(node, prop, rdf.date(dt.date.fromisoformat(str(r[key]))))
+    if r.get("scope"):
+        yield rdf.t(node, cg.scope, rdf.text(r["scope"]))
+    if r.get("legal_basis"):
+        yield rdf.t(node, dct.source, rdf.text(r["legal_basis"]))
+
+
+def clean(value: str | None) -> str | None:
+    return None if value is None or is_empty(value) else value.strip()

@@ -1,0 +1,50 @@
+"""Small constructors for triples and typed literals, so loaders read like the data they write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ..vocab import XSD
+
+_STRING = NamedNode(XSD + "string")
+_DATE = NamedNode(XSD + "date")
+_DATETIME = NamedNode(XSD + "dateTime")
+_DECIMAL = NamedNode(XSD + "decimal")
+_INTEGER = NamedNode(XSD + "integer")
+_BOOLEAN = NamedNode(XSD + "boolean")
+
+
+def t(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Triple:
+    return Triple(s, p, o)
+
+
+def text(value: str, lang: str | None = None) -> Literal:
+    return Literal(value, language=lang) if lang else Literal(value)
+
+
+def date(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=_DATE)
+
+
+def datetime(value: dt.datetime) -> Literal:
+    return Literal(value.isoformat(), datatype=_DATETIME)
+
+
+def decimal(value: Decimal | float | int | str) -> Literal:
+    d = Decimal(str(value))
+    # xsd:decimal has no exponent form: format plainly, trimming trailing zeros but keeping one digit.
+    s = format(d.normalize(), "f") if d != 0 else "0"
+    if "." not in s:
+        s += ".0"
+    return Literal(s, datatype=_DECIMAL)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(int(value)), datatype=_INTEGER)
+
+
+def boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", datatype=_BOOLEAN)

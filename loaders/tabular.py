@@ -1,0 +1,123 @@
+"""Reading spreadsheet and delimited exports row by row, with the line number each row came from."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+
+# ECHA exports its lists in the user's language; month abbreviations seen in Dutch and English exports.
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "mrt": 3, "apr": 4, "may": 5, "mei": 5, "jun": 6, "jul": 7,
+    "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
+}
+_DMY = re.compile(r"^(\d{1,2})[-/ .]([A-Za-z]{3,4})\.?[-/ .](\d{4})$")
+
+
+@dataclass
+class Row:
+    file: str
+    line: int
+    fields: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return self.fields.get(key, "") or ""
+
+
+def parse_date(value: object) -> dt.date:
+    """Dates as ECHA and users write them: 04-Feb-2026, 04-feb-2026, 01-mrt-2010, 2026-02-04, Excel dates."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    m = _DMY.match(text)
+    if m:
+        month = _MONTHS.get(m.group(2).lower()[:3]) or _MONTHS.get(m.group(2).lower())
+        if month is None:
+            raise ValueError(f"unknown month {m.group(2)!r} in date {text!r}")
+        return dt.date(int(m.group(3)), month, int(m.group(1)))
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (expected 04-Feb-2026 or 2026-02-04)") from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterator[Row]:
+    """Rows of the first sheet whose header row holds the required columns, keyed by canonical names."""
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # ECHA's exports have no default style; openpyxl warns about it on every load.
+            warnings.simplefilter("ignore", UserWarning)
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError([Problem(str(path), None, None, f"not a readable xlsx workbook: {exc}")]) from exc
+    try:
+        ws = wb.worksheets[0]
+        header: list[str | None] | None = None
+        for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if header is None:
+                names = [_alias(aliases, v) for v in values]
+                if required <= set(n for n in names if n):
+                    header = names
+                continue
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield Row(str(path), line, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
+        if header is None:
+            raise InputError([Problem(str(path), None, None,
+                                      f"no header row with the columns {sorted(required)}")])
+    finally:
+        wb.close()
+
+
+def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
+                   delimiter: str | None = None) -> Iterator[Row]:
+    """Rows of a CSV/TSV export after any preamble, up to the header row holding the required columns."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        sample = fh.read(65536)
+        fh.seek(0)
+        if delimiter is None:
+            delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        reader = csv.reader(fh, delimiter=delimiter)
+        header: list[str | None] | None = None
+        for values in reader:
+            line = reader.line_num
+            if header is None:
+                names = [_alias(aliases, v) for v in values]
+                if required <= set(n for n in names if n):
+                    header = names
+                continue
+            if not any(v.strip() for v in values):
+                continue
+            yield Row(str(path), line, {h: v.strip() for h, v in zip(header, values, strict=False) if h})
+        if header is None:
+            raise InputError([Problem(str(path), None, None,
+                                      f"no header row with the columns {sorted(required)}")])
+
+
+def _norm_header(value: object) -> str:
+    return " ".join(str(value or "").split()).strip().lower()
+
+
+def _alias(aliases: dict[str, str], value: object) -> str | None:
+    """Canonical name of a header cell; a parenthesised note after the name ("name_ja (source...)") is
+    ignored."""
+    h = _norm_header(value)
+    return aliases.get(h) or aliases.get(h.split(" (")[0].strip())
