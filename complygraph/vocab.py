@@ -18,6 +18,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 UNIT = "http://qudt.org/vocab/unit/"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
 
 PREFIXES = {
     "cg": CG,
@@ -29,6 +30,7 @@ PREFIXES = {
     "prov": PROV,
     "dct": DCT,
     "unit": UNIT,
+    "vcard": VCARD,
 }
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -53,6 +55,7 @@ skos = _NS(SKOS)
 prov = _NS(PROV)
 dct = _NS(DCT)
 unit = _NS(UNIT)
+vcard = _NS(VCARD)
 
 RDF_TYPE = rdf.type
 

@@ -77,7 +77,7 @@ def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) ->
         date = _date(head, "date", problems)
         if not subjects:
             continue
-        e = builder.entry(subjects[0].iri.value, head.get("name").split("\n")[0].strip(), subjects)
+        e = builder.entry(subjects[0].key, head.get("name").split("\n")[0].strip(), subjects)
         for s in subjects:
             if s.iri.value not in {x.iri.value for x in e.subjects}:
                 e.subjects.append(s)
@@ -108,7 +108,7 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
         if not subjects:
             continue
         number = number.lstrip("0") or "0"
-        e = builder.entry(f"{number}-{subjects[0].iri.value}", row.get("name").split("\n")[0].strip(), subjects)
+        e = builder.entry(f"{number}-{subjects[0].key}", row.get("name").split("\n")[0].strip(), subjects)
         e.entry_number = number
         e.sources.add(source)
         date = _date(row, "outcome_date", problems)
@@ -127,7 +127,7 @@ def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None
         date = _date(row, "date", problems)
         if not subjects:
             continue
-        e = builder.entry(subjects[0].iri.value, row.get("name").split("\n")[0].strip(), subjects)
+        e = builder.entry(subjects[0].key, row.get("name").split("\n")[0].strip(), subjects)
         e.sources.add(source)
         if date:
             e.dates.append(date)

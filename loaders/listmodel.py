@@ -44,6 +44,15 @@ class SubstanceRef:
     name: str | None = None
     name_ja: str | None = None
 
+    @property
+    def key(self) -> str:
+        """Short, stable key for entries about this substance: "cas-50-00-0", "ec-200-001-8", or the name key."""
+        if self.cas:
+            return f"cas-{self.cas}"
+        if self.ec:
+            return f"ec-{self.ec}"
+        return self.iri.value.rsplit("/", 1)[1]
+
     def triples(self) -> Iterator[Triple]:
         yield rdf.t(self.iri, RDF_TYPE, cg.Substance)
         if self.cas:

@@ -1,0 +1,236 @@
+"""The `complygraph` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .graph import StoreError, open_store
+from .graph import queries as q
+from .loaders.errors import InputError
+
+app = typer.Typer(help="Product chemical compliance as an RDF knowledge graph.", no_args_is_help=True,
+                  add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", envvar="COMPLYGRAPH_STORE",
+    help="Store directory (embedded Oxigraph) or SPARQL endpoint URL. Default: ./complygraph-store")]
+
+
+def _store(location: str | None, default: str = "complygraph-store"):
+    return open_store(location or default)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Bad input and store failures end with a clear message and exit code 2, never a traceback."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except (StoreError, FileNotFoundError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+
+
+@app.command("load-lists")
+def load_lists(store: StoreOpt = None,
+               only: Annotated[list[str] | None, typer.Option("--list", help="Load only this list id")] = None) -> None:
+    """Load the shipped regulatory lists (SVHC, Annex XVII, POPs, RoHS, CSCL) into the store."""
+    from .loaders.catalog import catalog, load_list
+
+    with _errors():
+        s = _store(store)
+        ids = only or list(catalog()[1])
+        with _progress() as progress:
+            task = progress.add_task("loading lists", total=len(ids))
+            for list_id in ids:
+                n = load_list(s, list_id)
+                progress.advance(task)
+                console.print(f"{list_id}: {n} triples")
+        s.close()
+
+
+@app.command("load-list")
+def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `complygraph lists` prints it")],
+                  files: Annotated[list[Path], typer.Argument(help="Export file(s) of that list, e.g. next ECHA xlsx")],
+                  store: StoreOpt = None) -> None:
+    """Load a newer export of a list; it replaces the list's previous load in one transaction."""
+    from .loaders.catalog import load_list
+
+    with _errors():
+        s = _store(store)
+        n = load_list(s, list_id, files)
+        s.close()
+        console.print(f"{list_id}: {n} triples from {', '.join(str(f) for f in files)}")
+
+
+@app.command("lists")
+def lists_cmd(store: StoreOpt = None,
+              all_versions: Annotated[bool, typer.Option("--all", help="Show every version")] = False) -> None:
+    """Print each list in the store: its versions, entry counts and source files."""
+    with _errors():
+        s = _store(store)
+        infos = q.lists(s)
+        if not infos:
+            console.print("The store holds no lists; run `complygraph load-lists`.")
+            return
+        table = Table(title="Regulatory lists")
+        for col in ("id", "title", "versions (valid from: entries)", "source"):
+            table.add_column(col, overflow="fold")
+        for info in infos:
+            shown = info.versions if all_versions else info.versions[:3]
+            versions = "\n".join(f"{d}: {n}" for d, n in shown)
+            if len(info.versions) > len(shown):
+                versions += f"\n... {len(info.versions) - len(shown)} older"
+            table.add_row(info.id, info.title, versions, "\n".join(info.sources))
+        console.print(table)
+
+
+@app.command("list-diff")
+def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[str, typer.Option("--from")],
+              until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
+    """Entries added to and removed from a list between two dates."""
+    with _errors():
+        change = q.list_change(_store(store), list_id, _iso(since), _iso(until))
+        for label, entries in (("added", change.added), ("removed", change.removed)):
+            console.print(f"[bold]{label}[/bold] ({len(entries)})")
+            for name in sorted(entries.values()):
+                console.print(f"  {name}", highlight=False)
+
+
+@app.command("import")
+def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files or a .jsonl file")],
+               store: StoreOpt = None) -> None:
+    """Import products, parts, BOM, suppliers, materials and substances (docs/import-format.md)."""
+    from .loaders.compositions import import_compositions
+
+    with _errors():
+        s = _store(store)
+        with err.status(f"importing {source}"):
+            counts = import_compositions(s, source)
+        s.close()
+        console.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command("generate")
+def generate_cmd(out: Annotated[Path, typer.Option("--out", help="Output folder")],
+                 products: Annotated[int, typer.Option("--products")] = 10,
+                 parts: Annotated[int, typer.Option("--parts")] = 1000,
+                 seed: Annotated[int, typer.Option("--seed")] = 0) -> None:
+    """Write a realistic, deterministic data set in the import format (streams; reaches 1,000,000 parts)."""
+    from .generate import generate
+
+    with _errors(), _progress() as progress:
+        task = progress.add_task("generating parts", total=parts)
+        counts = generate(out, products, parts, seed, progress=lambda n: progress.advance(task, n))
+    console.print(", ".join(f"{v} {k} rows" for k, v in counts.items()) + f" in {out}")
+
+
+@app.command("query")
+def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or @file.rq")],
+              store: StoreOpt = None) -> None:
+    """Run a SPARQL SELECT on the store and print the result as a table (prefixes cg:, dct:, ... predefined)."""
+    with _errors():
+        text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
+        rows = _store(store).select(text)
+        table = Table()
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        for c in cols:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*[r[c].value if c in r else "" for c in cols])
+        console.print(table)
+        console.print(f"{len(rows)} rows")
+
+
+@app.command("check-ontology")
+def check_ontology() -> None:
+    """Load the ontology with owlready2 and run the Pellet reasoner over it and the reference lists."""
+    from .ontology import check_consistency
+
+    with _errors():
+        report = check_consistency()
+        console.print(report)
+
+
+@app.command("demo")
+def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
+         products: Annotated[int, typer.Option("--products")] = 10,
+         seed: Annotated[int, typer.Option("--seed")] = 1,
+         since: Annotated[str, typer.Option("--from")] = "2025-06-25",
+         until: Annotated[str, typer.Option("--to")] = "2026-02-04",
+         store: Annotated[str | None, typer.Option("--store", help="Keep the demo store here")] = None,
+         ) -> None:
+    """Build a store from the shipped lists and generated data, then show the parts hit by new SVHCs."""
+    from .generate import generate
+    from .loaders.catalog import catalog, load_list
+    from .loaders.compositions import import_compositions
+
+    with _errors():
+        s = open_store(store) if store else open_store(None)
+        ids = list(catalog()[1])
+        work = Path(tempfile.mkdtemp(prefix="complygraph-demo-"))
+        try:
+            with _progress() as progress:
+                t_lists = progress.add_task("loading regulatory lists", total=len(ids))
+                for list_id in ids:
+                    load_list(s, list_id)
+                    progress.advance(t_lists)
+                t_gen = progress.add_task(f"generating {parts} parts", total=parts)
+                generate(work, products, parts, seed, progress=lambda n: progress.advance(t_gen, n))
+                t_imp = progress.add_task("importing compositions", total=1)
+                counts = import_compositions(s, work)
+                progress.advance(t_imp)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        console.print(f"Store: {s.count()} triples; imported {counts['parts']} parts, {counts['materials']} "
+                      f"materials, {counts['substances']} substance occurrences.")
+        change = q.list_change(s, "eu-reach-svhc", _iso(since), _iso(until))
+        console.print(f"SVHC Candidate List entries added after {since} up to {until}: "
+                      + "; ".join(sorted(change.added.values())), highlight=False)
+        rows = q.parts_with_added_substances(s, "eu-reach-svhc", _iso(since), _iso(until))
+        table = Table(title=f"Parts with a material containing a substance added to the SVHC Candidate List "
+                            f"between {since} and {until}")
+        for col in ("part", "material", "substance", "CAS", "concentration (ppm)", "supplier", "listed"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(f"{r['partId']} {r['partName']}", r["materialName"], r.get("substanceName", ""),
+                          r.get("cas", ""), f"{float(r['ppm']):,.1f}", r["supplierName"], r["included"])
+        console.print(table)
+        console.print(f"{len(rows)} material/substance hits in "
+                      f"{len({r['partId'] for r in rows})} parts.")
+
+
+def _iso(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
