@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,7 +23,8 @@ from .loaders.errors import InputError
 
 app = typer.Typer(help="Product chemical compliance as an RDF knowledge graph.", no_args_is_help=True,
                   add_completion=False)
-console = Console()
+# Piped output (CI logs, `| less`) gets a wide console instead of rich's 80-column fallback.
+console = Console(width=None if Console().is_terminal else 200)
 err = Console(stderr=True)
 
 StoreOpt = Annotated[str | None, typer.Option(
@@ -40,10 +42,10 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     except (StoreError, FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -102,7 +104,7 @@ def lists_cmd(store: StoreOpt = None,
             versions = "\n".join(f"{d}: {n}" for d, n in shown)
             if len(info.versions) > len(shown):
                 versions += f"\n... {len(info.versions) - len(shown)} older"
-            table.add_row(info.id, info.title, versions, "\n".join(info.sources))
+            table.add_row(*map(escape, (info.id, info.title, versions, "\n".join(info.sources))))
         console.print(table)
 
 
@@ -115,7 +117,7 @@ def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[
         for label, entries in (("added", change.added), ("removed", change.removed)):
             console.print(f"[bold]{label}[/bold] ({len(entries)})")
             for name in sorted(entries.values()):
-                console.print(f"  {name}", highlight=False)
+                console.print(f"  {escape(name)}", highlight=False)
 
 
 @app.command("import")
@@ -158,7 +160,7 @@ def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or
         for c in cols:
             table.add_column(c, overflow="fold")
         for r in rows:
-            table.add_row(*[r[c].value if c in r else "" for c in cols])
+            table.add_row(*[escape(r[c].value) if c in r else "" for c in cols])
         console.print(table)
         console.print(f"{len(rows)} rows")
 
@@ -207,15 +209,16 @@ def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
                       f"materials, {counts['substances']} substance occurrences.")
         change = q.list_change(s, "eu-reach-svhc", _iso(since), _iso(until))
         console.print(f"SVHC Candidate List entries added after {since} up to {until}: "
-                      + "; ".join(sorted(change.added.values())), highlight=False)
+                      + escape("; ".join(sorted(change.added.values()))), highlight=False)
         rows = q.parts_with_added_substances(s, "eu-reach-svhc", _iso(since), _iso(until))
         table = Table(title=f"Parts with a material containing a substance added to the SVHC Candidate List "
                             f"between {since} and {until}")
         for col in ("part", "material", "substance", "CAS", "concentration (ppm)", "supplier", "listed"):
             table.add_column(col, overflow="fold")
         for r in rows:
-            table.add_row(f"{r['partId']} {r['partName']}", r["materialName"], r.get("substanceName", ""),
-                          r.get("cas", ""), f"{float(r['ppm']):,.1f}", r["supplierName"], r["included"])
+            table.add_row(*map(escape, (f"{r['partId']} {r['partName']}", r["materialName"], r["substanceName"],
+                                        r.get("cas", ""), f"{float(r['ppm']):,.1f}", r["supplierName"],
+                                        r["included"])))
         console.print(table)
         console.print(f"{len(rows)} material/substance hits in "
                       f"{len({r['partId'] for r in rows})} parts.")

@@ -90,7 +90,8 @@ def parts_with_added_substances(store: Store, list_id: str, since: dt.date | str
     """Parts using a material that contains a substance (or a member of a group) whose entry was
     included in the list after `since` and on or before `until`."""
     rows = store.select("""
-        SELECT ?partId ?partName ?materialName ?cas (MIN(?name) AS ?substanceName) ?ppm ?supplierName ?included
+        SELECT ?partId ?partName ?materialName ?cas (GROUP_CONCAT(?name; SEPARATOR="\u001f") AS ?names) ?ppm
+               ?supplierName ?included
         WHERE {
           ?entry cg:inList ?list ; cg:dateOfInclusion ?included .
           FILTER(?included > ?since && ?included <= ?until)
@@ -106,4 +107,11 @@ def parts_with_added_substances(store: Store, list_id: str, since: dt.date | str
         GROUP BY ?partId ?partName ?materialName ?cas ?ppm ?supplierName ?included ?substance
         ORDER BY DESC(?ppm) ?partId""",
         {"list": list_iri(list_id), "since": _date(since), "until": _date(until)})
-    return [{k: v.value for k, v in r.items()} for r in rows]
+    out = []
+    for r in rows:
+        row = {k: v.value for k, v in r.items() if k != "names"}
+        # several sources name a substance; the shortest English name reads best in a table
+        names = [n for n in r["names"].value.split("\u001f") if n] if "names" in r else []
+        row["substanceName"] = min(names, key=len) if names else ""
+        out.append(row)
+    return out

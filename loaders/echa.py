@@ -77,7 +77,7 @@ def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) ->
         date = _date(head, "date", problems)
         if not subjects:
             continue
-        e = builder.entry(subjects[0].key, head.get("name").split("\n")[0].strip(), subjects)
+        e = builder.entry(subjects[0].key, head.get("name").split("\n")[0].strip(), subjects, merge_by_name=True)
         for s in subjects:
             if s.iri.value not in {x.iri.value for x in e.subjects}:
                 e.subjects.append(s)

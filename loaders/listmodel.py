@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
-from ..identifiers import InvalidIdentifier, is_empty, normalise_cas, normalise_ec, slug, split_identifiers
+from ..identifiers import InvalidIdentifier, is_empty, name_key, normalise_cas, normalise_ec, slug, split_identifiers
 from ..vocab import (
     ID,
     RDF_TYPE,
@@ -156,6 +156,7 @@ class ListBuilder:
         self.sources = sources
         self.companions = {c.path.name: c for c in companions}
         self.entries: dict[str, Entry] = {}
+        self._by_name: dict[str, Entry] = {}
         self.extra: list[Triple] = []
         # items that are not entries (exemptions of an exemption list) still count in its versions
         self.item_count = 0
@@ -164,12 +165,29 @@ class ListBuilder:
     def import_iri(self) -> NamedNode:
         return NamedNode(f"{ID}import/list/{self.spec.id}")
 
-    def entry(self, key: str, name: str, subjects: list[SubstanceRef]) -> Entry:
-        """The entry with this key, created on first sight; repeated rows of one entry merge into it."""
-        e = self.entries.get(key)
+    def entry(self, key: str, name: str, subjects: list[SubstanceRef], merge_by_name: bool = False) -> Entry:
+        """The entry with this key or name, created on first sight; repeated rows of one entry, and the same
+        entry read from a second export format, merge into it (ECHA's xlsx and CSV exports do not always
+        give the same identifiers for one entry, but they give the same name)."""
+        e = self.entries.get(key) or (self._by_name.get(name_key(name)) if merge_by_name else None)
         if e is None:
-            e = self.entries[key] = Entry(key=key, name=name, subjects=subjects)
+            e = self.entries[key] = Entry(key=key, name=name, subjects=list(subjects))
+            self._by_name[name_key(name)] = e
+        else:
+            known = {s.iri.value for s in e.subjects}
+            e.subjects += [s for s in subjects if s.iri.value not in known]
         return e
+
+    @staticmethod
+    def entry_key(e: Entry) -> str:
+        """An entry's IRI key: from its first CAS-identified substance, else EC, else as first read, so that
+        the IRI does not depend on which export was read first."""
+        for attr in ("cas", "ec"):
+            for s in e.subjects:
+                if getattr(s, attr):
+                    return (e.entry_number + "-" if e.entry_number and e.key.startswith(e.entry_number + "-")
+                            else "") + s.key
+        return e.key
 
     def replace_update(self) -> str:
         imp = f"<{self.import_iri.value}>"
@@ -234,7 +252,7 @@ class ListBuilder:
         yield from restriction_terms(node, r)
 
     def _entry(self, e: Entry, lst: NamedNode) -> Iterator[Triple]:
-        node = entry_iri(self.spec.id, e.key)
+        node = entry_iri(self.spec.id, self.entry_key(e))
         gen, imp = prov.wasGeneratedBy, self.import_iri
         yield rdf.t(node, RDF_TYPE, cg.ListEntry)
         yield rdf.t(node, gen, imp)
@@ -263,7 +281,7 @@ class ListBuilder:
                 seen.add(s.iri.value)
                 yield rdf.t(node, cg.concerns, s.iri)
         if e.members or e.group_name:
-            group = NamedNode(f"{ID}group/{self.spec.id}/{slug(e.group_name or e.key)}")
+            group = NamedNode(f"{ID}group/{self.spec.id}/{slug(e.group_name or self.entry_key(e))}")
             yield rdf.t(group, RDF_TYPE, cg.SubstanceGroup)
             yield rdf.t(group, gen, imp)
             yield rdf.t(group, skos.prefLabel, rdf.text(e.group_name or e.name, "en"))
