@@ -437,7 +437,7 @@ class CompositionImport:
 
 
 def _fmt(d: Decimal) -> str:
-    return f"{d:.6g}"
+    return f"{float(d):.6g}"
 
 
 def _quote(text: str) -> str:
