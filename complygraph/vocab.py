@@ -37,14 +37,22 @@ SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items(
 
 
 class _NS:
+    """Terms of a namespace, created once: loaders ask for the same predicates millions of times."""
+
     def __init__(self, base: str) -> None:
         self._base = base
-
-    def __getattr__(self, name: str) -> NamedNode:
-        return NamedNode(self._base + name)
+        self._terms: dict[str, NamedNode] = {}
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self._base + name)
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = NamedNode(self._base + name)
+        return term
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
 
 
 cg = _NS(CG)

@@ -2,7 +2,8 @@
 
 Oxigraph's own substitutions only bind projected variables, and remote endpoints have no binding API at
 all, so values go into an inline VALUES block at the start of the outermost WHERE clause, where it is also
-the most selective pattern. Each value is a pyoxigraph term printed in its escaped N-Triples form, which
+the most selective pattern; a query whose selective part is a subquery marks the spot with a
+`# BINDINGS` comment line instead. Each value is a pyoxigraph term printed in its escaped N-Triples form, which
 is a valid SPARQL term: user input can never change the structure of a query.
 """
 
@@ -16,6 +17,7 @@ from pyoxigraph import BlankNode
 from .store import StoreError, Term
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_MARK = re.compile(r"#\s*BINDINGS[^\n]*")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -23,7 +25,7 @@ def bind(query: str, bindings: Mapping[str, Term | list[Term]] | None) -> str:
     """Return `query` with `bindings` as VALUES; a list binds one variable to several values."""
     if not bindings:
         return query
-    m = _WHERE.search(query)
+    m = _MARK.search(query) or _WHERE.search(query)
     if not m:
         raise StoreError("a query with bound values needs a WHERE clause")
     blocks = []

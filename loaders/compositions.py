@@ -159,6 +159,7 @@ class CompositionImport:
         self.parts: dict[str, list] = {}  # id -> [mass mg, sum of material masses, file, line]
         self.materials: dict[str, list] = {}  # id -> [mass mg, sum of substance masses, file, line]
         self.occurrences: set[tuple[str, str]] = set()
+        self.substances_seen: set[str] = set()  # substance facts are written once per import
         self.bom: set[tuple[str, str]] = set()
         self.counts = {k: 0 for k in RECORDS}
 
@@ -230,12 +231,14 @@ class CompositionImport:
     def _node(self, kind: str, local: str) -> NamedNode:
         return entity_iri(kind, local)
 
-    def _common(self, node: NamedNode, cls: NamedNode, local: str, name: str | None) -> Iterator[Triple]:
+    def _common(self, node: NamedNode, cls: NamedNode, local: str, name: str | None,
+                provenance: bool = True) -> Iterator[Triple]:
         yield rdf.t(node, RDF_TYPE, cls)
         yield rdf.t(node, dct.identifier, rdf.text(local))
         if name:
             yield rdf.t(node, rdfs.label, rdf.text(name))
-        yield rdf.t(node, prov.wasGeneratedBy, self.activity)
+        if provenance:
+            yield rdf.t(node, prov.wasGeneratedBy, self.activity)
 
     def _supplier(self, rec: Record) -> Iterator[Triple]:
         sid = rec.fields["supplier_id"]
@@ -309,7 +312,8 @@ class CompositionImport:
         self.materials[mid] = [mass, Decimal(0), rec.file, rec.line, pid]
         self.parts[pid][1] += mass
         node = self._node("material", mid)
-        yield from self._common(node, cg.HomogeneousMaterial, mid, rec.fields["name"])
+        # materials and their occurrences are traced to the import through their part
+        yield from self._common(node, cg.HomogeneousMaterial, mid, rec.fields["name"], provenance=False)
         yield rdf.t(node, cg.massMg, rdf.decimal(mass))
         yield rdf.t(self._node("part", pid), cg.hasMaterial, node)
         if rec.fields.get("category"):
@@ -363,10 +367,13 @@ class CompositionImport:
         if material is None or found is None or amount is None:
             return
         node_s, key, extra = found
+        if key in self.substances_seen:
+            extra = []
         if (mid, key) in self.occurrences:
             self._p(rec, "cas", f"substance {key!r} is declared twice in material {mid!r}")
             return
         self.occurrences.add((mid, key))
+        self.substances_seen.add(key)
         material_mg = material[0]
         if unit in MASS_UNITS:
             mass = amount * MASS_UNITS[unit]
@@ -381,7 +388,6 @@ class CompositionImport:
         occ = NamedNode(f"{ID}occurrence/{_quote(mid)}/{_quote(key)}")
         yield from extra
         yield rdf.t(occ, RDF_TYPE, cg.SubstanceOccurrence)
-        yield rdf.t(occ, prov.wasGeneratedBy, self.activity)
         yield rdf.t(self._node("material", mid), cg.contains, occ)
         yield rdf.t(occ, cg.substance, node_s)
         yield rdf.t(occ, cg.massMg, rdf.decimal(round(mass, 6)))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Triple
-
 from complygraph.graph import StoreError
+from pyoxigraph import Literal, NamedNode, Triple
 
 EX = "http://example.org/"
 
