@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from ..vocab import PREFIXES
 from .bindings import bind
-from .store import Row, StoreError, Term
+from .store import QueryMixin, StoreError, Term
 
 
-class EmbeddedStore:
+class EmbeddedStore(QueryMixin):
     def __init__(self, path: str | None) -> None:
         self.location = path or ":memory:"
         try:
@@ -26,17 +26,6 @@ class EmbeddedStore:
             return self._store.query(bind(query, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
-
-    def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
-        solutions = self._run(query, bindings)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
-
-    def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
-        result = self._run(query, bindings)
-        if not isinstance(result, QueryBoolean):
-            raise StoreError("not an ASK query")
-        return bool(result)
 
     def update(self, update: str) -> None:
         try:
@@ -66,10 +55,6 @@ class EmbeddedStore:
                 self._store.remove_graph(graph)
                 raise
         return count
-
-    def count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(rows[0]["n"].value)
 
     def flush(self) -> None:
         if self.location != ":memory:":

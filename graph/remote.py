@@ -12,16 +12,16 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, Triple, parse_query_results
+from pyoxigraph import QueryResultsFormat, Triple, parse_query_results
 
 from ..vocab import SPARQL_PREFIXES
 from .bindings import bind
-from .store import Row, StoreError, Term
+from .store import QueryMixin, StoreError, Term
 
 CHUNK = 5000
 
 
-class RemoteStore:
+class RemoteStore(QueryMixin):
     def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 600.0) -> None:
         self.location = query_url
         self.query_url = query_url
@@ -48,21 +48,10 @@ class RemoteStore:
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach {url}: {exc.reason}") from exc
 
-    def _query(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
+    def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
         text = SPARQL_PREFIXES + bind(query, bindings)
         data = self._post(self.query_url, "query", text, "application/sparql-results+json")
         return parse_query_results(data, format=QueryResultsFormat.JSON)
-
-    def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
-        solutions = self._query(query, bindings)
-        names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
-
-    def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
-        result = self._query(query, bindings)
-        if not isinstance(result, QueryBoolean):
-            raise StoreError("not an ASK query")
-        return bool(result)
 
     def update(self, update: str) -> None:
         self._post(self.update_url, "update", SPARQL_PREFIXES + update, "*/*")
@@ -88,10 +77,6 @@ class RemoteStore:
             finally:
                 raise
         return count
-
-    def count(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(rows[0]["n"].value)
 
     def flush(self) -> None:
         """Remote endpoints persist on their own."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, Triple
 
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term]
@@ -52,6 +52,29 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class QueryMixin:
+    """select, ask and count on top of a backend's `_run(query, bindings)`, which returns pyoxigraph results."""
+
+    def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None): ...
+
+    def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
+        solutions = self._run(query, bindings)
+        if isinstance(solutions, QueryBoolean):
+            raise StoreError("not a SELECT query")
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
+        result = self._run(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise StoreError("not an ASK query")
+        return bool(result)
+
+    def count(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(rows[0]["n"].value)
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
