@@ -94,11 +94,29 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     return store.write(triples, replace=builder.replace_update())
 
 
+def load_ontology(store: Store) -> int:
+    """Write the vocabulary into the store (class hierarchy for targets, labels for users), replacing the
+    previous copy."""
+    from pyoxigraph import RdfFormat, parse
+
+    from ..ontology import ontology_path
+    from ..vocab import ID, prov
+
+    activity = NamedNode(f"{ID}import/ontology")
+    triples, subjects = [], set()
+    for q in parse(path=str(ontology_path()), format=RdfFormat.TURTLE):
+        triples.append(Triple(q.subject, q.predicate, q.object))
+        subjects.add(q.subject)
+    triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
+    replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
+    return store.write(triples, replace=replace)
+
+
 def load_reference(store: Store, list_ids: Iterable[str] | None = None,
                    on_list: Callable[[str, int], None] | None = None) -> int:
     """Load every shipped list (or the ones named); returns the number of triples written."""
     _, specs = catalog()
-    total = 0
+    total = load_ontology(store)
     for list_id in list_ids or specs:
         n = load_list(store, list_id)
         total += n

@@ -1,0 +1,114 @@
+"""Shapes to queries: one query per constraint of a shape, covering every focus node at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.term import Node
+
+from . import core, sparql
+from .paths import UnsupportedPath, sparql_path
+from .terms import sparql_term
+
+
+@dataclass
+class CompiledConstraint:
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    path: Node | None
+    query: str
+    has_value: bool
+    node_shape: bool
+    messages: list[Literal] = field(default_factory=list)
+    constraint: Node | None = None  # the sh:sparql node of a SPARQL-based constraint
+    sparql_based: bool = False
+
+
+@dataclass
+class Compiled:
+    constraints: list[CompiledConstraint]
+    fallback: dict[Node, str]  # shape -> why it could not be compiled
+
+
+def focus_pattern(g: Graph, shape: Node) -> str | None:
+    """All focus nodes of a shape's targets (SHACL 2.1.3), as a DISTINCT subquery binding ?this."""
+    parts = []
+    classes = list(g.objects(shape, SH.targetClass))
+    if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
+        classes.append(shape)  # implicit class target
+    for c in classes:
+        parts.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(c)} .")
+    nodes = list(g.objects(shape, SH.targetNode))
+    if nodes:
+        parts.append("VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " }")
+    for p in g.objects(shape, SH.targetSubjectsOf):
+        parts.append(f"?this {sparql_term(p)} ?targetObject .")
+    for p in g.objects(shape, SH.targetObjectsOf):
+        parts.append(f"?targetSubject {sparql_term(p)} ?this .")
+    if not parts:
+        return None
+    union = " UNION ".join(f"{{ {p} }}" for p in parts)
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+
+def _shapes_with_targets(g: Graph) -> list[Node]:
+    preds = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+    found = {s for p in preds for s in g.subjects(p, None)}
+    found |= {s for s in g.subjects(RDF.type, SH.NodeShape)
+              if (s, RDF.type, RDFS.Class) in g or (s, RDF.type, OWL.Class) in g}
+    return sorted(found, key=str)
+
+
+def compile_shapes(g: Graph) -> Compiled:
+    comps = sparql.components(g)
+    constraints: list[CompiledConstraint] = []
+    fallback: dict[Node, str] = {}
+    for shape in _shapes_with_targets(g):
+        if g.value(shape, SH.deactivated) == Literal(True):
+            continue
+        focus = focus_pattern(g, shape)
+        todo = [(shape, None)] + [(ps, None) for ps in g.objects(shape, SH.property)]
+        for s, _ in todo:
+            if g.value(s, SH.deactivated) == Literal(True):
+                continue
+            try:
+                constraints += _compile_one(g, s, focus, comps)
+            except (sparql.Unsupported, UnsupportedPath, ValueError) as exc:
+                fallback[shape] = f"{s}: {exc}"
+    # a shape that falls back is validated entirely by pySHACL, never half here and half there
+    constraints = [c for c in constraints if c.shape not in fallback and _root(g, c.shape) not in fallback]
+    return Compiled(constraints, fallback)
+
+
+def _root(g: Graph, shape: Node) -> Node:
+    parent = g.value(predicate=SH.property, object=shape)
+    return parent if parent is not None else shape
+
+
+def _compile_one(g: Graph, shape: Node, focus: str, comps) -> list[CompiledConstraint]:
+    unsupported = [p for p in core.UNSUPPORTED if (shape, p, None) in g]
+    if unsupported:
+        raise sparql.Unsupported(f"uses {', '.join(sorted(str(p).split('#')[-1] for p in unsupported))}")
+    path_node = g.value(shape, SH.path)
+    path = sparql_path(g, path_node) if path_node is not None else None
+    severity = g.value(shape, SH.severity) or SH.Violation
+    shape_messages = list(g.objects(shape, SH.message))
+    out = []
+    for param in core.CORE:
+        if (shape, param, None) not in g:
+            continue
+        for body, has_value in core.compile_core(g, shape, param, focus, path):
+            out.append(CompiledConstraint(shape, core.COMPONENT[param], severity, path_node,
+                                          f"SELECT * WHERE {{\n{body}\n}}", has_value, path is None, shape_messages))
+    for constraint, q in sparql.constraint_queries(g, shape, focus, path):
+        out.append(CompiledConstraint(shape, SH.SPARQLConstraintComponent, severity, path_node,
+                                      f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
+                                      shape_messages or q.messages, constraint, sparql_based=True))
+    for comp, q in sparql.component_queries(g, shape, focus, path, comps):
+        out.append(CompiledConstraint(shape, comp, severity, path_node,
+                                      f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
+                                      shape_messages or q.messages, sparql_based=True))
+    return out

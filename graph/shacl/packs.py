@@ -1,0 +1,87 @@
+"""Shape packs: reading them, injecting the evaluation date, and loading their data into the store.
+
+A pack is a folder of `shapes/`: its Turtle files hold shapes, its `data/` folder holds facts the shapes
+refer to (substance groups of a company policy, tin mass fractions, ...), and its README says what it
+enforces. `shapes/components.ttl` holds the constraint components all packs share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+
+from ...vocab import ID, prov
+from ..store import Store
+
+CG = "https://w3id.org/complygraph/ontology#"
+EVALUATION_DATE = URIRef(CG + "evaluationDate")
+
+
+def shapes_dir() -> Path:
+    return Path(str(resources.files("complygraph.shapes")))
+
+
+def available() -> dict[str, Path]:
+    return {p.name: p for p in sorted(shapes_dir().iterdir()) if p.is_dir() and any(p.glob("*.ttl"))}
+
+
+def shapes_graph(names: list[str] | None, at: dt.date) -> tuple[Graph, dict, list[str]]:
+    """The shapes of the named packs (all when None) with the shared components, the evaluation date
+    injected as a parameter value, and which pack each shape belongs to."""
+    packs = available()
+    names = names or list(packs)
+    unknown = [n for n in names if n not in packs]
+    if unknown:
+        raise ValueError(f"unknown shape pack(s) {unknown}; available: {sorted(packs)}")
+    g = Graph()
+    g.parse(shapes_dir() / "components.ttl", format="turtle")
+    owner: dict = {}
+    for name in names:
+        pack_graph = Graph()
+        for f in sorted(packs[name].glob("*.ttl")):
+            pack_graph.parse(f, format="turtle")
+        for s in set(pack_graph.subjects()):
+            owner.setdefault(s, name)
+        g += pack_graph
+    _inject_date(g, at)
+    return g, owner, names
+
+
+def _inject_date(g: Graph, at: dt.date) -> None:
+    """Give every shape that activates a date-dependent component its `cg:evaluationDate` parameter."""
+    date = Literal(at.isoformat(), datatype=XSD.date)
+    for comp in set(g.subjects(predicate=SH.parameter)):
+        params = [(g.value(p, SH.path), g.value(p, SH.optional) == Literal(True))
+                  for p in g.objects(comp, SH.parameter)]
+        if not any(path == EVALUATION_DATE for path, _ in params):
+            continue
+        others = [path for path, optional in params if path != EVALUATION_DATE and not optional]
+        candidates = set(g.subjects(others[0], None)) if others else set()
+        for shape in candidates:
+            if all((shape, p, None) in g for p in others):
+                g.set((shape, EVALUATION_DATE, date))
+
+
+def load_pack_data(store: Store, names: list[str]) -> int:
+    """Write each pack's data files into the store, replacing that pack's previous data."""
+    total = 0
+    packs = available()
+    for name in names:
+        files = sorted((packs[name] / "data").glob("*.ttl")) if (packs[name] / "data").is_dir() else []
+        activity = NamedNode(f"{ID}import/pack/{name}")
+        triples: list[Triple] = []
+        subjects = set()
+        for f in files:
+            for q in parse(path=str(f), format=RdfFormat.TURTLE):
+                triples.append(Triple(q.subject, q.predicate, q.object))
+                subjects.add(q.subject)
+        triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
+        replace = (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . "
+                   f"?s ?p ?o }}")
+        total += store.write(triples, replace=replace)
+    return total
