@@ -50,7 +50,7 @@ class EmbeddedStore(QueryMixin):
         if replace:
             g = f"<{graph.value}>"
             try:
-                self.update(f"{replace} ;\nADD {g} TO DEFAULT ;\nDROP GRAPH {g}")
+                self.update(f"{replace} ;\nADD SILENT {g} TO DEFAULT ;\nDROP SILENT GRAPH {g}")
             except BaseException:
                 self._store.remove_graph(graph)
                 raise

@@ -93,8 +93,7 @@ def components(g: Graph) -> dict[Node, dict]:
         for p in g.objects(comp, SH.parameter):
             ppath = g.value(p, SH.path)
             optional = g.value(p, SH.optional) == Literal(True)
-            name = g.value(p, SH.varName)
-            params.append((ppath, optional, str(name) if name else _local_name(ppath)))
+            params.append((ppath, optional, _local_name(ppath)))  # SHACL 6.2.2: the path's local name
         found[comp] = {"params": params, "node": g.value(comp, SH.nodeValidator) or g.value(comp, SH.validator),
                        "property": g.value(comp, SH.propertyValidator) or g.value(comp, SH.validator)}
     return found

@@ -17,7 +17,7 @@ from .packs import load_pack_data, shapes_graph
 from .report import ValidationReport, ValidationResult
 from .terms import to_rdflib
 
-DETAILS = ("part", "material", "substance", "entry", "restriction", "exemption", "limit", "measured", "unit")
+DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured")
 _PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
