@@ -165,6 +165,52 @@ def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or
         console.print(f"{len(rows)} rows")
 
 
+@app.command("validate")
+def validate_cmd(store: StoreOpt = None,
+                 pack: Annotated[list[str] | None, typer.Option("--pack", help="Shape pack (repeatable)")] = None,
+                 at: Annotated[str | None, typer.Option("--at", help="Evaluation date (default today)")] = None,
+                 report: Annotated[Path | None, typer.Option("--report", help="Write the report to this file")] = None,
+                 fmt: Annotated[str, typer.Option("--format", help="text, turtle or json-ld")] = "text") -> None:
+    """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
+    from .graph.shacl import validate
+    from .graph.shacl.packs import available
+
+    if fmt not in ("text", "turtle", "json-ld"):
+        err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
+        raise typer.Exit(2)
+    with _errors():
+        s = _store(store)
+        names = pack or list(available())
+        with _progress() as progress:
+            task = progress.add_task("validating", total=None)
+            result = validate(s, names, _iso(at) if at else None, progress=lambda _: progress.advance(task))
+        text = result.summary() if fmt == "text" else result.serialize(fmt)
+        if fmt == "text":
+            text += "\n" + _results_table_text(result)
+        if report:
+            report.write_text(text if fmt != "text" else result.summary() + "\n" + _results_table_text(result),
+                              encoding="utf-8")
+            console.print(result.summary(), highlight=False)
+        else:
+            console.print(escape(text), highlight=False, soft_wrap=fmt != "text")
+    raise typer.Exit(0 if result.conforms else 1)
+
+
+def _results_table_text(result, limit: int = 50) -> str:
+    lines = []
+    for r in result.results[:limit]:
+        severity = str(r.severity).split("#")[-1]
+        lines.append(f"{severity:9} {r.pack:18} {_short(r.focus):45} {_short(r.shape):40} {r.message or ''}")
+    if len(result.results) > limit:
+        lines.append(f"... {len(result.results) - limit} more results (use --report FILE --format turtle)")
+    return "\n".join(lines)
+
+
+def _short(term) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1] if "#" in text else "/".join(text.rsplit("/", 2)[-2:])
+
+
 @app.command("check-ontology")
 def check_ontology() -> None:
     """Load the ontology with owlready2 and run the Pellet reasoner over it and the reference lists."""

@@ -25,6 +25,7 @@ class CompiledConstraint:
     messages: list[Literal] = field(default_factory=list)
     constraint: Node | None = None  # the sh:sparql node of a SPARQL-based constraint
     sparql_based: bool = False
+    params: dict = field(default_factory=dict)  # component parameter values, for messages
 
 
 @dataclass
@@ -108,7 +109,8 @@ def _compile_one(g: Graph, shape: Node, focus: str, comps) -> list[CompiledConst
                                       f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
                                       shape_messages or q.messages, constraint, sparql_based=True))
     for comp, q in sparql.component_queries(g, shape, focus, path, comps):
+        params = {name: g.value(shape, p) for p, _, name in comps[comp]["params"] if g.value(shape, p) is not None}
         out.append(CompiledConstraint(shape, comp, severity, path_node,
                                       f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
-                                      shape_messages or q.messages, sparql_based=True))
+                                      shape_messages or q.messages, sparql_based=True, params=params))
     return out

@@ -83,7 +83,7 @@ class ValidationReport:
 
     def summary(self) -> str:
         lines = [f"conforms: {self.conforms}" + (f" (evaluated at {self.at})" if self.at else "")]
-        for (pack, severity), n in sorted(self.counts().items()):
+        for (pack, severity), n in sorted(self.counts().items(), key=lambda x: (str(x[0][0]), x[0][1])):
             lines.append(f"  {pack}: {n} {severity}")
         for w in self.warnings:
             lines.append(f"warning: {w}")

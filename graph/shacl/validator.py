@@ -6,7 +6,10 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
+from pyoxigraph import NamedNode
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -14,7 +17,7 @@ from rdflib.term import Node
 from ..store import Store
 from .compiler import CompiledConstraint, compile_shapes
 from .packs import load_pack_data, shapes_graph
-from .report import ValidationReport, ValidationResult
+from .report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from .terms import to_rdflib
 
 DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured")
@@ -47,7 +50,8 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     if compiled.fallback:
         report.warnings += [f"validated by pySHACL, not compiled: {why}" for why in compiled.fallback.values()]
         report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
-    report.results.sort(key=lambda r: (str(r.pack), str(r.severity), str(r.focus), str(r.shape)))
+    report.results = _with_parts(store, report.results)
+    report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
 
 
@@ -67,11 +71,40 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
     path = row.get("path", c.path)
     message = None
     if c.messages:
-        message = _PLACEHOLDER.sub(lambda m: str(row.get(m.group(1), m.group(0))), str(c.messages[0]))
+        names = {**c.params, **row}
+        message = _PLACEHOLDER.sub(lambda m: _show(names[m.group(1)]) if m.group(1) in names else m.group(0),
+                                   str(c.messages[0]))
     elif "message" in row:
         message = str(row["message"])
     details = tuple((k, row[k]) for k in DETAILS if k in row)
     return ValidationResult(focus, c.shape, c.component, c.severity, path, value, message, pack, details)
+
+
+def _show(term: Node) -> str:
+    """A term for a message: numbers to 6 significant digits, IRIs by their last segment."""
+    if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal):
+        return f"{float(term.value):,.6g}"
+    text = str(term)
+    return text.rsplit("/", 1)[-1] if text.startswith("http") else text
+
+
+def _with_parts(store: Store, results: list[ValidationResult]) -> list[ValidationResult]:
+    """Add the part (and material) each result is about: one set query for all material focus nodes."""
+    materials = list({str(r.focus) for r in results if "/material/" in str(r.focus)})
+    parts: dict[str, Node] = {}
+    for i in range(0, len(materials), 2000):
+        chunk = [NamedNode(m) for m in materials[i:i + 2000]]
+        for row in store.select("SELECT ?m ?part WHERE { ?part cg:hasMaterial ?m }", {"m": chunk}):
+            parts[row["m"].value] = to_rdflib(row["part"])
+    out = []
+    for r in results:
+        extra: tuple = ()
+        if str(r.focus) in parts:
+            extra = (("part", parts[str(r.focus)]), ("material", r.focus))
+        elif "/part/" in str(r.focus):
+            extra = (("part", r.focus),)
+        out.append(replace(r, details=extra + r.details) if extra else r)
+    return out
 
 
 def store_graph(store: Store) -> Graph:

@@ -1,0 +1,53 @@
+"""Small hand-made data sets for the shape pack tests, written in the import format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from complygraph.graph import open_store
+from complygraph.loaders.catalog import load_reference
+from complygraph.loaders.compositions import import_compositions
+
+
+def build(tmp: Path, parts: list[dict], lists: list[str] | None = None):
+    """A store with the reference lists and the given parts.
+
+    Each part: {"id", "mass_mg", "packaging": bool, "materials": [{"id", "mass_mg", "category",
+    "substances": [(cas, amount, unit, intentional, exemption)]}]}.
+    """
+    folder = tmp / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Test Supplier\n")
+    p_rows = ["part_id,name,supplier_id,mass,mass_unit,declaration_date,packaging"]
+    m_rows = ["material_id,part_id,name,mass,mass_unit,category"]
+    s_rows = ["material_id,cas,amount,unit,intentional,exemption"]
+    for p in parts:
+        p_rows.append(f"{p['id']},part {p['id']},S1,{p['mass_mg']},mg,2025-01-01,{'yes' if p.get('packaging') else 'no'}")
+        for m in p["materials"]:
+            m_rows.append(f"{m['id']},{p['id']},material {m['id']},{m['mass_mg']},mg,{m.get('category', '')}")
+            for cas, amount, unit, intentional, exemption in m["substances"]:
+                s_rows.append(f"{m['id']},{cas},{amount},{unit},{intentional or ''},{exemption or ''}")
+    (folder / "parts.csv").write_text("\n".join(p_rows) + "\n")
+    (folder / "materials.csv").write_text("\n".join(m_rows) + "\n")
+    (folder / "substances.csv").write_text("\n".join(s_rows) + "\n")
+    store = open_store(None)
+    load_reference(store, lists)
+    import_compositions(store, folder)
+    return store
+
+
+def material(mid: str, mass_mg, *substances, category: str = "") -> dict:
+    return {"id": mid, "mass_mg": mass_mg, "category": category, "substances": list(substances)}
+
+
+def part(pid: str, mass_mg, *materials, packaging: bool = False) -> dict:
+    return {"id": pid, "mass_mg": mass_mg, "packaging": packaging, "materials": list(materials)}
+
+
+def sub(cas: str, amount, unit: str = "mg", intentional: str | None = None, exemption: str | None = None):
+    return (cas, amount, unit, intentional, exemption)
+
+
+def hits(report, shape_suffix: str) -> dict[str, object]:
+    """focus id -> result, for the results of one shape."""
+    return {str(r.focus).rsplit("/", 1)[-1]: r for r in report.results if str(r.shape).endswith(shape_suffix)}

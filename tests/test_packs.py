@@ -1,0 +1,227 @@
+"""Every shape pack on hand-computed cases: compliant, just over, just under, exempted, expired, diluted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from complygraph.graph.shacl import validate
+from rdflib.namespace import SH
+
+from .shacl_cases import build, hits, material, part, sub
+
+AT = dt.date(2026, 11, 23)
+PB, CD, PBO, DEHP = "7439-92-1", "7440-43-9", "1317-36-8", "117-81-7"
+DBDPE, BPAF, HCB, TBTO = "84852-53-9", "1478-61-1", "118-74-1", "56-35-9"
+
+
+# ---------------------------------------------------------------------------------------------- eu-rohs
+
+@pytest.fixture(scope="module")
+def rohs_store(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("rohs"), [
+        part("under", 1000, material("m-under", 1000, sub(PB, "0.9999"))),        # 999.9 ppm
+        part("over", 1000, material("m-over", 1000, sub(PB, "1.0001"))),          # 1000.1 ppm
+        part("cd-over", 1000, material("m-cd", 1000, sub(CD, "0.1001"))),         # 100.1 ppm > 100 ppm
+        part("cd-under", 1000, material("m-cd-ok", 1000, sub(CD, "0.0999"))),     # 99.9 ppm
+        part("group-sum", 1000, material("m-sum", 1000, sub(PB, "0.6"), sub(PBO, "0.5"))),  # 1100 ppm as a group
+        part("exempt", 2000, material("m-brass", 2000, sub(PB, 60, exemption="6(c)"))),   # 30000 ppm, 6(c) claimed
+        part("wrong-exemption", 2000, material("m-wrong", 2000, sub(PB, 60, exemption="8(b)"))),  # cadmium exemption
+        part("dehp", 1000, material("m-pvc", 1000, sub(DEHP, 250))),
+    ], ["eu-rohs-annex-ii", "eu-rohs-annex-iii"])
+
+
+def test_rohs_just_over_the_limit_is_a_violation_and_just_under_is_not(rohs_store):
+    found = hits(validate(rohs_store, ["eu-rohs"], AT), "#HomogeneousMaterialLimits")
+    assert "m-over" in found and "m-under" not in found
+    assert float(found["m-over"].detail("measured")) == pytest.approx(1000.1)
+    assert float(found["m-over"].detail("limit")) == 1000
+    assert found["m-over"].severity == SH.Violation
+    assert str(found["m-over"].detail("part")).endswith("/part/over")
+
+
+def test_rohs_cadmium_has_its_own_lower_limit(rohs_store):
+    found = hits(validate(rohs_store, ["eu-rohs"], AT), "#HomogeneousMaterialLimits")
+    assert "m-cd" in found and "m-cd-ok" not in found
+
+
+def test_rohs_group_members_are_summed(rohs_store):
+    found = hits(validate(rohs_store, ["eu-rohs"], AT), "#HomogeneousMaterialLimits")
+    assert float(found["m-sum"].detail("measured")) == pytest.approx(1100)
+
+
+def test_rohs_valid_exemption_is_reported_as_exempted_not_hidden(rohs_store):
+    report = validate(rohs_store, ["eu-rohs"], AT)
+    assert "m-brass" not in hits(report, "#HomogeneousMaterialLimits")
+    exempted = hits(report, "#ExemptedUses")
+    assert exempted["m-brass"].severity == SH.Info
+    assert str(exempted["m-brass"].detail("exemption")).endswith("/exemption/eu-rohs-annex-iii/6-c")
+
+
+def test_rohs_exemption_for_another_substance_does_not_exempt(rohs_store):
+    report = validate(rohs_store, ["eu-rohs"], AT)
+    assert "m-wrong" in hits(report, "#HomogeneousMaterialLimits")
+    assert "m-wrong" not in hits(report, "#ExemptedUses")
+
+
+def test_rohs_expired_exemption_does_not_exempt(tmp_path):
+    store = build(tmp_path, [part("exp", 2000, material("m-exp", 2000, sub(PB, 60, exemption="6(c)")))],
+                  ["eu-rohs-annex-ii", "eu-rohs-annex-iii"])
+    store.update("""INSERT DATA { <https://w3id.org/complygraph/id/exemption/eu-rohs-annex-iii/6-c>
+                                   cg:validUntil "2021-07-21"^^xsd:date }""")
+    after = validate(store, ["eu-rohs"], AT)
+    assert "m-exp" in hits(after, "#HomogeneousMaterialLimits") and "m-exp" not in hits(after, "#ExemptedUses")
+    before = validate(store, ["eu-rohs"], dt.date(2021, 7, 21))
+    assert "m-exp" not in hits(before, "#HomogeneousMaterialLimits") and "m-exp" in hits(before, "#ExemptedUses")
+
+
+def test_rohs_phthalates_apply_from_22_july_2019(rohs_store):
+    assert "m-pvc" not in hits(validate(rohs_store, ["eu-rohs"], dt.date(2019, 7, 21)), "#HomogeneousMaterialLimits")
+    assert "m-pvc" in hits(validate(rohs_store, ["eu-rohs"], dt.date(2019, 7, 22)), "#HomogeneousMaterialLimits")
+
+
+def test_rohs_compliant_data_conforms(tmp_path):
+    store = build(tmp_path, [part("ok", 1000, material("m-ok", 1000, sub("7440-31-5", 990), sub(PB, "0.5")))],
+                  ["eu-rohs-annex-ii", "eu-rohs-annex-iii"])
+    report = validate(store, ["eu-rohs"], AT)
+    assert report.conforms and report.results == []
+
+
+# ---------------------------------------------------------------------------------------------- eu-reach-svhc
+
+@pytest.fixture(scope="module")
+def svhc_store(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("svhc"), [
+        part("over", 100_000, material("h1", 100_000, sub(DBDPE, 110))),             # 0.11 % of the article
+        part("under", 100_000, material("h2", 100_000, sub(DBDPE, 99))),             # 0.099 %
+        part("diluted", 200_000, material("h3", 100_000, sub(DBDPE, 110)), material("h3b", 100_000)),  # 0.055 %
+        part("summed", 100_000, material("h4", 50_000, sub(DBDPE, 60)), material("h4b", 50_000, sub(DBDPE, 60))),
+        part("seal", 1000, material("fkm", 1000, sub(BPAF, 20))),                    # group member, 2 %
+    ], ["eu-reach-svhc"])
+
+
+def test_svhc_above_0_1_percent_of_the_article(svhc_store):
+    found = hits(validate(svhc_store, ["eu-reach-svhc"], AT), "#ArticleThreshold")
+    assert float(found["over"].detail("measured")) == pytest.approx(0.11)
+    assert "under" not in found
+
+
+def test_svhc_diluted_below_0_1_percent_by_a_heavy_article(svhc_store):
+    assert "diluted" not in hits(validate(svhc_store, ["eu-reach-svhc"], AT), "#ArticleThreshold")
+
+
+def test_svhc_mass_is_summed_over_all_materials_of_the_article(svhc_store):
+    found = hits(validate(svhc_store, ["eu-reach-svhc"], AT), "#ArticleThreshold")
+    assert float(found["summed"].detail("measured")) == pytest.approx(0.12)
+
+
+def test_svhc_group_member_is_caught_by_the_group_entry(svhc_store):
+    found = hits(validate(svhc_store, ["eu-reach-svhc"], AT), "#ArticleThreshold")
+    assert "seal" in found and "trifluoro" in str(found["seal"].detail("entry"))
+
+
+def test_svhc_uses_the_list_version_valid_at_the_evaluation_date(svhc_store):
+    before = hits(validate(svhc_store, ["eu-reach-svhc"], dt.date(2025, 6, 25)), "#ArticleThreshold")
+    assert "over" not in before and "seal" not in before  # DBDPE listed 2025-11-05, BPAF 2026-02-04
+    middle = hits(validate(svhc_store, ["eu-reach-svhc"], dt.date(2025, 11, 5)), "#ArticleThreshold")
+    assert "over" in middle and "seal" not in middle
+
+
+# ---------------------------------------------------------------------------------------------- POPs, CSCL
+
+@pytest.fixture(scope="module")
+def pops_store(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("pops"), [
+        part("intentional", 1000, material("hcb", 1000, sub(HCB, 5, intentional="yes"))),
+        part("trace", 1000, material("hcb-trace", 1000, sub(HCB, "0.001", intentional="no"))),
+        part("clean", 1000, material("clean", 1000, sub("7440-31-5", 1000, intentional="yes"))),
+    ], ["eu-pops", "jp-cscl-class1"])
+
+
+@pytest.mark.parametrize("pack, shape", [("eu-pops", "eu-pops#IntentionalPresence"),
+                                          ("jp-cscl-class1", "jp-cscl-class1#IntentionalPresence")])
+def test_intentional_presence_of_a_listed_substance_is_a_violation(pops_store, pack, shape):
+    found = hits(validate(pops_store, [pack], AT), shape)
+    assert set(found) == {"hcb"}
+    assert str(found["hcb"].detail("substance")).endswith("/cas/118-74-1")
+
+
+# ---------------------------------------------------------------------------------------------- eu-packaging
+
+def test_packaging_heavy_metals_are_summed_per_packaging_component(tmp_path):
+    store = build(tmp_path, [
+        part("box-over", 10_000, material("b1", 10_000, sub(PB, "0.5"), sub(CD, "0.6")), packaging=True),   # 110 ppm
+        part("box-under", 10_000, material("b2", 10_000, sub(PB, "0.4"), sub(CD, "0.5")), packaging=True),  # 90 ppm
+        part("not-packaging", 10_000, material("b3", 10_000, sub(PB, "0.5"), sub(CD, "0.6"))),
+    ], ["eu-rohs-annex-ii"])
+    found = hits(validate(store, ["eu-packaging"], AT), "#HeavyMetalsSum")
+    assert set(found) == {"box-over"}
+    assert float(found["box-over"].detail("measured")) == pytest.approx(110)
+
+
+# ---------------------------------------------------------------------------------------------- corporate-example
+
+@pytest.fixture(scope="module")
+def corp_store(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("corp"), [
+        part("cable", 1000, material("pvc", 1000, sub(PB, "0.35"), category="pvc-cable-insulation")),  # 350 ppm
+        part("pin", 1000, material("brass", 1000, sub(PB, "0.35"), category="brass")),
+        part("tbto-added", 1000, material("paint", 1000, sub(TBTO, "0.01", intentional="yes"))),
+        part("tbto-2000", 1000, material("res1", 1000, sub(TBTO, 2, intentional="no"))),   # 796.6 ppm as tin
+        part("tbto-3000", 1000, material("res2", 1000, sub(TBTO, 3, intentional="no"))),   # 1194.9 ppm as tin
+        part("housing", 1000, material("abs", 1000, sub(DBDPE, 50, intentional="yes"))),
+    ], ["eu-rohs-annex-ii", "eu-reach-svhc"])
+
+
+def test_corporate_lead_in_pvc_cable_at_300_ppm_only_in_pvc_cable(corp_store):
+    report = validate(corp_store, ["corporate-example"], AT)
+    assert set(hits(report, "#LeadInPvcCable")) == {"pvc"}
+    assert "pvc" not in hits(report, "#LeadLimit") and "brass" not in hits(report, "#LeadLimit")
+
+
+def test_corporate_intentional_addition_ban_regardless_of_concentration(corp_store):
+    assert set(hits(validate(corp_store, ["corporate-example"], AT), "#OrganotinIntentional")) == {"paint"}
+
+
+def test_corporate_organotins_counted_as_tin_mass(corp_store):
+    found = hits(validate(corp_store, ["corporate-example"], AT), "#TrisubstitutedOrganotinAsTin")
+    assert set(found) == {"res2"}
+    assert float(found["res2"].detail("measured")) == pytest.approx(3000 * 0.3983)
+
+
+def test_corporate_phase_out_warns_before_the_date_and_prohibits_after(corp_store):
+    before = validate(corp_store, ["corporate-example"], dt.date(2026, 12, 31))
+    assert hits(before, "#DbdpePhaseOutNotice")["abs"].severity == SH.Warning
+    assert "abs" not in hits(before, "#DbdpePhaseOut")
+    after = validate(corp_store, ["corporate-example"], dt.date(2027, 1, 1))
+    assert hits(after, "#DbdpePhaseOut")["abs"].severity == SH.Violation
+    assert "abs" not in hits(after, "#DbdpePhaseOutNotice")
+
+
+def test_corporate_reporting_level_is_info(corp_store):
+    report = validate(corp_store, ["corporate-example"], AT)
+    assert hits(report, "#SvhcReport")["housing"].severity == SH.Info
+
+
+# ---------------------------------------------------------------------------------------------- data-quality
+
+def test_data_quality_finds_missing_supplier_mass_declaration_and_bad_cas(tmp_path):
+    store = build(tmp_path, [part("good", 1000, material("g", 1000, sub(PB, 1)))], ["eu-rohs-annex-ii"])
+    store.update("""INSERT DATA {
+        <https://w3id.org/complygraph/id/part/bare> a cg:Part .
+        <https://w3id.org/complygraph/id/material/heavy> a cg:HomogeneousMaterial ; cg:massMg 10.0 ;
+            cg:contains <https://w3id.org/complygraph/id/occurrence/x> .
+        <https://w3id.org/complygraph/id/occurrence/x> a cg:SubstanceOccurrence ; cg:massMg 20.0 ;
+            cg:concentrationPpm 2000000.0 .
+        <https://w3id.org/complygraph/id/substance/bad> a cg:Substance ; cg:casNumber "12-34" .
+    }""")
+    report = validate(store, ["data-quality"], AT)
+    by_shape = {(str(r.shape).rsplit("#", 1)[-1], str(r.focus).rsplit("/", 1)[-1]) for r in report.results}
+    assert ("PartSupplier", "bare") in by_shape and ("PartMass", "bare") in by_shape
+    assert ("PartDeclaration", "bare") in by_shape
+    assert ("Material", "heavy") in by_shape  # substances heavier than the material
+    assert ("OccurrenceConcentration", "x") in by_shape
+    assert ("SubstanceCas", "bad") in by_shape
+    assert not any(focus == "good" for _, focus in by_shape)
+    severities = {str(r.shape).rsplit("#", 1)[-1]: r.severity for r in report.results}
+    assert severities["PartDeclaration"] == SH.Warning
