@@ -17,11 +17,10 @@ from pathlib import Path
 
 
 def one(parts: int, workdir: Path) -> dict:
+    from complygraph.generate import generate
     from complygraph.graph import open_store
     from complygraph.loaders.catalog import load_reference
     from complygraph.loaders.compositions import import_compositions
-
-    from complygraph.generate import generate
 
     data = workdir / f"data-{parts}"
     t0 = time.perf_counter()

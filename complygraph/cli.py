@@ -32,8 +32,14 @@ StoreOpt = Annotated[str | None, typer.Option(
     help="Store directory (embedded Oxigraph) or SPARQL endpoint URL. Default: ./complygraph-store")]
 
 
-def _store(location: str | None, default: str = "complygraph-store"):
-    return open_store(location or default)
+@contextmanager
+def _store(location: str | None, default: str = "complygraph-store") -> Iterator:
+    """The store for one command, closed when the command ends so that its lock is released."""
+    store = open_store(location or default)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @contextmanager
@@ -60,8 +66,7 @@ def load_lists(store: StoreOpt = None,
     """Load the shipped regulatory lists (SVHC, Annex XVII, POPs, RoHS, CSCL) into the store."""
     from .loaders.catalog import catalog, load_list
 
-    with _errors():
-        s = _store(store)
+    with _errors(), _store(store) as s:
         ids = only or list(catalog()[1])
         with _progress() as progress:
             task = progress.add_task("loading lists", total=len(ids))
@@ -69,7 +74,6 @@ def load_lists(store: StoreOpt = None,
                 n = load_list(s, list_id)
                 progress.advance(task)
                 console.print(f"{list_id}: {n} triples")
-        s.close()
 
 
 @app.command("load-list")
@@ -79,10 +83,8 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `comp
     """Load a newer export of a list; it replaces the list's previous load in one transaction."""
     from .loaders.catalog import load_list
 
-    with _errors():
-        s = _store(store)
+    with _errors(), _store(store) as s:
         n = load_list(s, list_id, files)
-        s.close()
         console.print(f"{list_id}: {n} triples from {', '.join(str(f) for f in files)}")
 
 
@@ -90,8 +92,7 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `comp
 def lists_cmd(store: StoreOpt = None,
               all_versions: Annotated[bool, typer.Option("--all", help="Show every version")] = False) -> None:
     """Print each list in the store: its versions, entry counts and source files."""
-    with _errors():
-        s = _store(store)
+    with _errors(), _store(store) as s:
         infos = q.lists(s)
         if not infos:
             console.print("The store holds no lists; run `complygraph load-lists`.")
@@ -112,8 +113,8 @@ def lists_cmd(store: StoreOpt = None,
 def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[str, typer.Option("--from")],
               until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
     """Entries added to and removed from a list between two dates."""
-    with _errors():
-        change = q.list_change(_store(store), list_id, _iso(since), _iso(until))
+    with _errors(), _store(store) as s:
+        change = q.list_change(s, list_id, _iso(since), _iso(until))
         for label, entries in (("added", change.added), ("removed", change.removed)):
             console.print(f"[bold]{label}[/bold] ({len(entries)})")
             for name in sorted(entries.values()):
@@ -126,11 +127,9 @@ def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files 
     """Import products, parts, BOM, suppliers, materials and substances (docs/import-format.md)."""
     from .loaders.compositions import import_compositions
 
-    with _errors():
-        s = _store(store)
+    with _errors(), _store(store) as s:
         with err.status(f"importing {source}"):
             counts = import_compositions(s, source)
-        s.close()
         console.print(", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
@@ -154,7 +153,8 @@ def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or
     """Run a SPARQL SELECT on the store and print the result as a table (prefixes cg:, dct:, ... predefined)."""
     with _errors():
         text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
-        rows = _store(store).select(text)
+        with _store(store) as s:
+            rows = s.select(text)
         table = Table()
         cols = list(dict.fromkeys(k for r in rows for k in r))
         for c in cols:
@@ -170,7 +170,9 @@ def validate_cmd(store: StoreOpt = None,
                  pack: Annotated[list[str] | None, typer.Option("--pack", help="Shape pack (repeatable)")] = None,
                  at: Annotated[str | None, typer.Option("--at", help="Evaluation date (default today)")] = None,
                  report: Annotated[Path | None, typer.Option("--report", help="Write the report to this file")] = None,
-                 fmt: Annotated[str, typer.Option("--format", help="text, turtle or json-ld")] = "text") -> None:
+                 fmt: Annotated[str, typer.Option("--format", help="text, turtle or json-ld")] = "text",
+                 pack_dir: Annotated[list[Path] | None, typer.Option("--pack-dir", help="Your own packs")] = None,
+                 ) -> None:
     """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
     from .graph.shacl import validate
     from .graph.shacl.packs import available
@@ -178,12 +180,12 @@ def validate_cmd(store: StoreOpt = None,
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
         raise typer.Exit(2)
-    with _errors():
-        s = _store(store)
-        names = pack or list(available())
+    with _errors(), _store(store) as s:
+        names = pack or list(available(pack_dir))
         with _progress() as progress:
             task = progress.add_task("validating", total=None)
-            result = validate(s, names, _iso(at) if at else None, progress=lambda _: progress.advance(task))
+            result = validate(s, names, _iso(at) if at else None, progress=lambda _: progress.advance(task),
+                              pack_dirs=pack_dir)
         text = result.summary() if fmt == "text" else result.serialize(fmt)
         if fmt == "text":
             text += "\n" + _results_table_text(result)
@@ -268,6 +270,7 @@ def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
         console.print(table)
         console.print(f"{len(rows)} material/substance hits in "
                       f"{len({r['partId'] for r in rows})} parts.")
+        s.close()
 
 
 def _iso(text: str) -> dt.date:

@@ -11,10 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from complygraph.graph import open_store
-from complygraph.loaders.catalog import load_reference
 
 from complygraph.generate import generate
+from complygraph.graph import open_store
+from complygraph.loaders.catalog import load_reference
 
 
 def _oxigraph_binary() -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from complygraph.graph import open_store
 from typer.testing import CliRunner
 
 from complygraph.cli import app
+from complygraph.graph import open_store
 
 runner = CliRunner()
 COMMANDS = ["load-lists", "load-list", "lists", "list-diff", "import", "generate", "query", "check-ontology", "demo"]

@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pyoxigraph import NamedNode
+
 from complygraph.graph import open_store
 from complygraph.loaders.compositions import import_compositions
 from complygraph.loaders.errors import InputError
-from pyoxigraph import NamedNode
-
 from complygraph.vocab import entity_iri
 
 GOOD = {

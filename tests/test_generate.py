@@ -7,11 +7,10 @@ import filecmp
 import tracemalloc
 from collections import Counter
 
-from complygraph.graph import open_store
-from complygraph.loaders.compositions import import_compositions
-
 from complygraph.generate import generate
+from complygraph.graph import open_store
 from complygraph.identifiers import normalise_cas
+from complygraph.loaders.compositions import import_compositions
 
 
 def _rows(folder, name):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from complygraph.graph import open_store
 from complygraph.graph import queries as q
+from complygraph.identifiers import normalise_cas
 from complygraph.loaders.catalog import build_list, catalog, data_dir, load_list
 from complygraph.loaders.errors import InputError
-
-from complygraph.identifiers import normalise_cas
 
 SVHC = "eu-reach-svhc"
 XLSX = data_dir() / "echa/candidate_list_full.xlsx"

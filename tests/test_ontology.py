@@ -5,9 +5,9 @@ from pathlib import Path
 import owlready2
 import pytest
 import rdflib
-from complygraph.ontology import check_consistency, load, ontology_path
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from complygraph.ontology import check_consistency, load, ontology_path
 from complygraph.vocab import CG
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from complygraph.graph.shacl import validate
 from rdflib.namespace import SH
+
+from complygraph.graph.shacl import validate
 
 from .shacl_cases import build, hits, material, part, sub
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from complygraph.graph import StoreError
 from pyoxigraph import Literal, NamedNode, Triple
+
+from complygraph.graph import StoreError
 
 EX = "http://example.org/"
 

@@ -26,14 +26,23 @@ def shapes_dir() -> Path:
     return Path(str(resources.files("complygraph.shapes")))
 
 
-def available() -> dict[str, Path]:
-    return {p.name: p for p in sorted(shapes_dir().iterdir()) if p.is_dir() and any(p.glob("*.ttl"))}
+def available(extra: list[Path] | None = None) -> dict[str, Path]:
+    """Shipped packs, plus the packs in `extra` folders (a pack folder, or a folder of pack folders)."""
+    found = {p.name: p for p in sorted(shapes_dir().iterdir()) if p.is_dir() and any(p.glob("*.ttl"))}
+    for folder in extra or []:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ValueError(f"shape pack folder not found: {folder}")
+        candidates = [folder] if any(folder.glob("*.ttl")) else sorted(p for p in folder.iterdir() if p.is_dir())
+        found.update({p.name: p for p in candidates if any(p.glob("*.ttl"))})
+    return found
 
 
-def shapes_graph(names: list[str] | None, at: dt.date) -> tuple[Graph, dict, list[str]]:
+def shapes_graph(names: list[str] | None, at: dt.date,
+                 extra: list[Path] | None = None) -> tuple[Graph, dict, list[str]]:
     """The shapes of the named packs (all when None) with the shared components, the evaluation date
     injected as a parameter value, and which pack each shape belongs to."""
-    packs = available()
+    packs = available(extra)
     names = names or list(packs)
     unknown = [n for n in names if n not in packs]
     if unknown:
@@ -44,7 +53,10 @@ def shapes_graph(names: list[str] | None, at: dt.date) -> tuple[Graph, dict, lis
     for name in names:
         pack_graph = Graph()
         for f in sorted(packs[name].glob("*.ttl")):
-            pack_graph.parse(f, format="turtle")
+            try:
+                pack_graph.parse(f, format="turtle")
+            except Exception as exc:  # rdflib raises several parser error types
+                raise ValueError(f"{f}: not valid Turtle: {exc}") from exc
         for s in set(pack_graph.subjects()):
             owner.setdefault(s, name)
         g += pack_graph
@@ -67,10 +79,10 @@ def _inject_date(g: Graph, at: dt.date) -> None:
                 g.set((shape, EVALUATION_DATE, date))
 
 
-def load_pack_data(store: Store, names: list[str]) -> int:
+def load_pack_data(store: Store, names: list[str], extra: list[Path] | None = None) -> int:
     """Write each pack's data files into the store, replacing that pack's previous data."""
     total = 0
-    packs = available()
+    packs = available(extra)
     for name in names:
         files = sorted((packs[name] / "data").glob("*.ttl")) if (packs[name] / "data").is_dir() else []
         activity = NamedNode(f"{ID}import/pack/{name}")

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from pyoxigraph import NamedNode
 from rdflib import Graph, Literal
@@ -25,15 +26,19 @@ _PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = None,
-             progress: Callable[[str], None] | None = None, load_data: bool = True) -> ValidationReport:
-    """Validate the store against the named shape packs (all when None) as of `at` (default today)."""
+             progress: Callable[[str], None] | None = None, load_data: bool = True,
+             pack_dirs: list[Path] | None = None) -> ValidationReport:
+    """Validate the store against the named shape packs (all when None) as of `at` (default today).
+
+    `pack_dirs` adds a company's own packs to the shipped ones.
+    """
     at = at or dt.date.today()
-    g, owner, names = shapes_graph(packs, at)
+    g, owner, names = shapes_graph(packs, at, pack_dirs)
     if load_data:
         from ...loaders.catalog import load_ontology
 
         load_ontology(store)
-        load_pack_data(store, names)
+        load_pack_data(store, names, pack_dirs)
     compiled = compile_shapes(g)
     report = ValidationReport(at=at.isoformat(), packs=names)
     seen = set()

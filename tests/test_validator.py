@@ -1,0 +1,125 @@
+"""The validator itself: well-formed packs, fallback to pySHACL, remote stores, reports and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from rdflib.namespace import SH
+from typer.testing import CliRunner
+
+from complygraph.cli import app
+from complygraph.graph.shacl import validate
+from complygraph.graph.shacl.compiler import compile_shapes
+from complygraph.graph.shacl.packs import available, shapes_graph
+
+from .shacl_cases import build, hits, material, part, sub
+
+AT = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("pack", sorted(available()))
+def test_every_pack_is_well_formed_shacl(pack):
+    shapes, _, _ = shapes_graph([pack], AT)
+    conforms, _, text = pyshacl.validate(rdflib.Graph(), shacl_graph=shapes, meta_shacl=True, advanced=True)
+    assert conforms, text
+
+
+def test_meta_shacl_check_can_fail(tmp_path):
+    bad = tmp_path / "bad-pack"
+    bad.mkdir()
+    (bad / "shapes.ttl").write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:minCount "one" ] .""")
+    shapes, _, _ = shapes_graph(["bad-pack"], AT, [tmp_path])
+    with pytest.raises(pyshacl.errors.ReportableRuntimeError):
+        pyshacl.validate(rdflib.Graph(), shacl_graph=shapes, meta_shacl=True)
+
+
+def test_every_shipped_shape_compiles(tmp_path):
+    shapes, _, _ = shapes_graph(None, AT)
+    compiled = compile_shapes(shapes)
+    assert compiled.fallback == {}
+    assert len(compiled.constraints) >= 30
+
+
+def _own_pack(tmp_path: Path) -> Path:
+    folder = tmp_path / "packs" / "my-policy"
+    folder.mkdir(parents=True)
+    (folder / "shapes.ttl").write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cg: <https://w3id.org/complygraph/ontology#> .
+        @prefix my: <https://example.org/my-policy#> .
+        my:NamedPart a sh:NodeShape ; sh:targetClass cg:Part ;
+            sh:or ( [ sh:path cg:itemNumber ; sh:minCount 1 ] [ sh:path cg:suppliedBy ; sh:minCount 2 ] ) .
+        my:LightPart a sh:NodeShape ; sh:targetClass cg:Part ; sh:severity sh:Violation ;
+            sh:property my:LightPartMass .
+        my:LightPartMass sh:path cg:massMg ; sh:maxInclusive 1500 ; sh:severity sh:Warning .
+    """)
+    return tmp_path / "packs"
+
+
+def test_a_shape_the_compiler_cannot_translate_is_validated_by_pyshacl_with_a_warning(tmp_path):
+    store = build(tmp_path / "s", [part("p1", 1000, material("m1", 1000, sub("7440-31-5", 10))),
+                                   part("p2", 2000, material("m2", 2000, sub("7440-31-5", 10)))], ["eu-rohs-annex-ii"])
+    report = validate(store, ["my-policy"], AT, pack_dirs=[_own_pack(tmp_path)])
+    assert any("validated by pySHACL" in w and "NamedPart" in w for w in report.warnings)
+    named = {str(r.focus).rsplit("/", 1)[-1] for r in report.results if str(r.shape).endswith("#NamedPart")}
+    assert named == {"p1", "p2"}  # no item number, one supplier: sh:or fails for both
+    heavy = hits(report, "#LightPartMass")  # severity is the property shape's own (SHACL 2.1.5)
+    assert set(heavy) == {"p2"} and heavy["p2"].severity == SH.Warning
+
+
+def test_validation_on_a_remote_store_gives_the_same_results(tmp_path, any_store):
+    from complygraph.loaders.catalog import load_reference
+    from complygraph.loaders.compositions import import_compositions
+
+    local = build(tmp_path / "l", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], ["eu-rohs-annex-ii"])
+    load_reference(any_store, ["eu-rohs-annex-ii"])
+    import_compositions(any_store, tmp_path / "l" / "data")
+    ours = {r.key() for r in validate(any_store, ["eu-rohs", "corporate-example"], AT).results}
+    theirs = {r.key() for r in validate(local, ["eu-rohs", "corporate-example"], AT).results}
+    assert ours == theirs and ours
+
+
+def test_report_is_a_w3c_validation_report_in_turtle_and_json_ld(tmp_path):
+    store = build(tmp_path, [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], ["eu-rohs-annex-ii"])
+    report = validate(store, ["eu-rohs"], AT)
+    g = rdflib.Graph().parse(data=report.serialize("turtle"), format="turtle")
+    assert (None, SH.conforms, rdflib.Literal(False)) in g
+    result = next(g.subjects(rdflib.RDF.type, SH.ValidationResult))
+    for p in (SH.focusNode, SH.sourceShape, SH.sourceConstraintComponent, SH.resultSeverity, SH.resultMessage):
+        assert g.value(result, p) is not None, p
+    cg = rdflib.Namespace("https://w3id.org/complygraph/ontology#")
+    assert str(g.value(result, cg.part)).endswith("/part/x")
+    assert float(g.value(result, cg.measured)) == pytest.approx(2000)
+    assert float(g.value(result, cg.limit)) == pytest.approx(1000)
+    assert str(g.value(result, cg.pack)) == "eu-rohs"
+    jg = rdflib.Graph().parse(data=report.serialize("json-ld"), format="json-ld")
+    assert len(jg) == len(g)
+    json.loads(report.serialize("json-ld"))
+
+
+def test_cli_exit_codes_and_formats(tmp_path):
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-rohs-annex-ii"]).exit_code == 0
+    clean = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert clean.exit_code == 0, clean.output
+    build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], [])
+    imported = runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store])
+    assert imported.exit_code == 0, imported.output
+    dirty = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert dirty.exit_code == 1 and "eu-rohs: 1 Violation" in dirty.output
+    out = tmp_path / "report.ttl"
+    saved = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--format", "turtle",
+                                "--report", str(out)])
+    assert saved.exit_code == 1 and (None, SH.conforms, rdflib.Literal(False)) in rdflib.Graph().parse(out)
+    bad = runner.invoke(app, ["validate", "--store", store, "--pack", "no-such-pack"])
+    assert bad.exit_code == 2 and "unknown shape pack" in bad.output
+    bad_date = runner.invoke(app, ["validate", "--store", store, "--at", "23/11/2026"])
+    assert bad_date.exit_code == 2
