@@ -26,6 +26,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/validate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
