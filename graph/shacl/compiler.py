@@ -26,6 +26,9 @@ class CompiledConstraint:
     constraint: Node | None = None  # the sh:sparql node of a SPARQL-based constraint
     sparql_based: bool = False
     params: dict = field(default_factory=dict)  # component parameter values, for messages
+    # The query with the focus nodes enumerated first; `query` filters the constraint's rows by target
+    # instead, which is much faster but only right when the rows bind ?this (checked at run time).
+    generator_query: str | None = None
 
 
 @dataclass
@@ -36,6 +39,20 @@ class Compiled:
 
 def focus_pattern(g: Graph, shape: Node) -> str | None:
     """All focus nodes of a shape's targets (SHACL 2.1.3), as a DISTINCT subquery binding ?this."""
+    parts = _target_parts(g, shape)
+    if not parts:
+        return None
+    union = " UNION ".join(f"{{ {p} }}" for p in parts)
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+
+def focus_filter(g: Graph, shape: Node) -> str:
+    """The same targets as a test on a bound ?this."""
+    union = " UNION ".join(f"{{ {p} }}" for p in _target_parts(g, shape))
+    return f"FILTER EXISTS {{ {union} }}"
+
+
+def _target_parts(g: Graph, shape: Node) -> list[str]:
     parts = []
     classes = list(g.objects(shape, SH.targetClass))
     if (shape, RDF.type, RDFS.Class) in g or (shape, RDF.type, OWL.Class) in g:
@@ -49,10 +66,7 @@ def focus_pattern(g: Graph, shape: Node) -> str | None:
         parts.append(f"?this {sparql_term(p)} ?targetObject .")
     for p in g.objects(shape, SH.targetObjectsOf):
         parts.append(f"?targetSubject {sparql_term(p)} ?this .")
-    if not parts:
-        return None
-    union = " UNION ".join(f"{{ {p} }}" for p in parts)
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+    return parts
 
 
 def _shapes_with_targets(g: Graph) -> list[Node]:
@@ -70,7 +84,7 @@ def compile_shapes(g: Graph) -> Compiled:
     for shape in _shapes_with_targets(g):
         if g.value(shape, SH.deactivated) == Literal(True):
             continue
-        focus = focus_pattern(g, shape)
+        focus = (focus_pattern(g, shape), focus_filter(g, shape))
         todo = [(shape, None)] + [(ps, None) for ps in g.objects(shape, SH.property)]
         for s, _ in todo:
             if g.value(s, SH.deactivated) == Literal(True):
@@ -89,7 +103,8 @@ def _root(g: Graph, shape: Node) -> Node:
     return parent if parent is not None else shape
 
 
-def _compile_one(g: Graph, shape: Node, focus: str, comps) -> list[CompiledConstraint]:
+def _compile_one(g: Graph, shape: Node, focus: tuple[str, str], comps) -> list[CompiledConstraint]:
+    generator, _ = focus
     unsupported = [p for p in core.UNSUPPORTED if (shape, p, None) in g]
     if unsupported:
         raise sparql.Unsupported(f"uses {', '.join(sorted(str(p).split('#')[-1] for p in unsupported))}")
@@ -101,16 +116,29 @@ def _compile_one(g: Graph, shape: Node, focus: str, comps) -> list[CompiledConst
     for param in core.CORE:
         if (shape, param, None) not in g:
             continue
-        for body, has_value in core.compile_core(g, shape, param, focus, path):
+        # Core constraints enumerate the focus nodes first: their predicates (cg:massMg) are shared by many
+        # classes, so testing the target per value would cost more than the enumeration.
+        for body, has_value in core.compile_core(g, shape, param, generator, path):
             out.append(CompiledConstraint(shape, core.COMPONENT[param], severity, path_node,
                                           f"SELECT * WHERE {{\n{body}\n}}", has_value, path is None, shape_messages))
-    for constraint, q in sparql.constraint_queries(g, shape, focus, path):
-        out.append(CompiledConstraint(shape, SH.SPARQLConstraintComponent, severity, path_node,
-                                      f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
-                                      shape_messages or q.messages, constraint, sparql_based=True))
-    for comp, q in sparql.component_queries(g, shape, focus, path, comps):
+    for constraint, q in sparql.constraint_queries(g, shape, generator, path):
+        out.append(_sparql_constraint(shape, SH.SPARQLConstraintComponent, severity, path_node, q, focus,
+                                      shape_messages or q.messages, constraint=constraint))
+    for comp, q in sparql.component_queries(g, shape, generator, path, comps):
         params = {name: g.value(shape, p) for p, _, name in comps[comp]["params"] if g.value(shape, p) is not None}
-        out.append(CompiledConstraint(shape, comp, severity, path_node,
-                                      f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}", q.has_value, path is None,
-                                      shape_messages or q.messages, sparql_based=True, params=params))
+        out.append(_sparql_constraint(shape, comp, severity, path_node, q, focus, shape_messages or q.messages,
+                                      params=params))
     return out
+
+
+def _sparql_constraint(shape, component, severity, path_node, q: sparql.SparqlQuery, focus: tuple[str, str],
+                       messages, constraint=None, params=None) -> CompiledConstraint:
+    generator, test = focus
+    if q.select:
+        fast = f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n{test}\n}}"
+        full = f"{q.prefixes}SELECT * WHERE {{\n{generator}\n{q.body}\n}}"
+    else:  # an ASK validator's body already enumerates the focus nodes
+        fast = full = f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n}}"
+    return CompiledConstraint(shape, component, severity, path_node, fast, q.has_value, path_node is None,
+                              messages, constraint, sparql_based=True, params=params or {},
+                              generator_query=full if full != fast else None)

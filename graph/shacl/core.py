@@ -47,6 +47,8 @@ def node_kind(focus: str, path: str | None, kind) -> str:
 # 4.2 Cardinality constraint components ------------------------------------------------------------------
 
 def min_count(focus: str, path: str, n) -> str:
+    if int(n) == 1:  # the common case, without counting every value of every focus node
+        return f"{focus}\nFILTER NOT EXISTS {{ ?this {path} ?v }}"
     return (f"{{ SELECT ?this (COUNT(DISTINCT ?v) AS ?count) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }}"
             f" GROUP BY ?this }}\nFILTER(?count < {int(n)})")
 

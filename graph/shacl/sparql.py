@@ -21,6 +21,7 @@ from .terms import sparql_term
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"[$?]this\b")
 _PATH = re.compile(r"\$PATH\b")
+_CURRENT_SHAPE = re.compile(r"[$?]currentShape\b")
 
 
 class Unsupported(ValueError):
@@ -64,10 +65,11 @@ def _prepare(text: str, path: str | None, bindings: dict[str, Node]) -> str:
 
 @dataclass
 class SparqlQuery:
-    body: str
+    body: str  # a group pattern that binds ?this where the constraint has results; `focus` marks the targets
     prefixes: str
     messages: list[Literal]
     has_value: bool  # whether rows carry ?value (else the focus node is the value for node shapes)
+    select: bool = True  # a SELECT (joinable as a subquery) rather than an ASK validator
 
 
 def constraint_queries(g: Graph, shape: Node, focus: str, path: str | None) -> list[tuple[Node, SparqlQuery]]:
@@ -79,9 +81,9 @@ def constraint_queries(g: Graph, shape: Node, focus: str, path: str | None) -> l
         select = g.value(c, SH.select)
         if select is None:
             raise Unsupported("sh:sparql without sh:select")
-        body = _prepare(str(select), path, {"currentShape": shape} if isinstance(shape, URIRef) else {})
-        out.append((c, SparqlQuery(f"{focus}\n{{\n{body}\n}}", prefixes(g, c), list(g.objects(c, SH.message)),
-                                   True)))
+        bind = {"currentShape": shape} if isinstance(shape, URIRef) and _CURRENT_SHAPE.search(str(select)) else {}
+        body = _prepare(str(select), path, bind)
+        out.append((c, SparqlQuery(f"{{\n{body}\n}}", prefixes(g, c), list(g.objects(c, SH.message)), True)))
     return out
 
 
@@ -118,16 +120,17 @@ def component_queries(g: Graph, shape: Node, focus: str, path: str | None,
                     if g.value(shape, ppath) is not None}
         if sum(1 for p in info["params"] for _ in g.objects(shape, p[0])) > len(bindings):
             raise Unsupported(f"a parameter of {comp} has several values on {shape}")
-        if isinstance(shape, URIRef):
+        if isinstance(shape, URIRef) and _CURRENT_SHAPE.search(str(g.value(validator, SH.select) or
+                                                                     g.value(validator, SH.ask) or "")):
             bindings["currentShape"] = shape
         messages = list(g.objects(validator, SH.message)) or list(g.objects(comp, SH.message))
         select, ask = g.value(validator, SH.select), g.value(validator, SH.ask)
         if select is not None:
             body = _prepare(str(select), path, bindings)
-            out.append((comp, SparqlQuery(f"{focus}\n{{\n{body}\n}}", prefixes(g, validator), messages, True)))
+            out.append((comp, SparqlQuery(f"{{\n{body}\n}}", prefixes(g, validator), messages, True)))
         elif ask is not None:
             out.append((comp, SparqlQuery(_ask_body(str(ask), focus, path, bindings), prefixes(g, validator),
-                                          messages, True)))
+                                          messages, True, select=False)))
         else:
             raise Unsupported(f"validator of {comp} has neither sh:select nor sh:ask")
     return out

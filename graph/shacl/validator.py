@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pyoxigraph import NamedNode
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -22,6 +22,7 @@ from .report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from .terms import to_rdflib
 
 DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured")
+_WANTED = {"this", "value", "path", "message", *DETAILS}
 _PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -42,10 +43,17 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     compiled = compile_shapes(g)
     report = ValidationReport(at=at.isoformat(), packs=names)
     seen = set()
+    answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
     for c in compiled.constraints:
         started = time.perf_counter()
-        for row in store.select(c.query):
-            result = _result(c, {k: to_rdflib(v) for k, v in row.items()}, owner.get(_root(g, c.shape)))
+        if c.query not in answers:
+            rows = store.select(c.query)
+            if c.generator_query and any("this" not in r for r in rows):
+                rows = store.select(c.generator_query)  # the query relies on $this being pre-bound
+            answers[c.query] = rows
+        pack = owner.get(_root(g, c.shape))
+        for row in answers[c.query]:
+            result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in _WANTED}, pack)
             if (result.key(), result.component) not in seen:
                 seen.add((result.key(), result.component))
                 report.results.append(result)
@@ -97,10 +105,14 @@ def _with_parts(store: Store, results: list[ValidationResult]) -> list[Validatio
     """Add the part (and material) each result is about: one set query for all material focus nodes."""
     materials = list({str(r.focus) for r in results if "/material/" in str(r.focus)})
     parts: dict[str, Node] = {}
-    for i in range(0, len(materials), 2000):
-        chunk = [NamedNode(m) for m in materials[i:i + 2000]]
-        for row in store.select("SELECT ?m ?part WHERE { ?part cg:hasMaterial ?m }", {"m": chunk}):
-            parts[row["m"].value] = to_rdflib(row["part"])
+    query = "SELECT ?m ?part WHERE { ?part cg:hasMaterial ?m }"
+    if len(materials) > 20_000:  # most materials are concerned: one scan beats many lookups
+        rows = store.select(query)
+    else:
+        rows = [r for i in range(0, len(materials), 2000)
+                for r in store.select(query, {"m": [NamedNode(m) for m in materials[i:i + 2000]]})]
+    for row in rows:
+        parts[row["m"].value] = URIRef(row["part"].value)
     out = []
     for r in results:
         extra: tuple = ()
