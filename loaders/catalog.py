@@ -94,22 +94,29 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     return store.write(triples, replace=builder.replace_update())
 
 
-def load_ontology(store: Store) -> int:
-    """Write the vocabulary into the store (class hierarchy for targets, labels for users), replacing the
-    previous copy."""
+def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int:
+    """Write Turtle files into the store as one load: every subject points to `activity`, and the
+    previous load by the same activity is replaced in the same transaction."""
     from pyoxigraph import RdfFormat, parse
 
-    from ..ontology import ontology_path
-    from ..vocab import ID, prov
+    from ..vocab import prov
 
-    activity = NamedNode(f"{ID}import/ontology")
     triples, subjects = [], set()
-    for q in parse(path=str(ontology_path()), format=RdfFormat.TURTLE):
-        triples.append(Triple(q.subject, q.predicate, q.object))
-        subjects.add(q.subject)
+    for f in files:
+        for q in parse(path=str(f), format=RdfFormat.TURTLE):
+            triples.append(Triple(q.subject, q.predicate, q.object))
+            subjects.add(q.subject)
     triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
     replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
     return store.write(triples, replace=replace)
+
+
+def load_ontology(store: Store) -> int:
+    """Write the vocabulary into the store (class hierarchy for targets, labels for users)."""
+    from ..ontology import ontology_path
+    from ..vocab import ID
+
+    return load_turtle(store, [ontology_path()], NamedNode(f"{ID}import/ontology"))
 
 
 def load_reference(store: Store, list_ids: Iterable[str] | None = None,

@@ -94,11 +94,12 @@ def compile_shapes(g: Graph) -> Compiled:
             except (sparql.Unsupported, UnsupportedPath, ValueError) as exc:
                 fallback[shape] = f"{s}: {exc}"
     # a shape that falls back is validated entirely by pySHACL, never half here and half there
-    constraints = [c for c in constraints if c.shape not in fallback and _root(g, c.shape) not in fallback]
+    constraints = [c for c in constraints if c.shape not in fallback and root_shape(g, c.shape) not in fallback]
     return Compiled(constraints, fallback)
 
 
-def _root(g: Graph, shape: Node) -> Node:
+def root_shape(g: Graph, shape: Node) -> Node:
+    """The node shape a property shape belongs to (the shape itself otherwise)."""
     parent = g.value(predicate=SH.property, object=shape)
     return parent if parent is not None else shape
 

@@ -11,11 +11,11 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from ...vocab import ID, prov
+from ...vocab import ID
 from ..store import Store
 
 CG = "https://w3id.org/complygraph/ontology#"
@@ -81,19 +81,11 @@ def _inject_date(g: Graph, at: dt.date) -> None:
 
 def load_pack_data(store: Store, names: list[str], extra: list[Path] | None = None) -> int:
     """Write each pack's data files into the store, replacing that pack's previous data."""
-    total = 0
+    from ...loaders.catalog import load_turtle
+
     packs = available(extra)
+    total = 0
     for name in names:
         files = sorted((packs[name] / "data").glob("*.ttl")) if (packs[name] / "data").is_dir() else []
-        activity = NamedNode(f"{ID}import/pack/{name}")
-        triples: list[Triple] = []
-        subjects = set()
-        for f in files:
-            for q in parse(path=str(f), format=RdfFormat.TURTLE):
-                triples.append(Triple(q.subject, q.predicate, q.object))
-                subjects.add(q.subject)
-        triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
-        replace = (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . "
-                   f"?s ?p ?o }}")
-        total += store.write(triples, replace=replace)
+        total += load_turtle(store, files, NamedNode(f"{ID}import/pack/{name}"))
     return total

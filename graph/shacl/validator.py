@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from ..store import Store
-from .compiler import CompiledConstraint, compile_shapes
+from .compiler import CompiledConstraint, compile_shapes, root_shape
 from .packs import load_pack_data, shapes_graph
 from .report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from .terms import to_rdflib
@@ -51,7 +51,7 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
             if c.generator_query and any("this" not in r for r in rows):
                 rows = store.select(c.generator_query)  # the query relies on $this being pre-bound
             answers[c.query] = rows
-        pack = owner.get(_root(g, c.shape))
+        pack = owner.get(root_shape(g, c.shape))
         for row in answers[c.query]:
             result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in _WANTED}, pack)
             if (result.key(), result.component) not in seen:
@@ -66,11 +66,6 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     report.results = _with_parts(store, report.results)
     report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
-
-
-def _root(g: Graph, shape: Node) -> Node:
-    parent = g.value(predicate=SH.property, object=shape)
-    return parent if parent is not None else shape
 
 
 def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> ValidationResult:
@@ -159,5 +154,5 @@ def pyshacl_results(data: Graph, shapes: Graph, owner: dict) -> list[ValidationR
             component=results_graph.value(r, SH.sourceConstraintComponent),
             severity=results_graph.value(r, SH.resultSeverity), path=results_graph.value(r, SH.resultPath),
             value=results_graph.value(r, SH.value), message=str(message) if message is not None else None,
-            pack=owner.get(_root(shapes, shape))))
+            pack=owner.get(root_shape(shapes, shape))))
     return out
