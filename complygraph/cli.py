@@ -19,6 +19,7 @@ from rich.table import Table
 
 from .graph import StoreError, open_store
 from .graph import queries as q
+from .graph.impact import impact
 from .loaders.errors import InputError
 
 app = typer.Typer(help="Product chemical compliance as an RDF knowledge graph.", no_args_is_help=True,
@@ -258,19 +259,53 @@ def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
         change = q.list_change(s, "eu-reach-svhc", _iso(since), _iso(until))
         console.print(f"SVHC Candidate List entries added after {since} up to {until}: "
                       + escape("; ".join(sorted(change.added.values()))), highlight=False)
-        rows = q.parts_with_added_substances(s, "eu-reach-svhc", _iso(since), _iso(until))
-        table = Table(title=f"Parts with a material containing a substance added to the SVHC Candidate List "
-                            f"between {since} and {until}")
-        for col in ("part", "material", "substance", "CAS", "concentration (ppm)", "supplier", "listed"):
-            table.add_column(col, overflow="fold")
-        for r in rows:
-            table.add_row(*map(escape, (f"{r['partId']} {r['partName']}", r["materialName"], r["substanceName"],
-                                        r.get("cas", ""), f"{float(r['ppm']):,.1f}", r["supplierName"],
-                                        r["included"])))
-        console.print(table)
-        console.print(f"{len(rows)} material/substance hits in "
-                      f"{len({r['partId'] for r in rows})} parts.")
+        rows = impact(s, "eu-reach-svhc", _iso(since), _iso(until))
+        console.print(_impact_table(rows, f"Parts with a material containing a substance added to the SVHC "
+                                          f"Candidate List between {since} and {until}"))
+        console.print(f"{len(rows)} material/substance hits in {len({r.part_id for r in rows})} parts.")
         s.close()
+
+
+def _impact_table(rows, title: str) -> Table:
+    table = Table(title=title)
+    for col in ("part", "material", "substance", "CAS", "concentration (ppm)", "% of article", "supplier",
+                "products", "change"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        over = " (over)" if r.over_threshold else ""
+        table.add_row(*map(escape, (f"{r.part_id} {r.part_name}", r.material_name, r.substance_name, r.cas,
+                                    f"{r.ppm:,.1f}", f"{r.article_percent:.4g}{over}",
+                                    f"{r.supplier_id} {r.supplier_name}", ", ".join(p for p, _ in r.products),
+                                    r.change)))
+    return table
+
+
+@app.command("impact")
+def impact_cmd(list_id: Annotated[str, typer.Option("--list", help="List id, e.g. eu-reach-svhc")],
+               since: Annotated[str, typer.Option("--from")], until: Annotated[str, typer.Option("--to")],
+               fmt: Annotated[str, typer.Option("--format", help="table, csv, json or xlsx")] = "table",
+               out: Annotated[Path | None, typer.Option("--out", help="Output file (required for xlsx)")] = None,
+               store: StoreOpt = None) -> None:
+    """Parts, materials, suppliers and products touched by the entries a list gained or lost between dates."""
+    from .reports import write_impact
+
+    if fmt not in ("table", "csv", "json", "xlsx") or (fmt == "xlsx" and out is None):
+        err.print("[red]error:[/red] --format is table, csv, json or xlsx (xlsx needs --out FILE)")
+        raise typer.Exit(2)
+    with _errors(), _store(store) as s:
+        rows = impact(s, list_id, _iso(since), _iso(until))
+        if fmt == "table":
+            console.print(_impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}"))
+            console.print(f"{len(rows)} impacts in {len({r.part_id for r in rows})} parts")
+            return
+        text = write_impact(rows, fmt, out)
+        if text is not None:
+            if out:
+                out.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+        if out:
+            err.print(f"{len(rows)} impacts written to {out}")
 
 
 def _iso(text: str) -> dt.date:

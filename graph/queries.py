@@ -85,44 +85,6 @@ def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date
                       removed={k: v for k, v in before.items() if k not in after})
 
 
-def parts_with_added_substances(store: Store, list_id: str, since: dt.date | str,
-                                until: dt.date | str) -> list[dict[str, str]]:
-    """Parts using a material that contains a substance (or a member of a group) whose entry was
-    included in the list after `since` and on or before `until`.
-
-    Three set queries: the few occurrences the list change reaches, then their materials, parts and
-    suppliers bound by VALUES (index lookups rather than scans of every material), then substance names.
-    """
-    hits = store.select("""
-        SELECT DISTINCT ?occ ?substance ?included WHERE {
-          ?entry cg:inList ?list ; cg:dateOfInclusion ?included .
-          FILTER(?included > ?since && ?included <= ?until)
-          ?entry cg:concerns ?substance .
-          ?occ cg:substance ?substance .
-        }""", {"list": list_iri(list_id), "since": _date(since), "until": _date(until)})
-    included = {h["occ"].value: h["included"].value for h in hits}
-    details = []
-    occs = list({h["occ"].value: h["occ"] for h in hits}.values())
-    for chunk in _chunks(occs):
-        details += store.select("""
-            SELECT ?occ ?substance ?ppm ?materialName ?partId ?partName ?supplierName WHERE {
-              ?occ cg:substance ?substance ; cg:concentrationPpm ?ppm .
-              ?material cg:contains ?occ ; rdfs:label ?materialName .
-              ?part cg:hasMaterial ?material ; dct:identifier ?partId ; rdfs:label ?partName ;
-                    cg:suppliedBy ?supplier .
-              ?supplier rdfs:label ?supplierName .
-            }""", {"occ": chunk})
-    names = substance_names(store, list({d["substance"].value: d["substance"] for d in details}.values()))
-    out = []
-    for d in details:
-        row = {k: v.value for k, v in d.items() if k not in ("occ", "substance")}
-        cas, name = names.get(d["substance"].value, ("", ""))
-        row.update(cas=cas, substanceName=name, included=included[d["occ"].value])
-        out.append(row)
-    out.sort(key=lambda r: (-float(r["ppm"]), r["partId"], r["cas"]))
-    return out
-
-
 def substance_names(store: Store, substances: list[NamedNode]) -> dict[str, tuple[str, str]]:
     """CAS number and the shortest English name of each substance (several sources name one substance;
     the shortest reads best in a table)."""

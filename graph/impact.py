@@ -1,0 +1,137 @@
+"""Regulatory impact of a list change: which parts, materials, suppliers and products a new (or removed)
+entry touches, and at what share of each article.
+
+Set queries only: one for the occurrences the changed entries reach, one per batch of parts for labels
+and suppliers, one per batch for the products above each part in the BOM (recursive where-used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pyoxigraph import NamedNode
+
+from ..vocab import list_iri
+from .queries import _chunks, list_change, substance_names
+from .store import Store
+
+
+@dataclass
+class Impact:
+    change: str  # "added" or "removed"
+    entry: str
+    entry_name: str
+    part_id: str
+    part_name: str
+    material_id: str
+    material_name: str
+    cas: str
+    substance_name: str
+    ppm: float
+    article_percent: float
+    over_threshold: bool | None
+    supplier_id: str
+    supplier_name: str
+    products: list[tuple[str, str]] = field(default_factory=list)
+
+
+def article_threshold(store: Store, list_id: str) -> Decimal | None:
+    """The list-wide limit per article in percent (0.1 for the SVHC Candidate List), if the list has one."""
+    rows = store.select("""
+        SELECT ?limit ?unit WHERE { ?r cg:appliesToList ?list ; cg:basis cg:ArticleBasis ;
+                                      cg:limitValue ?limit ; cg:limitUnit ?unit }""", {"list": list_iri(list_id)})
+    for r in rows:
+        limit = Decimal(r["limit"].value)
+        return limit if r["unit"].value.endswith("PERCENT") else limit / 10_000
+    return None
+
+
+def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> list[Impact]:
+    change = list_change(store, list_id, since, until)
+    entries = {**{k: ("added", v) for k, v in change.added.items()},
+               **{k: ("removed", v) for k, v in change.removed.items()}}
+    return where_used(store, entries, article_threshold(store, list_id))
+
+
+def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None) -> list[Impact]:
+    """Impacts of list entries (IRI -> (change, name)): every occurrence of a substance they concern."""
+    rows = []
+    for chunk in _chunks([NamedNode(e) for e in entries]):
+        rows += store.select("""
+            SELECT DISTINCT ?entry ?substance ?occ ?ppm ?mg ?material ?part WHERE {
+              ?entry cg:concerns ?substance .
+              ?occ cg:substance ?substance ; cg:concentrationPpm ?ppm ; cg:massMg ?mg .
+              ?material cg:contains ?occ .
+              ?part cg:hasMaterial ?material .
+            }""", {"entry": chunk})
+    if not rows:
+        return []
+    parts = _part_details(store, list({r["part"].value: r["part"] for r in rows}.values()))
+    materials = _labels(store, list({r["material"].value: r["material"] for r in rows}.values()))
+    names = substance_names(store, list({r["substance"].value: r["substance"] for r in rows}.values()))
+    products = _products(store, list({r["part"].value: r["part"] for r in rows}.values()))
+    # the share of the article: the substance's mass over all materials of the part, over the part's mass
+    per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r in rows:
+        per_part[(r["part"].value, r["substance"].value)] += Decimal(r["mg"].value)
+    out = []
+    for r in rows:
+        part = parts[r["part"].value]
+        percent = (per_part[(r["part"].value, r["substance"].value)] / part["mass"] * 100) if part["mass"] else None
+        cas, name = names.get(r["substance"].value, ("", ""))
+        change, entry_name = entries[r["entry"].value]
+        out.append(Impact(
+            change=change, entry=r["entry"].value, entry_name=entry_name, part_id=part["id"],
+            part_name=part["name"], material_id=materials[r["material"].value][0],
+            material_name=materials[r["material"].value][1], cas=cas, substance_name=name,
+            ppm=float(r["ppm"].value), article_percent=float(percent) if percent is not None else float("nan"),
+            over_threshold=None if threshold is None or percent is None else percent > threshold,
+            supplier_id=part["supplier_id"], supplier_name=part["supplier_name"],
+            products=sorted(products.get(r["part"].value, []))))
+    out.sort(key=lambda i: (i.change, -i.article_percent, i.part_id, i.material_id, i.cas))
+    return out
+
+
+def _part_details(store: Store, parts: list[NamedNode]) -> dict[str, dict]:
+    out = {}
+    for chunk in _chunks(parts):
+        for r in store.select("""
+            SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
+              ?part dct:identifier ?id .
+              OPTIONAL { ?part rdfs:label ?name }
+              OPTIONAL { ?part cg:massMg ?mass }
+              OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
+            }""", {"part": chunk}):
+            out[r["part"].value] = {
+                "id": r["id"].value, "name": r["name"].value if "name" in r else "",
+                "mass": Decimal(r["mass"].value) if "mass" in r else None,
+                "supplier_id": r["sid"].value if "sid" in r else "",
+                "supplier_name": r["sname"].value if "sname" in r else ""}
+    return out
+
+
+def _labels(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for chunk in _chunks(nodes):
+        for r in store.select("""
+            SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""",
+                              {"n": chunk}):
+            out[r["n"].value] = (r["id"].value, r["name"].value if "name" in r else "")
+    return out
+
+
+def _products(store: Store, parts: list[NamedNode]) -> dict[str, list[tuple[str, str]]]:
+    """The products each part goes into, through any number of BOM levels."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for chunk in _chunks(parts, 500):
+        for r in store.select("""
+            SELECT DISTINCT ?part ?id ?name WHERE {
+              ?part (^cg:child/cg:parent)+ ?product .
+              ?product a cg:Product ; dct:identifier ?id .
+              OPTIONAL { ?product rdfs:label ?name }
+            }""", {"part": chunk}):
+            out[r["part"].value].append((r["id"].value, r["name"].value if "name" in r else ""))
+    return out
