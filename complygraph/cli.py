@@ -214,6 +214,18 @@ def _short(term) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else "/".join(text.rsplit("/", 2)[-2:])
 
 
+@app.command("serve")
+def serve(store: StoreOpt = None, host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port")] = 8000) -> None:
+    """Serve the GraphQL API (/graphql, GraphiQL in a browser), /healthz and /openapi.json."""
+    import uvicorn
+
+    from .api import create_app
+
+    with _errors(), _store(store) as s:
+        uvicorn.run(create_app(s), host=host, port=port, log_level="info")
+
+
 @app.command("check-ontology")
 def check_ontology() -> None:
     """Load the ontology with owlready2 and run the Pellet reasoner over it and the reference lists."""

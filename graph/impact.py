@@ -56,13 +56,16 @@ def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | st
     return where_used(store, entries, article_threshold(store, list_id))
 
 
-def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None) -> list[Impact]:
-    """Impacts of list entries (IRI -> (change, name)): every occurrence of a substance they concern."""
+def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
+               of_substances: bool = False) -> list[Impact]:
+    """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
+    `of_substances`, of the substances themselves."""
     rows = []
+    link = "BIND(?entry AS ?substance)" if of_substances else "?entry cg:concerns ?substance ."
     for chunk in _chunks([NamedNode(e) for e in entries]):
         rows += store.select("""
             SELECT DISTINCT ?entry ?substance ?occ ?ppm ?mg ?material ?part WHERE {
-              ?entry cg:concerns ?substance .
+              """ + link + """
               ?occ cg:substance ?substance ; cg:concentrationPpm ?ppm ; cg:massMg ?mg .
               ?material cg:contains ?occ .
               ?part cg:hasMaterial ?material .

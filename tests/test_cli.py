@@ -10,7 +10,8 @@ from complygraph.cli import app
 from complygraph.graph import open_store
 
 runner = CliRunner()
-COMMANDS = ["load-lists", "load-list", "lists", "list-diff", "import", "generate", "query", "check-ontology", "demo"]
+COMMANDS = ["load-lists", "load-list", "lists", "list-diff", "import", "generate", "query", "check-ontology", "demo",
+            "validate", "impact", "serve"]
 
 
 def test_help_lists_every_command():

@@ -1,0 +1,113 @@
+"""Batched loading: each level of a GraphQL response is one store query for all its objects.
+
+A DataLoader collects the keys asked for in one tick of the event loop and resolves them with a single
+VALUES-bound SPARQL query, so a page of 100 parts with their materials and substances costs three queries,
+not three hundred.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pyoxigraph import NamedNode
+from strawberry.dataloader import DataLoader
+
+from ..graph.store import Store
+
+
+def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
+    rows = []
+    for i in range(0, len(keys), 1000):
+        rows += store.select(query, {var: [NamedNode(k) for k in keys[i:i + 1000]]})
+    return rows
+
+
+def _one(rows: list[dict], var: str) -> dict[str, dict]:
+    return {r[var].value: {k: v.value for k, v in r.items()} for r in rows}
+
+
+def _many(rows: list[dict], var: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r[var].value].append({k: v.value for k, v in r.items()})
+    return out
+
+
+class Loaders:
+    """One set of loaders per request (their caches must not outlive it)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.part = DataLoader(self._parts)
+        self.supplier = DataLoader(self._suppliers)
+        self.materials = DataLoader(self._materials)
+        self.occurrences = DataLoader(self._occurrences)
+        self.used_in = DataLoader(self._used_in)
+        self.substance = DataLoader(self._substances)
+        self.listings = DataLoader(self._listings)
+
+    async def _parts(self, keys: list[str]) -> list[dict | None]:
+        rows = _one(_batch(self.store, """
+            SELECT ?part ?id ?name ?mass ?supplier WHERE {
+              ?part a cg:Part ; dct:identifier ?id .
+              OPTIONAL { ?part rdfs:label ?name } OPTIONAL { ?part cg:massMg ?mass }
+              OPTIONAL { ?part cg:suppliedBy ?supplier }
+            }""", "part", keys), "part")
+        return [rows.get(k) for k in keys]
+
+    async def _suppliers(self, keys: list[str]) -> list[dict | None]:
+        rows = _one(_batch(self.store, """
+            SELECT ?supplier ?id ?name WHERE {
+              ?supplier a cg:Supplier ; dct:identifier ?id . OPTIONAL { ?supplier rdfs:label ?name }
+            }""", "supplier", keys), "supplier")
+        return [rows.get(k) for k in keys]
+
+    async def _materials(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?part ?material ?id ?name ?mass WHERE {
+              ?part cg:hasMaterial ?material . ?material dct:identifier ?id .
+              OPTIONAL { ?material rdfs:label ?name } OPTIONAL { ?material cg:massMg ?mass }
+            } ORDER BY ?id""", "part", keys), "part")
+        return [rows.get(k, []) for k in keys]
+
+    async def _occurrences(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?material ?occ ?substance ?ppm ?mg ?intentional ?exemption WHERE {
+              ?material cg:contains ?occ . ?occ cg:substance ?substance .
+              OPTIONAL { ?occ cg:concentrationPpm ?ppm } OPTIONAL { ?occ cg:massMg ?mg }
+              OPTIONAL { ?occ cg:intentionallyAdded ?intentional }
+              OPTIONAL { ?occ cg:claimedExemption/cg:exemptionId ?exemption }
+            }""", "material", keys), "material")
+        return [rows.get(k, []) for k in keys]
+
+    async def _used_in(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?child ?parent ?kind ?quantity WHERE {
+              ?u cg:child ?child ; cg:parent ?parent ; cg:quantity ?quantity . ?parent a ?kind .
+              FILTER(?kind IN (cg:Product, cg:Part))
+            }""", "child", keys), "child")
+        return [rows.get(k, []) for k in keys]
+
+    async def _substances(self, keys: list[str]) -> list[dict | None]:
+        found: dict[str, dict] = {}
+        for r in _batch(self.store, """
+            SELECT ?substance ?cas ?ec ?name WHERE {
+              ?substance a cg:Substance .
+              OPTIONAL { ?substance cg:casNumber ?cas } OPTIONAL { ?substance cg:ecNumber ?ec }
+              OPTIONAL { ?substance rdfs:label ?name }
+            }""", "substance", keys):
+            entry = found.setdefault(r["substance"].value, {"iri": r["substance"].value, "names": set()})
+            entry["cas"] = r["cas"].value if "cas" in r else None
+            entry["ec"] = r["ec"].value if "ec" in r else None
+            if "name" in r:
+                entry["names"].add((r["name"].value, r["name"].language))
+        return [found.get(k) for k in keys]
+
+    async def _listings(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?substance ?list ?included ?reason ?name WHERE {
+              ?entry cg:concerns ?substance ; cg:inList ?l . ?l dct:identifier ?list .
+              OPTIONAL { ?entry cg:dateOfInclusion ?included } OPTIONAL { ?entry cg:reason ?reason }
+              OPTIONAL { ?entry rdfs:label ?name FILTER(lang(?name) = "en") }
+            }""", "substance", keys), "substance")
+        return [rows.get(k, []) for k in keys]

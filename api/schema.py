@@ -1,0 +1,434 @@
+"""The GraphQL schema. Field names are a contract with internal tools: keep them."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from pyoxigraph import Literal, NamedNode
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import Info
+
+from ..graph import queries as q
+from ..graph.impact import Impact as ImpactRow
+from ..graph.impact import impact, where_used
+from ..identifiers import InvalidIdentifier, normalise_cas
+from ..vocab import entity_iri, list_iri, substance_iri
+from .errors import should_mask, user_error
+
+MAX_PAGE = 100
+
+
+def _ctx(info: Info):
+    return info.context["store"], info.context["loaders"]
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise user_error(f"{field}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _cas(text: str) -> str:
+    try:
+        return normalise_cas(text)
+    except InvalidIdentifier as exc:
+        raise user_error(f"cas: {exc}") from None
+
+
+def _page(first: int | None) -> int:
+    n = MAX_PAGE if first is None else first
+    if n < 0 or n > MAX_PAGE:
+        raise user_error(f"first: between 0 and {MAX_PAGE}", "PAGE_SIZE")
+    return n
+
+
+def _cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def _after(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise user_error("after: not a cursor of this API", "BAD_CURSOR") from None
+
+
+# ------------------------------------------------------------------------------------------ types
+
+@strawberry.type
+class Listing:
+    list: str
+    version: str | None
+    date_of_inclusion: str | None
+    reason: str | None
+    entry: str | None
+
+
+@strawberry.type
+class Substance:
+    iri: strawberry.Private[str]
+    cas: str | None
+    ec: str | None
+    names: strawberry.Private[list[tuple[str, str | None]]]
+
+    @strawberry.field
+    def name(self, lang: str | None = "en") -> str | None:
+        exact = sorted((n for n, lg in self.names if lg == lang), key=len)
+        other = sorted((n for n, _ in self.names), key=len)
+        return (exact or other or [None])[0]
+
+    @strawberry.field
+    async def listings(self, info: Info) -> list[Listing]:
+        _, loaders = _ctx(info)
+        rows = await loaders.listings.load(self.iri)
+        return [Listing(list=r["list"], version=r.get("included"), date_of_inclusion=r.get("included"),
+                        reason=r.get("reason"), entry=r.get("name")) for r in rows]
+
+    @strawberry.field
+    async def groups(self, info: Info) -> list[str]:
+        store, _ = _ctx(info)
+        rows = store.select("SELECT DISTINCT ?label WHERE { ?g cg:hasMember ?s ; skos:prefLabel ?label }",
+                            {"s": NamedNode(self.iri)})
+        return sorted(r["label"].value for r in rows)
+
+
+def _substance(d: dict | None) -> Substance | None:
+    return None if d is None else Substance(iri=d["iri"], cas=d.get("cas"), ec=d.get("ec"), names=list(d["names"]))
+
+
+@strawberry.type
+class SupplierRef:
+    id: strawberry.ID
+    name: str | None
+
+
+@strawberry.type
+class SubstanceInMaterial:
+    substance_iri: strawberry.Private[str]
+    ppm: float | None
+    mass_mg: float | None
+    intentional: bool | None
+    exemption: str | None
+
+    @strawberry.field
+    async def substance(self, info: Info) -> Substance | None:
+        _, loaders = _ctx(info)
+        return _substance(await loaders.substance.load(self.substance_iri))
+
+
+@strawberry.type
+class Material:
+    iri: strawberry.Private[str]
+    id: strawberry.ID
+    name: str | None
+    mass: float | None
+
+    @strawberry.field
+    async def substances(self, info: Info) -> list[SubstanceInMaterial]:
+        _, loaders = _ctx(info)
+        rows = await loaders.occurrences.load(self.iri)
+        return [SubstanceInMaterial(substance_iri=r["substance"], ppm=_f(r.get("ppm")), mass_mg=_f(r.get("mg")),
+                                    intentional=None if "intentional" not in r else r["intentional"] == "true",
+                                    exemption=r.get("exemption")) for r in rows]
+
+
+@strawberry.type
+class ProductRef:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Usage:
+    product: ProductRef | None
+    part: strawberry.ID | None
+    quantity: float
+
+
+@strawberry.type
+class Part:
+    iri: strawberry.Private[str]
+    id: strawberry.ID
+    name: str | None
+    mass: float | None
+    supplier_iri: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> SupplierRef | None:
+        if not self.supplier_iri:
+            return None
+        _, loaders = _ctx(info)
+        d = await loaders.supplier.load(self.supplier_iri)
+        return None if d is None else SupplierRef(id=d["id"], name=d.get("name"))
+
+    @strawberry.field
+    async def materials(self, info: Info) -> list[Material]:
+        _, loaders = _ctx(info)
+        return [Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=_f(r.get("mass")))
+                for r in await loaders.materials.load(self.iri)]
+
+    @strawberry.field
+    async def used_in(self, info: Info) -> list[Usage]:
+        _, loaders = _ctx(info)
+        out = []
+        for r in await loaders.used_in.load(self.iri):
+            local = r["parent"].rsplit("/", 1)[-1]
+            product = r["kind"].endswith("#Product")
+            out.append(Usage(product=ProductRef(id=local) if product else None,
+                             part=None if product else local, quantity=float(r["quantity"])))
+        return out
+
+
+def _part(d: dict | None, iri: str) -> Part | None:
+    if d is None:
+        return None
+    return Part(iri=iri, id=d["id"], name=d.get("name"), mass=_f(d.get("mass")), supplier_iri=d.get("supplier"))
+
+
+def _f(value: str | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@strawberry.type
+class PartEdge:
+    cursor: str
+    node: Part
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class PartConnection:
+    edges: list[PartEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class SubstanceEdge:
+    cursor: str
+    node: Substance
+
+
+@strawberry.type
+class SubstanceConnection:
+    edges: list[SubstanceEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class ListVersion:
+    date: str
+    entry_count: int
+
+
+@strawberry.type
+class RegulatoryList:
+    id: strawberry.ID
+    title: str
+    regulation: str
+    versions: list[ListVersion]
+    sources: list[str]
+
+
+@strawberry.type
+class NamedRef:
+    id: strawberry.ID
+    name: str | None
+
+
+@strawberry.type
+class ImpactSubstance:
+    cas: str | None
+    name: str | None
+
+
+@strawberry.type
+class Impact:
+    change: str
+    entry: str
+    part: NamedRef
+    material: NamedRef
+    substance: ImpactSubstance
+    ppm: float
+    article_percent: float | None
+    over_threshold: bool | None
+    supplier: NamedRef
+    products: list[NamedRef]
+
+
+def _impact(i: ImpactRow) -> Impact:
+    return Impact(change=i.change, entry=i.entry_name, part=NamedRef(id=i.part_id, name=i.part_name),
+                  material=NamedRef(id=i.material_id, name=i.material_name),
+                  substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
+                  article_percent=None if i.article_percent != i.article_percent else i.article_percent,
+                  over_threshold=i.over_threshold, supplier=NamedRef(id=i.supplier_id, name=i.supplier_name),
+                  products=[NamedRef(id=p, name=n) for p, n in i.products])
+
+
+@strawberry.type
+class ChangedEntry:
+    entry: str
+    name: str
+
+
+@strawberry.type
+class ListChange:
+    added: list[ChangedEntry]
+    removed: list[ChangedEntry]
+    impacted: list[Impact]
+
+
+@strawberry.type
+class ValidationCount:
+    pack: str
+    severity: str
+    count: int
+
+
+@strawberry.type
+class ValidationSummary:
+    conforms: bool
+    at: str
+    counts: list[ValidationCount]
+    warnings: list[str]
+
+
+# ------------------------------------------------------------------------------------------ query
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def substance(self, info: Info, cas: str) -> Substance | None:
+        _, loaders = _ctx(info)
+        return _substance(await loaders.substance.load(substance_iri(cas=_cas(cas)).value))
+
+    @strawberry.field
+    async def substances(self, info: Info, search: str | None = None, lang: str | None = None,
+                         first: int | None = 20, after: str | None = None) -> SubstanceConnection:
+        store, loaders = _ctx(info)
+        n, start = _page(first), _after(after)
+        bindings: dict = {"start": Literal(start or "")}
+        text = "FILTER(CONTAINS(LCASE(STR(?name)), LCASE(?search)))" if search else ""
+        if search:
+            bindings["search"] = Literal(search)
+        lang_filter = "FILTER(lang(?name) = ?lang)" if lang else ""
+        if lang:
+            bindings["lang"] = Literal(lang)
+        rows = store.select(f"""
+            SELECT DISTINCT ?s WHERE {{
+              ?s a cg:Substance ; rdfs:label ?name . {lang_filter} {text}
+              FILTER(STR(?s) > ?start)
+            }} ORDER BY ?s LIMIT {n + 1}""", bindings)
+        keys = [r["s"].value for r in rows[:n]]
+        nodes = [_substance(d) for d in await loaders.substance.load_many(keys)]
+        edges = [SubstanceEdge(cursor=_cursor(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
+        return SubstanceConnection(edges=edges, page_info=PageInfo(has_next_page=len(rows) > n,
+                                                                   end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field
+    async def part(self, info: Info, id: strawberry.ID) -> Part | None:
+        _, loaders = _ctx(info)
+        iri = entity_iri("part", str(id)).value
+        return _part(await loaders.part.load(iri), iri)
+
+    @strawberry.field
+    async def parts(self, info: Info, first: int | None = 20, after: str | None = None,
+                    supplier: strawberry.ID | None = None, non_compliant_with: str | None = None) -> PartConnection:
+        store, loaders = _ctx(info)
+        n, start = _page(first), _after(after)
+        bindings: dict = {"start": Literal(start or "")}
+        supplier_filter = ""
+        if supplier is not None:
+            supplier_filter = "?p cg:suppliedBy ?supplier ."
+            bindings["supplier"] = entity_iri("supplier", str(supplier))
+        allowed = None
+        if non_compliant_with is not None:
+            from ..graph.shacl import validate
+            from ..graph.shacl.packs import available
+
+            if non_compliant_with not in available():
+                raise user_error(f"nonCompliantWith: unknown pack {non_compliant_with!r}", "UNKNOWN_PACK")
+            report = validate(store, [non_compliant_with])
+            allowed = {str(r.detail("part")) for r in report.results if r.detail("part") is not None
+                       and str(r.severity).endswith("Violation")}
+        rows = store.select(f"""
+            SELECT ?p WHERE {{ ?p a cg:Part . {supplier_filter} FILTER(STR(?p) > ?start) }} ORDER BY ?p""",
+                            bindings) if allowed is None or allowed else []
+        keys = [r["p"].value for r in rows if allowed is None or r["p"].value in allowed]
+        page = keys[:n]
+        parts = [_part(d, k) for d, k in zip(await loaders.part.load_many(page), page, strict=True)]
+        edges = [PartEdge(cursor=_cursor(k), node=p) for k, p in zip(page, parts, strict=True) if p]
+        return PartConnection(edges=edges, page_info=PageInfo(has_next_page=len(keys) > n,
+                                                              end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field
+    async def supplier(self, info: Info, id: strawberry.ID) -> SupplierRef | None:
+        _, loaders = _ctx(info)
+        d = await loaders.supplier.load(entity_iri("supplier", str(id)).value)
+        return None if d is None else SupplierRef(id=d["id"], name=d.get("name"))
+
+    @strawberry.field
+    def product(self, info: Info, id: strawberry.ID) -> NamedRef | None:
+        store, _ = _ctx(info)
+        rows = store.select("SELECT ?name WHERE { ?p a cg:Product . OPTIONAL { ?p rdfs:label ?name } }",
+                            {"p": entity_iri("product", str(id))})
+        return None if not rows else NamedRef(id=id, name=rows[0]["name"].value if "name" in rows[0] else None)
+
+    @strawberry.field
+    def lists(self, info: Info) -> list[RegulatoryList]:
+        store, _ = _ctx(info)
+        return [RegulatoryList(id=i.id, title=i.title, regulation=i.regulation,
+                               versions=[ListVersion(date=d, entry_count=c) for d, c in i.versions],
+                               sources=i.sources) for i in q.lists(store)]
+
+    @strawberry.field
+    def list_change(self, info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
+                    to: str) -> ListChange:
+        store, _ = _ctx(info)
+        since, until = _date(from_, "from"), _date(to, "to")
+        if not store.ask("ASK WHERE { ?l a cg:RegulatoryList }", {"l": list_iri(list)}):
+            raise user_error(f"list: unknown list {list!r}", "UNKNOWN_LIST")
+        change = q.list_change(store, list, since, until)
+        rows = impact(store, list, since, until)
+        return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.added.items())],
+                          removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.removed.items())],
+                          impacted=[_impact(i) for i in rows])
+
+    @strawberry.field
+    def where_used(self, info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
+        store, _ = _ctx(info)
+        if len(cas) > MAX_PAGE:
+            raise user_error(f"cas: at most {MAX_PAGE} numbers", "PAGE_SIZE")
+        substances = {substance_iri(cas=_cas(n)).value: ("used", n) for n in cas}
+        rows = where_used(store, substances, None, of_substances=True)
+        return [_impact(i) for i in rows if min_ppm is None or i.ppm >= min_ppm]
+
+    @strawberry.field
+    def validate(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
+        from ..graph.shacl import validate
+        from ..graph.shacl.packs import available
+
+        store, _ = _ctx(info)
+        unknown = [p for p in packs or [] if p not in available()]
+        if unknown:
+            raise user_error(f"packs: unknown {unknown}", "UNKNOWN_PACK")
+        report = validate(store, packs or None, _date(at, "at") if at else None)
+        return ValidationSummary(conforms=report.conforms, at=report.at or "", warnings=report.warnings,
+                                 counts=[ValidationCount(pack=str(p), severity=s, count=c)
+                                         for (p, s), c in sorted(report.counts().items(), key=str)])
+
+
+schema = strawberry.Schema(
+    query=Query,
+    extensions=[lambda: QueryDepthLimiter(max_depth=8), lambda: MaxAliasesLimiter(max_alias_count=20),
+                lambda: MaxTokensLimiter(max_token_count=1500), lambda: MaskErrors(should_mask_error=should_mask)],
+)

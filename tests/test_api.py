@@ -1,0 +1,158 @@
+"""The GraphQL API through real HTTP against a started server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from complygraph.api import create_app
+
+from .shacl_cases import build, material, part, sub
+
+DBDPE, BPAF, PB = "84852-53-9", "1478-61-1", "7439-92-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    store = build(tmp_path_factory.mktemp("api"), [
+        part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110))),
+        part("seal", 1_000, material("fkm", 1_000, sub(BPAF, 20), sub(PB, "0.5"))),
+    ] + [part(f"x{i:03d}", 100, material(f"xm{i:03d}", 100, sub("7440-31-5", 100))) for i in range(120)],
+        ["eu-reach-svhc", "eu-rohs-annex-ii"])
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def gql(server: str, query: str, variables: dict | None = None) -> dict:
+    r = httpx.post(f"{server}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_health_and_openapi(server):
+    assert httpx.get(f"{server}/healthz").json()["status"] == "ok"
+    assert "/healthz" in httpx.get(f"{server}/openapi.json").json()["paths"]
+
+
+def test_graphiql_is_served_to_browsers(server):
+    r = httpx.get(f"{server}/graphql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "graphiql" in r.text.lower()
+
+
+def test_substance_with_names_groups_and_listings(server):
+    data = gql(server, """{ substance(cas: "1478-61-1") { cas name(lang: "en") listings { list dateOfInclusion } } }""")
+    s = data["data"]["substance"]
+    assert s["cas"] == BPAF and s["listings"] and s["listings"][0]["list"] == "eu-reach-svhc"
+    assert s["listings"][0]["dateOfInclusion"] == "2026-02-04"
+    lead = gql(server, '{ substance(cas: "7439-92-1") { groups } }')["data"]["substance"]
+    assert "lead and its compounds" in lead["groups"]
+
+
+def test_part_with_supplier_materials_and_substances(server):
+    data = gql(server, """{ part(id: "seal") { id name mass supplier { id name }
+        materials { id name mass substances { substance { cas name } ppm massMg intentional exemption } }
+        usedIn { quantity } } }""")["data"]["part"]
+    assert data["id"] == "seal" and data["mass"] == 1000 and data["supplier"]["id"] == "S1"
+    subs = {s["substance"]["cas"]: s for s in data["materials"][0]["substances"]}
+    assert subs[BPAF]["ppm"] == 20000 and subs[PB]["massMg"] == 0.5
+    assert gql(server, '{ part(id: "nope") { id } }')["data"]["part"] is None
+
+
+def test_list_change_answers_the_demo_question(server):
+    data = gql(server, """{ listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04") {
+        added { name } removed { name }
+        impacted { part { id } material { id } substance { cas } ppm articlePercent overThreshold
+                   supplier { id } products { id } } } }""")["data"]["listChange"]
+    assert {a["name"] for a in data["added"]} >= {"n-hexane"} and data["removed"] == []
+    by_part = {i["part"]["id"]: i for i in data["impacted"]}
+    assert set(by_part) == {"housing", "seal"}
+    assert by_part["housing"]["articlePercent"] == pytest.approx(0.11) and by_part["housing"]["overThreshold"]
+
+
+def test_where_used_for_any_substance(server):
+    rows = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 100) { part { id } ppm } }')["data"]["whereUsed"]
+    assert [r["part"]["id"] for r in rows] == ["seal"] and rows[0]["ppm"] == 500
+
+
+def test_lists_with_versions(server):
+    lists = gql(server, "{ lists { id versions { date entryCount } } }")["data"]["lists"]
+    svhc = next(x for x in lists if x["id"] == "eu-reach-svhc")
+    assert {"date": "2026-02-04", "entryCount": 253} in svhc["versions"]
+
+
+def test_cursor_pagination_with_a_maximum_page_size(server):
+    first = gql(server, "{ parts(first: 100) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }")
+    page = first["data"]["parts"]
+    assert len(page["edges"]) == 100 and page["pageInfo"]["hasNextPage"]
+    rest = gql(server, "query($a: String) { parts(first: 100, after: $a) { edges { node { id } } "
+                       "pageInfo { hasNextPage } } }", {"a": page["pageInfo"]["endCursor"]})["data"]["parts"]
+    ids = [e["node"]["id"] for e in page["edges"]] + [e["node"]["id"] for e in rest["edges"]]
+    assert len(ids) == len(set(ids)) == 122 and not rest["pageInfo"]["hasNextPage"]
+    too_big = gql(server, "{ parts(first: 1000) { edges { cursor } } }")
+    assert too_big["errors"][0]["extensions"]["code"] == "PAGE_SIZE"
+
+
+def test_validate_summary(server):
+    data = gql(server, '{ validate(packs: ["eu-reach-svhc"], at: "2026-11-23") { conforms counts { pack count } } }')
+    summary = data["data"]["validate"]
+    assert summary["conforms"] is False and summary["counts"][0]["count"] == 2
+
+
+def test_depth_and_alias_limits(server):
+    deep = gql(server, '{ part(id: "seal") { materials { substances { substance { listings { list } } } } } }')
+    assert "errors" not in deep
+    aliases = " ".join(f"a{i}: lists {{ id }}" for i in range(30))
+    assert "errors" in gql(server, "{ " + aliases + " }")
+
+
+def test_errors_have_codes_and_no_stack_traces(server):
+    bad = gql(server, '{ substance(cas: "1478-61-2") { cas } }')
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "check digit" in bad["errors"][0]["message"] and "Traceback" not in str(bad)
+    date = gql(server, '{ listChange(list: "eu-reach-svhc", from: "yesterday", to: "2026-02-04") { added { name } } }')
+    assert date["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("attack", ['" } ; DROP ALL ; #', "x') || true #", '\\" . ?s ?p ?o } #',
+                                    "S1> } INSERT DATA { <urn:x> <urn:y> <urn:z> } #"])
+def test_injection_through_every_string_argument_changes_nothing(server, attack):
+    before = httpx.get(f"{server}/healthz").json()
+    for query, variables in [
+        ("query($v: String!) { substance(cas: $v) { cas } }", {"v": attack}),
+        ("query($v: String!) { substances(search: $v) { edges { cursor } } }", {"v": attack}),
+        ("query($v: String!) { substances(lang: $v) { edges { cursor } } }", {"v": attack}),
+        ("query($v: ID!) { part(id: $v) { id } }", {"v": attack}),
+        ("query($v: ID!) { parts(supplier: $v) { edges { cursor } } }", {"v": attack}),
+        ("query($v: ID!) { supplier(id: $v) { id } }", {"v": attack}),
+        ("query($v: ID!) { product(id: $v) { id } }", {"v": attack}),
+        ('query($v: String!) { listChange(list: $v, from: "2025-01-01", to: "2026-01-01") { added { name } } }',
+         {"v": attack}),
+        ("query($v: String!) { whereUsed(cas: [$v]) { ppm } }", {"v": attack}),
+        ("query($v: String!) { validate(packs: [$v]) { conforms } }", {"v": attack}),
+    ]:
+        r = gql(server, query, variables)
+        assert "Traceback" not in str(r)
+    assert httpx.get(f"{server}/healthz").json() == before
+    count = gql(server, "{ parts(first: 100) { edges { cursor } } }")["data"]["parts"]["edges"]
+    assert len(count) == 100
