@@ -127,14 +127,36 @@ def _labels(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
 
 
 def _products(store: Store, parts: list[NamedNode]) -> dict[str, list[tuple[str, str]]]:
-    """The products each part goes into, through any number of BOM levels."""
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in _chunks(parts, 500):
-        for r in store.select("""
-            SELECT DISTINCT ?part ?id ?name WHERE {
-              ?part (^cg:child/cg:parent)+ ?product .
-              ?product a cg:Product ; dct:identifier ?id .
-              OPTIONAL { ?product rdfs:label ?name }
-            }""", {"part": chunk}):
-            out[r["part"].value].append((r["id"].value, r["name"].value if "name" in r else ""))
+    """The products each part goes into, through any number of BOM levels: one set query per BOM level
+    for the parents of the current frontier, then the ancestry is walked in memory."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    products: dict[str, tuple[str, str]] = {}
+    frontier, seen = [p.value for p in parts], set()
+    while frontier:
+        seen.update(frontier)
+        found: set[str] = set()
+        for chunk in _chunks([NamedNode(f) for f in frontier]):
+            for r in store.select("""
+                SELECT ?child ?parent ?product ?id ?name WHERE {
+                  ?u cg:child ?child ; cg:parent ?parent .
+                  OPTIONAL { ?parent a cg:Product ; dct:identifier ?id . BIND(true AS ?product)
+                             OPTIONAL { ?parent rdfs:label ?name } }
+                }""", {"child": chunk}):
+                parent = r["parent"].value
+                parents[r["child"].value].add(parent)
+                if "product" in r:
+                    products[parent] = (r["id"].value, r["name"].value if "name" in r else "")
+                else:
+                    found.add(parent)
+        frontier = [f for f in found if f not in seen]  # a cycle in a BOM must not loop forever
+    out: dict[str, list[tuple[str, str]]] = {}
+    for part in parts:
+        reached, todo = set(), [part.value]
+        while todo:
+            node = todo.pop()
+            for parent in parents.get(node, ()):
+                if parent not in reached:
+                    reached.add(parent)
+                    todo.append(parent)
+        out[part.value] = sorted(products[p] for p in reached if p in products)
     return out
