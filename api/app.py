@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
 from ..graph.store import Store
@@ -14,10 +14,12 @@ def create_app(store: Store) -> FastAPI:
     app = FastAPI(title="complygraph", version="0.1.0",
                   description="Product chemical compliance knowledge graph: GraphQL at /graphql.")
 
-    async def context() -> dict:
-        return {"store": store, "loaders": Loaders(store)}
+    async def context(request: Request) -> dict:
+        return {"store": store, "loaders": Loaders(store), "request": request}
 
-    app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
+    # multipart uploads carry the import mutations; strawberry's CSRF check still applies to them
+    app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql",
+                                     multipart_uploads_enabled=True), prefix="/graphql")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hmac
+import os
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Annotated
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from ..graph import queries as q
 from ..graph.impact import Impact as ImpactRow
 from ..graph.impact import impact, where_used
 from ..identifiers import InvalidIdentifier, normalise_cas
+from ..loaders.catalog import load_list
+from ..loaders.compositions import import_compositions
+from ..loaders.errors import InputError
 from ..vocab import entity_iri, list_iri, substance_iri
 from .errors import should_mask, user_error
 
 MAX_PAGE = 100
+MAX_UPLOAD = 200_000_000  # bytes per uploaded file
 
 
 def _ctx(info: Info):
@@ -427,8 +437,85 @@ class Query:
                                          for (p, s), c in sorted(report.counts().items(), key=str)])
 
 
+# ------------------------------------------------------------------------------------------ mutations
+
+@strawberry.type
+class ImportResult:
+    triples: int
+    counts: list[ValidationCount]
+
+
+def _require_token(info: Info) -> None:
+    """Writes need `Authorization: Bearer <token>` equal to $COMPLYGRAPH_WRITE_TOKEN; without that
+    variable the API is read-only."""
+    expected = os.environ.get("COMPLYGRAPH_WRITE_TOKEN", "")
+    header = info.context["request"].headers.get("authorization", "")
+    given = header[7:] if header.lower().startswith("bearer ") else ""
+    if not expected:
+        raise user_error("writes are disabled: the server has no COMPLYGRAPH_WRITE_TOKEN", "FORBIDDEN")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise user_error("a valid bearer token is required to write", "UNAUTHENTICATED")
+
+
+async def _save(upload: Upload, folder: Path) -> Path:
+    name = Path(upload.filename or "upload").name
+    if not name or name.startswith("."):
+        raise user_error("file: a file name is required", "BAD_USER_INPUT")
+    target = folder / name
+    data = await upload.read()
+    if len(data) > MAX_UPLOAD:
+        raise user_error(f"file: larger than {MAX_UPLOAD // 1_000_000} MB", "TOO_LARGE")
+    target.write_bytes(data)
+    return target
+
+
+def _input_error(exc: InputError) -> Exception:
+    return user_error(str(exc), "INVALID_INPUT")
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def import_compositions(self, info: Info, file: Upload) -> ImportResult:
+        """A data set in the compositions format: a .jsonl file, or a .zip of the CSV files."""
+        _require_token(info)
+        store, _ = _ctx(info)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = await _save(file, Path(tmp))
+            if path.suffix.lower() == ".zip":
+                folder = Path(tmp) / "data"
+                folder.mkdir()
+                with zipfile.ZipFile(path) as z:
+                    for member in z.infolist():
+                        name = Path(member.filename).name
+                        if name.endswith((".csv", ".json")) and member.file_size <= MAX_UPLOAD:
+                            (folder / name).write_bytes(z.read(member))
+                path = folder
+            try:
+                counts = import_compositions(store, path)
+            except InputError as exc:
+                raise _input_error(exc) from None
+        triples = counts.pop("triples")
+        return ImportResult(triples=triples, counts=[ValidationCount(pack="", severity=k, count=v)
+                                                     for k, v in counts.items()])
+
+    @strawberry.mutation
+    async def import_list_version(self, info: Info, list: str, files: list[Upload]) -> ImportResult:
+        """A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's previous load."""
+        _require_token(info)
+        store, _ = _ctx(info)
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = [await _save(f, Path(tmp)) for f in files]
+            try:
+                triples = load_list(store, list, paths)
+            except InputError as exc:
+                raise _input_error(exc) from None
+        return ImportResult(triples=triples, counts=[])
+
+
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     extensions=[lambda: QueryDepthLimiter(max_depth=8), lambda: MaxAliasesLimiter(max_alias_count=20),
                 lambda: MaxTokensLimiter(max_token_count=1500), lambda: MaskErrors(should_mask_error=should_mask)],
 )

@@ -156,3 +156,77 @@ def test_injection_through_every_string_argument_changes_nothing(server, attack)
     assert httpx.get(f"{server}/healthz").json() == before
     count = gql(server, "{ parts(first: 100) { edges { cursor } } }")["data"]["parts"]["edges"]
     assert len(count) == 100
+
+
+IMPORT = "mutation($f: Upload!) { importCompositions(file: $f) { triples counts { severity count } } }"
+JSONL = "\n".join([
+    '{"record": "manifest", "format": "complygraph-compositions", "version": "1.0"}',
+    '{"record": "supplier", "supplier_id": "SUP-U", "name": "Uploaded Supplier"}',
+    '{"record": "part", "part_id": "UP1", "name": "uploaded part", "supplier_id": "SUP-U", "mass": 5, '
+    '"mass_unit": "g"}',
+]) + "\n"
+
+
+def upload(server: str, query: str, files: dict[str, tuple[str, bytes]], token: str | None,
+           variables: dict | None = None) -> dict:
+    import json as _json
+
+    variables = dict(variables or {})
+    mapping = {}
+    for i, key in enumerate(files):
+        mapping[str(i)] = [f"variables.{key}"]
+        variables[key] = None
+    headers = {"Apollo-Require-Preflight": "true"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    r = httpx.post(f"{server}/graphql", headers=headers, timeout=60,
+                   data={"operations": _json.dumps({"query": query, "variables": variables}),
+                         "map": _json.dumps(mapping)},
+                   files={str(i): (name, content) for i, (name, content) in enumerate(files.values())})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_mutations_need_the_write_token_and_write_nothing_without_it(server, monkeypatch):
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    files = {"f": ("data.jsonl", JSONL.encode())}
+    for token, code in ((None, "UNAUTHENTICATED"), ("wrong", "UNAUTHENTICATED")):
+        denied = upload(server, IMPORT, files, token)
+        assert denied["errors"][0]["extensions"]["code"] == code
+        assert gql(server, '{ part(id: "UP1") { id } }')["data"]["part"] is None
+    ok = upload(server, IMPORT, files, "s3cret")
+    assert ok["data"]["importCompositions"]["triples"] > 0, ok
+    assert gql(server, '{ part(id: "UP1") { supplier { name } } }')["data"]["part"]["supplier"]["name"] == \
+        "Uploaded Supplier"
+
+
+def test_writes_are_disabled_without_a_configured_token(server, monkeypatch):
+    monkeypatch.delenv("COMPLYGRAPH_WRITE_TOKEN", raising=False)
+    denied = upload(server, IMPORT, {"f": ("data.jsonl", JSONL.encode())}, "anything")
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_bad_upload_is_refused_whole_with_the_reason(server, monkeypatch):
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    bad = JSONL.replace('"mass": 5', '"mass": -5').replace("UP1", "UP2")
+    r = upload(server, IMPORT, {"f": ("bad.jsonl", bad.encode())}, "s3cret")
+    assert r["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    assert "bad.jsonl:3: mass: must be positive" in r["errors"][0]["message"]
+    assert gql(server, '{ part(id: "UP2") { id } }')["data"]["part"] is None
+
+
+def test_import_list_version_by_upload(server, monkeypatch):
+    from complygraph.loaders.catalog import data_dir
+
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    query = "mutation($f: [Upload!]!) { importListVersion(list: \"eu-pops\", files: $f) { triples } }"
+    content = (data_dir() / "echa" / "pops_list_full.xlsx").read_bytes()
+    import json as _json
+
+    r = httpx.post(f"{server}/graphql", headers={"Authorization": "Bearer s3cret", "Apollo-Require-Preflight": "1"},
+                   data={"operations": _json.dumps({"query": query, "variables": {"f": [None]}}),
+                         "map": _json.dumps({"0": ["variables.f.0"]})},
+                   files={"0": ("pops_list_full.xlsx", content)}, timeout=60)
+    assert r.json()["data"]["importListVersion"]["triples"] > 0, r.text
+    lists = gql(server, "{ lists { id versions { date entryCount } } }")["data"]["lists"]
+    assert {"date": "2025-09-25", "entryCount": 34} in next(x for x in lists if x["id"] == "eu-pops")["versions"]
