@@ -8,6 +8,7 @@ import hmac
 import os
 import tempfile
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -421,6 +422,26 @@ class Query:
         substances = {substance_iri(cas=_cas(n)).value: ("used", n) for n in cas}
         rows = where_used(store, substances, None, of_substances=True)
         return [_impact(i) for i in rows if min_ppm is None or i.ppm >= min_ppm]
+
+    @strawberry.field
+    def what_if(self, info: Info, cas: list[str], limit_percent: float = 0.1,
+                basis: str = "article") -> list[Impact]:
+        """Where proposed substances (eu-reach-svhc-proposed) would matter if listed with this limit, per
+        article (the substance over the part's mass) or per homogeneous material."""
+        store, _ = _ctx(info)
+        if basis not in ("article", "material"):
+            raise user_error("basis: article or material", "BAD_USER_INPUT")
+        if len(cas) > MAX_PAGE:
+            raise user_error(f"cas: at most {MAX_PAGE} numbers", "PAGE_SIZE")
+        if not 0 <= limit_percent <= 100:
+            raise user_error("limitPercent: between 0 and 100", "BAD_USER_INPUT")
+        substances = {substance_iri(cas=_cas(n)).value: ("what-if", n) for n in cas}
+        limit = Decimal(str(limit_percent))
+        rows = where_used(store, substances, limit, of_substances=True)
+        if basis == "material":
+            for i in rows:
+                i.over_threshold = Decimal(str(i.ppm)) / 10_000 > limit
+        return [_impact(i) for i in rows]
 
     @strawberry.field
     def validate(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:

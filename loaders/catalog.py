@@ -21,6 +21,7 @@ FORMATS: dict[str, Loader] = {
     "echa-candidate-list": echa.load_candidate_list,
     "echa-restriction-list": echa.load_restriction_list,
     "echa-pops-list": echa.load_pops_list,
+    "echa-svhc-identification": echa.load_svhc_identification,
     "rohs-annex-ii": rohs.load_annex_ii,
     "rohs-annex-iii": rohs.load_annex_iii,
     "cscl-class1": cscl.load_class1,

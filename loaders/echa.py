@@ -28,6 +28,7 @@ ALIASES = {
     "entry number": "entry_number", "conditions": "conditions",
     "regulatory outcome date": "outcome_date",
     "pops regulation annex": "annex",
+    "current stage": "stage", "current stage date": "stage_date", "status": "status",
 }
 
 
@@ -135,3 +136,23 @@ def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None
         if annex:
             e.reasons.append(" / ".join(a.strip() for a in annex.split("\n")))
         e.description = e.description or clean(row.get("description"))
+
+
+def load_svhc_identification(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    """Substances in ECHA's SVHC identification process (intentions, consultations, MSC agreement): the
+    candidates for the next Candidate List updates, for what-if analysis. Stages that end the process
+    (inclusion, withdrawal) are listed in the catalog option `closed_stages` and left out."""
+    list_id = builder.spec.id
+    closed = {s.lower() for s in builder.spec.options.get("closed_stages", [])}
+    source = next(s.iri.value for s in builder.sources if s.path == path)
+    for row in read_rows(path, {"name", "stage"}):
+        stage = clean(row.get("stage")) or ""
+        if stage.lower() in closed:
+            continue
+        subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
+        if not subjects:
+            continue
+        e = builder.entry(subjects[0].key, row.get("name").split("\n")[0].strip(), subjects, merge_by_name=True)
+        e.sources.add(source)
+        when = clean(row.get("stage_date"))
+        e.reasons.append(f"{stage} ({when})" if when else stage)

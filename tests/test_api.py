@@ -95,6 +95,16 @@ def test_where_used_for_any_substance(server):
     assert [r["part"]["id"] for r in rows] == ["seal"] and rows[0]["ppm"] == 500
 
 
+def test_what_if_a_proposed_substance_were_listed(server):
+    q = '{ whatIf(cas: ["7439-92-1"], limitPercent: 0.04, basis: "%s") { part { id } articlePercent overThreshold } }'
+    article = gql(server, q % "article")["data"]["whatIf"]
+    assert article[0]["part"]["id"] == "seal" and article[0]["articlePercent"] == pytest.approx(0.05)
+    assert article[0]["overThreshold"] is True
+    material = gql(server, q.replace("0.04", "0.1") % "material")["data"]["whatIf"]
+    assert material[0]["overThreshold"] is False  # 500 ppm = 0.05 % of the material
+    assert gql(server, q % "battery")["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 def test_lists_with_versions(server):
     lists = gql(server, "{ lists { id versions { date entryCount } } }")["data"]["lists"]
     svhc = next(x for x in lists if x["id"] == "eu-reach-svhc")

@@ -217,3 +217,9 @@ def _en(text: str):
     from pyoxigraph import Literal
 
     return Literal(text, language="en")
+
+
+def test_proposed_svhc_list_holds_only_open_identification_processes(reference_store):
+    entries = q.entries_as_of(reference_store, "eu-reach-svhc-proposed", "2026-03-11")
+    assert 0 < len(entries) < 50
+    assert "resorcinol; 1,3-benzenediol" in entries.values()
