@@ -30,6 +30,11 @@ def server(tmp_path_factory):
         part("seal", 1_000, material("fkm", 1_000, sub(BPAF, 20), sub(PB, "0.5"))),
     ] + [part(f"x{i:03d}", 100, material(f"xm{i:03d}", 100, sub("7440-31-5", 100))) for i in range(120)],
         ["eu-reach-svhc", "eu-rohs-annex-ii"])
+    yield from serve(store)
+
+
+def serve(store):
+    """Run the app on a free port of 127.0.0.1 for the duration of a fixture."""
     port = _free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -240,3 +245,40 @@ def test_import_list_version_by_upload(server, monkeypatch):
     assert r.json()["data"]["importListVersion"]["triples"] > 0, r.text
     lists = gql(server, "{ lists { id versions { date entryCount } } }")["data"]["lists"]
     assert {"date": "2025-09-25", "entryCount": 34} in next(x for x in lists if x["id"] == "eu-pops")["versions"]
+
+
+def test_demo_question_same_answer_from_cli_graphql_and_sparql(tmp_path):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from complygraph.cli import app
+    from complygraph.generate import generate
+    from complygraph.graph import open_store
+
+    path = str(tmp_path / "store")
+    runner = CliRunner()
+    generate(tmp_path / "data", products=3, parts=300, seed=4)
+    assert runner.invoke(app, ["load-lists", "--store", path, "--list", "eu-reach-svhc"]).exit_code == 0
+    assert runner.invoke(app, ["import", str(tmp_path / "data"), "--store", path]).exit_code == 0
+    cli = _json.loads(runner.invoke(app, ["impact", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to",
+                                          "2026-02-04", "--format", "json", "--store", path]).output)
+    from_cli = {(r["part_id"], r["material_id"], r["cas"]) for r in cli}
+    store = open_store(path)
+    sparql = {(r["p"].value, r["m"].value, r["cas"].value) for r in store.select("""
+        SELECT ?p ?m ?cas WHERE {
+          ?entry cg:inList <https://w3id.org/complygraph/id/list/eu-reach-svhc> ; cg:dateOfInclusion ?d ;
+                 cg:concerns ?s .
+          FILTER(?d > "2025-06-25"^^xsd:date && ?d <= "2026-02-04"^^xsd:date)
+          ?occ cg:substance ?s . ?s cg:casNumber ?cas .
+          ?mat cg:contains ?occ ; dct:identifier ?m . ?part cg:hasMaterial ?mat ; dct:identifier ?p .
+        }""")}
+    gen = serve(store)
+    url = next(gen)
+    try:
+        data = gql(url, """{ listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04") {
+            impacted { part { id } material { id } substance { cas } } } }""")["data"]["listChange"]["impacted"]
+    finally:
+        next(gen, None)
+    from_graphql = {(i["part"]["id"], i["material"]["id"], i["substance"]["cas"]) for i in data}
+    assert from_cli == from_graphql == sparql and len(sparql) > 10
