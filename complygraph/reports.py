@@ -53,18 +53,18 @@ def _xlsx(rows: list[Impact], out: Path) -> None:
         suppliers[(i.supplier_id, i.supplier_name)].append(i)
         for p in i.products:
             products[p].append(i)
-    sheet = wb.create_sheet("by supplier")
-    sheet.append(["supplier_id", "supplier_name", "parts", "over_threshold_parts", "substances", "part_ids"])
-    for (sid, sname), items in sorted(suppliers.items()):
-        sheet.append([sid, sname, len({i.part_id for i in items}),
-                      len({i.part_id for i in items if i.over_threshold}),
-                      "; ".join(sorted({f"{i.substance_name} ({i.cas})" for i in items})),
-                      "; ".join(sorted({i.part_id for i in items}))])
-    sheet = wb.create_sheet("by product")
-    sheet.append(["product_id", "product_name", "parts", "over_threshold_parts", "substances", "suppliers"])
-    for (pid, pname), items in sorted(products.items()):
-        sheet.append([pid, pname, len({i.part_id for i in items}),
-                      len({i.part_id for i in items if i.over_threshold}),
-                      "; ".join(sorted({f"{i.substance_name} ({i.cas})" for i in items})),
-                      "; ".join(sorted({i.supplier_id for i in items}))])
+    _summary_sheet(wb.create_sheet("by supplier"), "supplier", suppliers,
+                   lambda items: sorted({i.part_id for i in items}))
+    _summary_sheet(wb.create_sheet("by product"), "product", products,
+                   lambda items: sorted({i.supplier_id for i in items}))
     wb.save(out)
+
+
+def _summary_sheet(sheet, kind: str, groups: dict[tuple[str, str], list[Impact]], listed) -> None:
+    """One row per supplier or product: parts touched, parts over the threshold, substances, and the
+    parts (per supplier) or suppliers (per product) to contact."""
+    last = "part_ids" if kind == "supplier" else "suppliers"
+    sheet.append([f"{kind}_id", f"{kind}_name", "parts", "over_threshold_parts", "substances", last])
+    for (key, name), items in sorted(groups.items()):
+        sheet.append([key, name, len({i.part_id for i in items}), len({i.part_id for i in items if i.over_threshold}),
+                      "; ".join(sorted({f"{i.substance_name} ({i.cas})" for i in items})), "; ".join(listed(items))])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -12,15 +11,10 @@ import uvicorn
 
 from complygraph.api import create_app
 
+from .conftest import _free_port
 from .shacl_cases import build, material, part, sub
 
 DBDPE, BPAF, PB = "84852-53-9", "1478-61-1", "7439-92-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
