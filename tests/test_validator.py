@@ -99,6 +99,7 @@ def test_report_is_a_w3c_validation_report_in_turtle_and_json_ld(tmp_path):
     assert float(g.value(result, cg.measured)) == pytest.approx(2000)
     assert float(g.value(result, cg.limit)) == pytest.approx(1000)
     assert str(g.value(result, cg.pack)) == "eu-rohs"
+    assert str(g.value(result, cg.regulation)) == "https://w3id.org/complygraph/id/regulation/eu-rohs"
     jg = rdflib.Graph().parse(data=report.serialize("json-ld"), format="json-ld")
     assert len(jg) == len(g)
     json.loads(report.serialize("json-ld"))

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from ..store import Store
 from .compiler import CompiledConstraint, compile_shapes, root_shape
-from .packs import load_pack_data, shapes_graph
+from .packs import CG, load_pack_data, shapes_graph
 from .report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from .terms import to_rdflib
 
@@ -42,6 +42,8 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
         load_pack_data(store, names, pack_dirs)
     compiled = compile_shapes(g)
     report = ValidationReport(at=at.isoformat(), packs=names)
+    regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
+                   for p in g.subjects(RDF.type, URIRef("https://w3id.org/complygraph/shapes#ShapePack"))}
     seen = set()
     answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
     for c in compiled.constraints:
@@ -63,7 +65,8 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     if compiled.fallback:
         report.warnings += [f"validated by pySHACL, not compiled: {why}" for why in compiled.fallback.values()]
         report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
-    report.results = _with_parts(store, report.results)
+    report.results = [replace(r, details=r.details + (("regulation", regulations[r.pack]),))
+                      if regulations.get(r.pack) is not None else r for r in _with_parts(store, report.results)]
     report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
 
