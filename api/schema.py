@@ -313,6 +313,12 @@ class ValidationSummary:
     warnings: list[str]
 
 
+def _edges(edge_type, keys: list[str], nodes: list, more: bool) -> tuple[list, PageInfo]:
+    """Relay edges for one page (keyset cursors) and its page info."""
+    edges = [edge_type(cursor=_cursor(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
+    return edges, PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
+
+
 # ------------------------------------------------------------------------------------------ query
 
 @strawberry.type
@@ -341,9 +347,8 @@ class Query:
             }} ORDER BY ?s LIMIT {n + 1}""", bindings)
         keys = [r["s"].value for r in rows[:n]]
         nodes = [_substance(d) for d in await loaders.substance.load_many(keys)]
-        edges = [SubstanceEdge(cursor=_cursor(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
-        return SubstanceConnection(edges=edges, page_info=PageInfo(has_next_page=len(rows) > n,
-                                                                   end_cursor=edges[-1].cursor if edges else None))
+        edges, info_ = _edges(SubstanceEdge, keys, nodes, len(rows) > n)
+        return SubstanceConnection(edges=edges, page_info=info_)
 
     @strawberry.field
     async def part(self, info: Info, id: strawberry.ID) -> Part | None:
@@ -361,7 +366,6 @@ class Query:
         if supplier is not None:
             supplier_filter = "?p cg:suppliedBy ?supplier ."
             bindings["supplier"] = entity_iri("supplier", str(supplier))
-        allowed = None
         if non_compliant_with is not None:
             from ..graph.shacl import validate
             from ..graph.shacl.packs import available
@@ -369,17 +373,19 @@ class Query:
             if non_compliant_with not in available():
                 raise user_error(f"nonCompliantWith: unknown pack {non_compliant_with!r}", "UNKNOWN_PACK")
             report = validate(store, [non_compliant_with])
-            allowed = {str(r.detail("part")) for r in report.results if r.detail("part") is not None
-                       and str(r.severity).endswith("Violation")}
+            bindings["p"] = sorted({NamedNode(str(r.detail("part"))) for r in report.results
+                                    if r.detail("part") is not None and str(r.severity).endswith("Violation")},
+                                   key=lambda node: node.value)
+            if not bindings["p"]:
+                return PartConnection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        # one page (and one more row to know whether another page follows), never the whole part list
         rows = store.select(f"""
-            SELECT ?p WHERE {{ ?p a cg:Part . {supplier_filter} FILTER(STR(?p) > ?start) }} ORDER BY ?p""",
-                            bindings) if allowed is None or allowed else []
-        keys = [r["p"].value for r in rows if allowed is None or r["p"].value in allowed]
-        page = keys[:n]
+            SELECT ?p WHERE {{ ?p a cg:Part . {supplier_filter} FILTER(STR(?p) > ?start) }}
+            ORDER BY ?p LIMIT {n + 1}""", bindings)
+        page = [r["p"].value for r in rows[:n]]
         parts = [_part(d, k) for d, k in zip(await loaders.part.load_many(page), page, strict=True)]
-        edges = [PartEdge(cursor=_cursor(k), node=p) for k, p in zip(page, parts, strict=True) if p]
-        return PartConnection(edges=edges, page_info=PageInfo(has_next_page=len(keys) > n,
-                                                              end_cursor=edges[-1].cursor if edges else None))
+        edges, info_ = _edges(PartEdge, page, parts, len(rows) > n)
+        return PartConnection(edges=edges, page_info=info_)
 
     @strawberry.field
     async def supplier(self, info: Info, id: strawberry.ID) -> SupplierRef | None:

@@ -122,6 +122,18 @@ def test_cursor_pagination_with_a_maximum_page_size(server):
     assert too_big["errors"][0]["extensions"]["code"] == "PAGE_SIZE"
 
 
+def test_parts_filtered_by_non_compliance_are_one_page_of_the_violating_parts(server):
+    data = gql(server, '{ parts(nonCompliantWith: "eu-reach-svhc", first: 1) { edges { node { id } } '
+                       'pageInfo { hasNextPage endCursor } } }')["data"]["parts"]
+    assert [e["node"]["id"] for e in data["edges"]] == ["housing"] and data["pageInfo"]["hasNextPage"]
+    rest = gql(server, 'query($a: String) { parts(nonCompliantWith: "eu-reach-svhc", after: $a) '
+                       '{ edges { node { id } } pageInfo { hasNextPage } } }',
+               {"a": data["pageInfo"]["endCursor"]})["data"]["parts"]
+    assert [e["node"]["id"] for e in rest["edges"]] == ["seal"] and not rest["pageInfo"]["hasNextPage"]
+    unknown = gql(server, '{ parts(nonCompliantWith: "nope") { edges { cursor } } }')
+    assert unknown["errors"][0]["extensions"]["code"] == "UNKNOWN_PACK"
+
+
 def test_validate_summary(server):
     data = gql(server, '{ validate(packs: ["eu-reach-svhc"], at: "2026-11-23") { conforms counts { pack count } } }')
     summary = data["data"]["validate"]
