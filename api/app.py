@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
 from ..graph.store import Store
 from .loaders import Loaders
-from .schema import schema
+from .cache import RevisionCache
+from .schema import schema, warm_latest_changes
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(store: Store, warm: bool = True) -> FastAPI:
+    """`warm`: compute each list's newest change in the background at start, so the first engineer who
+    asks after a new list is loaded does not wait."""
     app = FastAPI(title="complygraph", version="0.1.0",
                   description="Product chemical compliance knowledge graph: GraphQL at /graphql.")
 
+    cache = RevisionCache(store)
+
     async def context(request: Request) -> dict:
-        return {"store": store, "loaders": Loaders(store), "request": request}
+        return {"store": store, "loaders": Loaders(store), "request": request, "cache": cache}
+
+    if warm:
+        threading.Thread(target=warm_latest_changes, args=(store, cache), daemon=True,
+                         name="warm-list-changes").start()
 
     # multipart uploads carry the import mutations; strawberry's CSRF check still applies to them
     app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hmac
 import os
 import tempfile
+import threading
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -21,11 +23,13 @@ from strawberry.types import Info
 from ..graph import queries as q
 from ..graph.impact import Impact as ImpactRow
 from ..graph.impact import impact, where_used
+from ..graph.store import Store
 from ..identifiers import InvalidIdentifier, normalise_cas
 from ..loaders.catalog import load_list
 from ..loaders.compositions import import_compositions
 from ..loaders.errors import InputError
 from ..vocab import entity_iri, list_iri, substance_iri
+from .cache import RevisionCache
 from .errors import should_mask, user_error
 
 MAX_PAGE = 100
@@ -313,6 +317,24 @@ class ValidationSummary:
     warnings: list[str]
 
 
+def list_change_answer(store: Store, list_id: str, since: dt.date, until: dt.date) -> ListChange:
+    change = q.list_change(store, list_id, since, until)
+    rows = impact(store, list_id, since, until, change)
+    return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.added.items())],
+                      removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.removed.items())],
+                      impacted=[_impact(i) for i in rows])
+
+
+def warm_latest_changes(store: Store, cache: RevisionCache, only: str | None = None) -> None:
+    """Compute the impact of each list's newest change ahead of the first request: after a new Candidate
+    List is loaded, that is the question everybody asks."""
+    for info in q.lists(store):
+        if (only is None or info.id == only) and len(info.versions) >= 2:
+            since, until = (dt.date.fromisoformat(d) for d, _ in (info.versions[1], info.versions[0]))
+            cache.get(("listChange", info.id, since, until),
+                      lambda i=info.id, a=since, b=until: list_change_answer(store, i, a, b))
+
+
 def _edges(edge_type, keys: list[str], nodes: list, more: bool) -> tuple[list, PageInfo]:
     """Relay edges for one page (keyset cursors) and its page info."""
     edges = [edge_type(cursor=_cursor(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
@@ -408,17 +430,15 @@ class Query:
                                sources=i.sources) for i in q.lists(store)]
 
     @strawberry.field
-    def list_change(self, info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
-                    to: str) -> ListChange:
+    async def list_change(self, info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
+                          to: str) -> ListChange:
         store, _ = _ctx(info)
         since, until = _date(from_, "from"), _date(to, "to")
         if not store.ask("ASK WHERE { ?l a cg:RegulatoryList }", {"l": list_iri(list)}):
             raise user_error(f"list: unknown list {list!r}", "UNKNOWN_LIST")
-        change = q.list_change(store, list, since, until)
-        rows = impact(store, list, since, until)
-        return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.added.items())],
-                          removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(change.removed.items())],
-                          impacted=[_impact(i) for i in rows])
+        # seconds of work on a large store: off the event loop, and kept until the store changes
+        return await asyncio.to_thread(info.context["cache"].get, ("listChange", list, since, until),
+                                       lambda: list_change_answer(store, list, since, until))
 
     @strawberry.field
     def where_used(self, info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
@@ -537,6 +557,7 @@ class Mutation:
                 triples = load_list(store, list, paths)
             except InputError as exc:
                 raise _input_error(exc) from None
+        threading.Thread(target=warm_latest_changes, args=(store, info.context["cache"], list), daemon=True).start()
         return ImportResult(triples=triples, counts=[])
 
 

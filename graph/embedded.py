@@ -10,7 +10,7 @@ from pyoxigraph import Store as OxStore
 
 from ..vocab import PREFIXES
 from .bindings import bind
-from .store import QueryMixin, StoreError, Term
+from .store import QueryMixin, StoreError, Term, revision_update
 
 
 class EmbeddedStore(QueryMixin):
@@ -28,6 +28,9 @@ class EmbeddedStore(QueryMixin):
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
     def update(self, update: str) -> None:
+        self._update(f"{update} ;\n{revision_update()}")
+
+    def _update(self, update: str) -> None:
         try:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -47,7 +50,9 @@ class EmbeddedStore(QueryMixin):
                 yield Quad(t.subject, t.predicate, t.object, graph)
 
         self._store.extend(quads())
-        if replace:
+        if not replace:
+            self._update(revision_update())
+        else:
             g = f"<{graph.value}>"
             try:
                 self.update(f"{replace} ;\nADD SILENT {g} TO DEFAULT ;\nDROP SILENT GRAPH {g}")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pyoxigraph import NamedNode
 
 from ..vocab import list_iri
-from .queries import _chunks, list_change, substance_names
+from .queries import ListChange, _chunks, list_change, substance_names
 from .store import Store
 
 
@@ -49,8 +49,10 @@ def article_threshold(store: Store, list_id: str) -> Decimal | None:
     return None
 
 
-def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> list[Impact]:
-    change = list_change(store, list_id, since, until)
+def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | str,
+           change: ListChange | None = None) -> list[Impact]:
+    """`change`: the list change from `since` to `until` if the caller has it already."""
+    change = change or list_change(store, list_id, since, until)
     entries = {**{k: ("added", v) for k, v in change.added.items()},
                **{k: ("removed", v) for k, v in change.removed.items()}}
     return where_used(store, entries, article_threshold(store, list_id))

@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, Triple, parse_query_results
 
 from ..vocab import SPARQL_PREFIXES
 from .bindings import bind
-from .store import QueryMixin, StoreError, Term
+from .store import QueryMixin, StoreError, Term, revision_update
 
 CHUNK = 5000
 
@@ -54,6 +54,9 @@ class RemoteStore(QueryMixin):
         return parse_query_results(data, format=QueryResultsFormat.JSON)
 
     def update(self, update: str) -> None:
+        self._update(f"{update} ;\n{revision_update()}")
+
+    def _update(self, update: str) -> None:
         self._post(self.update_url, "update", SPARQL_PREFIXES + update, "*/*")
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
@@ -65,15 +68,15 @@ class RemoteStore(QueryMixin):
                 chunk.append(f"{t.subject} {t.predicate} {t.object} .")
                 count += 1
                 if len(chunk) >= CHUNK:
-                    self.update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
+                    self._update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
                     chunk = []
             if chunk:
-                self.update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
+                self._update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
             swap = f"{replace} ;\n" if replace else ""
             self.update(f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging}")
         except BaseException:
             try:
-                self.update(f"DROP SILENT GRAPH {staging}")
+                self._update(f"DROP SILENT GRAPH {staging}")
             finally:
                 raise
         return count

@@ -7,6 +7,7 @@ embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtu
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,21 @@ Row = dict[str, Term]
 
 ENV_STORE = "COMPLYGRAPH_STORE"
 ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"
+
+
+META_GRAPH = "urn:complygraph:meta"
+_STORE_NODE = "urn:complygraph:store"
+_REVISION = "https://w3id.org/complygraph/ontology#revision"
+
+
+def revision_update() -> str:
+    """The update that gives the store a new revision; every write through complygraph ends with it.
+
+    The revision lives in its own named graph, out of the default graph that queries and shapes read, and
+    lets a reader (the API's answer cache) tell cheaply whether anything changed since it last looked.
+    """
+    return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> ?r }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> \"{uuid.uuid4()}\" }} }}")
 
 
 class StoreError(RuntimeError):
@@ -51,6 +67,11 @@ class Store(Protocol):
         """Number of triples in the default graph."""
         ...
 
+    def revision(self) -> str:
+        """Changes with every write made through complygraph ("" before the first); writes made by other
+        tools straight to a remote endpoint do not change it."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -75,6 +96,10 @@ class QueryMixin:
     def count(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(rows[0]["n"].value)
+
+    def revision(self) -> str:
+        rows = self.select(f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> ?r }} }}")
+        return rows[0]["r"].value if rows else ""
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:

@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 
 from complygraph.api import create_app
+from complygraph.vocab import substance_iri
 
 from .conftest import _free_port
 from .shacl_cases import build, material, part, sub
@@ -288,3 +289,21 @@ def test_demo_question_same_answer_from_cli_graphql_and_sparql(tmp_path):
         next(gen, None)
     from_graphql = {(i["part"]["id"], i["material"]["id"], i["substance"]["cas"]) for i in data}
     assert from_cli == from_graphql == sparql and len(sparql) > 10
+
+
+def test_a_kept_list_change_answer_is_recomputed_after_a_write(tmp_path):
+    store = build(tmp_path, [part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110))),
+                             part("seal", 1_000, material("fkm", 1_000, sub(BPAF, 20)))], ["eu-reach-svhc"])
+    ask = """{ listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04") {
+               impacted { part { id } } } }"""
+    gen = serve(store)
+    url = next(gen)
+    try:
+        first = gql(url, ask)["data"]["listChange"]["impacted"]
+        assert gql(url, ask)["data"]["listChange"]["impacted"] == first
+        assert sorted(i["part"]["id"] for i in first) == ["housing", "seal"]
+        store.update(f"""DELETE WHERE {{ ?occ cg:substance {substance_iri(cas=BPAF)} ; ?p ?o }}""")
+        after = gql(url, ask)["data"]["listChange"]["impacted"]
+    finally:
+        next(gen, None)
+    assert [i["part"]["id"] for i in after] == ["housing"]
