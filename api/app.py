@@ -8,8 +8,8 @@ from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
 
 from ..graph.store import Store
-from .loaders import Loaders
 from .cache import RevisionCache
+from .loaders import Loaders
 from .schema import schema, warm_latest_changes
 
 
