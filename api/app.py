@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
 from ..graph.store import Store
 from .cache import RevisionCache
 from .loaders import Loaders
 from .schema import schema, warm_latest_changes
+
+IDE = Path(__file__).parent / "static" / "graphiql"
+
+
+class _Router(GraphQLRouter):
+    """Serves GraphiQL from complygraph's own copy of its assets (static/graphiql/VENDORED.md): the stock
+    page loads them from a CDN that offline machines cannot reach."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse((IDE / "index.html").read_text(encoding="utf-8"))
 
 
 def create_app(store: Store, warm: bool = True) -> FastAPI:
@@ -29,8 +42,9 @@ def create_app(store: Store, warm: bool = True) -> FastAPI:
                          name="warm-list-changes").start()
 
     # multipart uploads carry the import mutations; strawberry's CSRF check still applies to them
-    app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql",
-                                     multipart_uploads_enabled=True), prefix="/graphql")
+    app.mount("/graphql-ide", StaticFiles(directory=IDE), name="graphql-ide")
+    app.include_router(_Router(schema, context_getter=context, graphql_ide="graphiql",
+                               multipart_uploads_enabled=True), prefix="/graphql")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

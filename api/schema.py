@@ -16,7 +16,7 @@ from typing import Annotated
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
@@ -31,6 +31,7 @@ from ..loaders.errors import InputError
 from ..vocab import entity_iri, list_iri, substance_iri
 from .cache import RevisionCache
 from .errors import should_mask, user_error
+from .limits import CostLimit
 
 MAX_PAGE = 100
 MAX_UPLOAD = 200_000_000  # bytes per uploaded file
@@ -565,5 +566,6 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[lambda: QueryDepthLimiter(max_depth=8), lambda: MaxAliasesLimiter(max_alias_count=20),
-                lambda: MaxTokensLimiter(max_token_count=1500), lambda: MaskErrors(should_mask_error=should_mask)],
+                lambda: MaxTokensLimiter(max_token_count=1500), lambda: AddValidationRules([CostLimit]),
+                lambda: MaskErrors(should_mask_error=should_mask)],
 )

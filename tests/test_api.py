@@ -148,6 +148,24 @@ def test_depth_and_alias_limits(server):
     assert "errors" in gql(server, "{ " + aliases + " }")
 
 
+def test_a_query_that_could_fetch_too_much_is_refused_before_it_runs(server):
+    page = "parts(first: %s) { edges { node { id materials { substances { substance { cas listings { list } } } } } } }"
+    refused = gql(server, "{ " + page % 100 + " }")["errors"][0]
+    assert refused["extensions"]["code"] == "QUERY_TOO_COSTLY" and refused["extensions"]["cost"] > 50_000
+    # the same through a fragment and a variable page size (priced at the page maximum)
+    via_fragment = gql(server, "query($n: Int) { ...F } fragment F on Query { " + page % "$n" + " }", {"n": 3})
+    assert via_fragment["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    allowed = gql(server, "{ " + page % 5 + " }")
+    assert "errors" not in allowed and len(allowed["data"]["parts"]["edges"]) == 5
+
+
+def test_graphiqls_introspection_query_passes_every_limit(server):
+    from graphql import get_introspection_query
+
+    data = gql(server, get_introspection_query(descriptions=True, input_value_deprecation=True))
+    assert "errors" not in data and len(data["data"]["__schema"]["types"]) > 20
+
+
 def test_errors_have_codes_and_no_stack_traces(server):
     bad = gql(server, '{ substance(cas: "1478-61-2") { cas } }')
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
