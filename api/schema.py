@@ -27,6 +27,8 @@ from ..graph.store import Store
 from ..identifiers import InvalidIdentifier, normalise_cas
 from ..loaders.catalog import load_list
 from ..loaders.compositions import import_compositions
+from ..loaders.declarations import FORMATS as DECLARATION_FORMATS
+from ..loaders.declarations import import_declarations
 from ..loaders.errors import InputError
 from ..vocab import entity_iri, list_iri, substance_iri
 from .cache import RevisionCache
@@ -522,7 +524,33 @@ def _input_error(exc: InputError) -> Exception:
 
 
 @strawberry.type
+class DeclarationOutcome:
+    file: str
+    part: str
+    declaration_class: str
+    status: str
+
+
+@strawberry.type
 class Mutation:
+    @strawberry.mutation
+    async def import_declarations(self, info: Info, files: list[Upload],
+                                  format: str | None = None) -> list[DeclarationOutcome]:
+        """Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML; `format` ipc1752a or iec62474,
+        else read from each file's namespace. Any bad file stores nothing."""
+        _require_token(info)
+        store, _ = _ctx(info)
+        if format is not None and format not in DECLARATION_FORMATS:
+            raise user_error(f"format: expected one of {', '.join(DECLARATION_FORMATS)}", "BAD_USER_INPUT")
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = [await _save(f, Path(tmp)) for f in files]
+            try:
+                outcomes = import_declarations(store, paths, format)
+            except InputError as exc:
+                raise _input_error(exc) from None
+        return [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
+                                   status=o.status) for o in outcomes]
+
     @strawberry.mutation
     async def import_compositions(self, info: Info, file: Upload) -> ImportResult:
         """A data set in the compositions format: a .jsonl file, or a .zip of the CSV files."""

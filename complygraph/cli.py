@@ -134,6 +134,29 @@ def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files 
         console.print(", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
+@app.command("load")
+def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files (XML)")],
+             fmt: Annotated[str | None, typer.Option(
+                 "--format", help="ipc1752a or iec62474; default: from each file's namespace")] = None,
+             store: StoreOpt = None) -> None:
+    """Load supplier material declarations (IPC-1752A Class C/D, IEC 62474 / chemSHERPA-AI; docs/declarations.md).
+
+    A newer declaration of a part replaces its stored composition and keeps the old one as history; the
+    same file again changes nothing; any bad file stores nothing."""
+    from .loaders.declarations import FORMATS, import_declarations
+
+    if fmt is not None and fmt not in FORMATS:
+        err.print(f"[red]error:[/red] --format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise typer.Exit(2)
+    with _errors(), _store(store) as s:
+        with err.status(f"loading {len(files)} declaration(s)"):
+            outcomes = import_declarations(s, files, fmt)
+        table = Table("file", "part", "class", "result")
+        for o in outcomes:
+            table.add_row(escape(Path(o.file).name), escape(o.part), o.declaration_class, o.status)
+        console.print(table)
+
+
 @app.command("generate")
 def generate_cmd(out: Annotated[Path, typer.Option("--out", help="Output folder")],
                  products: Annotated[int, typer.Option("--products")] = 10,

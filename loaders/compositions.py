@@ -14,7 +14,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote
@@ -62,6 +62,7 @@ class Record:
     file: str
     line: int
     fields: dict[str, str]
+    labels: dict[str, str] = field(default_factory=dict)  # field -> how the source names it (an XML path)
 
 
 def read_records(source: Path) -> Iterator[Record]:
@@ -164,8 +165,8 @@ class CompositionImport:
         self.counts = {k: 0 for k in RECORDS}
 
     # ----------------------------------------------------------- field helpers
-    def _p(self, rec: Record, field: str, reason: str) -> None:
-        self.problems.add(rec.file, rec.line, field, reason)
+    def _p(self, rec: Record, name: str | None, reason: str) -> None:
+        self.problems.add(rec.file, rec.line, rec.labels.get(name, name) if name else name, reason)
 
     def _required(self, rec: Record) -> bool:
         ok = True
