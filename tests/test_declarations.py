@@ -123,8 +123,8 @@ def test_iec_62474_composition_and_compliance(store):
     assert occ["12047-27-7"] == (Decimal(900000), Decimal("4.68"))
     assert occ["7440-02-0"] == (Decimal(1000000), Decimal("0.8"))
     assert occ["12626-81-2"][1] == Decimal("0.2")
-    assert store.ask("""ASK WHERE { ?st cg:aboutPart ?p ; cg:categoryName "Lead/lead compounds" ; cg:overThreshold true }""",
-                     {"p": entity_iri("part", "OPC-C0603-225")})
+    assert store.ask("""ASK WHERE { ?st cg:aboutPart ?p ; cg:categoryName "Lead/lead compounds" ;
+                                    cg:overThreshold true }""", {"p": entity_iri("part", "OPC-C0603-225")})
 
 
 def test_a_declared_svhc_shows_in_the_list_change_impact(tmp_path):
