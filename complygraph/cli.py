@@ -199,13 +199,13 @@ def validate_cmd(store: StoreOpt = None,
                  ) -> None:
     """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
     from .graph.shacl import validate
-    from .graph.shacl.packs import available
+    from .graph.shacl.packs import default_packs
 
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
         raise typer.Exit(2)
     with _errors(), _store(store) as s:
-        names = pack or list(available(pack_dir))
+        names = pack or default_packs(pack_dir)
         with _progress() as progress:
             task = progress.add_task("validating", total=None)
             result = validate(s, names, _iso(at) if at else None, progress=lambda _: progress.advance(task),

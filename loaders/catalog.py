@@ -124,7 +124,9 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
                    on_list: Callable[[str, int], None] | None = None) -> int:
     """Load every shipped list (or the ones named); returns the number of triples written."""
     _, specs = catalog()
-    total = load_ontology(store)
+    from ..graph.shacl.packs import load_pack_data
+
+    total = load_ontology(store) + load_pack_data(store, ["supplier-governance"])  # evaluation schemes
     for list_id in list_ids or specs:
         n = load_list(store, list_id)
         total += n

@@ -26,11 +26,13 @@ from ..identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_
 from ..vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
 from . import rdf
 from .errors import InputError, Problem, Problems
+from .governance import SupplierRecords
 
 FORMAT = "complygraph-compositions"
 VERSION = "1.0"
-RECORDS = ("supplier", "product", "part", "material", "substance", "bom")
-FILES = {r: f"{r}s.csv" if r != "bom" else "bom.csv" for r in RECORDS}
+RECORDS = ("supplier", "certification", "evaluation", "approval", "sustainability", "product", "part", "material",
+           "substance", "bom")
+FILES = {r: f"{r}s.csv" if r not in ("bom", "sustainability") else f"{r}.csv" for r in RECORDS}
 REQUIRED = {
     "supplier": ("supplier_id", "name"),
     "product": ("product_id", "name"),
@@ -38,6 +40,10 @@ REQUIRED = {
     "material": ("material_id", "part_id", "name", "mass", "mass_unit"),
     "substance": ("material_id", "amount", "unit"),
     "bom": ("parent_id", "child_id", "quantity"),
+    "certification": ("supplier_id", "standard", "valid_until"),
+    "evaluation": ("supplier_id", "date", "item", "answer"),
+    "approval": ("supplier_id", "programme", "audit_date", "audit_score", "valid_until", "status"),
+    "sustainability": ("supplier_id", "date", "human_rights_policy", "due_diligence", "grievance_mechanism"),
 }
 OPTIONAL = {
     "supplier": ("country", "email"),
@@ -46,6 +52,10 @@ OPTIONAL = {
     "material": ("category",),
     "substance": ("cas", "ec", "substance_name", "intentional", "exemption"),
     "bom": (),
+    "certification": ("number", "body", "valid_from"),
+    "evaluation": ("scheme", "item_date", "body", "number"),
+    "approval": ("pass_score", "reason"),
+    "sustainability": (),
 }
 MASS_UNITS = {"mg": Decimal(1), "g": Decimal(1000), "kg": Decimal(1_000_000)}
 CONCENTRATION_UNITS = {"ppm": Decimal(1), "wt%": Decimal(10_000), "%": Decimal(10_000),
@@ -151,8 +161,9 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
 class CompositionImport:
     """Turns records into triples while checking them; `problems` holds what was wrong."""
 
-    def __init__(self, sources: list[Path]) -> None:
+    def __init__(self, sources: list[Path], known_suppliers: set[str] | None = None) -> None:
         self.sources = sources
+        self.known_suppliers = known_suppliers or set()  # already in the store
         self.problems = Problems()
         self.activity = NamedNode(f"{ID}import/{uuid.uuid4()}")
         self.suppliers: set[str] = set()
@@ -219,8 +230,11 @@ class CompositionImport:
             yield rdf.t(node, RDF_TYPE, prov.Entity)
             yield rdf.t(node, dct.title, rdf.text(src.name))
             yield rdf.t(node, dct.identifier, rdf.text(f"sha256:{_digest(src)}"))
+        governance = SupplierRecords(self)
         handlers = {"supplier": self._supplier, "product": self._product, "part": self._part,
-                    "material": self._material, "substance": self._substance, "bom": self._bom}
+                    "material": self._material, "substance": self._substance, "bom": self._bom,
+                    "certification": governance.certification, "evaluation": governance.evaluation,
+                    "approval": governance.approval, "sustainability": governance.sustainability}
         for rec in records:
             if not self._required(rec):
                 continue
@@ -467,6 +481,11 @@ def import_compositions(store: Store, source: Path) -> dict[str, int]:
     source = Path(source)
     if not source.exists():
         raise InputError([Problem(str(source), None, None, "file or folder not found")])
-    job = CompositionImport([source])
+    known = {r["id"].value for r in store.select("SELECT ?id WHERE { ?s a cg:Supplier ; dct:identifier ?id }")}
+    job = CompositionImport([source], known)
     triples = store.write(job.triples(read_records(source)))
+    if job.counts["evaluation"] and not store.ask("ASK WHERE { ?s a cg:EvaluationScheme }"):
+        from ..graph.shacl.packs import load_pack_data
+
+        load_pack_data(store, ["supplier-governance"])  # the schemes that give the answers their points
     return {**{f"{k}s": v for k, v in job.counts.items()}, "triples": triples}

@@ -38,12 +38,25 @@ def available(extra: list[Path] | None = None) -> dict[str, Path]:
     return found
 
 
+def default_packs(extra: list[Path] | None = None) -> list[str]:
+    """The packs a validation runs when none is named: all but those marked `cgsh:byDefault false`
+    (packs that need company data the store may not hold, such as supplier approvals)."""
+    out = []
+    for name, folder in available(extra).items():
+        g = Graph()
+        for f in sorted(folder.glob("*.ttl")):
+            g.parse(f, format="turtle")
+        if (None, URIRef("https://w3id.org/complygraph/shapes#byDefault"), Literal(False)) not in g:
+            out.append(name)
+    return out
+
+
 def shapes_graph(names: list[str] | None, at: dt.date,
                  extra: list[Path] | None = None) -> tuple[Graph, dict, list[str]]:
     """The shapes of the named packs (all when None) with the shared components, the evaluation date
     injected as a parameter value, and which pack each shape belongs to."""
     packs = available(extra)
-    names = names or list(packs)
+    names = names or default_packs(extra)
     unknown = [n for n in names if n not in packs]
     if unknown:
         raise ValueError(f"unknown shape pack(s) {unknown}; available: {sorted(packs)}")

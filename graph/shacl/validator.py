@@ -54,8 +54,9 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
                 rows = store.select(c.generator_query)  # the query relies on $this being pre-bound
             answers[c.query] = rows
         pack = owner.get(root_shape(g, c.shape))
+        keep = _WANTED | {m.group(1) for msg in c.messages for m in _PLACEHOLDER.finditer(str(msg))}
         for row in answers[c.query]:
-            result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in _WANTED}, pack)
+            result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
             if (result.key(), result.component) not in seen:
                 seen.add((result.key(), result.component))
                 report.results.append(result)
