@@ -7,12 +7,14 @@ not three hundred.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from pyoxigraph import NamedNode
 from strawberry.dataloader import DataLoader
 
 from ..graph.store import Store
+from ..graph.suppliers import evaluations
 
 
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
@@ -45,6 +47,10 @@ class Loaders:
         self.used_in = DataLoader(self._used_in)
         self.substance = DataLoader(self._substances)
         self.listings = DataLoader(self._listings)
+        self.certifications = DataLoader(self._certifications)
+        self.approvals = DataLoader(self._approvals)
+        self.sustainability = DataLoader(self._sustainability)
+        self.evaluation = DataLoader(self._evaluations)  # keys: (supplier IRI, date or None)
 
     async def _parts(self, keys: list[str]) -> list[dict | None]:
         rows = _one(_batch(self.store, """
@@ -61,6 +67,42 @@ class Loaders:
               ?supplier a cg:Supplier ; dct:identifier ?id . OPTIONAL { ?supplier rdfs:label ?name }
             }""", "supplier", keys), "supplier")
         return [rows.get(k) for k in keys]
+
+    async def _certifications(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?supplier ?standard ?until ?from ?number ?body WHERE {
+              ?cert cg:aboutSupplier ?supplier ; a cg:Certification ; cg:standard ?standard ; cg:validUntil ?until .
+              OPTIONAL { ?cert cg:validFrom ?from } OPTIONAL { ?cert cg:certificateNumber ?number }
+              OPTIONAL { ?cert cg:certificationBody ?body }
+            } ORDER BY DESC(?until)""", "supplier", keys), "supplier")
+        return [rows.get(k, []) for k in keys]
+
+    async def _approvals(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?supplier ?programme ?audit ?score ?pass ?until ?status ?reason WHERE {
+              ?a cg:aboutSupplier ?supplier ; a cg:Approval ; cg:programme ?programme ; cg:auditDate ?audit ;
+                 cg:auditScore ?score ; cg:validUntil ?until ; cg:approvalStatus ?status .
+              OPTIONAL { ?a cg:passScore ?pass } OPTIONAL { ?a cg:statusReason ?reason }
+            } ORDER BY DESC(?audit)""", "supplier", keys), "supplier")
+        return [rows.get(k, []) for k in keys]
+
+    async def _sustainability(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?supplier ?date ?policy ?dd ?grievance WHERE {
+              ?st cg:aboutSupplier ?supplier ; a cg:SustainabilityStatus ; dct:date ?date ;
+                  cg:humanRightsPolicy ?policy ; cg:dueDiligence ?dd ; cg:grievanceMechanism ?grievance .
+            } ORDER BY DESC(?date)""", "supplier", keys), "supplier")
+        return [rows.get(k, []) for k in keys]
+
+    async def _evaluations(self, keys: list[tuple[str, dt.date | None]]) -> list:
+        by_date: dict = defaultdict(list)
+        for iri, day in keys:
+            by_date[day].append(iri)
+        found = {}
+        for day, iris in by_date.items():
+            for e in evaluations(self.store, day, [NamedNode(i) for i in iris]).values():
+                found[(e.supplier_iri, day)] = e
+        return [found.get(k) for k in keys]
 
     async def _materials(self, keys: list[str]) -> list[list[dict]]:
         rows = _many(_batch(self.store, """

@@ -22,6 +22,7 @@ _DATE = NamedNode(XSD + "date")
 @dataclass
 class Evaluation:
     supplier_id: str
+    supplier_iri: str
     scheme: str
     date: dt.date
     points: int
@@ -41,7 +42,7 @@ def evaluations(store: Store, at: dt.date | None = None,
     if suppliers is not None:
         bindings["supplier"] = suppliers
     rows = store.select("""
-        SELECT ?sid ?eval ?scheme ?sch ?date ?item ?yes ?points ?grants ?within ?itemDate ?body WHERE {
+        SELECT ?supplier ?sid ?eval ?scheme ?sch ?date ?item ?yes ?points ?grants ?within ?itemDate ?body WHERE {
           ?eval cg:aboutSupplier ?supplier ; a cg:Evaluation ; dct:date ?date ; cg:scheme ?sch .
           FILTER(?date <= ?at)
           FILTER NOT EXISTS { ?later cg:aboutSupplier ?supplier ; a cg:Evaluation ; cg:scheme ?sch ;
@@ -58,7 +59,7 @@ def evaluations(store: Store, at: dt.date | None = None,
     found: dict[str, dict] = {}
     for r in rows:
         e = found.setdefault(r["eval"].value, {
-            "sid": r["sid"].value, "scheme": r["scheme"].value, "sch": r["sch"].value,
+            "sid": r["sid"].value, "iri": r["supplier"].value, "scheme": r["scheme"].value, "sch": r["sch"].value,
             "date": dt.date.fromisoformat(r["date"].value), "points": 0, "granted": [], "answers": {}})
         yes = r["yes"].value == "true"
         e["answers"][r["item"].value] = yes
@@ -81,8 +82,8 @@ def evaluations(store: Store, at: dt.date | None = None,
         due = e["date"] + dt.timedelta(days=scheme["days"]) if below and scheme["days"] is not None else None
         previous = out.get(e["sid"])
         if previous is None or e["date"] > previous.date:
-            out[e["sid"]] = Evaluation(e["sid"], e["scheme"], e["date"], e["points"], [i for i, _ in e["granted"]],
-                                       rank, required, below, due, e["answers"])
+            out[e["sid"]] = Evaluation(e["sid"], e["iri"], e["scheme"], e["date"], e["points"],
+                                       [i for i, _ in e["granted"]], rank, required, below, due, e["answers"])
     return out
 
 

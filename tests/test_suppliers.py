@@ -163,3 +163,37 @@ def test_the_governance_pack_gives_the_same_results_as_pyshacl(store, tmp_path):
 
     ours, reference = _compare(store, ["supplier-governance"], dt.date(2026, 6, 1))
     assert ours == reference and len(ours) == 8
+
+
+def test_graphql_supplier_shows_certifications_approvals_evaluation_and_sustainability(tmp_path):
+    import httpx
+
+    from .test_api import serve
+
+    folder = _write(tmp_path / "g", {"ok": [("cert.acquired", "yes", "2019-05-01", "JQA")] + _answers(45)}, {
+        "approvals.csv": "supplier_id,programme,audit_date,audit_score,pass_score,valid_until,status,reason\n"
+                         "ok,green-partner,2025-06-01,92,80,2027-05-31,approved,\n"
+                         "ok,green-partner,2026-02-01,60,80,2027-05-31,revoked,renewal audit failed\n",
+        "certifications.csv": "supplier_id,standard,valid_until,number,body\nok,ISO 14001,2027-01-01,C-1,JQA\n",
+        "sustainability.csv": "supplier_id,date,human_rights_policy,due_diligence,grievance_mechanism\n"
+                              "ok,2025-04-01,yes,no,no\n"})
+    s = open_store(None)
+    load_ontology(s)
+    import_compositions(s, folder)
+    gen = serve(s)
+    url = next(gen)
+    try:
+        r = httpx.post(f"{url}/graphql", json={"query": """{ supplier(id: "ok") { id
+            certifications(at: "2026-06-01") { standard number current validUntil }
+            approvals { status auditScore reason }
+            evaluation(at: "2026-06-01") { points rank grantedBy belowRequired improvementDue }
+            sustainability { humanRightsPolicy dueDiligence grievanceMechanism } } }"""}).json()
+    finally:
+        next(gen, None)
+    sup = r["data"]["supplier"]
+    assert sup["certifications"] == [{"standard": "ISO 14001", "number": "C-1", "current": True,
+                                      "validUntil": "2027-01-01"}]
+    assert [a["status"] for a in sup["approvals"]] == ["revoked", "approved"]
+    assert sup["evaluation"] == {"points": 45, "rank": "S", "grantedBy": ["cert.acquired"], "belowRequired": False,
+                                 "improvementDue": None}
+    assert sup["sustainability"] == {"humanRightsPolicy": True, "dueDiligence": False, "grievanceMechanism": False}
