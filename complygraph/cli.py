@@ -135,19 +135,29 @@ def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files 
 
 
 @app.command("load")
-def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files (XML)")],
+def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files (XML), or survey CSV/XLSX")],
              fmt: Annotated[str | None, typer.Option(
-                 "--format", help="ipc1752a or iec62474; default: from each file's namespace")] = None,
+                 "--format", help="ipc1752a, iec62474 or survey; default: from each XML file's namespace")] = None,
+             part: Annotated[str | None, typer.Option("--part", help="survey: the part, if not a column")] = None,
+             date: Annotated[str | None, typer.Option("--date", help="survey: the answer date")] = None,
              store: StoreOpt = None) -> None:
-    """Load supplier material declarations (IPC-1752A Class C/D, IEC 62474 / chemSHERPA-AI; docs/declarations.md).
+    """Load supplier declarations: IPC-1752A Class C/D or IEC 62474 / chemSHERPA-AI XML (docs/declarations.md),
+    or answers on the customer's survey form (Form 2-1) as CSV or XLSX.
 
     A newer declaration of a part replaces its stored composition and keeps the old one as history; the
     same file again changes nothing; any bad file stores nothing."""
     from .loaders.declarations import FORMATS, import_declarations
 
-    if fmt is not None and fmt not in FORMATS:
-        err.print(f"[red]error:[/red] --format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt is not None and fmt not in (*FORMATS, "survey"):
+        err.print(f"[red]error:[/red] --format: expected one of {', '.join(FORMATS)}, survey; got {fmt!r}")
         raise typer.Exit(2)
+    if fmt == "survey":
+        from .loaders.survey import import_survey
+
+        with _errors(), _store(store) as s:
+            counts = import_survey(s, files, part, _iso(date) if date else None)
+            console.print(f"{counts['surveys']} survey response(s), {counts['answers']} answers")
+        return
     with _errors(), _store(store) as s:
         with err.status(f"loading {len(files)} declaration(s)"):
             outcomes = import_declarations(s, files, fmt)
