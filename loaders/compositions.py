@@ -26,13 +26,14 @@ from ..identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_
 from ..vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
 from . import rdf
 from .errors import InputError, Problem, Problems
+from .evidence import EvidenceRecords, raw_material_iri
 from .governance import SupplierRecords
 
 FORMAT = "complygraph-compositions"
 VERSION = "1.0"
-RECORDS = ("supplier", "certification", "evaluation", "approval", "sustainability", "product", "part", "material",
-           "substance", "bom")
-FILES = {r: f"{r}s.csv" if r not in ("bom", "sustainability") else f"{r}.csv" for r in RECORDS}
+RECORDS = ("supplier", "certification", "evaluation", "approval", "sustainability", "raw_material", "product", "part",
+           "material", "substance", "bom", "evidence")
+FILES = {r: f"{r}s.csv" if r not in ("bom", "sustainability", "evidence") else f"{r}.csv" for r in RECORDS}
 REQUIRED = {
     "supplier": ("supplier_id", "name"),
     "product": ("product_id", "name"),
@@ -44,18 +45,23 @@ REQUIRED = {
     "evaluation": ("supplier_id", "date", "item", "answer"),
     "approval": ("supplier_id", "programme", "audit_date", "audit_score", "valid_until", "status"),
     "sustainability": ("supplier_id", "date", "human_rights_policy", "due_diligence", "grievance_mechanism"),
+    "raw_material": ("registry_number", "name"),
+    "evidence": ("evidence_id", "kind", "part_id", "date"),
 }
 OPTIONAL = {
     "supplier": ("country", "email"),
     "product": ("mass", "mass_unit"),
     "part": ("item_number", "declaration_date", "packaging"),
-    "material": ("category",),
+    "material": ("category", "raw_material"),
     "substance": ("cas", "ec", "substance_name", "intentional", "exemption"),
     "bom": (),
     "certification": ("number", "body", "valid_from"),
     "evaluation": ("scheme", "item_date", "body", "number"),
     "approval": ("pass_score", "reason"),
     "sustainability": (),
+    "raw_material": ("registry", "approved_until", "maker"),
+    "evidence": ("material_id", "signer", "issuer", "method", "cas", "measured_ppm", "document", "raw_material",
+                 "note"),
 }
 MASS_UNITS = {"mg": Decimal(1), "g": Decimal(1000), "kg": Decimal(1_000_000)}
 CONCENTRATION_UNITS = {"ppm": Decimal(1), "wt%": Decimal(10_000), "%": Decimal(10_000),
@@ -161,9 +167,13 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
 class CompositionImport:
     """Turns records into triples while checking them; `problems` holds what was wrong."""
 
-    def __init__(self, sources: list[Path], known_suppliers: set[str] | None = None) -> None:
+    def __init__(self, sources: list[Path], known_suppliers: set[str] | None = None,
+                 store: Store | None = None) -> None:
         self.sources = sources
         self.known_suppliers = known_suppliers or set()  # already in the store
+        self.store = store  # asked about parts and materials that evidence cites from earlier imports
+        self.governance = SupplierRecords(self)
+        self.evidence = EvidenceRecords(self)
         self.problems = Problems()
         self.activity = NamedNode(f"{ID}import/{uuid.uuid4()}")
         self.suppliers: set[str] = set()
@@ -230,11 +240,12 @@ class CompositionImport:
             yield rdf.t(node, RDF_TYPE, prov.Entity)
             yield rdf.t(node, dct.title, rdf.text(src.name))
             yield rdf.t(node, dct.identifier, rdf.text(f"sha256:{_digest(src)}"))
-        governance = SupplierRecords(self)
+        governance, evidence = self.governance, self.evidence
         handlers = {"supplier": self._supplier, "product": self._product, "part": self._part,
                     "material": self._material, "substance": self._substance, "bom": self._bom,
                     "certification": governance.certification, "evaluation": governance.evaluation,
-                    "approval": governance.approval, "sustainability": governance.sustainability}
+                    "approval": governance.approval, "sustainability": governance.sustainability,
+                    "raw_material": evidence.raw_material, "evidence": evidence.evidence}
         for rec in records:
             if not self._required(rec):
                 continue
@@ -242,6 +253,16 @@ class CompositionImport:
             yield from handlers[rec.kind](rec)
         self._check_mass_sums()
         self.problems.raise_if_any()
+
+    def known_part(self, pid: str) -> bool:
+        return self._stored("part", pid, "cg:Part")
+
+    def known_material(self, mid: str) -> bool:
+        return self._stored("material", mid, "cg:HomogeneousMaterial")
+
+    def _stored(self, kind: str, local: str, cls: str) -> bool:
+        return self.store is not None and self.store.ask(f"ASK WHERE {{ ?n a {cls} }}",
+                                                         {"n": self._node(kind, local)})
 
     def _node(self, kind: str, local: str) -> NamedNode:
         return entity_iri(kind, local)
@@ -333,6 +354,8 @@ class CompositionImport:
         yield rdf.t(self._node("part", pid), cg.hasMaterial, node)
         if rec.fields.get("category"):
             yield rdf.t(node, cg.materialCategory, rdf.text(rec.fields["category"].lower()))
+        if rec.fields.get("raw_material"):
+            yield rdf.t(node, cg.citesRawMaterial, raw_material_iri(rec.fields["raw_material"]))
 
     def _substance_iri(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:
         f = rec.fields
@@ -482,7 +505,7 @@ def import_compositions(store: Store, source: Path) -> dict[str, int]:
     if not source.exists():
         raise InputError([Problem(str(source), None, None, "file or folder not found")])
     known = {r["id"].value for r in store.select("SELECT ?id WHERE { ?s a cg:Supplier ; dct:identifier ?id }")}
-    job = CompositionImport([source], known)
+    job = CompositionImport([source], known, store)
     triples = store.write(job.triples(read_records(source)))
     if job.counts["evaluation"] and not store.ask("ASK WHERE { ?s a cg:EvaluationScheme }"):
         from ..graph.shacl.packs import load_pack_data

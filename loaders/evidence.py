@@ -1,0 +1,120 @@
+"""Evidence records of the import format (certificates of non-use, laboratory reports, SDS, constituent
+lists, change notices) and the registry of approved raw materials (a "Green Book"). What each part needs
+and how fresh it must be is in the evidence shape pack; these handlers only check and store the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode, Triple
+
+from ..identifiers import InvalidIdentifier, normalise_cas
+from ..vocab import ID, RDF_TYPE, cg, dct, entity_iri, prov, rdfs, substance_iri
+from . import rdf
+
+KINDS = {"certificate-of-non-use": cg.CertificateOfNonUse, "lab-report": cg.LabReport,
+         "sds": cg.SafetyDataSheet, "constituent-list": cg.ConstituentList, "change-notice": cg.ChangeNotice}
+NEEDS = {"certificate-of-non-use": ("signer",), "lab-report": ("issuer", "method", "cas", "measured_ppm"),
+         "change-notice": ("note",)}
+DEFAULT_REGISTRY = "green-book"
+
+
+def raw_material_iri(reference: str) -> NamedNode:
+    """`green-book:GB-1234` or a bare number of the default registry."""
+    registry, _, number = reference.rpartition(":")
+    return NamedNode(f"{ID}raw-material/{quote(registry or DEFAULT_REGISTRY, safe='')}/{quote(number, safe='')}")
+
+
+class EvidenceRecords:
+    """Handlers for `evidence` and `raw_material` records; `job` is the running CompositionImport."""
+
+    def __init__(self, job) -> None:
+        self.job = job
+        self.ids: set[str] = set()
+        self.raw: set[str] = set()
+
+    def raw_material(self, rec) -> Iterator[Triple]:
+        f = rec.fields
+        ref = f"{f.get('registry') or DEFAULT_REGISTRY}:{f['registry_number']}"
+        if ref in self.raw:
+            self.job._p(rec, "registry_number", f"duplicate registry entry {ref!r}")
+            return
+        until = None
+        if f.get("approved_until"):
+            until = self.job.governance._date(rec, "approved_until")
+            if until is None:
+                return
+        self.raw.add(ref)
+        node = raw_material_iri(ref)
+        yield rdf.t(node, RDF_TYPE, cg.ApprovedRawMaterial)
+        yield rdf.t(node, dct.identifier, rdf.text(f["registry_number"]))
+        yield rdf.t(node, rdfs.label, rdf.text(f["name"]))
+        yield rdf.t(node, cg.registry, rdf.text(f.get("registry") or DEFAULT_REGISTRY))
+        yield rdf.t(node, prov.wasGeneratedBy, self.job.activity)
+        if until:
+            yield rdf.t(node, cg.validUntil, rdf.date(until))
+        if f.get("maker"):
+            yield rdf.t(node, cg.issuer, rdf.text(f["maker"]))
+
+    def evidence(self, rec) -> Iterator[Triple]:
+        f = rec.fields
+        kind = f["kind"].lower()
+        if kind not in KINDS:
+            self.job._p(rec, "kind", f"expected one of {', '.join(KINDS)}, got {f['kind']!r}")
+            return
+        ok = True
+        for name in NEEDS.get(kind, ()):
+            if not f.get(name):
+                self.job._p(rec, name, f"a {kind} needs a {name}")
+                ok = False
+        if f["evidence_id"] in self.ids:
+            self.job._p(rec, "evidence_id", f"duplicate id {f['evidence_id']!r}")
+            ok = False
+        self.ids.add(f["evidence_id"])
+        pid, mid = f["part_id"], f.get("material_id", "")
+        if pid not in self.job.parts and not self.job.known_part(pid):
+            self.job._p(rec, "part_id", f"unknown part {pid!r} (neither in this import nor in the store)")
+            ok = False
+        if mid and mid not in self.job.materials and not self.job.known_material(mid):
+            self.job._p(rec, "material_id", f"unknown material {mid!r}")
+            ok = False
+        date = self.job.governance._date(rec, "date")
+        measured, substance = None, None
+        if f.get("measured_ppm"):
+            try:
+                measured = Decimal(f["measured_ppm"])
+                if not measured.is_finite() or not 0 <= measured <= 1_000_000:
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.job._p(rec, "measured_ppm", f"not a concentration between 0 and 1000000: {f['measured_ppm']!r}")
+                ok = False
+        if f.get("cas"):
+            try:
+                substance = substance_iri(cas=normalise_cas(f["cas"]))
+            except InvalidIdentifier as exc:
+                self.job._p(rec, "cas", str(exc))
+                ok = False
+        if not ok or date is None:
+            return
+        node = NamedNode(f"{ID}evidence/{quote(f['evidence_id'], safe='')}")
+        yield rdf.t(node, RDF_TYPE, KINDS[kind])
+        yield rdf.t(node, RDF_TYPE, cg.Evidence)
+        yield rdf.t(node, dct.identifier, rdf.text(f["evidence_id"]))
+        yield rdf.t(node, cg.supports, entity_iri("part", pid))
+        yield rdf.t(node, dct.date, rdf.date(date))
+        yield rdf.t(node, prov.wasGeneratedBy, self.job.activity)
+        if mid:
+            yield rdf.t(node, cg.aboutMaterial, entity_iri("material", mid))
+        for name, prop in (("signer", cg.signer), ("issuer", cg.issuer), ("method", cg.method),
+                           ("document", cg.documentRef), ("note", cg.note)):
+            if f.get(name):
+                yield rdf.t(node, prop, rdf.text(f[name]))
+        if substance is not None:
+            yield rdf.t(node, cg.measuredSubstance, substance)
+        if measured is not None:
+            yield rdf.t(node, cg.measuredPpm, rdf.decimal(measured))
+        if f.get("raw_material"):
+            yield rdf.t(node, cg.citesRawMaterial, raw_material_iri(f["raw_material"]))
