@@ -51,6 +51,8 @@ class Loaders:
         self.approvals = DataLoader(self._approvals)
         self.sustainability = DataLoader(self._sustainability)
         self.evaluation = DataLoader(self._evaluations)  # keys: (supplier IRI, date or None)
+        self.declarations = DataLoader(self._declarations)
+        self.evidence = DataLoader(self._evidence)
 
     async def _parts(self, keys: list[str]) -> list[dict | None]:
         rows = _one(_batch(self.store, """
@@ -92,6 +94,29 @@ class Loaders:
               ?st cg:aboutSupplier ?supplier ; a cg:SustainabilityStatus ; dct:date ?date ;
                   cg:humanRightsPolicy ?policy ; cg:dueDiligence ?dd ; cg:grievanceMechanism ?grievance .
             } ORDER BY DESC(?date)""", "supplier", keys), "supplier")
+        return [rows.get(k, []) for k in keys]
+
+    async def _declarations(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?part ?date ?class ?file ?format ?gone WHERE {
+              ?d cg:declares ?part ; a cg:Declaration .
+              OPTIONAL { ?d dct:date ?date } OPTIONAL { ?d cg:declarationClass ?class }
+              OPTIONAL { ?d prov:wasDerivedFrom ?src . ?src dct:title ?file . OPTIONAL { ?src dct:format ?format } }
+              OPTIONAL { ?d prov:invalidatedAtTime ?gone }
+            } ORDER BY DESC(?date)""", "part", keys), "part")
+        return [rows.get(k, []) for k in keys]
+
+    async def _evidence(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?part ?id ?kind ?date ?material ?signer ?issuer ?method ?cas ?measured ?document WHERE {
+              ?e cg:supports ?part ; a ?kind ; dct:identifier ?id ; dct:date ?date .
+              FILTER(?kind IN (cg:CertificateOfNonUse, cg:LabReport, cg:SafetyDataSheet, cg:ConstituentList,
+                               cg:ChangeNotice))
+              OPTIONAL { ?e cg:aboutMaterial ?material } OPTIONAL { ?e cg:signer ?signer }
+              OPTIONAL { ?e cg:issuer ?issuer } OPTIONAL { ?e cg:method ?method }
+              OPTIONAL { ?e cg:measuredSubstance/cg:casNumber ?cas } OPTIONAL { ?e cg:measuredPpm ?measured }
+              OPTIONAL { ?e cg:documentRef ?document }
+            } ORDER BY DESC(?date) ?id""", "part", keys), "part")
         return [rows.get(k, []) for k in keys]
 
     async def _evaluations(self, keys: list[tuple[str, dt.date | None]]) -> list:

@@ -261,6 +261,29 @@ class Usage:
 
 
 @strawberry.type
+class DeclarationInfo:
+    date: str | None
+    declaration_class: str | None
+    format: str | None
+    file: str | None
+    current: bool
+
+
+@strawberry.type
+class EvidenceInfo:
+    id: str
+    kind: str
+    date: str
+    material: str | None
+    signer: str | None
+    issuer: str | None
+    method: str | None
+    cas: str | None
+    measured_ppm: float | None
+    document: str | None
+
+
+@strawberry.type
 class Part:
     iri: strawberry.Private[str]
     id: strawberry.ID
@@ -281,6 +304,25 @@ class Part:
         _, loaders = _ctx(info)
         return [Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=_f(r.get("mass")))
                 for r in await loaders.materials.load(self.iri)]
+
+    @strawberry.field
+    async def declarations(self, info: Info) -> list[DeclarationInfo]:
+        """The supplier declarations of the part, newest first: IPC-1752A / IEC 62474 (class D or C),
+        survey answers; `current` is false for one superseded by a newer declaration."""
+        _, loaders = _ctx(info)
+        return [DeclarationInfo(date=r.get("date"), declaration_class=r.get("class"), file=r.get("file"),
+                                format=r.get("format"), current="gone" not in r)
+                for r in await loaders.declarations.load(self.iri)]
+
+    @strawberry.field
+    async def evidence(self, info: Info) -> list[EvidenceInfo]:
+        """Documents supporting the part or its materials, newest first."""
+        _, loaders = _ctx(info)
+        return [EvidenceInfo(id=r["id"], kind=r["kind"].rsplit("#", 1)[-1], date=r["date"],
+                             material=r["material"].rsplit("/", 1)[-1] if "material" in r else None,
+                             signer=r.get("signer"), issuer=r.get("issuer"), method=r.get("method"),
+                             cas=r.get("cas"), measured_ppm=_f(r.get("measured")), document=r.get("document"))
+                for r in await loaders.evidence.load(self.iri)]
 
     @strawberry.field
     async def used_in(self, info: Info) -> list[Usage]:

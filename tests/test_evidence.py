@@ -116,3 +116,36 @@ def test_the_evidence_pack_gives_the_same_results_as_pyshacl(store):
 
     ours, reference = _compare(store, ["evidence"], AT)
     assert ours == reference and len(ours) >= 8
+
+
+def test_graphql_part_lists_its_evidence_and_declaration_history(tmp_path):
+    import httpx
+
+    from complygraph.loaders.declarations import import_declarations
+
+    from .test_api import serve
+
+    store = open_store(None)
+    import_compositions(store, _folder(tmp_path / "data", EVIDENCE, RAW))
+    decl = Path(__file__).parent / "declarations" / "ipc-class-d.xml"
+    newer = tmp_path / "newer.xml"
+    newer.write_text(decl.read_text().replace('date="2026-03-10T09:00:00Z"', 'date="2026-05-01"'))
+    import_declarations(store, [decl])
+    import_declarations(store, [newer])
+    gen = serve(store)
+    url = next(gen)
+    try:
+        data = httpx.post(f"{url}/graphql", json={"query": """{
+            ok: part(id: "p-ok") { evidence { id kind date material issuer method cas measuredPpm document } }
+            kc: part(id: "KC-100") { declarations { date declarationClass format file current } } }"""}).json()
+    finally:
+        next(gen, None)
+    assert data["data"]["ok"]["evidence"] == [
+        {"id": "C1", "kind": "CertificateOfNonUse", "date": "2026-01-10", "material": None, "issuer": None,
+         "method": None, "cas": None, "measuredPpm": None, "document": "cnu-p-ok.pdf"},
+        {"id": "L1", "kind": "LabReport", "date": "2025-09-01", "material": "p-ok-housing", "issuer": "Kobe Lab",
+         "method": "ICP-AES", "cas": "7439-92-1", "measuredPpm": 300.0, "document": "lab-1.pdf"}]
+    assert data["data"]["kc"]["declarations"] == [
+        {"date": "2026-05-01", "declarationClass": "D", "format": "ipc1752a", "file": "newer.xml", "current": True},
+        {"date": "2026-03-10", "declarationClass": "D", "format": "ipc1752a", "file": "ipc-class-d.xml",
+         "current": False}]
