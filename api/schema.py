@@ -30,6 +30,7 @@ from ..loaders.compositions import import_compositions
 from ..loaders.declarations import FORMATS as DECLARATION_FORMATS
 from ..loaders.declarations import import_declarations
 from ..loaders.errors import InputError
+from ..loaders.survey import import_survey
 from ..vocab import entity_iri, list_iri, substance_iri
 from .cache import RevisionCache
 from .errors import should_mask, user_error
@@ -684,6 +685,23 @@ class Mutation:
                 raise _input_error(exc) from None
         return [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
                                    status=o.status) for o in outcomes]
+
+    @strawberry.mutation
+    async def import_survey(self, info: Info, files: list[Upload], part: str | None = None,
+                            date: str | None = None) -> ImportResult:
+        """Answers on the customer's survey form (Form 2-1) as CSV or the returned XLSX form; `part` and
+        `date` when the file has no such columns. Any problem stores nothing."""
+        _require_token(info)
+        store, _ = _ctx(info)
+        day = _date(date, "date") if date else None
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = [await _save(f, Path(tmp)) for f in files]
+            try:
+                counts = import_survey(store, paths, part, day)
+            except InputError as exc:
+                raise _input_error(exc) from None
+        return ImportResult(triples=counts["triples"], counts=[
+            ValidationCount(pack="", severity=k, count=counts[k]) for k in ("surveys", "answers")])
 
     @strawberry.mutation
     async def import_compositions(self, info: Info, file: Upload) -> ImportResult:

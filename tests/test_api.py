@@ -325,3 +325,35 @@ def test_a_kept_list_change_answer_is_recomputed_after_a_write(tmp_path):
     finally:
         next(gen, None)
     assert [i["part"]["id"] for i in after] == ["housing"]
+
+
+def _multipart(server: str, query: str, files: list[tuple[str, bytes]], variables: dict, token: str | None):
+    import json as _json
+
+    headers = {"Apollo-Require-Preflight": "1", **({"Authorization": f"Bearer {token}"} if token else {})}
+    operations = {"query": query, "variables": {**variables, "f": [None] * len(files)}}
+    return httpx.post(f"{server}/graphql", headers=headers, timeout=60,
+                      data={"operations": _json.dumps(operations),
+                            "map": _json.dumps({str(i): [f"variables.f.{i}"] for i in range(len(files))})},
+                      files={str(i): f for i, f in enumerate(files)}).json()
+
+
+def test_declarations_and_survey_uploads_need_the_token_and_store_nothing_when_bad(server, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    folder = Path(__file__).parent / "declarations"
+    query = "mutation($f: [Upload!]!) { importDeclarations(files: $f) { part declarationClass status } }"
+    files = [("ipc-class-c.xml", (folder / "ipc-class-c.xml").read_bytes())]
+    denied = _multipart(server, query, files, {}, None)
+    assert denied["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert gql(server, '{ part(id: "KC-200") { id } }')["data"]["part"] is None
+    bomb = _multipart(server, query, [("bomb.xml", (folder / "bomb.xml").read_bytes())], {}, "s3cret")
+    assert bomb["errors"][0]["extensions"]["code"] == "INVALID_INPUT" and "DTD" in bomb["errors"][0]["message"]
+    ok = _multipart(server, query, files, {}, "s3cret")
+    assert ok["data"]["importDeclarations"] == [{"part": "KC-200", "declarationClass": "C", "status": "new"}]
+    survey = ("part_id,date,item,present\n" + "".join(f"seal,2026-04-01,{i},no\n" for i in
+              [f"A{n:02d}" for n in range(1, 25)] + [f"B{n:02d}" for n in range(1, 10)])).encode()
+    q2 = "mutation($f: [Upload!]!) { importSurvey(files: $f) { triples counts { severity count } } }"
+    done = _multipart(server, q2, [("form.csv", survey)], {}, "s3cret")
+    assert {c["severity"]: c["count"] for c in done["data"]["importSurvey"]["counts"]} == {"surveys": 1, "answers": 33}
