@@ -198,6 +198,9 @@ class _Reader:
         return unit
 
     def _substance_id(self, el: etree._Element, sub: Substance, where: str) -> None:
+        for attr in ("casNumber", "CASNumber", "cas"):  # some exports carry the CAS number as an attribute
+            if el.get(attr) and not sub.cas:
+                sub.cas = el.get(attr).strip()
         for sid in self.findall(el, "SubstanceID"):
             authority = (sid.get("authority") or "").strip().upper()
             identity = (sid.get("identity") or "").strip()

@@ -197,3 +197,19 @@ def test_graphql_supplier_shows_certifications_approvals_evaluation_and_sustaina
     assert sup["evaluation"] == {"points": 45, "rank": "S", "grantedBy": ["cert.acquired"], "belowRequired": False,
                                  "improvementDue": None}
     assert sup["sustainability"] == {"humanRightsPolicy": True, "dueDiligence": False, "grievanceMechanism": False}
+
+
+def test_human_rights_status_gaps_are_reported_as_info(tmp_path):
+    folder = _write(tmp_path / "hr", {"done": [], "started": [], "updated": []}, {
+        "sustainability.csv": "supplier_id,date,human_rights_policy,due_diligence,grievance_mechanism\n"
+                              "done,2025-04-01,yes,yes,yes\nstarted,2025-04-01,yes,no,no\n"
+                              "updated,2024-04-01,no,no,no\nupdated,2025-04-01,yes,yes,yes\n"})
+    (folder / "evaluations.csv").unlink()
+    s = open_store(None)
+    load_ontology(s)
+    import_compositions(s, folder)
+    report = validate(s, ["supplier-governance"], dt.date(2026, 6, 1))
+    infos = [(str(r.focus).rsplit("/", 1)[-1], r.message) for r in report.results
+             if str(r.shape).endswith("SupplierHumanRights")]
+    assert infos == [("started", "business and human rights on 2025-04-01: policy true, due diligence false, "
+                                 "grievance mechanism false")]

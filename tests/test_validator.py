@@ -124,3 +124,11 @@ def test_cli_exit_codes_and_formats(tmp_path):
     assert bad.exit_code == 2 and "unknown shape pack" in bad.output
     bad_date = runner.invoke(app, ["validate", "--store", store, "--at", "23/11/2026"])
     assert bad_date.exit_code == 2
+
+
+def test_a_boolean_in_a_message_reads_true_or_false_not_1_or_0():
+    from rdflib import Literal as L
+
+    from complygraph.graph.shacl.validator import _show
+
+    assert (_show(L(True)), _show(L(False)), _show(L(5)), _show(L(0.1234567))) == ("true", "false", "5", "0.123457")

@@ -94,7 +94,7 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
 
 def _show(term: Node) -> str:
     """A term for a message: numbers to 6 significant digits, IRIs by their last segment."""
-    if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal):
+    if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal) and not isinstance(term.value, bool):
         return f"{float(term.value):,.6g}"
     text = str(term)
     return text.rsplit("/", 1)[-1] if text.startswith("http") else text
