@@ -21,12 +21,11 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/complygraph demo
 
-# Debian's Chromium + ChromeDriver for the GraphiQL browser test (skipped with a reason where they cannot
-# be installed; under CI=true a missing browser fails the test instead).
+# Debian's Chromium + ChromeDriver for the GraphiQL browser test (which fails without them).
 browser:
 	@command -v chromedriver >/dev/null && command -v chromium >/dev/null || { \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-	    --no-install-recommends chromium chromium-driver >/dev/null ; } || echo "chromium not installed: the browser test will be skipped"
+	    --no-install-recommends chromium chromium-driver >/dev/null ; } || echo "could not install chromium and chromium-driver: the GraphiQL browser test will fail"
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check .

@@ -10,9 +10,10 @@ import os
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
@@ -37,6 +38,7 @@ from .errors import should_mask, user_error
 from .limits import CostLimit
 
 MAX_PAGE = 100
+T = TypeVar("T")
 MAX_UPLOAD = 200_000_000  # bytes per uploaded file
 
 
@@ -654,6 +656,17 @@ async def _save(upload: Upload, folder: Path) -> Path:
     return target
 
 
+async def _load_uploads(files: list[Upload], load: Callable[[list[Path]], T]) -> T:
+    """Save the uploads to a private folder, run `load` on them there, and turn bad input into a coded
+    GraphQL error (the loaders store nothing then)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [await _save(f, Path(tmp)) for f in files]
+        try:
+            return load(paths)
+        except InputError as exc:
+            raise _input_error(exc) from None
+
+
 def _input_error(exc: InputError) -> Exception:
     return user_error(str(exc), "INVALID_INPUT")
 
@@ -677,12 +690,7 @@ class Mutation:
         store, _ = _ctx(info)
         if format is not None and format not in DECLARATION_FORMATS:
             raise user_error(f"format: expected one of {', '.join(DECLARATION_FORMATS)}", "BAD_USER_INPUT")
-        with tempfile.TemporaryDirectory() as tmp:
-            paths = [await _save(f, Path(tmp)) for f in files]
-            try:
-                outcomes = import_declarations(store, paths, format)
-            except InputError as exc:
-                raise _input_error(exc) from None
+        outcomes = await _load_uploads(files, lambda paths: import_declarations(store, paths, format))
         return [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
                                    status=o.status) for o in outcomes]
 
@@ -694,12 +702,7 @@ class Mutation:
         _require_token(info)
         store, _ = _ctx(info)
         day = _date(date, "date") if date else None
-        with tempfile.TemporaryDirectory() as tmp:
-            paths = [await _save(f, Path(tmp)) for f in files]
-            try:
-                counts = import_survey(store, paths, part, day)
-            except InputError as exc:
-                raise _input_error(exc) from None
+        counts = await _load_uploads(files, lambda paths: import_survey(store, paths, part, day))
         return ImportResult(triples=counts["triples"], counts=[
             ValidationCount(pack="", severity=k, count=counts[k]) for k in ("surveys", "answers")])
 
@@ -732,12 +735,7 @@ class Mutation:
         """A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's previous load."""
         _require_token(info)
         store, _ = _ctx(info)
-        with tempfile.TemporaryDirectory() as tmp:
-            paths = [await _save(f, Path(tmp)) for f in files]
-            try:
-                triples = load_list(store, list, paths)
-            except InputError as exc:
-                raise _input_error(exc) from None
+        triples = await _load_uploads(files, lambda paths: load_list(store, list, paths))
         threading.Thread(target=warm_latest_changes, args=(store, info.context["cache"], list), daemon=True).start()
         return ImportResult(triples=triples, counts=[])
 

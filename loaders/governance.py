@@ -11,9 +11,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Triple, parse
+from pyoxigraph import NamedNode, Triple
 
-from ..vocab import CG, DCT, ID, RDF_TYPE, cg, dct, entity_iri, prov
+from ..vocab import CG, ID, RDF_TYPE, cg, dct, entity_iri, prov
 from . import rdf
 
 BOOLEAN = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -24,17 +24,9 @@ DEFAULT_SCHEME = "nishishiba-form1"
 @cache
 def scheme_items() -> dict[str, frozenset[str]]:
     """Item ids of every evaluation scheme shipped in a shape pack's data (scheme id -> item ids)."""
-    from ..graph.shacl.packs import available
+    from ..graph.shacl.packs import data_members
 
-    items: dict[str, set[str]] = {}
-    for folder in available().values():
-        for path in sorted((folder / "data").glob("*.ttl")) if (folder / "data").is_dir() else []:
-            quads = list(parse(path=str(path)))
-            ids = {q.subject: q.object.value for q in quads if q.predicate.value == DCT + "identifier"}
-            for q in quads:
-                if q.predicate.value == CG + "hasItem" and q.subject in ids and q.object in ids:
-                    items.setdefault(ids[q.subject], set()).add(ids[q.object])
-    return {k: frozenset(v) for k, v in items.items()}
+    return data_members(CG + "hasItem")
 
 
 def scheme_iri(scheme: str, item: str | None = None) -> NamedNode:

@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-from pyoxigraph import NamedNode, Triple, parse
+from pyoxigraph import NamedNode, Triple
 
 from ..graph.store import Store
-from ..vocab import CG, DCT, ID, RDF_TYPE, cg, dct, entity_iri, prov
+from ..vocab import CG, ID, RDF_TYPE, cg, dct, entity_iri, prov
 from . import rdf
 from .errors import InputError, Problem, Problems
 from .governance import BOOLEAN
@@ -49,17 +49,9 @@ PRESENT = {**BOOLEAN, "有": True, "無": False, "あり": True, "なし": False
 @cache
 def form_items() -> dict[str, frozenset[str]]:
     """Item ids of every survey form shipped in a pack's data (form id -> item ids)."""
-    from ..graph.shacl.packs import available
+    from ..graph.shacl.packs import data_members
 
-    items: dict[str, set[str]] = {}
-    for folder in available().values():
-        for path in sorted((folder / "data").glob("*.ttl")) if (folder / "data").is_dir() else []:
-            quads = list(parse(path=str(path)))
-            ids = {q.subject: q.object.value for q in quads if q.predicate.value == DCT + "identifier"}
-            for q in quads:
-                if q.predicate.value == CG + "hasSurveyItem" and q.subject in ids and q.object in ids:
-                    items.setdefault(ids[q.subject], set()).add(ids[q.object])
-    return {k: frozenset(v) for k, v in items.items()}
+    return data_members(CG + "hasSurveyItem")
 
 
 def read_rows(path: Path) -> Iterator[Row]:

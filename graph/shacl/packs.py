@@ -38,6 +38,23 @@ def available(extra: list[Path] | None = None) -> dict[str, Path]:
     return found
 
 
+def data_members(predicate: str) -> dict[str, frozenset[str]]:
+    """From every pack's data files: the `dct:identifier` of each subject of `predicate` mapped to the
+    identifiers of its objects (an evaluation scheme's items, a survey form's items)."""
+    from pyoxigraph import parse
+
+    dct_id = "http://purl.org/dc/terms/identifier"
+    out: dict[str, set[str]] = {}
+    for folder in available().values():
+        for path in sorted((folder / "data").glob("*.ttl")) if (folder / "data").is_dir() else []:
+            quads = list(parse(path=str(path)))
+            ids = {q.subject: q.object.value for q in quads if q.predicate.value == dct_id}
+            for q in quads:
+                if q.predicate.value == predicate and q.subject in ids and q.object in ids:
+                    out.setdefault(ids[q.subject], set()).add(ids[q.object])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def default_packs(extra: list[Path] | None = None) -> list[str]:
     """The packs a validation runs when none is named: all but those marked `cgsh:byDefault false`
     (packs that need company data the store may not hold, such as supplier approvals)."""
