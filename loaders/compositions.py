@@ -172,6 +172,7 @@ class CompositionImport:
         self.sources = sources
         self.known_suppliers = known_suppliers or set()  # already in the store
         self.store = store  # asked about parts and materials that evidence cites from earlier imports
+        self._stored_cache: dict[tuple[str, str], bool] = {}
         self.governance = SupplierRecords(self)
         self.evidence = EvidenceRecords(self)
         self.problems = Problems()
@@ -261,8 +262,11 @@ class CompositionImport:
         return self._stored("material", mid, "cg:HomogeneousMaterial")
 
     def _stored(self, kind: str, local: str, cls: str) -> bool:
-        return self.store is not None and self.store.ask(f"ASK WHERE {{ ?n a {cls} }}",
-                                                         {"n": self._node(kind, local)})
+        key = (kind, local)
+        if key not in self._stored_cache:  # evidence records name the same parts many times
+            self._stored_cache[key] = self.store is not None and self.store.ask(
+                f"ASK WHERE {{ ?n a {cls} }}", {"n": self._node(kind, local)})
+        return self._stored_cache[key]
 
     def _node(self, kind: str, local: str) -> NamedNode:
         return entity_iri(kind, local)
