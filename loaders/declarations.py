@@ -55,6 +55,7 @@ class Material:
     name: str
     amount: str = ""
     unit: str = ""
+    category: str = ""
     substances: list[Substance] = field(default_factory=list)
 
 
@@ -254,7 +255,7 @@ class _IpcReader(_Reader):
         name = (hm.get("name") or "").strip()
         if not name:
             self.p(hm, f"{where}@name", "a homogeneous material needs a name")
-        mat = Material(hm.sourceline, name)
+        mat = Material(hm.sourceline, name, category=(hm.get("materialGroupName") or "").strip())
         amount = self.find(hm, "Amount")
         if amount is None:
             self.p(hm, f"{where}/Amount", "the material's mass is required")
@@ -546,7 +547,8 @@ class _DeclarationTriples(CompositionImport):
             mid = f"{pid}/m{i}"
             rec = self._record("material", item.line if not mat.line else mat.line, {
                 "material_id": mid, "part_id": pid, "name": mat.name, "mass": mat.amount,
-                "mass_unit": mat.unit}, mass=f"HomogeneousMaterial {mat.name!r}: Amount@value",
+                "mass_unit": mat.unit, "category": mat.category},
+                mass=f"HomogeneousMaterial {mat.name!r}: Amount@value",
                 mass_unit=f"HomogeneousMaterial {mat.name!r}: Amount@UOM")
             if mat.unit.lower() in CONCENTRATION_UNITS and mass is not None:
                 grams = Decimal(mat.amount or 0) * CONCENTRATION_UNITS[mat.unit.lower()] * mass / 1_000_000

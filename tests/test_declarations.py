@@ -69,6 +69,7 @@ def test_ipc_class_d_with_every_unit_a_sub_product_and_provenance(store):
     assert row["sid"].value == "123456789" and row["date"].value == "2026-03-10"
     assert row["class"].value == "D" and row["sha"].value.startswith("sha256:") and row["fmt"].value == "ipc1752a"
     assert Decimal(row["qty"].value) == 2 and row["ex"].value.endswith("/eu-rohs-annex-iii/6-c")
+    assert store.ask('ASK WHERE { ?m rdfs:label "PBT housing" ; cg:materialCategory "housing" }')
 
 
 def test_the_same_file_again_changes_nothing(store):
