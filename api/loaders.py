@@ -53,6 +53,7 @@ class Loaders:
         self.evaluation = DataLoader(self._evaluations)  # keys: (supplier IRI, date or None)
         self.declarations = DataLoader(self._declarations)
         self.evidence = DataLoader(self._evidence)
+        self.survey = DataLoader(self._survey)
 
     async def _parts(self, keys: list[str]) -> list[dict | None]:
         rows = _one(_batch(self.store, """
@@ -104,6 +105,19 @@ class Loaders:
               OPTIONAL { ?d prov:wasDerivedFrom ?src . ?src dct:title ?file . OPTIONAL { ?src dct:format ?format } }
               OPTIONAL { ?d prov:invalidatedAtTime ?gone }
             } ORDER BY DESC(?date)""", "part", keys), "part")
+        return [rows.get(k, []) for k in keys]
+
+    async def _survey(self, keys: list[str]) -> list[list[dict]]:
+        rows = _many(_batch(self.store, """
+            SELECT ?part ?date ?form ?stop ?item ?rank ?name ?present ?ppm ?where ?purpose ?phase WHERE {
+              ?r cg:declares ?part ; cg:surveyForm ?f ; dct:date ?date ; cg:hasSurveyAnswer ?a .
+              ?a cg:surveyItem ?i ; cg:present ?present .
+              OPTIONAL { ?f dct:identifier ?form } OPTIONAL { ?r cg:discontinuedDate ?stop }
+              OPTIONAL { ?i dct:identifier ?item } OPTIONAL { ?i cg:rank ?rank }
+              OPTIONAL { ?i rdfs:label ?name FILTER(lang(?name) = "en") }
+              OPTIONAL { ?a cg:concentrationPpm ?ppm } OPTIONAL { ?a cg:whereUsed ?where }
+              OPTIONAL { ?a cg:purpose ?purpose } OPTIONAL { ?a cg:phaseOutDate ?phase }
+            } ORDER BY DESC(?date) ?item""", "part", keys), "part")
         return [rows.get(k, []) for k in keys]
 
     async def _evidence(self, keys: list[str]) -> list[list[dict]]:

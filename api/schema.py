@@ -287,6 +287,26 @@ class EvidenceInfo:
 
 
 @strawberry.type
+class SurveyItemAnswer:
+    item: str | None
+    name: str | None
+    rank: str | None
+    present: bool
+    ppm: float | None
+    where_used: str | None
+    purpose: str | None
+    phase_out_date: str | None
+
+
+@strawberry.type
+class SurveyResponse:
+    form: str | None
+    date: str
+    discontinued_date: str | None
+    answers: list[SurveyItemAnswer]
+
+
+@strawberry.type
 class Part:
     iri: strawberry.Private[str]
     id: strawberry.ID
@@ -316,6 +336,21 @@ class Part:
         return [DeclarationInfo(date=r.get("date"), declaration_class=r.get("class"), file=r.get("file"),
                                 format=r.get("format"), current="gone" not in r)
                 for r in await loaders.declarations.load(self.iri)]
+
+    @strawberry.field
+    async def survey(self, info: Info) -> SurveyResponse | None:
+        """The latest answers on the customer's survey form (Form 2-1), item by item."""
+        _, loaders = _ctx(info)
+        rows = await loaders.survey.load(self.iri)
+        if not rows:
+            return None
+        latest = [r for r in rows if r["date"] == rows[0]["date"]]
+        return SurveyResponse(form=latest[0].get("form"), date=latest[0]["date"],
+                              discontinued_date=latest[0].get("stop"), answers=[
+                                  SurveyItemAnswer(item=r.get("item"), name=r.get("name"), rank=r.get("rank"),
+                                                   present=r["present"] == "true", ppm=_f(r.get("ppm")),
+                                                   where_used=r.get("where"), purpose=r.get("purpose"),
+                                                   phase_out_date=r.get("phase")) for r in latest])
 
     @strawberry.field
     async def evidence(self, info: Info) -> list[EvidenceInfo]:

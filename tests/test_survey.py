@@ -118,3 +118,28 @@ def test_the_survey_pack_gives_the_same_results_as_pyshacl(store, tmp_path):
     import_survey(store, [f])
     ours, reference = _compare(store, ["supplier-survey"], AT)
     assert ours == reference and len(ours) == 5
+
+
+def test_graphql_part_shows_its_latest_survey_answers(store, tmp_path):
+    import httpx
+
+    from .test_api import serve
+
+    f = tmp_path / "s.csv"
+    f.write_text(HEADER + "\n".join(_rows("p1", {"B06": "yes,1500,plating,corrosion,2027-03-31"},
+                                          stop="2027-12-31")) + "\n")
+    import_survey(store, [f])
+    gen = serve(store)
+    url = next(gen)
+    try:
+        r = httpx.post(f"{url}/graphql", json={"query": """{ part(id: "p1") { survey { form date discontinuedDate
+            answers { item name rank present ppm whereUsed purpose phaseOutDate } } } }"""}).json()
+    finally:
+        next(gen, None)
+    survey = r["data"]["part"]["survey"]
+    assert (survey["form"], survey["date"], survey["discontinuedDate"]) == ("nishishiba-form2-1", "2026-04-01",
+                                                                            "2027-12-31")
+    assert len(survey["answers"]) == 33
+    assert [a for a in survey["answers"] if a["present"]] == [
+        {"item": "B06", "name": "Nickel", "rank": "B", "present": True, "ppm": 1500.0, "whereUsed": "plating",
+         "purpose": "corrosion", "phaseOutDate": "2027-03-31"}]
