@@ -414,7 +414,7 @@ def _supplier_id(store: Store, decl: Declaration) -> str:
     return decl.company_id or name_key(decl.company)
 
 
-def _part_id(store: Store, item_number: str, supplier: NamedNode) -> str:
+def _part_id(store: Store, item_number: str, supplier: NamedNode, sid: str) -> str:
     rows = store.select("""SELECT ?id WHERE { ?p cg:itemNumber ?n ; a cg:Part ; cg:suppliedBy ?s ;
                                                dct:identifier ?id }""",
                         {"n": Literal(item_number), "s": supplier})
@@ -423,14 +423,14 @@ def _part_id(store: Store, item_number: str, supplier: NamedNode) -> str:
     other = store.select("""SELECT ?s WHERE { ?p dct:identifier ?id ; a cg:Part . OPTIONAL { ?p cg:suppliedBy ?s } }""",
                          {"id": Literal(item_number)})
     if other and other[0].get("s") not in (None, supplier):
-        return f"{supplier.value.rsplit('/', 1)[-1]}:{item_number}"
+        return f"{sid}:{item_number}"
     return item_number
 
 
 def _write(store: Store, decl: Declaration) -> Outcome:
     sid = _supplier_id(store, decl)
     supplier = entity_iri("supplier", sid)
-    pid = _part_id(store, decl.item.number, supplier)
+    pid = _part_id(store, decl.item.number, supplier, sid)
     part = entity_iri("part", pid)
     current = store.select("""
         SELECT ?d ?date ?sha WHERE {

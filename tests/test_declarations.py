@@ -200,3 +200,13 @@ def test_cli_load_prints_one_row_per_file(tmp_path):
     bad = runner.invoke(app, ["load", "--format", "ipc1752a", str(D / "iec62474.xml"), "--store", store])
     assert bad.exit_code == 2 and "iec62474" in bad.output
     shutil.rmtree(tmp_path / "store")
+
+
+def test_a_part_number_taken_by_another_supplier_is_prefixed_with_the_plain_supplier_id(store, tmp_path):
+    import_declarations(store, [D / "ipc-class-d.xml"])
+    other = tmp_path / "other-supplier.xml"
+    other.write_text((D / "ipc-class-c.xml").read_text().replace("Kobe Connectors Ltd.", "Nara Cables").replace(
+        'identity="123456789" authority="DUNS"', 'identity="NC 7" authority="DUNS"').replace("KC-200", "KC-100"))
+    [outcome] = import_declarations(store, [other])
+    assert outcome.part == "NC 7:KC-100"
+    assert _occurrences(store, "KC-100"), "the first supplier's part is untouched"
