@@ -132,3 +132,33 @@ def test_a_boolean_in_a_message_reads_true_or_false_not_1_or_0():
     from complygraph.graph.shacl.validator import _show
 
     assert (_show(L(True)), _show(L(False)), _show(L(5)), _show(L(0.1234567))) == ("true", "false", "5", "0.123457")
+
+
+def test_a_constraint_naming_this_only_in_filter_not_exists_reports_its_focus_nodes(tmp_path):
+    """A SELECT that relies on pre-binding ($this only inside FILTER NOT EXISTS) once saw ?this unbound when
+    run for all focus nodes, and reported nothing; the targets now bind it, and pySHACL agrees."""
+    from complygraph.graph.shacl.packs import shapes_graph
+    from complygraph.graph.shacl.validator import pyshacl_results, store_graph
+
+    from .shacl_cases import build, material, part, sub
+
+    pack = tmp_path / "packs" / "no-bare-parts"
+    pack.mkdir(parents=True)
+    (pack / "shapes.ttl").write_text("""
+@prefix cg: <https://w3id.org/complygraph/ontology#> .
+@prefix cgsh: <https://w3id.org/complygraph/shapes#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/shapes#> .
+ex:PartWithLead a sh:NodeShape ; sh:targetClass cg:Part ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes cgsh: ; sh:message "no lead declared" ;
+        sh:select \"\"\"SELECT $this WHERE { FILTER NOT EXISTS {
+            $this cg:hasMaterial/cg:contains/cg:substance
+                  <https://w3id.org/complygraph/id/substance/cas/7439-92-1> } }\"\"\" ] .
+""")
+    store = build(tmp_path / "data", [part("leaded", 10, material("m1", 10, sub("7439-92-1", 1))),
+                                      part("clean", 10, material("m2", 10, sub("7440-50-8", 1)))])
+    at = dt.date(2026, 6, 1)
+    ours = validate(store, ["no-bare-parts"], at, pack_dirs=[pack])
+    assert [str(r.focus).rsplit("/", 1)[-1] for r in ours.results] == ["clean"]
+    shapes, owner, _ = shapes_graph(["no-bare-parts"], at, [pack])
+    assert {r.key() for r in ours.results} == {r.key() for r in pyshacl_results(store_graph(store), shapes, owner)}

@@ -135,7 +135,11 @@ def _compile_one(g: Graph, shape: Node, focus: tuple[str, str], comps) -> list[C
 def _sparql_constraint(shape, component, severity, path_node, q: sparql.SparqlQuery, focus: tuple[str, str],
                        messages, constraint=None, params=None) -> CompiledConstraint:
     generator, test = focus
-    if q.select:
+    if q.select and not sparql.binds_this(q):
+        # $this only inside FILTER NOT EXISTS and the like: the targets bind it, as pre-binding would
+        body = sparql.WHERE.sub(lambda m: m.group(0) + f"\n{generator}\n", q.body, count=1)
+        fast = full = f"{q.prefixes}SELECT * WHERE {{\n{body}\n}}"
+    elif q.select:
         fast = f"{q.prefixes}SELECT * WHERE {{\n{q.body}\n{test}\n}}"
         full = f"{q.prefixes}SELECT * WHERE {{\n{generator}\n{q.body}\n}}"
     else:  # an ASK validator's body already enumerates the focus nodes

@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from .terms import sparql_term
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"[$?]this\b")
 _PATH = re.compile(r"\$PATH\b")
 _CURRENT_SHAPE = re.compile(r"[$?]currentShape\b")
@@ -50,7 +50,34 @@ def inject_values(query: str, bindings: dict[str, Node]) -> str:
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(sparql_term(v) for v in bindings.values())
     block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return _WHERE.sub(lambda m: m.group(0) + block, query)
+    return WHERE.sub(lambda m: m.group(0) + block, query)
+
+
+def binds_this(query: SparqlQuery) -> bool:
+    """Whether the SELECT binds ?this with a pattern of its own. One that names $this only inside FILTER
+    (NOT) EXISTS, MINUS or OPTIONAL relies on pre-binding: run for all focus nodes at once, it needs the
+    targets as its first pattern, or it would see ?this unbound there and report nothing."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    this = Variable("this")
+
+    def walk(node) -> bool:
+        if isinstance(node, CompValue):
+            if node.name == "BGP":
+                return any(this in triple for triple in node.triples)
+            skip = {"expr"} | ({"p2"} if node.name in ("LeftJoin", "Minus") else set())
+            return any(walk(v) for k, v in node.items() if k not in skip)
+        if isinstance(node, list | tuple):
+            return any(walk(v) for v in node)
+        return False
+
+    try:
+        algebra = prepareQuery(query.prefixes + query.body.strip()[1:-1]).algebra
+    except Exception:  # rdflib's parser raises several types; the store reports real syntax errors
+        return True
+    return walk(algebra)
 
 
 def _prepare(text: str, path: str | None, bindings: dict[str, Node]) -> str:
