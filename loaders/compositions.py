@@ -28,6 +28,7 @@ from . import rdf
 from .errors import InputError, Problem, Problems
 from .evidence import EvidenceRecords, raw_material_iri
 from .governance import SupplierRecords
+from .tabular import YES_NO
 
 FORMAT = "complygraph-compositions"
 VERSION = "1.0"
@@ -66,7 +67,6 @@ OPTIONAL = {
 MASS_UNITS = {"mg": Decimal(1), "g": Decimal(1000), "kg": Decimal(1_000_000)}
 CONCENTRATION_UNITS = {"ppm": Decimal(1), "wt%": Decimal(10_000), "%": Decimal(10_000),
                        "wt %": Decimal(10_000), "masspercent": Decimal(10_000)}
-BOOLEAN = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
 MASS_TOLERANCE = Decimal("0.01")
 DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"
@@ -322,7 +322,7 @@ class CompositionImport:
         if rec.fields.get("item_number"):
             yield rdf.t(node, cg.itemNumber, rdf.text(rec.fields["item_number"]))
         if rec.fields.get("packaging"):
-            flag = BOOLEAN.get(rec.fields["packaging"].lower())
+            flag = YES_NO.get(rec.fields["packaging"].lower())
             if flag is None:
                 self._p(rec, "packaging", f"expected yes or no, got {rec.fields['packaging']!r}")
             elif flag:
@@ -403,7 +403,7 @@ class CompositionImport:
             return
         intentional = None
         if f.get("intentional"):
-            intentional = BOOLEAN.get(f["intentional"].lower())
+            intentional = YES_NO.get(f["intentional"].lower())
             if intentional is None:
                 self._p(rec, "intentional", f"expected yes or no, got {f['intentional']!r}")
         if material is None or found is None or amount is None:

@@ -6,7 +6,6 @@ and how fresh it must be is in the evidence shape pack; these handlers only chec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
@@ -84,13 +83,11 @@ class EvidenceRecords:
         date = self.job.governance._date(rec, "date")
         measured, substance = None, None
         if f.get("measured_ppm"):
-            try:
-                measured = Decimal(f["measured_ppm"])
-                if not measured.is_finite() or not 0 <= measured <= 1_000_000:
-                    raise InvalidOperation
-            except InvalidOperation:
-                self.job._p(rec, "measured_ppm", f"not a concentration between 0 and 1000000: {f['measured_ppm']!r}")
-                ok = False
+            measured = self.job._number(rec, "measured_ppm", positive=False)
+            if measured is not None and measured > 1_000_000:
+                self.job._p(rec, "measured_ppm", f"{measured} ppm is more than the whole material")
+                measured = None
+            ok = ok and measured is not None
         if f.get("cas"):
             try:
                 substance = substance_iri(cas=normalise_cas(f["cas"]))
@@ -108,10 +105,8 @@ class EvidenceRecords:
         yield rdf.t(node, prov.wasGeneratedBy, self.job.activity)
         if mid:
             yield rdf.t(node, cg.aboutMaterial, entity_iri("material", mid))
-        for name, prop in (("signer", cg.signer), ("issuer", cg.issuer), ("method", cg.method),
-                           ("document", cg.documentRef), ("note", cg.note)):
-            if f.get(name):
-                yield rdf.t(node, prop, rdf.text(f[name]))
+        yield from rdf.texts(node, f, {"signer": cg.signer, "issuer": cg.issuer, "method": cg.method,
+                                       "document": cg.documentRef, "note": cg.note})
         if substance is not None:
             yield rdf.t(node, cg.measuredSubstance, substance)
         if measured is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from urllib.parse import quote
 
@@ -15,8 +14,8 @@ from pyoxigraph import NamedNode, Triple
 
 from ..vocab import CG, ID, RDF_TYPE, cg, dct, entity_iri, prov
 from . import rdf
+from .tabular import YES_NO
 
-BOOLEAN = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 STATUSES = ("approved", "renewed", "suspended", "revoked")
 DEFAULT_SCHEME = "nishishiba-form1"
 
@@ -60,7 +59,7 @@ class SupplierRecords:
             return None
 
     def _bool(self, rec, name: str) -> bool | None:
-        value = BOOLEAN.get(rec.fields.get(name, "").lower())
+        value = YES_NO.get(rec.fields.get(name, "").lower())
         if value is None:
             self.job._p(rec, name, f"expected yes or no, got {rec.fields.get(name)!r}")
         return value
@@ -92,10 +91,7 @@ class SupplierRecords:
         yield rdf.t(node, prov.wasGeneratedBy, self.job.activity)
         if since:
             yield rdf.t(node, cg.validFrom, rdf.date(since))
-        if f.get("number"):
-            yield rdf.t(node, cg.certificateNumber, rdf.text(f["number"]))
-        if f.get("body"):
-            yield rdf.t(node, cg.certificationBody, rdf.text(f["body"]))
+        yield from rdf.texts(node, f, {"number": cg.certificateNumber, "body": cg.certificationBody})
 
     def evaluation(self, rec) -> Iterator[Triple]:
         f = rec.fields
@@ -131,10 +127,7 @@ class SupplierRecords:
         yield rdf.t(a, cg.answer, rdf.boolean(answer))
         if item_date:
             yield rdf.t(a, cg.itemDate, rdf.date(item_date))
-        if f.get("body"):
-            yield rdf.t(a, cg.certificationBody, rdf.text(f["body"]))
-        if f.get("number"):
-            yield rdf.t(a, cg.certificateNumber, rdf.text(f["number"]))
+        yield from rdf.texts(a, f, {"body": cg.certificationBody, "number": cg.certificateNumber})
 
     def approval(self, rec) -> Iterator[Triple]:
         f = rec.fields
@@ -144,9 +137,9 @@ class SupplierRecords:
         if status not in STATUSES:
             self.job._p(rec, "status", f"expected one of {', '.join(STATUSES)}, got {f['status']!r}")
             return
-        score, passing = self._decimal(rec, "audit_score"), None
+        score, passing = self.job._number(rec, "audit_score", positive=False), None
         if f.get("pass_score"):
-            passing = self._decimal(rec, "pass_score")
+            passing = self.job._number(rec, "pass_score", positive=False)
             if passing is None:
                 return
         if supplier is None or audit is None or until is None or score is None:
@@ -171,8 +164,7 @@ class SupplierRecords:
         yield rdf.t(node, prov.wasGeneratedBy, self.job.activity)
         if passing is not None:
             yield rdf.t(node, cg.passScore, rdf.decimal(passing))
-        if f.get("reason"):
-            yield rdf.t(node, cg.statusReason, rdf.text(f["reason"]))
+        yield from rdf.texts(node, f, {"reason": cg.statusReason})
 
     def sustainability(self, rec) -> Iterator[Triple]:
         f = rec.fields
@@ -190,13 +182,3 @@ class SupplierRecords:
         yield rdf.t(node, cg.humanRightsPolicy, rdf.boolean(flags["human_rights_policy"]))
         yield rdf.t(node, cg.dueDiligence, rdf.boolean(flags["due_diligence"]))
         yield rdf.t(node, cg.grievanceMechanism, rdf.boolean(flags["grievance_mechanism"]))
-
-    def _decimal(self, rec, name: str) -> Decimal | None:
-        try:
-            value = Decimal(rec.fields[name])
-            if not value.is_finite():
-                raise InvalidOperation
-            return value
-        except (InvalidOperation, KeyError):
-            self.job._p(rec, name, f"not a number: {rec.fields.get(name)!r}")
-            return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -48,3 +49,10 @@ def integer(value: int) -> Literal:
 
 def boolean(value: bool) -> Literal:
     return Literal("true" if value else "false", datatype=_BOOLEAN)
+
+
+def texts(node: NamedNode, fields: Mapping[str, str], properties: Mapping[str, NamedNode]) -> Iterator[Triple]:
+    """A plain-literal triple for each optional field that has a value."""
+    for name, prop in properties.items():
+        if fields.get(name):
+            yield Triple(node, prop, Literal(fields[name]))

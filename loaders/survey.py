@@ -25,8 +25,7 @@ from ..graph.store import Store
 from ..vocab import CG, ID, RDF_TYPE, cg, dct, entity_iri, prov
 from . import rdf
 from .errors import InputError, Problem, Problems
-from .governance import BOOLEAN
-from .tabular import Row, read_delimited, read_xlsx
+from .tabular import YES_NO, Row, read_delimited, read_xlsx
 
 DEFAULT_FORM = "nishishiba-form2-1"
 ALIASES = {
@@ -43,7 +42,7 @@ ALIASES = {
     "discontinued_date": "discontinued_date", "製造中止時期": "discontinued_date",
     "form": "form",
 }
-PRESENT = {**BOOLEAN, "有": True, "無": False, "あり": True, "なし": False}
+PRESENT = {**YES_NO, "有": True, "無": False, "あり": True, "なし": False}
 
 
 @cache
@@ -189,8 +188,6 @@ class _Survey:
         yield rdf.t(answer, cg.present, rdf.boolean(present))
         if ppm is not None:
             yield rdf.t(answer, cg.concentrationPpm, rdf.decimal(ppm))
-        for name, prop in (("where_used", cg.whereUsed), ("purpose", cg.purpose)):
-            if row.get(name):
-                yield rdf.t(answer, prop, rdf.text(row.get(name)))
+        yield from rdf.texts(answer, row.fields, {"where_used": cg.whereUsed, "purpose": cg.purpose})
         if phase_out:
             yield rdf.t(answer, cg.phaseOutDate, rdf.date(phase_out))

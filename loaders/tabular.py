@@ -20,6 +20,10 @@ _MONTHS = {
 _DMY = re.compile(r"^(\d{1,2})[-/ .]([A-Za-z]{3,4})\.?[-/ .](\d{4})$")
 
 
+# How users write yes and no in CSV and spreadsheet cells.
+YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+
 @dataclass
 class Row:
     file: str
