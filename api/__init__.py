@@ -1,5 +1,5 @@
 """The HTTP API: FastAPI serving the Strawberry GraphQL schema, health and OpenAPI."""
 
-from .app import create_app
+from complygraph.api.app import create_app
 
 __all__ = ["create_app"]

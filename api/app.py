@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
-from ..graph.store import Store
-from .cache import RevisionCache
-from .loaders import Loaders
-from .schema import schema, warm_latest_changes
+from complygraph.api.dataloaders import Loaders
+from complygraph.api.schema import schema
+from complygraph.graph.changes import warm_latest_changes
+from complygraph.graph.revision_cache import RevisionCache
+from complygraph.graph.store import Store
 
 IDE = Path(__file__).parent / "static" / "graphiql"
 

@@ -1,3 +1,3 @@
-from .cli import app
+from complygraph.cli import app
 
 app()

@@ -2,32 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .graph import StoreError, open_store
-from .graph import queries as q
-from .graph.impact import impact
-from .loaders.errors import InputError
+from complygraph.console import console, err, impact_table, progress_bars, results_table_text
+from complygraph.dates import iso_date
+from complygraph.graph import StoreError, open_store
+from complygraph.graph import queries as q
+from complygraph.graph.impact import impact
+from complygraph.loaders.errors import InputError
 
 app = typer.Typer(help="Product chemical compliance as an RDF knowledge graph.", no_args_is_help=True,
                   add_completion=False)
-# Piped output (CI logs, `| less`) gets a wide console instead of rich's 80-column fallback.
-console = Console(width=None if Console().is_terminal else 200)
-err = Console(stderr=True)
-
 StoreOpt = Annotated[str | None, typer.Option(
     "--store", envvar="COMPLYGRAPH_STORE",
     help="Store directory (embedded Oxigraph) or SPARQL endpoint URL. Default: ./complygraph-store")]
@@ -56,20 +49,15 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
-
-
 @app.command("load-lists")
 def load_lists(store: StoreOpt = None,
                only: Annotated[list[str] | None, typer.Option("--list", help="Load only this list id")] = None) -> None:
     """Load the shipped regulatory lists (SVHC, Annex XVII, POPs, RoHS, CSCL) into the store."""
-    from .loaders.catalog import catalog, load_list
+    from complygraph.loaders.catalog import catalog, load_list
 
     with _errors(), _store(store) as s:
         ids = only or list(catalog()[1])
-        with _progress() as progress:
+        with progress_bars() as progress:
             task = progress.add_task("loading lists", total=len(ids))
             for list_id in ids:
                 n = load_list(s, list_id)
@@ -82,7 +70,7 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `comp
                   files: Annotated[list[Path], typer.Argument(help="Export file(s) of that list, e.g. next ECHA xlsx")],
                   store: StoreOpt = None) -> None:
     """Load a newer export of a list; it replaces the list's previous load in one transaction."""
-    from .loaders.catalog import load_list
+    from complygraph.loaders.catalog import load_list
 
     with _errors(), _store(store) as s:
         n = load_list(s, list_id, files)
@@ -115,7 +103,7 @@ def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[
               until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
     """Entries added to and removed from a list between two dates."""
     with _errors(), _store(store) as s:
-        change = q.list_change(s, list_id, _iso(since), _iso(until))
+        change = q.list_change(s, list_id, iso_date(since), iso_date(until))
         for label, entries in (("added", change.added), ("removed", change.removed)):
             console.print(f"[bold]{label}[/bold] ({len(entries)})")
             for name in sorted(entries.values()):
@@ -126,7 +114,7 @@ def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[
 def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files or a .jsonl file")],
                store: StoreOpt = None) -> None:
     """Import products, parts, BOM, suppliers, materials and substances (docs/import-format.md)."""
-    from .loaders.compositions import import_compositions
+    from complygraph.loaders.compositions import import_compositions
 
     with _errors(), _store(store) as s:
         with err.status(f"importing {source}"):
@@ -146,16 +134,16 @@ def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files
 
     A newer declaration of a part replaces its stored composition and keeps the old one as history; the
     same file again changes nothing; any bad file stores nothing."""
-    from .loaders.declarations import FORMATS, import_declarations
+    from complygraph.loaders.declarations import FORMATS, import_declarations
 
     if fmt is not None and fmt not in (*FORMATS, "survey"):
         err.print(f"[red]error:[/red] --format: expected one of {', '.join(FORMATS)}, survey; got {fmt!r}")
         raise typer.Exit(2)
     if fmt == "survey":
-        from .loaders.survey import import_survey
+        from complygraph.loaders.survey import import_survey
 
         with _errors(), _store(store) as s:
-            counts = import_survey(s, files, part, _iso(date) if date else None)
+            counts = import_survey(s, files, part, iso_date(date) if date else None)
             console.print(f"{counts['surveys']} survey response(s), {counts['answers']} answers")
         return
     with _errors(), _store(store) as s:
@@ -173,9 +161,9 @@ def generate_cmd(out: Annotated[Path, typer.Option("--out", help="Output folder"
                  parts: Annotated[int, typer.Option("--parts")] = 1000,
                  seed: Annotated[int, typer.Option("--seed")] = 0) -> None:
     """Write a realistic, deterministic data set in the import format (streams; reaches 1,000,000 parts)."""
-    from .generate import generate
+    from complygraph.generate import generate
 
-    with _errors(), _progress() as progress:
+    with _errors(), progress_bars() as progress:
         task = progress.add_task("generating parts", total=parts)
         counts = generate(out, products, parts, seed, progress=lambda n: progress.advance(task, n))
     console.print(", ".join(f"{v} {k} rows" for k, v in counts.items()) + f" in {out}")
@@ -208,43 +196,28 @@ def validate_cmd(store: StoreOpt = None,
                  pack_dir: Annotated[list[Path] | None, typer.Option("--pack-dir", help="Your own packs")] = None,
                  ) -> None:
     """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
-    from .graph.shacl import validate
-    from .graph.shacl.packs import default_packs
+    from complygraph.graph.shacl import validate
+    from complygraph.graph.shacl.packs import default_packs
 
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
         raise typer.Exit(2)
     with _errors(), _store(store) as s:
         names = pack or default_packs(pack_dir)
-        with _progress() as progress:
+        with progress_bars() as progress:
             task = progress.add_task("validating", total=None)
-            result = validate(s, names, _iso(at) if at else None, progress=lambda _: progress.advance(task),
+            result = validate(s, names, iso_date(at) if at else None, progress=lambda _: progress.advance(task),
                               pack_dirs=pack_dir)
         text = result.summary() if fmt == "text" else result.serialize(fmt)
         if fmt == "text":
-            text += "\n" + _results_table_text(result)
+            text += "\n" + results_table_text(result)
         if report:
-            report.write_text(text if fmt != "text" else result.summary() + "\n" + _results_table_text(result),
+            report.write_text(text if fmt != "text" else result.summary() + "\n" + results_table_text(result),
                               encoding="utf-8")
             console.print(result.summary(), highlight=False)
         else:
             console.print(escape(text), highlight=False, soft_wrap=fmt != "text")
     raise typer.Exit(0 if result.conforms else 1)
-
-
-def _results_table_text(result, limit: int = 50) -> str:
-    lines = []
-    for r in result.results[:limit]:
-        severity = str(r.severity).split("#")[-1]
-        lines.append(f"{severity:9} {r.pack:18} {_short(r.focus):45} {_short(r.shape):40} {r.message or ''}")
-    if len(result.results) > limit:
-        lines.append(f"... {len(result.results) - limit} more results (use --report FILE --format turtle)")
-    return "\n".join(lines)
-
-
-def _short(term) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1] if "#" in text else "/".join(text.rsplit("/", 2)[-2:])
 
 
 @app.command("serve")
@@ -253,7 +226,7 @@ def serve(store: StoreOpt = None, host: Annotated[str, typer.Option("--host")] =
     """Serve the GraphQL API (/graphql, GraphiQL in a browser), /healthz and /openapi.json."""
     import uvicorn
 
-    from .api import create_app
+    from complygraph.api import create_app
 
     with _errors(), _store(store) as s:
         uvicorn.run(create_app(s), host=host, port=port, log_level="info")
@@ -262,7 +235,7 @@ def serve(store: StoreOpt = None, host: Annotated[str, typer.Option("--host")] =
 @app.command("check-ontology")
 def check_ontology() -> None:
     """Load the ontology with owlready2 and run the Pellet reasoner over it and the reference lists."""
-    from .ontology import check_consistency
+    from complygraph.consistency import check_consistency
 
     with _errors():
         report = check_consistency()
@@ -278,51 +251,22 @@ def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
          store: Annotated[str | None, typer.Option("--store", help="Keep the demo store here")] = None,
          ) -> None:
     """Build a store from the shipped lists and generated data, then show the parts hit by new SVHCs."""
-    from .generate import generate
-    from .loaders.catalog import catalog, load_list
-    from .loaders.compositions import import_compositions
+    from complygraph.demo import build_demo_store
 
     with _errors():
         s = open_store(store) if store else open_store(None)
-        ids = list(catalog()[1])
-        work = Path(tempfile.mkdtemp(prefix="complygraph-demo-"))
-        try:
-            with _progress() as progress:
-                t_lists = progress.add_task("loading regulatory lists", total=len(ids))
-                for list_id in ids:
-                    load_list(s, list_id)
-                    progress.advance(t_lists)
-                t_gen = progress.add_task(f"generating {parts} parts", total=parts)
-                generate(work, products, parts, seed, progress=lambda n: progress.advance(t_gen, n))
-                t_imp = progress.add_task("importing compositions", total=1)
-                counts = import_compositions(s, work)
-                progress.advance(t_imp)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        with progress_bars() as progress:
+            counts = build_demo_store(s, parts, products, seed, progress)
         console.print(f"Store: {s.count()} triples; imported {counts['parts']} parts, {counts['materials']} "
                       f"materials, {counts['substances']} substance occurrences.")
-        change = q.list_change(s, "eu-reach-svhc", _iso(since), _iso(until))
+        change = q.list_change(s, "eu-reach-svhc", iso_date(since), iso_date(until))
         console.print(f"SVHC Candidate List entries added after {since} up to {until}: "
                       + escape("; ".join(sorted(change.added.values()))), highlight=False)
-        rows = impact(s, "eu-reach-svhc", _iso(since), _iso(until))
-        console.print(_impact_table(rows, f"Parts with a material containing a substance added to the SVHC "
-                                          f"Candidate List between {since} and {until}"))
+        rows = impact(s, "eu-reach-svhc", iso_date(since), iso_date(until))
+        console.print(impact_table(rows, f"Parts with a material containing a substance added to the SVHC "
+                                         f"Candidate List between {since} and {until}"))
         console.print(f"{len(rows)} material/substance hits in {len({r.part_id for r in rows})} parts.")
         s.close()
-
-
-def _impact_table(rows, title: str) -> Table:
-    table = Table(title=title)
-    for col in ("part", "material", "substance", "CAS", "concentration (ppm)", "% of article", "supplier",
-                "products", "change"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        over = " (over)" if r.over_threshold else ""
-        table.add_row(*map(escape, (f"{r.part_id} {r.part_name}", r.material_name, r.substance_name, r.cas,
-                                    f"{r.ppm:,.1f}", f"{r.article_percent:.4g}{over}",
-                                    f"{r.supplier_id} {r.supplier_name}", ", ".join(p for p, _ in r.products),
-                                    r.change)))
-    return table
 
 
 @app.command("impact")
@@ -332,15 +276,15 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help="List id, e.g
                out: Annotated[Path | None, typer.Option("--out", help="Output file (required for xlsx)")] = None,
                store: StoreOpt = None) -> None:
     """Parts, materials, suppliers and products touched by the entries a list gained or lost between dates."""
-    from .reports import write_impact
+    from complygraph.reports import write_impact
 
     if fmt not in ("table", "csv", "json", "xlsx") or (fmt == "xlsx" and out is None):
         err.print("[red]error:[/red] --format is table, csv, json or xlsx (xlsx needs --out FILE)")
         raise typer.Exit(2)
     with _errors(), _store(store) as s:
-        rows = impact(s, list_id, _iso(since), _iso(until))
+        rows = impact(s, list_id, iso_date(since), iso_date(until))
         if fmt == "table":
-            console.print(_impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}"))
+            console.print(impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}"))
             console.print(f"{len(rows)} impacts in {len({r.part_id for r in rows})} parts")
             return
         text = write_impact(rows, fmt, out)
@@ -351,13 +295,6 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help="List id, e.g
                 sys.stdout.write(text)
         if out:
             err.print(f"{len(rows)} impacts written to {out}")
-
-
-def _iso(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loaders.catalog import data_dir
-from .loaders.compositions import FILES, FORMAT, OPTIONAL, REQUIRED, VERSION
+from complygraph.loaders.catalog import data_dir
+from complygraph.loaders.compositions import FILES, FORMAT, OPTIONAL, REQUIRED, VERSION
 
 COUNTRIES = ["JP", "CN", "TW", "KR", "DE", "MY", "VN", "TH", "US", "MX", "CZ", "PL", "IN"]
 SUPPLIER_WORDS = ["Precision", "Electro", "Metal", "Polymer", "Cable", "Circuit", "Seiko", "Denshi", "Kogyo",

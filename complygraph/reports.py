@@ -9,19 +9,19 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
-from .graph.impact import Impact
+from complygraph.graph.impact import ImpactRow
 
 COLUMNS = ["change", "part_id", "part_name", "material_id", "material_name", "cas", "substance_name", "ppm",
            "article_percent", "over_threshold", "supplier_id", "supplier_name", "products", "entry_name", "entry"]
 
 
-def _flat(i: Impact) -> dict:
+def _flat(i: ImpactRow) -> dict:
     row = asdict(i)
     row["products"] = "; ".join(p for p, _ in i.products)
     return {c: row[c] for c in COLUMNS}
 
 
-def write_impact(rows: list[Impact], fmt: str, out: Path | None) -> str | None:
+def write_impact(rows: list[ImpactRow], fmt: str, out: Path | None) -> str | None:
     """CSV or JSON text, or (xlsx) a workbook written to `out` with one sheet per view."""
     if fmt == "csv":
         buf = io.StringIO()
@@ -38,7 +38,7 @@ def write_impact(rows: list[Impact], fmt: str, out: Path | None) -> str | None:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def _xlsx(rows: list[Impact], out: Path) -> None:
+def _xlsx(rows: list[ImpactRow], out: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -47,8 +47,8 @@ def _xlsx(rows: list[Impact], out: Path) -> None:
     by_part.append(COLUMNS)
     for i in rows:
         by_part.append([_flat(i)[c] for c in COLUMNS])
-    suppliers: dict[tuple[str, str], list[Impact]] = defaultdict(list)
-    products: dict[tuple[str, str], list[Impact]] = defaultdict(list)
+    suppliers: dict[tuple[str, str], list[ImpactRow]] = defaultdict(list)
+    products: dict[tuple[str, str], list[ImpactRow]] = defaultdict(list)
     for i in rows:
         suppliers[(i.supplier_id, i.supplier_name)].append(i)
         for p in i.products:
@@ -60,7 +60,7 @@ def _xlsx(rows: list[Impact], out: Path) -> None:
     wb.save(out)
 
 
-def _summary_sheet(sheet, kind: str, groups: dict[tuple[str, str], list[Impact]], listed) -> None:
+def _summary_sheet(sheet, kind: str, groups: dict[tuple[str, str], list[ImpactRow]], listed) -> None:
     """One row per supplier or product: parts touched, parts over the threshold, substances, and the
     parts (per supplier) or suppliers (per product) to contact."""
     last = "part_ids" if kind == "supplier" else "suppliers"

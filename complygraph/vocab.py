@@ -5,11 +5,14 @@ Kept in one module so that loaders, queries and tests spell every IRI the same w
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from pyoxigraph import NamedNode
 
-from .identifiers import name_key, slug
+from complygraph.identifiers import name_key, slug
 
 CG = "https://w3id.org/complygraph/ontology#"
+CGSH = "https://w3id.org/complygraph/shapes#"  # terms of shape packs (cgsh:ShapePack, cgsh:byDefault)
 ID = "https://w3id.org/complygraph/id/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -81,14 +84,18 @@ def substance_iri(cas: str | None = None, ec: str | None = None, list_id: str | 
 
 
 def list_iri(list_id: str) -> NamedNode:
+    """A regulatory list, by the id `data/lists.toml` gives it (eu-reach-svhc)."""
     return NamedNode(f"{ID}list/{list_id}")
 
 
 def version_iri(list_id: str, date: str) -> NamedNode:
+    """A dated version of a list: the state of the list from `date` (an inclusion date) on."""
     return NamedNode(f"{ID}list/{list_id}/version/{date}")
 
 
 def entry_iri(list_id: str, key: str) -> NamedNode:
+    """An entry of a list, keyed by what the export identifies it with (entry number, CAS or name), so
+    that reloading the next export of the list mints the same IRI for the same entry."""
     return NamedNode(f"{ID}list/{list_id}/entry/{slug(key)}")
 
 
@@ -97,11 +104,11 @@ def regulation_iri(reg_id: str) -> NamedNode:
 
 
 def exemption_iri(list_id: str, exemption_id: str) -> NamedNode:
+    """An exemption of a list (RoHS Annex III 6(c) -> .../eu-rohs-annex-iii/6-c): declarations cite it by
+    its id as written in the annex, in any spelling that slugs the same."""
     return NamedNode(f"{ID}exemption/{list_id}/{slug(exemption_id)}")
 
 
 def entity_iri(kind: str, local_id: str) -> NamedNode:
     """IRI of a company-data resource (product, part, supplier, material) from the user's own id."""
-    from urllib.parse import quote
-
     return NamedNode(f"{ID}{kind}/{quote(local_id, safe='')}")

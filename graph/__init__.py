@@ -1,5 +1,6 @@
 """The store behind one small interface, embedded Oxigraph or any SPARQL 1.1 endpoint, and the queries."""
 
-from .store import Store, StoreError, open_store
+from complygraph.graph.factory import open_store
+from complygraph.graph.store import Store, StoreError
 
 __all__ = ["Store", "StoreError", "open_store"]

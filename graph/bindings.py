@@ -14,11 +14,14 @@ from collections.abc import Mapping
 
 from pyoxigraph import BlankNode
 
-from .store import StoreError, Term
+from complygraph.graph.store import Row, Store, StoreError, Term
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _MARK = re.compile(r"#\s*BINDINGS[^\n]*")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Values per VALUES block when a query is asked for many keys: large enough to be few requests, small
+# enough for every endpoint's request size limit.
+BATCH = 2000
 
 
 def bind(query: str, bindings: Mapping[str, Term | list[Term]] | None) -> str:
@@ -38,3 +41,11 @@ def bind(query: str, bindings: Mapping[str, Term | list[Term]] | None) -> str:
                 raise StoreError("blank nodes cannot be bound")
         blocks.append(f"VALUES ?{name} {{ {' '.join(str(v) for v in values)} }}")
     return query[: m.end()] + "\n  " + "\n  ".join(blocks) + "\n" + query[m.end():]
+
+
+def select_batched(store: Store, query: str, var: str, values: list[Term], size: int = BATCH) -> list[Row]:
+    """Run `query` with `var` bound to `values`, `size` at a time, and return all rows."""
+    rows: list[Row] = []
+    for i in range(0, len(values), size):
+        rows += store.select(query, {var: values[i:i + size]})
+    return rows

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from ..vocab import PREFIXES
-from .bindings import bind
-from .store import QueryMixin, StoreError, Term, revision_update
+from complygraph.graph.bindings import bind
+from complygraph.graph.store import QueryMixin, StoreError, Term, revision_update
+from complygraph.vocab import PREFIXES
 
 
 class EmbeddedStore(QueryMixin):

@@ -14,13 +14,17 @@ from decimal import Decimal
 
 from pyoxigraph import NamedNode
 
-from ..vocab import list_iri
-from .queries import ListChange, _chunks, list_change, substance_names
-from .store import Store
+from complygraph.graph.bindings import select_batched
+from complygraph.graph.queries import EntryChanges, list_change, substance_names
+from complygraph.graph.store import Store
+from complygraph.vocab import list_iri
 
 
 @dataclass
-class Impact:
+class ImpactRow:
+    """One occurrence of a substance that a changed list entry concerns, with its part, material,
+    supplier and products: one row of an impact table."""
+
     change: str  # "added" or "removed"
     entry: str
     entry_name: str
@@ -50,7 +54,7 @@ def article_threshold(store: Store, list_id: str) -> Decimal | None:
 
 
 def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | str,
-           change: ListChange | None = None) -> list[Impact]:
+           change: EntryChanges | None = None) -> list[ImpactRow]:
     """`change`: the list change from `since` to `until` if the caller has it already."""
     change = change or list_change(store, list_id, since, until)
     entries = {**{k: ("added", v) for k, v in change.added.items()},
@@ -59,19 +63,17 @@ def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | st
 
 
 def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
-               of_substances: bool = False) -> list[Impact]:
+               of_substances: bool = False) -> list[ImpactRow]:
     """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
     `of_substances`, of the substances themselves."""
-    rows = []
     link = "BIND(?entry AS ?substance)" if of_substances else "?entry cg:concerns ?substance ."
-    for chunk in _chunks([NamedNode(e) for e in entries]):
-        rows += store.select("""
-            SELECT DISTINCT ?entry ?substance ?occ ?ppm ?mg ?material ?part WHERE {
-              """ + link + """
-              ?occ cg:substance ?substance ; cg:concentrationPpm ?ppm ; cg:massMg ?mg .
-              ?material cg:contains ?occ .
-              ?part cg:hasMaterial ?material .
-            }""", {"entry": chunk})
+    rows = select_batched(store, """
+        SELECT DISTINCT ?entry ?substance ?occ ?ppm ?mg ?material ?part WHERE {
+          """ + link + """
+          ?occ cg:substance ?substance ; cg:concentrationPpm ?ppm ; cg:massMg ?mg .
+          ?material cg:contains ?occ .
+          ?part cg:hasMaterial ?material .
+        }""", "entry", [NamedNode(e) for e in entries])
     if not rows:
         return []
     parts = _part_details(store, list({r["part"].value: r["part"] for r in rows}.values()))
@@ -88,7 +90,7 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
         percent = (per_part[(r["part"].value, r["substance"].value)] / part["mass"] * 100) if part["mass"] else None
         cas, name = names.get(r["substance"].value, ("", ""))
         change, entry_name = entries[r["entry"].value]
-        out.append(Impact(
+        out.append(ImpactRow(
             change=change, entry=r["entry"].value, entry_name=entry_name, part_id=part["id"],
             part_name=part["name"], material_id=materials[r["material"].value][0],
             material_name=materials[r["material"].value][1], cas=cas, substance_name=name,
@@ -102,29 +104,26 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
 
 def _part_details(store: Store, parts: list[NamedNode]) -> dict[str, dict]:
     out = {}
-    for chunk in _chunks(parts):
-        for r in store.select("""
-            SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
-              ?part dct:identifier ?id .
-              OPTIONAL { ?part rdfs:label ?name }
-              OPTIONAL { ?part cg:massMg ?mass }
-              OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
-            }""", {"part": chunk}):
-            out[r["part"].value] = {
-                "id": r["id"].value, "name": r["name"].value if "name" in r else "",
-                "mass": Decimal(r["mass"].value) if "mass" in r else None,
-                "supplier_id": r["sid"].value if "sid" in r else "",
-                "supplier_name": r["sname"].value if "sname" in r else ""}
+    for r in select_batched(store, """
+        SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
+          ?part dct:identifier ?id .
+          OPTIONAL { ?part rdfs:label ?name }
+          OPTIONAL { ?part cg:massMg ?mass }
+          OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
+        }""", "part", parts):
+        out[r["part"].value] = {
+            "id": r["id"].value, "name": r["name"].value if "name" in r else "",
+            "mass": Decimal(r["mass"].value) if "mass" in r else None,
+            "supplier_id": r["sid"].value if "sid" in r else "",
+            "supplier_name": r["sname"].value if "sname" in r else ""}
     return out
 
 
 def _labels(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
     out = {}
-    for chunk in _chunks(nodes):
-        for r in store.select("""
-            SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""",
-                              {"n": chunk}):
-            out[r["n"].value] = (r["id"].value, r["name"].value if "name" in r else "")
+    for r in select_batched(store, """
+        SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""", "n", nodes):
+        out[r["n"].value] = (r["id"].value, r["name"].value if "name" in r else "")
     return out
 
 
@@ -137,19 +136,18 @@ def _products(store: Store, parts: list[NamedNode]) -> dict[str, list[tuple[str,
     while frontier:
         seen.update(frontier)
         found: set[str] = set()
-        for chunk in _chunks([NamedNode(f) for f in frontier]):
-            for r in store.select("""
-                SELECT ?child ?parent ?product ?id ?name WHERE {
-                  ?u cg:child ?child ; cg:parent ?parent .
-                  OPTIONAL { ?parent a cg:Product ; dct:identifier ?id . BIND(true AS ?product)
-                             OPTIONAL { ?parent rdfs:label ?name } }
-                }""", {"child": chunk}):
-                parent = r["parent"].value
-                parents[r["child"].value].add(parent)
-                if "product" in r:
-                    products[parent] = (r["id"].value, r["name"].value if "name" in r else "")
-                else:
-                    found.add(parent)
+        for r in select_batched(store, """
+            SELECT ?child ?parent ?product ?id ?name WHERE {
+              ?u cg:child ?child ; cg:parent ?parent .
+              OPTIONAL { ?parent a cg:Product ; dct:identifier ?id . BIND(true AS ?product)
+                         OPTIONAL { ?parent rdfs:label ?name } }
+            }""", "child", [NamedNode(f) for f in frontier]):
+            parent = r["parent"].value
+            parents[r["child"].value].add(parent)
+            if "product" in r:
+                products[parent] = (r["id"].value, r["name"].value if "name" in r else "")
+            else:
+                found.add(parent)
         frontier = [f for f in found if f not in seen]  # a cycle in a BOM must not loop forever
     out: dict[str, list[tuple[str, str]]] = {}
     for part in parts:

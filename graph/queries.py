@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode
 
-from ..vocab import XSD, list_iri
-from .store import Store
+from complygraph.graph.bindings import select_batched
+from complygraph.graph.store import Store
+from complygraph.vocab import XSD, list_iri
 
 _DATE = NamedNode(XSD + "date")
 
@@ -74,14 +75,16 @@ def entries_as_of(store: Store, list_id: str, date: dt.date | str) -> dict[str, 
 
 
 @dataclass
-class ListChange:
+class EntryChanges:
+    """The entries (IRI -> name) a list gained and lost between two dates."""
+
     added: dict[str, str]
     removed: dict[str, str]
 
 
-def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> ListChange:
+def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> EntryChanges:
     before, after = entries_as_of(store, list_id, since), entries_as_of(store, list_id, until)
-    return ListChange(added={k: v for k, v in after.items() if k not in before},
+    return EntryChanges(added={k: v for k, v in after.items() if k not in before},
                       removed={k: v for k, v in before.items() if k not in after})
 
 
@@ -89,21 +92,16 @@ def substance_names(store: Store, substances: list[NamedNode]) -> dict[str, tupl
     """CAS number and the shortest English name of each substance (several sources name one substance;
     the shortest reads best in a table)."""
     out: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(substances):
-        for r in store.select("""
-            SELECT ?substance ?cas ?name WHERE {
-              OPTIONAL { ?substance cg:casNumber ?cas }
-              OPTIONAL { ?substance rdfs:label ?name FILTER(lang(?name) = "en") }
-            }""", {"substance": chunk}):
-            key = r["substance"].value
-            cas, name = out.get(key, ("", ""))
-            new = r["name"].value if "name" in r else ""
-            if new and (not name or len(new) < len(name)):
-                name = new
-            out[key] = (r["cas"].value if "cas" in r else cas, name)
+    for r in select_batched(store, """
+        SELECT ?substance ?cas ?name WHERE {
+          OPTIONAL { ?substance cg:casNumber ?cas }
+          OPTIONAL { ?substance rdfs:label ?name FILTER(lang(?name) = "en") }
+        }""", "substance", substances):
+        key = r["substance"].value
+        cas, name = out.get(key, ("", ""))
+        new = r["name"].value if "name" in r else ""
+        if new and (not name or len(new) < len(name)):
+            name = new
+        out[key] = (r["cas"].value if "cas" in r else cas, name)
     return out
 
-
-def _chunks(items: list, size: int = 2000):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

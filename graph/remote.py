@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 
 from pyoxigraph import QueryResultsFormat, Triple, parse_query_results
 
-from ..vocab import SPARQL_PREFIXES
-from .bindings import bind
-from .store import QueryMixin, StoreError, Term, revision_update
+from complygraph.graph.bindings import bind
+from complygraph.graph.store import QueryMixin, StoreError, Term, revision_update
+from complygraph.vocab import SPARQL_PREFIXES
 
 CHUNK = 5000
 

@@ -1,4 +1,4 @@
-"""The one store interface the engines use, and how a location string picks an implementation.
+"""The one store interface the engines use; `graph.factory` picks an implementation for a location.
 
 Everything above this module talks SPARQL 1.1 and pyoxigraph terms, so the same code runs on the
 embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB, Neptune).
@@ -6,24 +6,20 @@ embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtu
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Protocol
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, Triple
 
+from complygraph.vocab import CG
+
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term]
 
-ENV_STORE = "COMPLYGRAPH_STORE"
-ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"
-
-
 META_GRAPH = "urn:complygraph:meta"
 _STORE_NODE = "urn:complygraph:store"
-_REVISION = "https://w3id.org/complygraph/ontology#revision"
+_REVISION = CG + "revision"
 
 
 def revision_update() -> str:
@@ -100,27 +96,3 @@ class QueryMixin:
     def revision(self) -> str:
         rows = self.select(f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> ?r }} }}")
         return rows[0]["r"].value if rows else ""
-
-
-def open_store(location: str | os.PathLike[str] | None = None) -> Store:
-    """Open the store at `location`, else `$COMPLYGRAPH_STORE`, else a new in-memory store.
-
-    An http(s) URL is a SPARQL 1.1 query endpoint; its update endpoint is `$COMPLYGRAPH_UPDATE_URL` or
-    the same URL with a trailing `/query` or `/sparql` replaced by `/update`. Anything else is a
-    directory for the embedded Oxigraph store, created if missing.
-    """
-    if location is None:
-        location = os.environ.get(ENV_STORE) or None
-    if location is None:
-        from .embedded import EmbeddedStore
-
-        return EmbeddedStore(None)
-    text = str(location)
-    if text.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
-        return RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
-    from .embedded import EmbeddedStore
-
-    Path(text).mkdir(parents=True, exist_ok=True)
-    return EmbeddedStore(text)

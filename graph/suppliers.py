@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from ..vocab import XSD
-from .store import Store
+from complygraph.graph.store import Store
+from complygraph.vocab import XSD
 
 _DATE = NamedNode(XSD + "date")
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
-from ..graph.store import Store
-from ..vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
-from . import cscl, echa, rdf, rohs
-from .errors import InputError, Problem, Problems
-from .listmodel import ListBuilder, ListSpec, SourceFile
+from complygraph.graph.shacl.packs import load_pack_data
+from complygraph.graph.store import Store
+from complygraph.graph.turtle import load_ontology
+from complygraph.loaders import cscl, echa, rdf, rohs
+from complygraph.loaders.errors import InputError, Problem, Problems
+from complygraph.loaders.listmodel import ListBuilder, ListSpec, SourceFile
+from complygraph.vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
 
 Loader = Callable[[ListBuilder, Path, Problems], None]
 
@@ -95,37 +97,10 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     return store.write(triples, replace=builder.replace_update())
 
 
-def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int:
-    """Write Turtle files into the store as one load: every subject points to `activity`, and the
-    previous load by the same activity is replaced in the same transaction."""
-    from pyoxigraph import RdfFormat, parse
-
-    from ..vocab import prov
-
-    triples, subjects = [], set()
-    for f in files:
-        for q in parse(path=str(f), format=RdfFormat.TURTLE):
-            triples.append(Triple(q.subject, q.predicate, q.object))
-            subjects.add(q.subject)
-    triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
-    replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
-    return store.write(triples, replace=replace)
-
-
-def load_ontology(store: Store) -> int:
-    """Write the vocabulary into the store (class hierarchy for targets, labels for users)."""
-    from ..ontology import ontology_path
-    from ..vocab import ID
-
-    return load_turtle(store, [ontology_path()], NamedNode(f"{ID}import/ontology"))
-
-
 def load_reference(store: Store, list_ids: Iterable[str] | None = None,
                    on_list: Callable[[str, int], None] | None = None) -> int:
     """Load every shipped list (or the ones named); returns the number of triples written."""
     _, specs = catalog()
-    from ..graph.shacl.packs import load_pack_data
-
     total = load_ontology(store) + load_pack_data(store, ["supplier-governance"])  # evaluation schemes
     for list_id in list_ids or specs:
         n = load_list(store, list_id)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Problems
-from .listmodel import ListBuilder, SubstanceRef, substances_in
-from .tabular import read_delimited
+from complygraph.loaders.errors import Problems
+from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, substances_in
+from complygraph.loaders.tabular import read_delimited
 
 ITEMS = {"item": "item", "name_ja": "name_ja"}
 MAPPING = {"item": "item", "cas_number": "cas", "name_en": "name", "source": "source"}

@@ -8,12 +8,14 @@ list gives one list whose group entries know their members.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import Problems
-from .listmodel import ListBuilder, clean, substances_in
-from .tabular import Row, parse_date, read_delimited, read_xlsx
+from complygraph.dates import parse_date
+from complygraph.loaders.errors import Problems
+from complygraph.loaders.listmodel import ListBuilder, clean, substances_in
+from complygraph.loaders.tabular import Row, read_delimited, read_xlsx
 
 # Header names as ECHA exports them in English and Dutch, mapped to one vocabulary.
 ALIASES = {
@@ -38,7 +40,9 @@ def read_rows(path: Path, required: set[str]) -> Iterator[Row]:
     return read_delimited(path, ALIASES, required)
 
 
-def _date(row: Row, key: str, problems: Problems, required: bool = True):
+def _date(row: Row, key: str, problems: Problems, required: bool = True) -> dt.date | None:
+    """A date as ECHA writes it in either language (the lenient `parse_date`, not the ISO dates of our own
+    import formats)."""
     value = row.get(key)
     if not clean(value):
         if required:

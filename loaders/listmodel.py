@@ -9,15 +9,27 @@ list replaces the previous load in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
-from ..identifiers import InvalidIdentifier, is_empty, name_key, normalise_cas, normalise_ec, slug, split_identifiers
-from ..vocab import (
+from complygraph.dates import iso_date
+from complygraph.identifiers import (
+    InvalidIdentifier,
+    is_empty,
+    name_key,
+    normalise_cas,
+    normalise_ec,
+    slug,
+    split_identifiers,
+)
+from complygraph.loaders import rdf
+from complygraph.loaders.errors import Problems
+from complygraph.loaders.provenance import activity_triples, file_sha256, source_iri, source_triples
+from complygraph.vocab import (
     ID,
     RDF_TYPE,
     cg,
@@ -31,9 +43,7 @@ from ..vocab import (
     substance_iri,
     version_iri,
 )
-from ..vocab import unit as qudt
-from . import rdf
-from .errors import Problems
+from complygraph.vocab import unit as qudt
 
 
 @dataclass
@@ -88,17 +98,19 @@ class Entry:
 
 @dataclass
 class SourceFile:
+    """A file a list is read from; shipped files also have the URL they were downloaded from and when."""
+
     path: Path
     url: str | None
     retrieved: str | None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+        return file_sha256(self.path)
 
     @property
     def iri(self) -> NamedNode:
-        return NamedNode(f"{ID}source/{self.sha256[:20]}")
+        return source_iri(self.sha256)
 
 
 def substances_in(fields: dict[str, str], *, list_id: str, file: str, line: int, problems: Problems,
@@ -204,20 +216,10 @@ class ListBuilder:
         spec, gen, imp = self.spec, prov.wasGeneratedBy, self.import_iri
         lst = list_iri(spec.id)
         reg = regulation_iri(spec.regulation)
-        yield rdf.t(imp, RDF_TYPE, cg.Import)
-        yield rdf.t(imp, RDF_TYPE, prov.Activity)
-        yield rdf.t(imp, rdfs.label, rdf.text(f"load of list {spec.id}", "en"))
-        yield rdf.t(imp, prov.startedAtTime, rdf.datetime(dt.datetime.now(dt.UTC).replace(microsecond=0)))
+        yield from activity_triples(imp, label=f"load of list {spec.id}")
         for src in self.sources + list(self.companions.values()):
-            yield rdf.t(imp, prov.used, src.iri)
-            yield rdf.t(src.iri, RDF_TYPE, prov.Entity)
-            yield rdf.t(src.iri, gen, imp)
-            yield rdf.t(src.iri, dct.title, rdf.text(src.path.name))
-            yield rdf.t(src.iri, dct.identifier, rdf.text(f"sha256:{src.sha256}"))
-            if src.url:
-                yield rdf.t(src.iri, dct.source, NamedNode(src.url))
-            if src.retrieved:
-                yield rdf.t(src.iri, dct.created, rdf.date(dt.date.fromisoformat(src.retrieved)))
+            yield from source_triples(imp, src.path.name, src.sha256, url=src.url, generated=True,
+                                      retrieved=iso_date(src.retrieved) if src.retrieved else None)
         yield rdf.t(lst, RDF_TYPE, cg.RegulatoryList)
         yield rdf.t(lst, gen, imp)
         yield rdf.t(lst, dct.identifier, rdf.text(spec.id))

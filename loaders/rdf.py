@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from ..vocab import XSD
+from complygraph.vocab import XSD
 
 _STRING = NamedNode(XSD + "string")
 _DATE = NamedNode(XSD + "date")

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from ..identifiers import slug
-from ..vocab import ID, RDF_TYPE, cg, dct, exemption_iri, list_iri, prov
-from . import rdf
-from .errors import Problems
-from .listmodel import ListBuilder, SubstanceRef, clean, restriction_terms, substances_in
-from .tabular import read_delimited
+from complygraph.identifiers import slug
+from complygraph.loaders import rdf
+from complygraph.loaders.errors import Problems
+from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, clean, restriction_terms, substances_in
+from complygraph.loaders.tabular import read_delimited
+from complygraph.vocab import ID, RDF_TYPE, cg, dct, exemption_iri, list_iri, prov
 
 ANNEX_II = {
     "substance": "name", "cas_number": "cas", "group": "group",

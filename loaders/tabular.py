@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-
-# ECHA exports its lists in the user's language; month abbreviations seen in Dutch and English exports.
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "mrt": 3, "apr": 4, "may": 5, "mei": 5, "jun": 6, "jul": 7,
-    "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
-}
-_DMY = re.compile(r"^(\d{1,2})[-/ .]([A-Za-z]{3,4})\.?[-/ .](\d{4})$")
-
+from complygraph.loaders.errors import InputError, Problem
 
 # How users write yes and no in CSV and spreadsheet cells.
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -32,25 +23,6 @@ class Row:
 
     def get(self, key: str) -> str:
         return self.fields.get(key, "") or ""
-
-
-def parse_date(value: object) -> dt.date:
-    """Dates as ECHA and users write them: 04-Feb-2026, 04-feb-2026, 01-mrt-2010, 2026-02-04, Excel dates."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    m = _DMY.match(text)
-    if m:
-        month = _MONTHS.get(m.group(2).lower()[:3]) or _MONTHS.get(m.group(2).lower())
-        if month is None:
-            raise ValueError(f"unknown month {m.group(2)!r} in date {text!r}")
-        return dt.date(int(m.group(3)), month, int(m.group(1)))
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (expected 04-Feb-2026 or 2026-02-04)") from None
 
 
 def _cell(value: object) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError, Problem
+from complygraph.loaders.errors import InputError, Problem
 
 MAX_BYTES = 50_000_000  # a full material declaration of a complex assembly is a few MB
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)

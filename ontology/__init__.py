@@ -39,39 +39,21 @@ def load(world=None, extra_ntriples: list[Path] | None = None):
     return world, onto
 
 
-def check_consistency(with_reference_lists: bool = True, extra_ntriples: list[Path] | None = None) -> str:
-    """Run Pellet over the ontology plus the shipped reference lists (and any extra N-Triples files).
+def check_consistency(extra_ntriples: list[Path] | None = None) -> str:
+    """Run Pellet over the ontology plus any data given as N-Triples files (the shipped lists, a store's
+    dump: `complygraph.consistency` prepares those).
 
     Raises owlready2.OwlReadyInconsistentOntologyError when the whole is inconsistent.
     """
     import owlready2
 
-    extra: list[Path] = list(extra_ntriples or [])
-    with tempfile.TemporaryDirectory() as tmp:
-        if with_reference_lists:
-            from pyoxigraph import RdfFormat
-
-            from ..graph.embedded import EmbeddedStore
-            from ..loaders.catalog import load_reference
-
-            store = EmbeddedStore(None)
-            load_reference(store)
-            path = Path(tmp) / "reference.nt"
-            store._store.dump(str(path), format=RdfFormat.N_TRIPLES, from_graph=_default_graph())
-            extra.append(path)
-        world, onto = load(extra_ntriples=extra)
-        with onto:
-            owlready2.sync_reasoner_pellet(world, infer_property_values=False,
-                                           infer_data_property_values=False, debug=0)
-        inconsistent = list(world.inconsistent_classes())
-        if inconsistent:
-            raise ValueError(f"unsatisfiable classes: {inconsistent}")
-        n_individuals = len({i for c in onto.classes() for i in world.search(type=c)})
-        return (f"consistent: {len(list(onto.classes()))} classes, {len(list(onto.properties()))} properties, "
-                f"{n_individuals} individuals checked by Pellet")
-
-
-def _default_graph():
-    from pyoxigraph import DefaultGraph
-
-    return DefaultGraph()
+    world, onto = load(extra_ntriples=list(extra_ntriples or []))
+    with onto:
+        owlready2.sync_reasoner_pellet(world, infer_property_values=False,
+                                       infer_data_property_values=False, debug=0)
+    inconsistent = list(world.inconsistent_classes())
+    if inconsistent:
+        raise ValueError(f"unsatisfiable classes: {inconsistent}")
+    n_individuals = len({i for c in onto.classes() for i in world.search(type=c)})
+    return (f"consistent: {len(list(onto.classes()))} classes, {len(list(onto.properties()))} properties, "
+            f"{n_individuals} individuals checked by Pellet")

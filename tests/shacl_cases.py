@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from complygraph.graph import open_store
+from complygraph.graph.shacl import validate
+from complygraph.graph.shacl.packs import shapes_graph
+from complygraph.graph.shacl.validator import pyshacl_results, store_graph
 from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
 
@@ -52,3 +56,11 @@ def sub(cas: str, amount, unit: str = "mg", intentional: str | None = None, exem
 def hits(report, shape_suffix: str) -> dict[str, object]:
     """focus id -> result, for the results of one shape."""
     return {str(r.focus).rsplit("/", 1)[-1]: r for r in report.results if str(r.shape).endswith(shape_suffix)}
+
+
+def compare_with_pyshacl(store, packs: list[str], at: dt.date) -> tuple[set, set]:
+    """The result keys of the validator and of pySHACL (the reference) on the same store and shapes."""
+    ours = validate(store, packs, at)
+    shapes, owner, _ = shapes_graph(packs, at)
+    reference = pyshacl_results(store_graph(store), shapes, owner)
+    return {r.key() for r in ours.results}, {r.key() for r in reference}

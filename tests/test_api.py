@@ -240,6 +240,21 @@ def test_mutations_need_the_write_token_and_write_nothing_without_it(server, mon
         "Uploaded Supplier"
 
 
+def test_import_counts_name_their_record_kind_in_kind_and_in_the_deprecated_severity(server, monkeypatch):
+    """Import counts once reused the validation count type (kind in `severity`, an empty `pack`); they have
+    their own type now, and `severity` stays, deprecated, for clients that select it."""
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    jsonl = JSONL.replace("UP1", "UP3").replace("SUP-U", "SUP-K")
+    query = "mutation($f: Upload!) { importCompositions(file: $f) { counts { kind severity count } } }"
+    counts = upload(server, query, {"f": ("kinds.jsonl", jsonl.encode())}, "s3cret")["data"]["importCompositions"]
+    by_kind = {c["kind"]: c["count"] for c in counts["counts"]}
+    assert by_kind["parts"] == 1 and by_kind["suppliers"] == 1
+    assert all(c["severity"] == c["kind"] for c in counts["counts"])
+    fields = gql(server, '{ __type(name: "ImportCount") { fields(includeDeprecated: true) '
+                         '{ name isDeprecated } } }')["data"]["__type"]["fields"]
+    assert {f["name"]: f["isDeprecated"] for f in fields} == {"kind": False, "severity": True, "count": False}
+
+
 def test_writes_are_disabled_without_a_configured_token(server, monkeypatch):
     monkeypatch.delenv("COMPLYGRAPH_WRITE_TOKEN", raising=False)
     denied = upload(server, IMPORT, {"f": ("data.jsonl", JSONL.encode())}, "anything")

@@ -6,8 +6,8 @@ import threading
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from complygraph.api.cache import RevisionCache
-from complygraph.graph.store import open_store
+from complygraph.graph.factory import open_store
+from complygraph.graph.revision_cache import RevisionCache
 
 
 def _write(store, i: int) -> None:

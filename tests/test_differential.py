@@ -15,22 +15,14 @@ from hypothesis import strategies as st
 from complygraph.generate import generate
 from complygraph.graph import open_store
 from complygraph.graph.shacl import validate
-from complygraph.graph.shacl.packs import available, shapes_graph
-from complygraph.graph.shacl.validator import pyshacl_results, store_graph
+from complygraph.graph.shacl.packs import available
 from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
 
-from .shacl_cases import build, material, part, sub
+from .shacl_cases import build, compare_with_pyshacl, material, part, sub
 
 PACKS = sorted(available())
 LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-reach-svhc", "eu-pops", "jp-cscl-class1"]
-
-
-def _compare(store, packs: list[str], at: dt.date) -> tuple[set, set]:
-    ours = validate(store, packs, at)
-    shapes, owner, _ = shapes_graph(packs, at)
-    reference = pyshacl_results(store_graph(store), shapes, owner)
-    return {r.key() for r in ours.results}, {r.key() for r in reference}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +37,7 @@ def generated_store(tmp_path_factory):
 
 @pytest.mark.parametrize("pack", PACKS)
 def test_generated_data_same_results_as_pyshacl(generated_store, pack):
-    ours, reference = _compare(generated_store, [pack], dt.date(2026, 11, 23))
+    ours, reference = compare_with_pyshacl(generated_store, [pack], dt.date(2026, 11, 23))
     assert ours == reference
 
 
@@ -75,5 +67,5 @@ def test_random_compositions_same_results_as_pyshacl(tmp_path_factory, parts, at
               for j, (subs, cat) in enumerate(mats)]
         spec.append(part(f"p{i}", 1000 * len(ms) * extra, *ms, packaging=packaging))
     store = build(tmp_path_factory.mktemp("hyp"), spec, LISTS)
-    ours, reference = _compare(store, PACKS, at)
+    ours, reference = compare_with_pyshacl(store, PACKS, at)
     assert ours == reference

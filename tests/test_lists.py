@@ -71,7 +71,7 @@ def test_xlsx_and_dutch_csv_are_the_same_list(tmp_path):
 
 
 def test_dutch_month_names_are_parsed():
-    from complygraph.loaders.tabular import parse_date
+    from complygraph.dates import parse_date
 
     assert parse_date("01-mrt-2010") == dt.date(2010, 3, 1)
     assert parse_date("15-mei-2019") == dt.date(2019, 5, 15)

@@ -7,7 +7,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from complygraph.ontology import check_consistency, load, ontology_path
+from complygraph.consistency import check_consistency
+from complygraph.ontology import load, ontology_path
 from complygraph.vocab import CG
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

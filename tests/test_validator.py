@@ -129,7 +129,7 @@ def test_cli_exit_codes_and_formats(tmp_path):
 def test_a_boolean_in_a_message_reads_true_or_false_not_1_or_0():
     from rdflib import Literal as L
 
-    from complygraph.graph.shacl.validator import _show
+    from complygraph.graph.shacl.messages import show_term as _show
 
     assert (_show(L(True)), _show(L(False)), _show(L(5)), _show(L(0.1234567))) == ("true", "false", "5", "0.123457")
 

@@ -6,7 +6,7 @@ components), `compiler` (shapes to queries), `report` (results, W3C validation r
 `validator` (running it all on a store, pySHACL fallback). Supported features: FEATURES.md.
 """
 
-from .report import ValidationReport, ValidationResult
-from .validator import validate
+from complygraph.graph.shacl.report import ValidationReport, ValidationResult
+from complygraph.graph.shacl.validator import validate
 
 __all__ = ["ValidationReport", "ValidationResult", "validate"]

@@ -8,9 +8,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from . import core, sparql
-from .paths import UnsupportedPath, sparql_path
-from .terms import sparql_term
+import complygraph.graph.shacl.core as core
+import complygraph.graph.shacl.sparql as sparql
+from complygraph.graph.shacl.paths import UnsupportedPath, sparql_path
+from complygraph.graph.shacl.terms import sparql_term
 
 
 @dataclass
@@ -114,14 +115,15 @@ def _compile_one(g: Graph, shape: Node, focus: tuple[str, str], comps) -> list[C
     severity = g.value(shape, SH.severity) or SH.Violation
     shape_messages = list(g.objects(shape, SH.message))
     out = []
-    for param in core.CORE:
-        if (shape, param, None) not in g:
+    for component in core.COMPONENTS:
+        if (shape, component.parameter, None) not in g:
             continue
         # Core constraints enumerate the focus nodes first: their predicates (cg:massMg) are shared by many
         # classes, so testing the target per value would cost more than the enumeration.
-        for body, has_value in core.compile_core(g, shape, param, generator, path):
-            out.append(CompiledConstraint(shape, core.COMPONENT[param], severity, path_node,
-                                          f"SELECT * WHERE {{\n{body}\n}}", has_value, path is None, shape_messages))
+        for body in core.compile_core(g, shape, component, generator, path):
+            out.append(CompiledConstraint(shape, component.component, severity, path_node,
+                                          f"SELECT * WHERE {{\n{body}\n}}", component.has_value, path is None,
+                                          shape_messages))
     for constraint, q in sparql.constraint_queries(g, shape, generator, path):
         out.append(_sparql_constraint(shape, SH.SPARQLConstraintComponent, severity, path_node, q, focus,
                                       shape_messages or q.messages, constraint=constraint))

@@ -11,15 +11,20 @@ import datetime as dt
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, parse
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from ...vocab import ID
-from ..store import Store
+from complygraph.graph.store import Store
+from complygraph.graph.turtle import load_turtle
+from complygraph.vocab import CG, CGSH, ID
 
-CG = "https://w3id.org/complygraph/ontology#"
 EVALUATION_DATE = URIRef(CG + "evaluationDate")
+BY_DEFAULT = URIRef(CGSH + "byDefault")
+
+
+class UnknownPack(ValueError):
+    """A pack name that is neither shipped nor in the folders given; the message lists what is available."""
 
 
 def shapes_dir() -> Path:
@@ -38,11 +43,17 @@ def available(extra: list[Path] | None = None) -> dict[str, Path]:
     return found
 
 
+def check_names(names: list[str], extra: list[Path] | None = None) -> None:
+    """Raise UnknownPack naming every pack in `names` that is not available."""
+    packs = available(extra)
+    unknown = [n for n in names if n not in packs]
+    if unknown:
+        raise UnknownPack(f"unknown shape pack(s) {unknown}; available: {sorted(packs)}")
+
+
 def data_members(predicate: str) -> dict[str, frozenset[str]]:
     """From every pack's data files: the `dct:identifier` of each subject of `predicate` mapped to the
     identifiers of its objects (an evaluation scheme's items, a survey form's items)."""
-    from pyoxigraph import parse
-
     dct_id = "http://purl.org/dc/terms/identifier"
     out: dict[str, set[str]] = {}
     for folder in available().values():
@@ -63,7 +74,7 @@ def default_packs(extra: list[Path] | None = None) -> list[str]:
         g = Graph()
         for f in sorted(folder.glob("*.ttl")):
             g.parse(f, format="turtle")
-        if (None, URIRef("https://w3id.org/complygraph/shapes#byDefault"), Literal(False)) not in g:
+        if (None, BY_DEFAULT, Literal(False)) not in g:
             out.append(name)
     return out
 
@@ -74,9 +85,7 @@ def shapes_graph(names: list[str] | None, at: dt.date,
     injected as a parameter value, and which pack each shape belongs to."""
     packs = available(extra)
     names = names or default_packs(extra)
-    unknown = [n for n in names if n not in packs]
-    if unknown:
-        raise ValueError(f"unknown shape pack(s) {unknown}; available: {sorted(packs)}")
+    check_names(names, extra)
     g = Graph()
     g.parse(shapes_dir() / "components.ttl", format="turtle")
     owner: dict = {}
@@ -111,8 +120,6 @@ def _inject_date(g: Graph, at: dt.date) -> None:
 
 def load_pack_data(store: Store, names: list[str], extra: list[Path] | None = None) -> int:
     """Write each pack's data files into the store, replacing that pack's previous data."""
-    from ...loaders.catalog import load_turtle
-
     packs = available(extra)
     total = 0
     for name in names:

@@ -9,7 +9,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-CG = Namespace("https://w3id.org/complygraph/ontology#")
+from complygraph import vocab
+
+CG = Namespace(vocab.CG)  # the same IRIs as vocab.cg, as rdflib terms for the report graph
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 

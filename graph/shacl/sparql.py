@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .terms import sparql_term
+from complygraph.graph.shacl.terms import sparql_term
 
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _THIS = re.compile(r"[$?]this\b")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -15,15 +13,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from ..store import Store
-from .compiler import CompiledConstraint, compile_shapes, root_shape
-from .packs import CG, load_pack_data, shapes_graph
-from .report import SEVERITY_ORDER, ValidationReport, ValidationResult
-from .terms import to_rdflib
+from complygraph.graph.bindings import select_batched
+from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
+from complygraph.graph.shacl.messages import fill_message, placeholders
+from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
+from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
+from complygraph.graph.shacl.terms import to_rdflib
+from complygraph.graph.store import Store
+from complygraph.graph.turtle import load_ontology
+from complygraph.vocab import CG, CGSH
 
 DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured")
 _WANTED = {"this", "value", "path", "message", *DETAILS}
-_PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = None,
@@ -36,14 +37,12 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     at = at or dt.date.today()
     g, owner, names = shapes_graph(packs, at, pack_dirs)
     if load_data:
-        from ...loaders.catalog import load_ontology
-
         load_ontology(store)
         load_pack_data(store, names, pack_dirs)
     compiled = compile_shapes(g)
     report = ValidationReport(at=at.isoformat(), packs=names)
     regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
-                   for p in g.subjects(RDF.type, URIRef("https://w3id.org/complygraph/shapes#ShapePack"))}
+                   for p in g.subjects(RDF.type, URIRef(CGSH + "ShapePack"))}
     seen = set()
     answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
     for c in compiled.constraints:
@@ -54,7 +53,7 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
                 rows = store.select(c.generator_query)  # the query relies on $this being pre-bound
             answers[c.query] = rows
         pack = owner.get(root_shape(g, c.shape))
-        keep = _WANTED | {m.group(1) for msg in c.messages for m in _PLACEHOLDER.finditer(str(msg))}
+        keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
         for row in answers[c.query]:
             result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
             if (result.key(), result.component) not in seen:
@@ -83,21 +82,11 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
     path = row.get("path", c.path)
     message = None
     if c.messages:
-        names = {**c.params, **row}
-        message = _PLACEHOLDER.sub(lambda m: _show(names[m.group(1)]) if m.group(1) in names else m.group(0),
-                                   str(c.messages[0]))
+        message = fill_message(str(c.messages[0]), {**c.params, **row})
     elif "message" in row:
         message = str(row["message"])
     details = tuple((k, row[k]) for k in DETAILS if k in row)
     return ValidationResult(focus, c.shape, c.component, c.severity, path, value, message, pack, details)
-
-
-def _show(term: Node) -> str:
-    """A term for a message: numbers to 6 significant digits, IRIs by their last segment."""
-    if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal) and not isinstance(term.value, bool):
-        return f"{float(term.value):,.6g}"
-    text = str(term)
-    return text.rsplit("/", 1)[-1] if text.startswith("http") else text
 
 
 def _with_parts(store: Store, results: list[ValidationResult]) -> list[ValidationResult]:
@@ -108,8 +97,7 @@ def _with_parts(store: Store, results: list[ValidationResult]) -> list[Validatio
     if len(materials) > 20_000:  # most materials are concerned: one scan beats many lookups
         rows = store.select(query)
     else:
-        rows = [r for i in range(0, len(materials), 2000)
-                for r in store.select(query, {"m": [NamedNode(m) for m in materials[i:i + 2000]]})]
+        rows = select_batched(store, query, "m", [NamedNode(m) for m in materials])
     for row in rows:
         parts[row["m"].value] = URIRef(row["part"].value)
     out = []

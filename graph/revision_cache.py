@@ -14,10 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from ..graph.store import Store
+from complygraph.graph.store import Store
 
 
 class RevisionCache:
+    """Answers kept per (store revision, key), the `size` most recently used."""
+
     def __init__(self, store: Store, size: int = 32) -> None:
         self.store = store
         self.size = size

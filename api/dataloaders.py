@@ -2,7 +2,7 @@
 
 A DataLoader collects the keys asked for in one tick of the event loop and resolves them with a single
 VALUES-bound SPARQL query, so a page of 100 parts with their materials and substances costs three queries,
-not three hundred.
+not three hundred. (GraphQL data loaders; the importers are the `complygraph.loaders` package.)
 """
 
 from __future__ import annotations
@@ -13,15 +13,13 @@ from collections import defaultdict
 from pyoxigraph import NamedNode
 from strawberry.dataloader import DataLoader
 
-from ..graph.store import Store
-from ..graph.suppliers import evaluations
+from complygraph.graph.bindings import select_batched
+from complygraph.graph.store import Store
+from complygraph.graph.suppliers import evaluations
 
 
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
-    rows = []
-    for i in range(0, len(keys), 1000):
-        rows += store.select(query, {var: [NamedNode(k) for k in keys[i:i + 1000]]})
-    return rows
+    return select_batched(store, query, var, [NamedNode(k) for k in keys], size=1000)
 
 
 def _one(rows: list[dict], var: str) -> dict[str, dict]:

@@ -1,0 +1,131 @@
+"""Regulatory lists and what their changes touch: the `lists`, `listChange`, `whereUsed` and `whatIf`
+queries and the impact rows they answer with."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from complygraph.api.common import MAX_PAGE, NamedRef, cas_arg, context, date_arg
+from complygraph.api.errors import user_error
+from complygraph.graph import changes
+from complygraph.graph.impact import ImpactRow
+from complygraph.graph.impact import where_used as find_where_used
+from complygraph.graph.queries import lists as list_infos
+from complygraph.vocab import substance_iri
+
+
+@strawberry.type
+class ListVersion:
+    date: str
+    entry_count: int
+
+
+@strawberry.type
+class RegulatoryList:
+    id: strawberry.ID
+    title: str
+    regulation: str
+    versions: list[ListVersion]
+    sources: list[str]
+
+
+@strawberry.type
+class ImpactSubstance:
+    cas: str | None
+    name: str | None
+
+
+@strawberry.type
+class Impact:
+    change: str
+    entry: str
+    part: NamedRef
+    material: NamedRef
+    substance: ImpactSubstance
+    ppm: float
+    article_percent: float | None
+    over_threshold: bool | None
+    supplier: NamedRef
+    products: list[NamedRef]
+
+
+def _impact(i: ImpactRow) -> Impact:
+    return Impact(change=i.change, entry=i.entry_name, part=NamedRef(id=i.part_id, name=i.part_name),
+                  material=NamedRef(id=i.material_id, name=i.material_name),
+                  substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
+                  article_percent=None if i.article_percent != i.article_percent else i.article_percent,
+                  over_threshold=i.over_threshold, supplier=NamedRef(id=i.supplier_id, name=i.supplier_name),
+                  products=[NamedRef(id=p, name=n) for p, n in i.products])
+
+
+@strawberry.type
+class ChangedEntry:
+    entry: str
+    name: str
+
+
+@strawberry.type
+class ListChange:
+    added: list[ChangedEntry]
+    removed: list[ChangedEntry]
+    impacted: list[Impact]
+
+
+def _list_change(answer: changes.ChangeAnswer) -> ListChange:
+    return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.added.items())],
+                      removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.removed.items())],
+                      impacted=[_impact(i) for i in answer.impacted])
+
+
+def _check_count(cas: list[str]) -> None:
+    if len(cas) > MAX_PAGE:
+        raise user_error(f"cas: at most {MAX_PAGE} numbers", "PAGE_SIZE")
+
+
+def _substances(cas: list[str], change: str) -> dict[str, tuple[str, str]]:
+    """The substances of CAS number arguments as impact entries (IRI -> (change, number as given))."""
+    return {substance_iri(cas=cas_arg(n)).value: (change, n) for n in cas}
+
+
+def resolve_lists(info: Info) -> list[RegulatoryList]:
+    store, _ = context(info)
+    return [RegulatoryList(id=i.id, title=i.title, regulation=i.regulation,
+                           versions=[ListVersion(date=d, entry_count=c) for d, c in i.versions],
+                           sources=i.sources) for i in list_infos(store)]
+
+
+async def resolve_list_change(info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
+                              to: str) -> ListChange:
+    store, _ = context(info)
+    since, until = date_arg(from_, "from"), date_arg(to, "to")
+    if not changes.known_list(store, list):
+        raise user_error(f"list: unknown list {list!r}", "UNKNOWN_LIST")
+    # seconds of work on a large store: off the event loop, and kept until the store changes
+    answer = await asyncio.to_thread(info.context["cache"].get, changes.change_key(list, since, until),
+                                     lambda: changes.list_change_answer(store, list, since, until))
+    return _list_change(answer)
+
+
+def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
+    store, _ = context(info)
+    _check_count(cas)
+    found = find_where_used(store, _substances(cas, "used"), None, of_substances=True)
+    return [_impact(i) for i in found if min_ppm is None or i.ppm >= min_ppm]
+
+
+def resolve_what_if(info: Info, cas: list[str], limit_percent: float = 0.1, basis: str = "article") -> list[Impact]:
+    """Where proposed substances (eu-reach-svhc-proposed) would matter if listed with this limit, per
+    article (the substance over the part's mass) or per homogeneous material."""
+    store, _ = context(info)
+    if basis not in ("article", "material"):
+        raise user_error("basis: article or material", "BAD_USER_INPUT")
+    _check_count(cas)
+    if not 0 <= limit_percent <= 100:
+        raise user_error("limitPercent: between 0 and 100", "BAD_USER_INPUT")
+    found = changes.what_if(store, _substances(cas, "what-if"), Decimal(str(limit_percent)), basis == "material")
+    return [_impact(i) for i in found]

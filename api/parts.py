@@ -1,0 +1,220 @@
+"""Parts and products: a part's materials and the substances in them, where it is used, its supplier's
+declarations, survey answers and evidence, and the `part`, `parts` and `product` queries."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from complygraph.api.common import (
+    NamedRef,
+    PageInfo,
+    after_key,
+    context,
+    page_edges,
+    page_size,
+    require_packs,
+    to_float,
+)
+from complygraph.api.substances import Substance, to_substance
+from complygraph.api.suppliers import SupplierRef, to_supplier
+from complygraph.graph.browse import part_page, violating_parts
+from complygraph.graph.browse import product as find_product
+from complygraph.vocab import entity_iri
+
+
+@strawberry.type
+class SubstanceInMaterial:
+    substance_iri: strawberry.Private[str]
+    ppm: float | None
+    mass_mg: float | None
+    intentional: bool | None
+    exemption: str | None
+
+    @strawberry.field
+    async def substance(self, info: Info) -> Substance | None:
+        _, loaders = context(info)
+        return to_substance(await loaders.substance.load(self.substance_iri))
+
+
+@strawberry.type
+class Material:
+    iri: strawberry.Private[str]
+    id: strawberry.ID
+    name: str | None
+    mass: float | None
+
+    @strawberry.field
+    async def substances(self, info: Info) -> list[SubstanceInMaterial]:
+        _, loaders = context(info)
+        rows = await loaders.occurrences.load(self.iri)
+        return [SubstanceInMaterial(substance_iri=r["substance"], ppm=to_float(r.get("ppm")),
+                                    mass_mg=to_float(r.get("mg")),
+                                    intentional=None if "intentional" not in r else r["intentional"] == "true",
+                                    exemption=r.get("exemption")) for r in rows]
+
+
+@strawberry.type
+class ProductRef:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Usage:
+    product: ProductRef | None
+    part: strawberry.ID | None
+    quantity: float
+
+
+@strawberry.type
+class DeclarationInfo:
+    date: str | None
+    declaration_class: str | None
+    format: str | None
+    file: str | None
+    current: bool
+
+
+@strawberry.type
+class EvidenceInfo:
+    id: str
+    kind: str
+    date: str
+    material: str | None
+    signer: str | None
+    issuer: str | None
+    method: str | None
+    cas: str | None
+    measured_ppm: float | None
+    document: str | None
+
+
+@strawberry.type
+class SurveyItemAnswer:
+    item: str | None
+    name: str | None
+    rank: str | None
+    present: bool
+    ppm: float | None
+    where_used: str | None
+    purpose: str | None
+    phase_out_date: str | None
+
+
+@strawberry.type
+class SurveyResponse:
+    form: str | None
+    date: str
+    discontinued_date: str | None
+    answers: list[SurveyItemAnswer]
+
+
+@strawberry.type
+class Part:
+    iri: strawberry.Private[str]
+    id: strawberry.ID
+    name: str | None
+    mass: float | None
+    supplier_iri: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> SupplierRef | None:
+        if not self.supplier_iri:
+            return None
+        _, loaders = context(info)
+        return to_supplier(await loaders.supplier.load(self.supplier_iri))
+
+    @strawberry.field
+    async def materials(self, info: Info) -> list[Material]:
+        _, loaders = context(info)
+        return [Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=to_float(r.get("mass")))
+                for r in await loaders.materials.load(self.iri)]
+
+    @strawberry.field
+    async def declarations(self, info: Info) -> list[DeclarationInfo]:
+        """The supplier declarations of the part, newest first: IPC-1752A / IEC 62474 (class D or C),
+        survey answers; `current` is false for one superseded by a newer declaration."""
+        _, loaders = context(info)
+        return [DeclarationInfo(date=r.get("date"), declaration_class=r.get("class"), file=r.get("file"),
+                                format=r.get("format"), current="gone" not in r)
+                for r in await loaders.declarations.load(self.iri)]
+
+    @strawberry.field
+    async def survey(self, info: Info) -> SurveyResponse | None:
+        """The latest answers on the customer's survey form (Form 2-1), item by item."""
+        _, loaders = context(info)
+        rows = await loaders.survey.load(self.iri)
+        if not rows:
+            return None
+        latest = [r for r in rows if r["date"] == rows[0]["date"]]
+        return SurveyResponse(form=latest[0].get("form"), date=latest[0]["date"],
+                              discontinued_date=latest[0].get("stop"), answers=[
+                                  SurveyItemAnswer(item=r.get("item"), name=r.get("name"), rank=r.get("rank"),
+                                                   present=r["present"] == "true", ppm=to_float(r.get("ppm")),
+                                                   where_used=r.get("where"), purpose=r.get("purpose"),
+                                                   phase_out_date=r.get("phase")) for r in latest])
+
+    @strawberry.field
+    async def evidence(self, info: Info) -> list[EvidenceInfo]:
+        """Documents supporting the part or its materials, newest first."""
+        _, loaders = context(info)
+        return [EvidenceInfo(id=r["id"], kind=r["kind"].rsplit("#", 1)[-1], date=r["date"],
+                             material=r["material"].rsplit("/", 1)[-1] if "material" in r else None,
+                             signer=r.get("signer"), issuer=r.get("issuer"), method=r.get("method"),
+                             cas=r.get("cas"), measured_ppm=to_float(r.get("measured")), document=r.get("document"))
+                for r in await loaders.evidence.load(self.iri)]
+
+    @strawberry.field
+    async def used_in(self, info: Info) -> list[Usage]:
+        _, loaders = context(info)
+        out = []
+        for r in await loaders.used_in.load(self.iri):
+            local = r["parent"].rsplit("/", 1)[-1]
+            product = r["kind"].endswith("#Product")
+            out.append(Usage(product=ProductRef(id=local) if product else None,
+                             part=None if product else local, quantity=float(r["quantity"])))
+        return out
+
+
+def _part(d: dict | None, iri: str) -> Part | None:
+    if d is None:
+        return None
+    return Part(iri=iri, id=d["id"], name=d.get("name"), mass=to_float(d.get("mass")), supplier_iri=d.get("supplier"))
+
+
+@strawberry.type
+class PartEdge:
+    cursor: str
+    node: Part
+
+
+@strawberry.type
+class PartConnection:
+    edges: list[PartEdge]
+    page_info: PageInfo
+
+
+async def resolve_part(info: Info, id: strawberry.ID) -> Part | None:
+    _, loaders = context(info)
+    iri = entity_iri("part", str(id)).value
+    return _part(await loaders.part.load(iri), iri)
+
+
+async def resolve_parts(info: Info, first: int | None = 20, after: str | None = None,
+                        supplier: strawberry.ID | None = None, non_compliant_with: str | None = None) -> PartConnection:
+    store, loaders = context(info)
+    n, start = page_size(first), after_key(after)
+    among = None
+    if non_compliant_with is not None:
+        require_packs([non_compliant_with], lambda unknown: f"nonCompliantWith: unknown pack {unknown[0]!r}")
+        among = violating_parts(store, non_compliant_with)
+    page = part_page(store, start, n, None if supplier is None else str(supplier), among)
+    nodes = [_part(d, k) for d, k in zip(await loaders.part.load_many(page.keys), page.keys, strict=True)]
+    edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more)
+    return PartConnection(edges=edges, page_info=info_)
+
+
+def resolve_product(info: Info, id: strawberry.ID) -> NamedRef | None:
+    store, _ = context(info)
+    found = find_product(store, str(id))
+    return None if found is None else NamedRef(id=id, name=found.name)

@@ -1,0 +1,33 @@
+"""Validation against shape packs: the `validate` query's summary, counted per pack and severity."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from complygraph.api.common import context, date_arg, require_packs
+from complygraph.graph import shacl
+
+
+@strawberry.type
+class ValidationCount:
+    pack: str
+    severity: str
+    count: int
+
+
+@strawberry.type
+class ValidationSummary:
+    conforms: bool
+    at: str
+    counts: list[ValidationCount]
+    warnings: list[str]
+
+
+def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
+    store, _ = context(info)
+    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
+    return ValidationSummary(conforms=report.conforms, at=report.at or "", warnings=report.warnings,
+                             counts=[ValidationCount(pack=str(p), severity=s, count=c)
+                                     for (p, s), c in sorted(report.counts().items(), key=str)])

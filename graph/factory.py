@@ -1,0 +1,34 @@
+"""How a location string picks a store implementation: a SPARQL endpoint URL or an embedded directory.
+
+Kept apart from `graph.store` so that the interface imports none of its implementations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from complygraph.graph.embedded import EmbeddedStore
+from complygraph.graph.remote import RemoteStore
+from complygraph.graph.store import Store
+
+ENV_STORE = "COMPLYGRAPH_STORE"
+ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"
+
+
+def open_store(location: str | os.PathLike[str] | None = None) -> Store:
+    """Open the store at `location`, else `$COMPLYGRAPH_STORE`, else a new in-memory store.
+
+    An http(s) URL is a SPARQL 1.1 query endpoint; its update endpoint is `$COMPLYGRAPH_UPDATE_URL` or
+    the same URL with a trailing `/query` or `/sparql` replaced by `/update`. Anything else is a
+    directory for the embedded Oxigraph store, created if missing.
+    """
+    if location is None:
+        location = os.environ.get(ENV_STORE) or None
+    if location is None:
+        return EmbeddedStore(None)
+    text = str(location)
+    if text.startswith(("http://", "https://")):
+        return RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
+    Path(text).mkdir(parents=True, exist_ok=True)
+    return EmbeddedStore(text)

@@ -1,0 +1,31 @@
+"""Result messages: `sh:message` templates with `{?var}` / `{$param}` placeholders (SHACL 5.3.1, 6.2.2),
+filled from a result row and the component's parameter values, in text an engineer reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+
+from rdflib import Literal
+from rdflib.term import Node
+
+PLACEHOLDER = re.compile(r"\{[$?]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def placeholders(template: str) -> Iterator[str]:
+    """The variable names a template refers to."""
+    return (m.group(1) for m in PLACEHOLDER.finditer(template))
+
+
+def fill_message(template: str, names: Mapping[str, Node]) -> str:
+    """The template with each placeholder replaced by its value; unknown placeholders stay as written."""
+    return PLACEHOLDER.sub(lambda m: show_term(names[m.group(1)]) if m.group(1) in names else m.group(0), template)
+
+
+def show_term(term: Node) -> str:
+    """A term for a message: numbers to 6 significant digits, IRIs by their last segment."""
+    if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal) and not isinstance(term.value, bool):
+        return f"{float(term.value):,.6g}"
+    text = str(term)
+    return text.rsplit("/", 1)[-1] if text.startswith("http") else text

@@ -1,0 +1,41 @@
+"""RDF files into and out of the store: Turtle loads traced to the activity that made them, and
+N-Triples dumps of the default graph for tools that read files (the owlready2 reasoner, pySHACL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+
+from complygraph.graph.store import Store
+from complygraph.ontology import ontology_path
+from complygraph.vocab import ID, prov
+
+ONTOLOGY_LOAD = NamedNode(f"{ID}import/ontology")
+
+
+def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int:
+    """Write Turtle files into the store as one load: every subject points to `activity`, and the
+    previous load by the same activity is replaced in the same transaction."""
+    triples, subjects = [], set()
+    for f in files:
+        for q in parse(path=str(f), format=RdfFormat.TURTLE):
+            triples.append(Triple(q.subject, q.predicate, q.object))
+            subjects.add(q.subject)
+    triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
+    replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
+    return store.write(triples, replace=replace)
+
+
+def load_ontology(store: Store) -> int:
+    """Write the vocabulary into the store (class hierarchy for targets, labels for users)."""
+    return load_turtle(store, [ontology_path()], ONTOLOGY_LOAD)
+
+
+def dump_ntriples(store: Store, path: Path) -> int:
+    """Write the store's default graph to `path` as N-Triples, through the store interface (embedded or
+    remote alike); returns the number of triples."""
+    rows = store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    path.write_bytes(serialize((Triple(r["s"], r["p"], r["o"]) for r in rows), format=RdfFormat.N_TRIPLES) or b"")
+    return len(rows)

@@ -1,0 +1,136 @@
+"""Reading the complygraph compositions format (version 1): which record kinds and columns it has, and
+the records of a folder of CSV files or of one JSON Lines file, in dependency order.
+
+The format is specified in docs/import-format.md. Kinds are read in dependency order (suppliers, products,
+parts, materials, substances, bom, ...), so a reference can only point at a record read before it. A file
+that cannot be read as the format at all (no known file, a missing or unknown column, a line that is not
+JSON) stops the import at once; problems in values are left to the record checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.records import Record
+
+FORMAT = "complygraph-compositions"
+VERSION = "1.0"
+RECORDS = ("supplier", "certification", "evaluation", "approval", "sustainability", "raw_material", "product", "part",
+           "material", "substance", "bom", "evidence")
+FILES = {r: f"{r}s.csv" if r not in ("bom", "sustainability", "evidence") else f"{r}.csv" for r in RECORDS}
+REQUIRED = {
+    "supplier": ("supplier_id", "name"),
+    "product": ("product_id", "name"),
+    "part": ("part_id", "name", "supplier_id", "mass", "mass_unit"),
+    "material": ("material_id", "part_id", "name", "mass", "mass_unit"),
+    "substance": ("material_id", "amount", "unit"),
+    "bom": ("parent_id", "child_id", "quantity"),
+    "certification": ("supplier_id", "standard", "valid_until"),
+    "evaluation": ("supplier_id", "date", "item", "answer"),
+    "approval": ("supplier_id", "programme", "audit_date", "audit_score", "valid_until", "status"),
+    "sustainability": ("supplier_id", "date", "human_rights_policy", "due_diligence", "grievance_mechanism"),
+    "raw_material": ("registry_number", "name"),
+    "evidence": ("evidence_id", "kind", "part_id", "date"),
+}
+OPTIONAL = {
+    "supplier": ("country", "email"),
+    "product": ("mass", "mass_unit"),
+    "part": ("item_number", "declaration_date", "packaging"),
+    "material": ("category", "raw_material"),
+    "substance": ("cas", "ec", "substance_name", "intentional", "exemption"),
+    "bom": (),
+    "certification": ("number", "body", "valid_from"),
+    "evaluation": ("scheme", "item_date", "body", "number"),
+    "approval": ("pass_score", "reason"),
+    "sustainability": (),
+    "raw_material": ("registry", "approved_until", "maker"),
+    "evidence": ("material_id", "signer", "issuer", "method", "cas", "measured_ppm", "document", "raw_material",
+                 "note"),
+}
+
+
+def read_records(source: Path) -> Iterator[Record]:
+    """Records of a CSV directory (one file per record kind) or of one JSON Lines file, in dependency order."""
+    if source.is_dir():
+        yield from _read_csv_dir(source)
+    elif source.suffix.lower() in (".jsonl", ".ndjson"):
+        yield from _read_jsonl(source)
+    else:
+        raise InputError([Problem(str(source), None, None,
+                                  "expected a directory of CSV files or a .jsonl file")])
+
+
+def _check_manifest(file: str, line: int | None, data: dict) -> None:
+    if data.get("format") != FORMAT:
+        raise InputError([Problem(file, line, "format", f"expected {FORMAT!r}, got {data.get('format')!r}")])
+    version = str(data.get("version", ""))
+    if version.split(".")[0] != VERSION.split(".")[0]:
+        raise InputError([Problem(file, line, "version", f"version {version!r} is not supported (reads 1.x)")])
+
+
+def _read_csv_dir(folder: Path) -> Iterator[Record]:
+    manifest = folder / "manifest.json"
+    if manifest.exists():
+        try:
+            _check_manifest(str(manifest), None, json.loads(manifest.read_text(encoding="utf-8")))
+        except json.JSONDecodeError as exc:
+            raise InputError([Problem(str(manifest), exc.lineno, None, f"not JSON: {exc.msg}")]) from exc
+    if not any((folder / f).exists() for f in FILES.values()):
+        raise InputError([Problem(str(folder), None, None, f"none of {sorted(FILES.values())} is in the folder")])
+    for kind in RECORDS:
+        path = folder / FILES[kind]
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in reader.fieldnames or []]
+            missing = [c for c in REQUIRED[kind] if c not in header]
+            if missing:
+                raise InputError([Problem(str(path), 1, c, "required column is missing") for c in missing])
+            unknown = [c for c in header if c not in REQUIRED[kind] + OPTIONAL[kind]]
+            if unknown:
+                raise InputError([Problem(str(path), 1, c, "unknown column") for c in unknown])
+            for row in reader:
+                fields = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+                if None in row:
+                    fields["__extra__"] = "yes"
+                yield Record(kind, str(path), reader.line_num, fields)
+
+
+def _read_jsonl(path: Path) -> Iterator[Record]:
+    # JSON Lines may hold the kinds in any order: buffer per kind by line number, then yield in order.
+    # Records are kept as raw lines' offsets would be faster; a JSONL import is typically a single product.
+    by_kind: dict[str, list[Record]] = {k: [] for k in RECORDS}
+    seen_manifest = False
+    with open(path, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError([Problem(str(path), line_no, None, f"not JSON: {exc.msg}")]) from exc
+            if not isinstance(data, dict):
+                raise InputError([Problem(str(path), line_no, None, "each line must be a JSON object")])
+            kind = data.pop("record", None)
+            if kind == "manifest":
+                _check_manifest(str(path), line_no, data)
+                seen_manifest = True
+                continue
+            if kind not in by_kind:
+                raise InputError([Problem(str(path), line_no, "record",
+                                          f"unknown record kind {kind!r}; expected one of {list(RECORDS)}")])
+            unknown = [k for k in data if k not in REQUIRED[kind] + OPTIONAL[kind]]
+            if unknown:
+                raise InputError([Problem(str(path), line_no, k, "unknown field") for k in unknown])
+            fields = {k: "" if v is None else str(v).strip() if not isinstance(v, bool) else ("yes" if v else "no")
+                      for k, v in data.items()}
+            by_kind[kind].append(Record(kind, str(path), line_no, fields))
+    if not seen_manifest:
+        raise InputError([Problem(str(path), 1, "record", 'the first record must be {"record": "manifest", ...}')])
+    for kind in RECORDS:
+        yield from by_kind[kind]

@@ -1,0 +1,260 @@
+"""The rules of product composition data: suppliers, products, parts, materials, substances and BOM lines.
+
+One set of rules, used by the compositions import (docs/import-format.md) and by supplier declarations
+(IPC-1752A, IEC 62474): units are converted to mg and ppm, CAS and EC numbers are checked, every reference
+must point at a record read before it, and what a material or part contains may not outweigh it. Each
+handler checks a `Record` and yields its triples; problems go to the shared `RecordChecker`, named by the
+record's own field labels (a declaration's are XML paths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from decimal import Decimal
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode, Triple
+
+from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_ec
+from complygraph.loaders import rdf
+from complygraph.loaders.evidence import raw_material_iri
+from complygraph.loaders.import_state import ImportState, Tally
+from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
+from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
+
+# Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
+MASS_TOLERANCE = Decimal("0.01")
+DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"
+
+
+class CompositionRules:
+    """Handlers of the composition record kinds, writing into one import's `state`."""
+
+    def __init__(self, checks: RecordChecker, state: ImportState) -> None:
+        self.checks = checks
+        self.state = state
+
+    def entity(self, node: NamedNode, cls: NamedNode, local: str, name: str | None,
+               provenance: bool = True) -> Iterator[Triple]:
+        """Type, id and label of a company-data resource, traced to the import unless `provenance` is off."""
+        yield rdf.t(node, RDF_TYPE, cls)
+        yield rdf.t(node, dct.identifier, rdf.text(local))
+        if name:
+            yield rdf.t(node, rdfs.label, rdf.text(name))
+        if provenance:
+            yield rdf.t(node, prov.wasGeneratedBy, self.state.activity)
+
+    def _first(self, rec: Record, kind: str, seen: set[str]) -> NamedNode | None:
+        """The node of the record's `<kind>_id`, unless that id was seen before in this import."""
+        local = rec.fields[f"{kind}_id"]
+        if not self.checks.unique(rec, seen, local, f"{kind}_id"):
+            return None
+        seen.add(local)
+        return entity_iri(kind, local)
+
+    def supplier(self, rec: Record) -> Iterator[Triple]:
+        node = self._first(rec, "supplier", self.state.suppliers)
+        if node is None:
+            return
+        yield from self.entity(node, cg.Supplier, rec.fields["supplier_id"], rec.fields["name"])
+        yield from rdf.texts(node, rec.fields, {"country": vcard["country-name"]})
+        if rec.fields.get("email"):
+            yield rdf.t(node, vcard.hasEmail, NamedNode("mailto:" + quote(rec.fields["email"], safe="@.+-_")))
+
+    def product(self, rec: Record) -> Iterator[Triple]:
+        node = self._first(rec, "product", self.state.products)
+        if node is None:
+            return
+        yield from self.entity(node, cg.Product, rec.fields["product_id"], rec.fields["name"])
+        if rec.fields.get("mass"):
+            mass = self.checks.mass_mg(rec)
+            if mass is not None:
+                yield rdf.t(node, cg.massMg, rdf.decimal(mass))
+
+    def _weighed(self, rec: Record, kind: str, tallies: dict[str, Tally], owner: str,
+                 owners: Collection[str]) -> Decimal | None:
+        """The mass (mg) of a new part or material whose `<owner>_id` is among `owners`, now in `tallies`;
+        None, after saying why, if its id is taken, its owner unknown or its mass wrong."""
+        local, owner_id = rec.fields[f"{kind}_id"], rec.fields[f"{owner}_id"]
+        ok = self.checks.unique(rec, tallies, local, f"{kind}_id")
+        if owner_id not in owners:
+            self.checks.problem(rec, f"{owner}_id", f"unknown {owner} {owner_id!r}")
+            ok = False
+        mass = self.checks.mass_mg(rec)
+        if not ok or mass is None:
+            return None
+        tallies[local] = Tally(mass, Decimal(0), rec.file, rec.line)
+        return mass
+
+    def part(self, rec: Record) -> Iterator[Triple]:
+        mass = self._weighed(rec, "part", self.state.parts, "supplier", self.state.suppliers)
+        if mass is None:
+            return
+        pid, sid = rec.fields["part_id"], rec.fields["supplier_id"]
+        node, supplier = entity_iri("part", pid), entity_iri("supplier", sid)
+        yield from self.entity(node, cg.Part, pid, rec.fields["name"])
+        yield rdf.t(node, cg.massMg, rdf.decimal(mass))
+        yield rdf.t(node, cg.suppliedBy, supplier)
+        if rec.fields.get("item_number"):
+            yield rdf.t(node, cg.itemNumber, rdf.text(rec.fields["item_number"]))
+        if rec.fields.get("packaging") and self.checks.yes_no(rec, "packaging"):
+            yield rdf.t(node, RDF_TYPE, cg.PackagingComponent)
+        if rec.fields.get("declaration_date"):
+            date = self.checks.date(rec, "declaration_date")
+            if date is None:
+                return
+            decl = entity_iri("declaration", pid)
+            yield rdf.t(decl, RDF_TYPE, cg.Declaration)
+            yield rdf.t(decl, cg.declares, node)
+            yield rdf.t(decl, cg.declaredBy, supplier)
+            yield rdf.t(decl, dct.date, rdf.date(date))
+            yield rdf.t(decl, prov.wasGeneratedBy, self.state.activity)
+
+    def material(self, rec: Record) -> Iterator[Triple]:
+        mass = self._weighed(rec, "material", self.state.materials, "part", self.state.parts)
+        if mass is None:
+            return
+        mid, pid = rec.fields["material_id"], rec.fields["part_id"]
+        self.state.parts[pid].contents += mass
+        node = entity_iri("material", mid)
+        # materials and their occurrences are traced to the import through their part
+        yield from self.entity(node, cg.HomogeneousMaterial, mid, rec.fields["name"], provenance=False)
+        yield rdf.t(node, cg.massMg, rdf.decimal(mass))
+        yield rdf.t(entity_iri("part", pid), cg.hasMaterial, node)
+        if rec.fields.get("category"):
+            yield rdf.t(node, cg.materialCategory, rdf.text(rec.fields["category"].lower()))
+        if rec.fields.get("raw_material"):
+            yield rdf.t(node, cg.citesRawMaterial, raw_material_iri(rec.fields["raw_material"]))
+
+    def substance(self, rec: Record) -> Iterator[Triple]:
+        """An occurrence of a substance in a material, by mass (mg, g, kg) or concentration (ppm, wt%)."""
+        f, state = rec.fields, self.state
+        mid = f["material_id"]
+        material = state.materials.get(mid)
+        if material is None:
+            self.checks.problem(rec, "material_id", f"unknown material {mid!r}")
+        found = self._substance_node(rec)
+        unit = f["unit"].lower()
+        amount = self.checks.number(rec, "amount", positive=False)
+        if unit not in MASS_UNITS and unit not in CONCENTRATION_UNITS:
+            self.checks.problem(rec, "unit", f"unknown unit {f['unit']!r}; expected mg, g, kg, ppm or wt%")
+            return
+        intentional = self.checks.yes_no(rec, "intentional") if f.get("intentional") else None
+        if material is None or found is None or amount is None:
+            return
+        node_s, key, facts = found
+        if key in state.substances_seen:
+            facts = []
+        if (mid, key) in state.occurrences:
+            self.checks.problem(rec, "cas", f"substance {key!r} is declared twice in material {mid!r}")
+            return
+        state.occurrences.add((mid, key))
+        state.substances_seen.add(key)
+        if unit in MASS_UNITS:
+            mass = amount * MASS_UNITS[unit]
+            ppm = mass / material.mass * 1_000_000
+        else:
+            ppm = amount * CONCENTRATION_UNITS[unit]
+            if ppm > 1_000_000:
+                self.checks.problem(rec, "amount", f"{amount} {f['unit']} is more than the whole material")
+                return
+            mass = ppm * material.mass / 1_000_000
+        material.contents += mass
+        yield from facts
+        occ = NamedNode(f"{ID}occurrence/{_quote(mid)}/{_quote(key)}")
+        yield rdf.t(occ, RDF_TYPE, cg.SubstanceOccurrence)
+        yield rdf.t(entity_iri("material", mid), cg.contains, occ)
+        yield rdf.t(occ, cg.substance, node_s)
+        yield rdf.t(occ, cg.massMg, rdf.decimal(round(mass, 6)))
+        yield rdf.t(occ, cg.concentrationPpm, rdf.decimal(round(ppm, 6)))
+        yield rdf.t(occ, cg.declaredAmount, rdf.decimal(amount))
+        yield rdf.t(occ, cg.declaredUnit, rdf.text(f["unit"]))
+        if intentional is not None:
+            yield rdf.t(occ, cg.intentionallyAdded, rdf.boolean(intentional))
+        if f.get("exemption"):
+            list_id, _, ex_id = f["exemption"].rpartition(":")
+            yield rdf.t(occ, cg.claimedExemption, exemption_iri(list_id or DEFAULT_EXEMPTION_LIST, ex_id))
+
+    def _substance_node(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:
+        """The substance's node, its key within a material (CAS, else EC, else name) and its own facts."""
+        f = rec.fields
+        try:
+            if f.get("cas"):
+                key = normalise_cas(f["cas"])
+                node = substance_iri(cas=key)
+                facts = [rdf.t(node, cg.casNumber, rdf.text(key))]
+                if f.get("ec"):
+                    facts.append(rdf.t(node, cg.ecNumber, rdf.text(normalise_ec(f["ec"]))))
+            elif f.get("ec"):
+                key = normalise_ec(f["ec"])
+                node = substance_iri(ec=key)
+                facts = [rdf.t(node, cg.ecNumber, rdf.text(key))]
+            elif f.get("substance_name"):
+                node = NamedNode(f"{ID}substance/declared/{name_key(f['substance_name'])}")
+                key, facts = f["substance_name"], []
+            else:
+                self.checks.problem(rec, "cas", "a substance needs a CAS number, an EC number or a substance_name")
+                return None
+        except InvalidIdentifier as exc:
+            self.checks.problem(rec, "cas" if "CAS" in str(exc) else "ec", str(exc))
+            return None
+        facts.insert(0, rdf.t(node, RDF_TYPE, cg.Substance))
+        if f.get("substance_name"):
+            facts.append(rdf.t(node, rdfs.label, rdf.text(f["substance_name"], "en")))
+        return node, key, facts
+
+    def bom(self, rec: Record) -> Iterator[Triple]:
+        parent, child = rec.fields["parent_id"], rec.fields["child_id"]
+        state, ok = self.state, True
+        parent_node = None
+        if parent in state.products:
+            parent_node = entity_iri("product", parent)
+        elif parent in state.parts:
+            parent_node = entity_iri("part", parent)
+        else:
+            self.checks.problem(rec, "parent_id", f"unknown product or part {parent!r}")
+            ok = False
+        if child not in state.parts:
+            self.checks.problem(rec, "child_id", f"unknown part {child!r}")
+            ok = False
+        if parent == child:
+            self.checks.problem(rec, "child_id", "a part cannot contain itself")
+            ok = False
+        if (parent, child) in state.bom:
+            self.checks.problem(rec, "child_id", f"duplicate BOM line {parent!r} -> {child!r}")
+            ok = False
+        quantity = self.checks.number(rec, "quantity")
+        if not ok or parent_node is None or quantity is None:
+            return
+        state.bom.add((parent, child))
+        yield from self.usage(parent_node, parent, child, quantity)
+
+    def usage(self, parent_node: NamedNode, parent: str, child: str, quantity: Decimal) -> Iterator[Triple]:
+        """A BOM line: `quantity` of part `child` in the product or part `parent`."""
+        node = NamedNode(f"{ID}bom/{_quote(parent)}/{_quote(child)}")
+        yield rdf.t(node, RDF_TYPE, cg.BomUsage)
+        yield rdf.t(node, prov.wasGeneratedBy, self.state.activity)
+        yield rdf.t(node, cg.parent, parent_node)
+        yield rdf.t(node, cg.child, entity_iri("part", child))
+        yield rdf.t(node, cg.quantity, rdf.decimal(quantity))
+
+    def check_masses(self) -> None:
+        """What each material and part contains may not outweigh it (beyond `MASS_TOLERANCE` for materials)."""
+        limit = 1 + MASS_TOLERANCE
+        for mid, m in self.state.materials.items():
+            if m.contents > m.mass * limit:
+                self.checks.problems.add(
+                    m.file, m.line, "mass", f"substances in material {mid!r} weigh {_fmt(m.contents)} mg, "
+                    f"more than the material's {_fmt(m.mass)} mg (tolerance {MASS_TOLERANCE:%})")
+        for pid, p in self.state.parts.items():
+            if p.contents > p.mass * limit:
+                self.checks.problems.add(p.file, p.line, "mass", f"materials of part {pid!r} weigh "
+                                         f"{_fmt(p.contents)} mg, more than the part's {_fmt(p.mass)} mg")
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{float(d):.6g}"
+
+
+def _quote(text: str) -> str:
+    return quote(text, safe="")

@@ -1,0 +1,37 @@
+"""Supplier material declarations in IPC-1752A and IEC 62474 XML (chemSHERPA-AI is an IEC 62474 profile).
+
+An import reads every file first (`reading`: the format's reader, `ipc1752a` or `iec62474`, fills the
+format-independent `model`), so that a problem in any file stores nothing, then writes the files one
+transaction each, oldest declaration first (`writer`): a newer declaration of the same item supersedes
+the stored composition, which moves to a history graph (`history`); the same file again changes nothing.
+
+What is read, element by element, is listed in docs/declarations.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from complygraph.graph.store import Store
+from complygraph.loaders.declarations.model import Outcome
+from complygraph.loaders.declarations.reading import FORMATS, read_declaration
+from complygraph.loaders.declarations.writer import write_declaration
+from complygraph.loaders.errors import InputError
+
+__all__ = ["FORMATS", "Outcome", "import_declarations", "read_declaration"]
+
+
+def import_declarations(store: Store, paths: list[Path], fmt: str | None = None) -> list[Outcome]:
+    """Read every file first (any problem in any file stores nothing), then write one transaction per file,
+    oldest declaration first."""
+    decls, problems = [], []
+    for path in paths:
+        try:
+            decls.append(read_declaration(Path(path), fmt))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    decls.sort(key=lambda d: (d.date or dt.date.min, d.file))
+    return [write_declaration(store, d) for d in decls]

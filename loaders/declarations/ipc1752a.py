@@ -1,0 +1,105 @@
+"""IPC-1752A (version 2.0 namespace): Product/ProductID@itemNumber,itemName,version with Amount@value,UOM;
+the composition as MaterialInfo/HomogeneousMaterialList/HomogeneousMaterial with Amount and substances
+(directly or in substance categories) with Amount or Concentration; Class C statements as
+MaterialInfo/SubstanceCategoryList/SubstanceCategory with Threshold@overThreshold; nested SubProducts."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from complygraph.loaders.declarations.model import (
+    CategoryStatement,
+    DeclaredItem,
+    DeclaredMaterial,
+    DeclaredSubstance,
+    Quantity,
+)
+from complygraph.loaders.declarations.xmldoc import ANY_UNIT, CONCENTRATION, MASS, DeclarationReader, DeclarationXml
+
+NAMESPACE = "http://webstds.ipc.org/175x/2.0"
+ROOT = "MainDeclaration"
+
+
+def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
+    """The product (or sub-product) `el`, with its materials, statements and sub-products."""
+    pid, number = doc.product_id(el, where, ("itemNumber",))
+    if pid is None:
+        return DeclaredItem(el.sourceline, "", "")
+    found = DeclaredItem(pid.sourceline, number, doc.attr(pid, "itemName"), doc.attr(pid, "version"),
+                         instances=doc.attr(el, "numberOfInstances") or "1")
+    amount = doc.find(pid, "Amount")
+    if amount is not None:
+        found.mass = _amount(doc, amount, f"{where}/ProductID/Amount", MASS)
+    info = doc.find(el, "MaterialInfo")
+    if info is not None:
+        for hm in doc.findall(info, "HomogeneousMaterialList/HomogeneousMaterial"):
+            found.materials.append(_material(doc, hm, f"{where}/MaterialInfo/HomogeneousMaterialList/"
+                                                      "HomogeneousMaterial"))
+        for lst in doc.findall(info, "SubstanceCategoryList"):
+            found.statements += _statements(doc, lst, f"{where}/MaterialInfo/SubstanceCategoryList")
+    for i, sub in enumerate(doc.findall(el, "SubProduct"), start=1):
+        found.children.append(item(doc, sub, f"{where}/SubProduct[{i}]"))
+    return found
+
+
+def _amount(doc: DeclarationXml, el: etree._Element, where: str, allowed: tuple[str, ...],
+            default_unit: str = "") -> Quantity:
+    """An Amount or Concentration element's value@value and unit@UOM, checked."""
+    return Quantity(doc.number(el, f"{where}@value", el.get("value")),
+                    doc.unit(el, f"{where}@UOM", el.get("UOM") or default_unit, allowed))
+
+
+def _material(doc: DeclarationXml, hm: etree._Element, where: str) -> DeclaredMaterial:
+    name = doc.attr(hm, "name")
+    if not name:
+        doc.problem(hm, f"{where}@name", "a homogeneous material needs a name")
+    mat = DeclaredMaterial(hm.sourceline, name, category=doc.attr(hm, "materialGroupName"))
+    amount = doc.find(hm, "Amount")
+    if amount is None:
+        doc.problem(hm, f"{where}/Amount", "the material's mass is required")
+    else:
+        mat.amount = _amount(doc, amount, f"{where}/Amount", ANY_UNIT)
+    for s in doc.findall(hm, "SubstanceCategoryList/SubstanceCategory/Substance") + doc.findall(
+            hm, "SubstanceCategory/Substance") + doc.findall(hm, "Substance"):
+        mat.substances.append(_substance(doc, s, f"{where}//Substance"))
+    return mat
+
+
+def _substance(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredSubstance:
+    sub = doc.substance(el, f"{where}/SubstanceID")
+    amount, conc = doc.find(el, "Amount"), doc.find(el, "Concentration")
+    if amount is not None:
+        sub.amount = _amount(doc, amount, f"{where}/Amount", ANY_UNIT)
+    elif conc is not None:  # a Concentration without a unit is mass percent
+        sub.amount = _amount(doc, conc, f"{where}/Concentration", CONCENTRATION, "massPercent")
+    else:
+        doc.problem(el, f"{where}/Amount", "a substance needs an Amount or a Concentration")
+    return sub
+
+
+def _statements(doc: DeclarationXml, lst: etree._Element, where: str) -> list[CategoryStatement]:
+    """Class C: per substance category of one list, over the threshold or not, and the exemptions claimed."""
+    lid = doc.find(lst, "SubstanceCategoryListID")
+    list_id = doc.attr(lid, "identity") if lid is not None else ""
+    if not list_id:
+        doc.problem(lst, f"{where}/SubstanceCategoryListID@identity", "the list the categories belong to is required")
+    out = []
+    for cat in doc.findall(lst, "SubstanceCategory"):
+        threshold = doc.find(cat, "Threshold")
+        over = None
+        if threshold is not None:
+            flag = doc.attr(threshold, "overThreshold").lower()
+            if flag not in ("true", "false"):
+                doc.problem(threshold, f"{where}/SubstanceCategory/Threshold@overThreshold",
+                            f"expected true or false, got {flag!r}")
+            else:
+                over = flag == "true"
+        exemptions = [doc.attr(e, "identity", "name")
+                      for e in doc.findall(cat, "Exemption") + doc.findall(cat, "ExemptionList/Exemption")]
+        out.append(CategoryStatement(cat.sourceline, list_id, doc.attr(cat, "name"), over,
+                                     (threshold.get("threshold") or "") if threshold is not None else "",
+                                     [e for e in exemptions if e]))
+    return out
+
+
+READER = DeclarationReader("ipc1752a", NAMESPACE, ROOT, item)

@@ -1,0 +1,82 @@
+"""Reading one declaration file into a `Declaration`: which format it is (by its namespace, or as the user
+says), who declares and when (the same BusinessInfo in both formats), and the declared product, read by
+the format's own reader. Every problem names the file, the line and the element or attribute; a file with
+any problem is refused whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from lxml import etree
+
+from complygraph.dates import iso_date
+from complygraph.loaders.declarations.iec62474 import READER as IEC62474
+from complygraph.loaders.declarations.ipc1752a import READER as IPC1752A
+from complygraph.loaders.declarations.model import Declaration
+from complygraph.loaders.declarations.xmldoc import DeclarationXml
+from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.provenance import file_sha256
+from complygraph.loaders.xmlsafe import local, namespace, read_xml
+
+READERS = {reader.name: reader for reader in (IPC1752A, IEC62474)}
+FORMATS = {name: reader.namespace for name, reader in READERS.items()}
+_DATE = "BusinessInfo/Response@date"
+
+
+def read_declaration(path: Path, fmt: str | None = None) -> Declaration:
+    """Parse one file (in format `fmt`, or the one its namespace names); raise InputError on any problem."""
+    root = read_xml(path)
+    ns = namespace(root)
+    fmt = fmt or next((k for k, v in FORMATS.items() if v == ns), None)
+    if fmt not in FORMATS:
+        raise InputError([Problem(str(path), root.sourceline, local(root),
+                                  f"not a declaration this loader reads: namespace {ns!r}; expected "
+                                  + " or ".join(FORMATS.values()))])
+    if ns != FORMATS[fmt]:
+        raise InputError([Problem(str(path), root.sourceline, local(root),
+                                  f"namespace {ns!r} is not {fmt}'s ({FORMATS[fmt]})")])
+    reader = READERS[fmt]
+    doc = DeclarationXml(path, reader.namespace)
+    if local(root) != reader.root:
+        doc.problem(root, local(root), f"the root element must be {reader.root}")
+        raise InputError(doc.problems)
+    company, company_id = _company(doc, root)
+    date = _date(doc, root)
+    products = doc.findall(root, "Product")
+    if len(products) != 1:
+        doc.problem(root, "Product", f"exactly one Product is expected, found {len(products)}")
+        raise InputError(doc.problems)
+    item = reader.item(doc, products[0], "Product")
+    if doc.problems:
+        raise InputError(doc.problems)
+    return Declaration(format=fmt, file=str(path), sha256=file_sha256(path), company=company, company_id=company_id,
+                       date=date, item=item, declaration_class="D" if item.has_composition() else "C")
+
+
+def _company(doc: DeclarationXml, root: etree._Element) -> tuple[str, str]:
+    """The supplying company's name (required) and its id (DUNS or the like), if given."""
+    company_el = doc.find(root, "BusinessInfo/Response/SupplyCompany")
+    if company_el is None:
+        company, company_id = "", ""
+    else:
+        cid = doc.find(company_el, "CompanyID")
+        company, company_id = doc.attr(company_el, "name"), doc.attr(cid, "identity") if cid is not None else ""
+    if not company:
+        doc.problem(company_el if company_el is not None else root, "BusinessInfo/Response/SupplyCompany@name",
+                    "the supplying company's name is required")
+    return company, company_id
+
+
+def _date(doc: DeclarationXml, root: etree._Element) -> dt.date | None:
+    """The response date; a date-time is read for its date."""
+    response = doc.find(root, "BusinessInfo/Response")
+    text = doc.attr(response, "date", "responseDate") if response is not None else ""
+    if not text:
+        doc.problem(response if response is not None else root, _DATE, "the declaration date is required")
+        return None
+    try:
+        return iso_date(text, leading=True)
+    except ValueError:
+        doc.problem(response, _DATE, f"not a date (YYYY-MM-DD...): {text!r}")
+        return None

@@ -1,0 +1,118 @@
+"""Reading the elements and attributes of one declaration file, shared by the IPC-1752A and IEC 62474
+readers: namespaced look-ups, checked numbers, units and substance identifiers, and problems that name
+the file, the line and the element path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NamedTuple
+
+from lxml import etree
+
+from complygraph.identifiers import InvalidIdentifier, normalise_cas, normalise_ec
+from complygraph.loaders.declarations.model import DeclaredItem, DeclaredSubstance
+from complygraph.loaders.errors import Problem
+from complygraph.loaders.records import MASS_UNITS
+
+# Units a declaration may give for an amount, as the loader names them (lower case).
+MASS = tuple(MASS_UNITS)
+CONCENTRATION = ("ppm", "masspercent")
+ANY_UNIT = MASS + CONCENTRATION
+
+
+class DeclarationXml:
+    """One file in one format's namespace; `problems` collects what is wrong, in document order."""
+
+    def __init__(self, path: Path, namespace: str) -> None:
+        self.path = path
+        self.ns = namespace
+        self.problems: list[Problem] = []
+
+    def problem(self, el: etree._Element | None, where: str, reason: str) -> None:
+        self.problems.append(Problem(str(self.path), getattr(el, "sourceline", None), where, reason))
+
+    def q(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}"
+
+    def find(self, el: etree._Element, path: str) -> etree._Element | None:
+        return el.find("/".join(self.q(p) for p in path.split("/")))
+
+    def findall(self, el: etree._Element, path: str) -> list[etree._Element]:
+        return el.findall("/".join(self.q(p) for p in path.split("/")))
+
+    def iter(self, el: etree._Element, name: str) -> list[etree._Element]:
+        """`name` elements at any depth below `el` (and `el` itself, if it is one)."""
+        return list(el.iter(self.q(name)))
+
+    @staticmethod
+    def attr(el: etree._Element, *names: str) -> str:
+        """The first of the attributes that has a value, stripped; "" if none has."""
+        return next((value for name in names if (value := el.get(name))), "").strip()
+
+    def product_id(self, el: etree._Element, where: str, numbers: tuple[str, ...]) -> tuple[etree._Element | None, str]:
+        """An item's ProductID element and its item number (the first of the `numbers` attributes given);
+        a missing element or number is a problem."""
+        pid = self.find(el, "ProductID")
+        if pid is None:
+            self.problem(el, f"{where}/ProductID", "required element is missing")
+            return None, ""
+        number = self.attr(pid, *numbers)
+        if not number:
+            self.problem(pid, f"{where}/ProductID@{numbers[0]}", "the item number is required")
+        return pid, number
+
+    def number(self, el: etree._Element, where: str, text: str | None) -> str:
+        try:
+            value = Decimal(text or "")
+            if not value.is_finite() or value < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problem(el, where, f"not a number of zero or more: {text!r}")
+            return ""
+        return str(value)
+
+    def unit(self, el: etree._Element, where: str, unit: str, allowed: tuple[str, ...]) -> str:
+        if unit.lower() not in allowed:
+            self.problem(el, where, f"unknown unit {unit!r}; expected one of {', '.join(allowed)}")
+            return ""
+        return unit
+
+    def exemption(self, el: etree._Element) -> str:
+        """The exemption a substance is declared under, by id or name; "" if none."""
+        found = self.find(el, "Exemption")
+        return self.attr(found, "identity", "name") if found is not None else ""
+
+    def substance(self, el: etree._Element, where: str) -> DeclaredSubstance:
+        """A substance element's name and CAS / EC numbers (checked here, so that a batch of files is
+        refused before the first one is written); its amount is format-specific."""
+        sub = DeclaredSubstance(el.sourceline, self.attr(el, "name"))
+        for attr in ("casNumber", "CASNumber", "cas"):  # some exports carry the CAS number as an attribute
+            if el.get(attr) and not sub.cas:
+                sub.cas = el.get(attr).strip()
+        for sid in self.findall(el, "SubstanceID"):
+            authority = self.attr(sid, "authority").upper()
+            identity = self.attr(sid, "identity")
+            if authority == "CAS" and identity:
+                sub.cas = identity
+            elif authority in ("EC", "EINECS", "ELINCS") and identity:
+                sub.ec = identity
+        if not (sub.cas or sub.ec or sub.name):
+            self.problem(el, where, "a substance needs a SubstanceID (CAS or EC) or a name")
+        try:
+            sub.cas = normalise_cas(sub.cas) if sub.cas else ""
+            sub.ec = normalise_ec(sub.ec) if sub.ec else ""
+        except InvalidIdentifier as exc:
+            self.problem(el, f"{where}@identity", str(exc))
+        sub.exemption = self.exemption(el)
+        return sub
+
+
+class DeclarationReader(NamedTuple):
+    """A declaration format: its name, namespace, root element, and how its Product element is read."""
+
+    name: str
+    namespace: str
+    root: str
+    item: Callable[[DeclarationXml, etree._Element, str], DeclaredItem]

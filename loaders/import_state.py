@@ -1,0 +1,59 @@
+"""What one import of company data has written so far: the records later records may refer to.
+
+Records reference each other by id (a part names its supplier, a material its part, evidence its part),
+and a reference may only point at a record read before it or at what an earlier import stored. The
+record handlers of compositions, governance, evidence and declarations share one `ImportState`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pyoxigraph import NamedNode
+
+from complygraph.graph.store import Store
+from complygraph.vocab import entity_iri
+
+
+@dataclass
+class Tally:
+    """A part's or material's own mass (mg) and the sum of what is declared inside it, to check that the
+    contents do not outweigh the whole; `file` and `line` name the record a problem is reported on."""
+
+    mass: Decimal
+    contents: Decimal
+    file: str
+    line: int
+
+
+class ImportState:
+    def __init__(self, activity: NamedNode, known_suppliers: set[str] | None = None,
+                 store: Store | None = None) -> None:
+        self.activity = activity  # every node the import writes is traced to it
+        self.known_suppliers = known_suppliers or set()  # supplier ids already in the store
+        self.suppliers: set[str] = set()
+        self.products: set[str] = set()
+        self.parts: dict[str, Tally] = {}
+        self.materials: dict[str, Tally] = {}
+        self.occurrences: set[tuple[str, str]] = set()  # (material id, substance key)
+        self.substances_seen: set[str] = set()  # a substance's own facts are written once per import
+        self.bom: set[tuple[str, str]] = set()
+        self._store = store  # asked about parts and materials that evidence cites from earlier imports
+        self._stored: dict[tuple[str, str], bool] = {}
+
+    def has_supplier(self, sid: str) -> bool:
+        return sid in self.suppliers or sid in self.known_suppliers
+
+    def has_part(self, pid: str) -> bool:
+        return pid in self.parts or self._in_store("part", pid, "cg:Part")
+
+    def has_material(self, mid: str) -> bool:
+        return mid in self.materials or self._in_store("material", mid, "cg:HomogeneousMaterial")
+
+    def _in_store(self, kind: str, local: str, cls: str) -> bool:
+        key = (kind, local)
+        if key not in self._stored:  # evidence records name the same parts many times
+            self._stored[key] = self._store is not None and self._store.ask(
+                f"ASK WHERE {{ ?n a {cls} }}", {"n": entity_iri(kind, local)})
+        return self._stored[key]
