@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from complygraph.loaders.catalog import data_dir
-from complygraph.loaders.compositions import FILES, FORMAT, OPTIONAL, REQUIRED, VERSION
+from complygraph.loaders.composition_reading import FILES, FORMAT, OPTIONAL, REQUIRED, VERSION
 
 COUNTRIES = ["JP", "CN", "TW", "KR", "DE", "MY", "VN", "TH", "US", "MX", "CZ", "PL", "IN"]
 SUPPLIER_WORDS = ["Precision", "Electro", "Metal", "Polymer", "Cable", "Circuit", "Seiko", "Denshi", "Kogyo",

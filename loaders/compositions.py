@@ -16,7 +16,7 @@ from pyoxigraph import Triple
 
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
-from complygraph.loaders.composition_reading import FILES, FORMAT, OPTIONAL, RECORDS, REQUIRED, VERSION, read_records
+from complygraph.loaders.composition_reading import RECORDS, REQUIRED, read_records
 from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.evidence import EvidenceRecords
@@ -25,9 +25,7 @@ from complygraph.loaders.import_state import ImportState
 from complygraph.loaders.provenance import activity_triples, dataset_sha256, new_activity, source_triples
 from complygraph.loaders.records import Record, RecordChecker
 
-# The format's names, for the generator and the documentation, where they were always imported from.
-__all__ = ["FILES", "FORMAT", "OPTIONAL", "RECORDS", "REQUIRED", "VERSION", "CompositionImport",
-           "import_compositions", "read_records"]
+__all__ = ["CompositionImport", "import_compositions"]
 
 Handler = Callable[[Record], Iterator[Triple]]
 
