@@ -15,6 +15,7 @@ from complygraph.api.errors import user_error
 from complygraph.graph import changes
 from complygraph.graph.impact import ImpactRow
 from complygraph.graph.impact import where_used as find_where_used
+from complygraph.graph.queries import UnknownList, check_list
 from complygraph.graph.queries import lists as list_infos
 from complygraph.vocab import substance_iri
 
@@ -103,8 +104,10 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
                               to: str) -> ListChange:
     store, _ = context(info)
     since, until = date_arg(from_, "from"), date_arg(to, "to")
-    if not changes.known_list(store, list):
-        raise user_error(f"list: unknown list {list!r}", "UNKNOWN_LIST")
+    try:
+        check_list(store, list)
+    except UnknownList as exc:
+        raise user_error(f"list: {exc}", "UNKNOWN_LIST") from None
     # seconds of work on a large store: off the event loop, and kept until the store changes
     answer = await asyncio.to_thread(info.context["cache"].get, changes.change_key(list, since, until),
                                      lambda: changes.list_change_answer(store, list, since, until))

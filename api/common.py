@@ -69,7 +69,8 @@ def require_packs(names: list[str], message: Callable[[list[str]], str]) -> None
         check_names(names)
     except UnknownPack:
         packs = available()
-        raise user_error(message([n for n in names if n not in packs]), "UNKNOWN_PACK") from None
+        raise user_error(f"{message([n for n in names if n not in packs])}; available: {', '.join(sorted(packs))}",
+                         "UNKNOWN_PACK") from None
 
 
 def to_float(value: str | None) -> float | None:

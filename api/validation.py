@@ -18,7 +18,10 @@ class ValidationCount:
 
 @strawberry.type
 class ValidationSummary:
-    conforms: bool
+    conforms: bool = strawberry.field(description="SHACL's verdict: false when there is any result at all, "
+                                                  "Warning and Info included.")
+    compliant: bool = strawberry.field(description="The compliance verdict: true when no result is a "
+                                                   "Violation (warnings and information do not count).")
     at: str
     counts: list[ValidationCount]
     warnings: list[str]
@@ -28,6 +31,7 @@ def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None 
     store, _ = context(info)
     require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
     report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
-    return ValidationSummary(conforms=report.conforms, at=report.at or "", warnings=report.warnings,
+    return ValidationSummary(conforms=report.conforms, compliant=report.compliant, at=report.at or "",
+                             warnings=report.warnings,
                              counts=[ValidationCount(pack=str(p), severity=s, count=c)
                                      for (p, s), c in sorted(report.counts().items(), key=str)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,9 +28,11 @@ StoreOpt = Annotated[str | None, typer.Option(
 
 
 @contextmanager
-def _store(location: str | None, default: str = "complygraph-store") -> Iterator:
-    """The store for one command, closed when the command ends so that its lock is released."""
-    store = open_store(location or default)
+def _store(location: str | None, default: str = "complygraph-store", create: bool = True) -> Iterator:
+    """The store for one command, closed when the command ends so that its lock is released. Commands that
+    only read pass `create=False`: they refuse a path that holds no store instead of answering from a new,
+    empty one."""
+    store = open_store(location or default, create=create)
     try:
         yield store
     finally:
@@ -81,7 +84,7 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `comp
 def lists_cmd(store: StoreOpt = None,
               all_versions: Annotated[bool, typer.Option("--all", help="Show every version")] = False) -> None:
     """Print each list in the store: its versions, entry counts and source files."""
-    with _errors(), _store(store) as s:
+    with _errors(), _store(store, create=False) as s:
         infos = q.lists(s)
         if not infos:
             console.print("The store holds no lists; run `complygraph load-lists`.")
@@ -102,7 +105,7 @@ def lists_cmd(store: StoreOpt = None,
 def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[str, typer.Option("--from")],
               until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
     """Entries added to and removed from a list between two dates."""
-    with _errors(), _store(store) as s:
+    with _errors(), _store(store, create=False) as s:
         change = q.list_change(s, list_id, iso_date(since), iso_date(until))
         for label, entries in (("added", change.added), ("removed", change.removed)):
             console.print(f"[bold]{label}[/bold] ({len(entries)})")
@@ -175,7 +178,7 @@ def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or
     """Run a SPARQL SELECT on the store and print the result as a table (prefixes cg:, dct:, ... predefined)."""
     with _errors():
         text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
-        with _store(store) as s:
+        with _store(store, create=False) as s:
             rows = s.select(text)
         table = Table()
         cols = list(dict.fromkeys(k for r in rows for k in r))
@@ -202,7 +205,7 @@ def validate_cmd(store: StoreOpt = None,
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
         raise typer.Exit(2)
-    with _errors(), _store(store) as s:
+    with _errors(), _store(store, create=False) as s:
         names = pack or default_packs(pack_dir)
         with progress_bars() as progress:
             task = progress.add_task("validating", total=None)
@@ -217,7 +220,38 @@ def validate_cmd(store: StoreOpt = None,
             console.print(result.summary(), highlight=False)
         else:
             console.print(escape(text), highlight=False, soft_wrap=fmt != "text")
-    raise typer.Exit(0 if result.conforms else 1)
+    raise typer.Exit(0 if result.compliant else 1)
+
+
+class ShaclFormat(StrEnum):
+    human = "human"
+    turtle = "turtle"
+    json_ld = "json-ld"
+
+
+@app.command("shacl")
+def shacl_cmd(data: Annotated[Path, typer.Argument(help="Data graph file (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
+              shapes: Annotated[Path | None, typer.Option(
+                  "--shapes", "-s", help="Shapes graph file; default: the shapes in the data graph")] = None,
+              fmt: Annotated[ShaclFormat, typer.Option("--format", "-f", help="Report format")] = ShaclFormat.human,
+              allow_warnings: Annotated[bool, typer.Option(
+                  "--allow-warnings", "-w", help="Warning and Info results do not make the data fail")] = False,
+              output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here")] = None,
+              ) -> None:
+    """Validate any RDF data graph against any SHACL shapes graph, as `pyshacl` does (same options, same
+    report); exit 0 conforms, 1 does not conform, 2 error."""
+    from complygraph.graph.shacl.report import serialize_graph
+    from complygraph.graph.shacl.standalone import validate_graph
+
+    with _errors():
+        conforms, graph, text = validate_graph(data, shacl_graph=shapes, allow_warnings=allow_warnings)
+        if fmt is not ShaclFormat.human:
+            text = serialize_graph(graph, fmt.value)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    raise typer.Exit(0 if conforms else 1)
 
 
 @app.command("serve")
@@ -228,7 +262,7 @@ def serve(store: StoreOpt = None, host: Annotated[str, typer.Option("--host")] =
 
     from complygraph.api import create_app
 
-    with _errors(), _store(store) as s:
+    with _errors(), _store(store, create=False) as s:
         uvicorn.run(create_app(s), host=host, port=port, log_level="info")
 
 
@@ -281,7 +315,7 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help="List id, e.g
     if fmt not in ("table", "csv", "json", "xlsx") or (fmt == "xlsx" and out is None):
         err.print("[red]error:[/red] --format is table, csv, json or xlsx (xlsx needs --out FILE)")
         raise typer.Exit(2)
-    with _errors(), _store(store) as s:
+    with _errors(), _store(store, create=False) as s:
         rows = impact(s, list_id, iso_date(since), iso_date(until))
         if fmt == "table":
             console.print(impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}"))

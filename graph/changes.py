@@ -16,7 +16,6 @@ from complygraph.graph.impact import ImpactRow, impact, where_used
 from complygraph.graph.queries import EntryChanges, list_change, lists
 from complygraph.graph.revision_cache import RevisionCache
 from complygraph.graph.store import Store
-from complygraph.vocab import list_iri
 
 
 @dataclass
@@ -25,10 +24,6 @@ class ChangeAnswer:
 
     change: EntryChanges
     impacted: list[ImpactRow]
-
-
-def known_list(store: Store, list_id: str) -> bool:
-    return store.ask("ASK WHERE { ?l a cg:RegulatoryList }", {"l": list_iri(list_id)})
 
 
 def list_change_answer(store: Store, list_id: str, since: dt.date, until: dt.date) -> ChangeAnswer:

@@ -82,7 +82,21 @@ class EntryChanges:
     removed: dict[str, str]
 
 
+class UnknownList(ValueError):
+    """A list id the store does not hold; the message names the ids it does hold."""
+
+
+def check_list(store: Store, list_id: str) -> None:
+    """Raise UnknownList unless the store holds the list `list_id` (an unknown id would otherwise answer
+    with no change and no impact, which reads as "nothing is touched")."""
+    if not store.ask("ASK WHERE { ?l a cg:RegulatoryList }", {"l": list_iri(list_id)}):
+        known = sorted(info.id for info in lists(store))
+        raise UnknownList(f"unknown list {list_id!r}; the store holds: {', '.join(known) or 'no list'}"
+                          + ("" if known else " (run complygraph load-lists)"))
+
+
 def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> EntryChanges:
+    check_list(store, list_id)
     before, after = entries_as_of(store, list_id, since), entries_as_of(store, list_id, until)
     return EntryChanges(added={k: v for k, v in after.items() if k not in before},
                       removed={k: v for k, v in before.items() if k not in after})

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from complygraph.dates import parse_date
-from complygraph.loaders.errors import Problems
+from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.listmodel import ListBuilder, clean, substances_in
 from complygraph.loaders.tabular import Row, read_delimited, read_xlsx
 
@@ -34,10 +34,40 @@ ALIASES = {
 }
 
 
-def read_rows(path: Path, required: set[str]) -> Iterator[Row]:
+# The columns that tell ECHA's list exports apart: the POPs export has a name and a date of inclusion too,
+# so name and date alone would let it load as the Candidate List.
+EXPORTS = {
+    "Candidate List": {"name", "date", "reason"},
+    "POPs list": {"name", "date", "annex"},
+    "restriction list (REACH Annex XVII)": {"name", "entry_number"},
+    "SVHC identification (registry of intentions)": {"name", "stage"},
+}
+
+
+def read_rows(path: Path, export: str) -> Iterator[Row]:
+    """The rows of `path`, which must be ECHA's `export`; another list's export is refused naming what it
+    looks like, before any row is read."""
+    required = EXPORTS[export]
+    if not _has_header(path, required):
+        others = [name for name, cols in EXPORTS.items() if name != export and _has_header(path, cols)]
+        looks = f"; it looks like ECHA's {others[0]} export" if others else ""
+        raise InputError([Problem(str(path), None, None, f"not ECHA's {export} export: no header row with the "
+                                  f"columns {sorted(required)}{looks}")])
+    return _rows(path, required)
+
+
+def _rows(path: Path, required: set[str]) -> Iterator[Row]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path, ALIASES, required)
     return read_delimited(path, ALIASES, required)
+
+
+def _has_header(path: Path, required: set[str]) -> bool:
+    try:
+        next(iter(_rows(path, required)), None)
+    except InputError:
+        return False
+    return True
 
 
 def _date(row: Row, key: str, problems: Problems, required: bool = True) -> dt.date | None:
@@ -76,7 +106,7 @@ def _runs(rows: Iterator[Row]) -> Iterator[list[Row]]:
 def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for run in _runs(read_rows(path, {"name", "date"})):
+    for run in _runs(read_rows(path, "Candidate List")):
         head = run[0]
         subjects = substances_in(head.fields, list_id=list_id, file=head.file, line=head.line, problems=problems)
         date = _date(head, "date", problems)
@@ -104,7 +134,7 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
     outcome date, the earliest of which is the date of inclusion."""
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for row in read_rows(path, {"name", "entry_number"}):
+    for row in read_rows(path, "restriction list (REACH Annex XVII)"):
         subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
         number = clean(row.get("entry_number"))
         if not number:
@@ -127,7 +157,7 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
 def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for row in read_rows(path, {"name", "date"}):
+    for row in read_rows(path, "POPs list"):
         subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
         date = _date(row, "date", problems)
         if not subjects:
@@ -149,7 +179,7 @@ def load_svhc_identification(builder: ListBuilder, path: Path, problems: Problem
     list_id = builder.spec.id
     closed = {s.lower() for s in builder.spec.options.get("closed_stages", [])}
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for row in read_rows(path, {"name", "stage"}):
+    for row in read_rows(path, "SVHC identification (registry of intentions)"):
         stage = clean(row.get("stage")) or ""
         if stage.lower() in closed:
             continue

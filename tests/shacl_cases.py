@@ -6,8 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from complygraph.graph import open_store
+from complygraph.graph.queries import lists
 from complygraph.graph.shacl import validate
-from complygraph.graph.shacl.packs import shapes_graph
+from complygraph.graph.shacl.packs import available, shapes_graph
+from complygraph.graph.shacl.preconditions import lists_named
 from complygraph.graph.shacl.validator import pyshacl_results, store_graph
 from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
@@ -64,3 +66,13 @@ def compare_with_pyshacl(store, packs: list[str], at: dt.date) -> tuple[set, set
     shapes, owner, _ = shapes_graph(packs, at)
     reference = pyshacl_results(store_graph(store), shapes, owner)
     return {r.key() for r in ours.results}, {r.key() for r in reference}
+
+
+def packs_in_force(store, at: dt.date, names: list[str] | None = None) -> list[str]:
+    """The packs (all by default) whose lists all have a version in force on `at` in the store: validating
+    the others is refused (a list not yet in force would pass everything)."""
+    names = names or sorted(available())
+    shapes, owner, _ = shapes_graph(names, at)
+    first = {info.id: min((d for d, _ in info.versions), default="9999") for info in lists(store)}
+    needs = lists_named(shapes, owner, names)
+    return [n for n in names if all(first.get(lst, "9999") <= at.isoformat() for lst, ps in needs.items() if n in ps)]

@@ -141,6 +141,22 @@ def test_validate_summary(server):
     assert summary["conforms"] is False and summary["counts"][0]["count"] == 2
 
 
+def test_validate_summary_separates_compliant_from_shacl_conforms(server):
+    data = gql(server, '{ validate(packs: ["eu-reach-svhc"], at: "2026-11-23") { conforms compliant '
+                       'counts { severity count } } }')["data"]["validate"]
+    violations = sum(c["count"] for c in data["counts"] if c["severity"] == "Violation")
+    assert data["compliant"] is (violations == 0) and data["conforms"] is (not data["counts"])
+
+
+def test_unknown_list_and_pack_names_are_refused_with_the_known_ones(server):
+    change = gql(server, '{ listChange(list: "eu-reach-svch", from: "2025-06-25", to: "2026-02-04") '
+                         '{ added { name } } }')
+    error = change["errors"][0]
+    assert error["extensions"]["code"] == "UNKNOWN_LIST" and "eu-reach-svhc" in error["message"], error
+    pack = gql(server, '{ validate(packs: ["eu-roh"]) { compliant } }')["errors"][0]
+    assert pack["extensions"]["code"] == "UNKNOWN_PACK" and "eu-rohs" in pack["message"], pack
+
+
 def test_depth_and_alias_limits(server):
     deep = gql(server, '{ part(id: "seal") { materials { substances { substance { listings { list } } } } } }')
     assert "errors" not in deep

@@ -78,8 +78,9 @@ def test_validation_on_a_remote_store_gives_the_same_results(tmp_path, any_store
     from complygraph.loaders.catalog import load_reference
     from complygraph.loaders.compositions import import_compositions
 
-    local = build(tmp_path / "l", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], ["eu-rohs-annex-ii"])
-    load_reference(any_store, ["eu-rohs-annex-ii"])
+    lists = ["eu-rohs-annex-ii", "eu-reach-svhc"]  # the lists the two packs name
+    local = build(tmp_path / "l", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], lists)
+    load_reference(any_store, lists)
     import_compositions(any_store, tmp_path / "l" / "data")
     ours = {r.key() for r in validate(any_store, ["eu-rohs", "corporate-example"], AT).results}
     theirs = {r.key() for r in validate(local, ["eu-rohs", "corporate-example"], AT).results}
@@ -109,8 +110,8 @@ def test_cli_exit_codes_and_formats(tmp_path):
     runner = CliRunner()
     store = str(tmp_path / "store")
     assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-rohs-annex-ii"]).exit_code == 0
-    clean = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
-    assert clean.exit_code == 0, clean.output
+    empty = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert empty.exit_code == 2, empty.output  # nothing to validate is an error, not a pass (no false pass)
     build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], [])
     imported = runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store])
     assert imported.exit_code == 0, imported.output

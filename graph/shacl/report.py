@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from complygraph import vocab
+from complygraph.graph.shacl.terms import to_oxigraph
 
 CG = Namespace(vocab.CG)  # the same IRIs as vocab.cg, as rdflib terms for the report graph
+_PATH_PREDICATES = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 
@@ -23,9 +26,10 @@ class ValidationResult:
     severity: URIRef
     path: Node | None = None
     value: Node | None = None
-    message: str | None = None
+    message: str | Literal | None = None  # a Literal keeps the language of the sh:message it came from
     pack: str | None = None
     details: tuple[tuple[str, Node], ...] = ()  # part, material, substance, limit, ... from the query row
+    constraint: Node | None = None  # sh:sourceConstraint: the sh:sparql node of a SPARQL-based constraint
 
     def key(self) -> tuple:
         """What two validators must agree on."""
@@ -42,10 +46,20 @@ class ValidationReport:
     packs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # the shapes graph, for the structure of blank-node paths and constraints the results point to
+    shapes: Graph | None = field(default=None, repr=False, compare=False)
 
     @property
     def conforms(self) -> bool:
-        # SHACL: any result means the data graph does not conform; exempted results are sh:Info results
+        """SHACL's verdict (section 3.6.1): the data graph conforms when there is no result at all, whatever
+        the results' severities."""
+        return not self.results
+
+    @property
+    def compliant(self) -> bool:
+        """The compliance verdict: no result of severity sh:Violation. Warnings (a phase-out date ahead,
+        a stale certificate) and information (an exemption in use, an SVHC duty) do not make a product
+        non-compliant, but they do make the SHACL report say `sh:conforms false`."""
         return not any(r.severity == SH.Violation for r in self.results)
 
     def counts(self) -> Counter:
@@ -58,6 +72,7 @@ class ValidationReport:
         report = BNode()
         g.add((report, RDF.type, SH.ValidationReport))
         g.add((report, SH.conforms, Literal(self.conforms)))
+        g.add((report, CG.compliant, Literal(self.compliant)))
         if self.at:
             g.add((report, CG.evaluationDate, Literal(self.at, datatype=XSD.date)))
         for r in self.results:
@@ -70,23 +85,67 @@ class ValidationReport:
             g.add((node, SH.resultSeverity, r.severity))
             if r.path is not None:
                 g.add((node, SH.resultPath, r.path))
+                self._copy_path(g, r.path)
+            if r.constraint is not None:
+                g.add((node, SH.sourceConstraint, r.constraint))
+                self._copy_structure(g, r.constraint)
             if r.value is not None:
                 g.add((node, SH.value, r.value))
             if r.message:
-                g.add((node, SH.resultMessage, Literal(r.message)))
+                g.add((node, SH.resultMessage, r.message if isinstance(r.message, Literal) else Literal(r.message)))
             if r.pack:
                 g.add((node, CG.pack, Literal(r.pack)))
             for name, value in r.details:
                 g.add((node, CG[name], value))
         return g
 
+    def _copy_structure(self, g: Graph, node: Node) -> None:
+        """A blank node's description from the shapes graph (a path like [ sh:inversePath ex:p ], an RDF
+        list of a sequence path), so the report says which path or constraint it means (SHACL 3.6.2)."""
+        todo, seen = [node], set()
+        while todo and self.shapes is not None:
+            n = todo.pop()
+            if not isinstance(n, BNode) or n in seen:
+                continue
+            seen.add(n)
+            for p, o in self.shapes.predicate_objects(n):
+                g.add((n, p, o))
+                todo.append(o)
+
+    def _copy_path(self, g: Graph, path: Node) -> None:
+        """A blank-node path's structure as SHACL reads it (2.3.1): a list is a sequence path, whatever else
+        the node says (path-strange-001); otherwise the one path predicate it uses."""
+        if not isinstance(path, BNode) or self.shapes is None:
+            return
+        if (path, RDF.first, None) in self.shapes:
+            for p in (RDF.first, RDF.rest):
+                for o in self.shapes.objects(path, p):
+                    g.add((path, p, o))
+                    self._copy_path(g, o)
+            return
+        for p in _PATH_PREDICATES:
+            for o in self.shapes.objects(path, p):
+                g.add((path, p, o))
+                self._copy_path(g, o)
+
     def serialize(self, fmt: str) -> str:
-        return self.graph().serialize(format={"turtle": "turtle", "json-ld": "json-ld"}[fmt])
+        return serialize_graph(self.graph(), fmt)
 
     def summary(self) -> str:
-        lines = [f"conforms: {self.conforms}" + (f" (evaluated at {self.at})" if self.at else "")]
+        lines = [f"compliant: {self.compliant} (no violation); SHACL conforms: {self.conforms}"
+                 + (f" (evaluated at {self.at})" if self.at else "")]
         for (pack, severity), n in sorted(self.counts().items(), key=lambda x: (str(x[0][0]), x[0][1])):
             lines.append(f"  {pack}: {n} {severity}")
         for w in self.warnings:
             lines.append(f"warning: {w}")
         return "\n".join(lines)
+
+
+def serialize_graph(g: Graph, fmt: str) -> str:
+    """A report graph as Turtle or JSON-LD. rdflib's Turtle writer prints an ill-formed boolean such as
+    "none"^^xsd:boolean as a bare `none`, which is not Turtle; a report holding an ill-formed literal (the
+    value of a sh:datatype violation, typically) is written by Oxigraph's serializer instead."""
+    if fmt == "turtle" and any(getattr(o, "ill_typed", False) for o in g.objects()):
+        triples = (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in g)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(g.namespaces())).decode()
+    return g.serialize(format={"turtle": "turtle", "json-ld": "json-ld"}[fmt])

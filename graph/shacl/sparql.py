@@ -1,10 +1,12 @@
 """SHACL-SPARQL (SHACL 1.0 section 5 and 6): SPARQL-based constraints and constraint components.
 
 A SPARQL constraint is written for one focus node at a time (`$this` pre-bound). Here it becomes one query
-for all focus nodes: `$this` is the variable `?this` joined with the target pattern, and parameters and
-`$currentShape` are bound by a VALUES block at the start of every WHERE clause, subqueries included. That
-is what pre-binding means in the specification (a subquery that uses a pre-bound variable projects it) and
-what pySHACL does through rdflib's initial bindings, so both give the same rows.
+for all focus nodes. Parameters and `$currentShape` are bound by a single-row VALUES at the start of every
+group that names them, which is what pre-binding means (SHACL 1.0 appendix A, `sparql_text.inject`). For
+`$this` there are two forms: when the query binds `$this` itself and uses it only where it is bound
+(`sparql_rules.joins_this`), its solutions are joined with the targets, the fast form the shipped packs use;
+otherwise the focus nodes are enumerated at the start of every group that names `$this`. Queries that break
+the restrictions of appendix A raise `ShapesError`.
 """
 
 from __future__ import annotations
@@ -13,19 +15,15 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
-from rdflib.term import Node
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import BNode, Node
 
+import complygraph.graph.shacl.sparql_rules as rules
+import complygraph.graph.shacl.sparql_text as text_
+from complygraph.graph.shacl.errors import ShapesError, Unsupported
 from complygraph.graph.shacl.terms import sparql_term
 
-WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_THIS = re.compile(r"[$?]this\b")
-_PATH = re.compile(r"\$PATH\b")
-_CURRENT_SHAPE = re.compile(r"[$?]currentShape\b")
-
-
-class Unsupported(ValueError):
-    """A shape or constraint this compiler does not translate; pySHACL validates it instead."""
+__all__ = ["SparqlQuery", "Unsupported", "component_queries", "components", "constraint_queries", "prefixes"]
 
 
 def prefixes(g: Graph, node: Node) -> str:
@@ -43,60 +41,44 @@ def prefixes(g: Graph, node: Node) -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
-def inject_values(query: str, bindings: dict[str, Node]) -> str:
-    """Bind variables at the start of every WHERE clause of `query`."""
-    if not bindings:
-        return query
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(sparql_term(v) for v in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return WHERE.sub(lambda m: m.group(0) + block, query)
-
-
-def binds_this(query: SparqlQuery) -> bool:
-    """Whether the SELECT binds ?this with a pattern of its own. One that names $this only inside FILTER
-    (NOT) EXISTS, MINUS or OPTIONAL relies on pre-binding: run for all focus nodes at once, it needs the
-    targets as its first pattern, or it would see ?this unbound there and report nothing."""
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Variable
-
-    this = Variable("this")
-
-    def walk(node) -> bool:
-        if isinstance(node, CompValue):
-            if node.name == "BGP":
-                return any(this in triple for triple in node.triples)
-            skip = {"expr"} | ({"p2"} if node.name in ("LeftJoin", "Minus") else set())
-            return any(walk(v) for k, v in node.items() if k not in skip)
-        if isinstance(node, list | tuple):
-            return any(walk(v) for v in node)
-        return False
-
-    try:
-        algebra = prepareQuery(query.prefixes + query.body.strip()[1:-1]).algebra
-    except Exception:  # rdflib's parser raises several types; the store reports real syntax errors
-        return True
-    return walk(algebra)
-
-
-def _prepare(text: str, path: str | None, bindings: dict[str, Node]) -> str:
-    if re.search(r"^\s*PREFIX\b", text, re.IGNORECASE | re.MULTILINE):
-        raise Unsupported("PREFIX declarations inside sh:select (use sh:prefixes)")
-    if _PATH.search(text):
-        if not path:
-            raise Unsupported("$PATH in a constraint of a shape without a path")
-        text = _PATH.sub(path, text)
-    return inject_values(_THIS.sub("?this", text), bindings)
-
-
 @dataclass
 class SparqlQuery:
-    body: str  # a group pattern that binds ?this where the constraint has results; `focus` marks the targets
+    body: str  # a group pattern whose solutions are the violations, with ?this bound to their focus node
     prefixes: str
     messages: list[Literal]
     has_value: bool  # whether rows carry ?value (else the focus node is the value for node shapes)
-    select: bool = True  # a SELECT (joinable as a subquery) rather than an ASK validator
+    joins: bool = False  # the body binds ?this itself: it may be joined with a test of the targets instead
+
+
+def _values(bindings: dict[str, Node]) -> dict[str, str]:
+    return {name: sparql_term(v) for name, v in bindings.items()}
+
+
+def _bindings(shape: Node, query: str, where: str) -> dict[str, Node]:
+    """`$currentShape` where the query uses it; `$shapesGraph` is not supported and must fail (5.3.1)."""
+    names = text_.variables(query)
+    if "shapesGraph" in names:
+        raise ShapesError(f"{where}: uses $shapesGraph, which this validator does not support (SHACL 1.0 "
+                          "5.3.1: a processor without it must report a failure)")
+    if "currentShape" not in names:
+        return {}
+    if isinstance(shape, BNode):
+        raise Unsupported("$currentShape of a blank-node shape")
+    return {"currentShape": shape}
+
+
+def _select(query: str, prefix_text: str, path: str | None, bindings: dict[str, Node], focus: str,
+            prebound: set[str], where: str) -> tuple[str, bool]:
+    """The body of a SELECT constraint or validator for all focus nodes, and whether it may be joined."""
+    if re.search(r"^\s*PREFIX\b", query, re.IGNORECASE | re.MULTILINE):
+        raise Unsupported("PREFIX declarations inside sh:select (use sh:prefixes)")
+    query = text_.normalize(query, path)
+    analysis = rules.analyse(prefix_text, query)
+    rules.check(analysis, prebound, where)
+    joins = analysis.joins
+    query = text_.project_this(query)
+    blocks = {} if joins else {"this": f"\n{focus}\n"}
+    return f"{{\n{text_.inject(query, _values(bindings), blocks)}\n}}", joins
 
 
 def constraint_queries(g: Graph, shape: Node, focus: str, path: str | None) -> list[tuple[Node, SparqlQuery]]:
@@ -108,19 +90,26 @@ def constraint_queries(g: Graph, shape: Node, focus: str, path: str | None) -> l
         select = g.value(c, SH.select)
         if select is None:
             raise Unsupported("sh:sparql without sh:select")
-        bind = {"currentShape": shape} if isinstance(shape, URIRef) and _CURRENT_SHAPE.search(str(select)) else {}
-        body = _prepare(str(select), path, bind)
-        out.append((c, SparqlQuery(f"{{\n{body}\n}}", prefixes(g, c), list(g.objects(c, SH.message)), True)))
+        where = f"shape {shape}, sh:sparql {c}"
+        bindings = _bindings(shape, str(select), where)
+        prefix_text = prefixes(g, c)
+        body, joins = _select(str(select), prefix_text, path, bindings, focus,
+                              {"this", *rules.OPTIONAL_PREBOUND}, where)
+        out.append((c, SparqlQuery(body, prefix_text, list(g.objects(c, SH.message)), True, joins)))
     return out
 
 
 def components(g: Graph) -> dict[Node, dict]:
-    """Every sh:ConstraintComponent in the shapes graph with its parameters and validators (section 6)."""
+    """Every constraint component in the shapes graph (a SHACL instance of sh:ConstraintComponent: its type
+    may be a subclass) with its parameters and validators (section 6)."""
+    classes = set(g.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
     found = {}
-    for comp in set(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SH.ConstraintComponent)):
+    for comp in {c for cls in classes for c in g.subjects(RDF.type, cls)}:
         params = []
         for p in g.objects(comp, SH.parameter):
             ppath = g.value(p, SH.path)
+            if not isinstance(ppath, URIRef):
+                raise ShapesError(f"component {comp}: a parameter without an IRI as sh:path (SHACL 6.2.1)")
             optional = g.value(p, SH.optional) == Literal(True)
             params.append((ppath, optional, _local_name(ppath)))  # SHACL 6.2.2: the path's local name
         found[comp] = {"params": params, "node": g.value(comp, SH.nodeValidator) or g.value(comp, SH.validator),
@@ -147,35 +136,37 @@ def component_queries(g: Graph, shape: Node, focus: str, path: str | None,
                     if g.value(shape, ppath) is not None}
         if sum(1 for p in info["params"] for _ in g.objects(shape, p[0])) > len(bindings):
             raise Unsupported(f"a parameter of {comp} has several values on {shape}")
-        if isinstance(shape, URIRef) and _CURRENT_SHAPE.search(str(g.value(validator, SH.select) or
-                                                                     g.value(validator, SH.ask) or "")):
-            bindings["currentShape"] = shape
         messages = list(g.objects(validator, SH.message)) or list(g.objects(comp, SH.message))
         select, ask = g.value(validator, SH.select), g.value(validator, SH.ask)
+        where = f"shape {shape}, component {comp}"
+        prebound = {"this", *rules.OPTIONAL_PREBOUND, *(name for _, _, name in info["params"])}
+        prefix_text = prefixes(g, validator)
         if select is not None:
-            body = _prepare(str(select), path, bindings)
-            out.append((comp, SparqlQuery(f"{{\n{body}\n}}", prefixes(g, validator), messages, True)))
+            bindings |= _bindings(shape, str(select), where)
+            body, joins = _select(str(select), prefix_text, path, bindings, focus, prebound, where)
+            out.append((comp, SparqlQuery(body, prefix_text, messages, True, joins)))
         elif ask is not None:
-            out.append((comp, SparqlQuery(_ask_body(str(ask), focus, path, bindings), prefixes(g, validator),
-                                          messages, True, select=False)))
+            bindings |= _bindings(shape, str(ask), where)
+            body = _ask_body(str(ask), prefix_text, focus, path, bindings, prebound | {"value"}, where)
+            out.append((comp, SparqlQuery(body, prefix_text, messages, True)))
         else:
             raise Unsupported(f"validator of {comp} has neither sh:select nor sh:ask")
     return out
 
 
-def _ask_body(text: str, focus: str, path: str | None, bindings: dict[str, Node]) -> str:
+def _ask_body(query: str, prefix_text: str, focus: str, path: str | None, bindings: dict[str, Node],
+              prebound: set[str], where: str) -> str:
     """An ASK validator holds for each value node where the ASK is true; the rows are the value nodes for
-    which it is false."""
-    start, end = text.find("{"), text.rfind("}")
+    which it is false. Its pattern goes into FILTER NOT EXISTS, which sees ?this, ?value and the parameters
+    of the row everywhere inside."""
+    query = text_.normalize(query, path)
+    rules.check(rules.analyse(prefix_text, query), prebound, where)
+    start, end = query.find("{"), query.rfind("}")
     if start < 0 or end < start:
         raise Unsupported("malformed sh:ask")
-    inner = _THIS.sub("?this", text[start + 1:end])
-    inner = re.sub(r"[$?]value\b", "?value", inner)
-    if _PATH.search(inner):
-        inner = _PATH.sub(path or "", inner)
     values = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
     block = ""
     if bindings:
-        names = " ".join(f"?{k}" for k in bindings)
-        block = f"VALUES ({names}) {{ ({' '.join(sparql_term(v) for v in bindings.values())}) }}\n"
-    return f"{focus}\n{block}{values}\nFILTER NOT EXISTS {{ {inner} }}"
+        block = (f"VALUES ({' '.join('?' + n for n in bindings)}) "
+                 f"{{ ({' '.join(_values(bindings).values())}) }}\n")
+    return f"{{\n{focus}\n{block}{values}\nFILTER NOT EXISTS {{ {query[start + 1:end]} }}\n}}"

@@ -18,7 +18,20 @@ def to_rdflib(term) -> Node:
         dt = term.datatype.value if term.datatype else None
         if dt == "http://www.w3.org/2001/XMLSchema#string":
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt) if dt else None)
+        return Literal(term.value, datatype=URIRef(dt) if dt else None, normalize=False)  # as the store holds it
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_oxigraph(term: Node):
+    """An rdflib term as a pyoxigraph term, for writing an rdflib graph into a store."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
     raise TypeError(f"not an RDF term: {term!r}")
 
 

@@ -10,14 +10,17 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
+from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
 from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
+from complygraph.graph.shacl.preconditions import check_inputs
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
+from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.terms import to_rdflib
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
@@ -36,37 +39,51 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     """
     at = at or dt.date.today()
     g, owner, names = shapes_graph(packs, at, pack_dirs)
+    check_inputs(store, g, owner, names, at)
     if load_data:
         load_ontology(store)
         load_pack_data(store, names, pack_dirs)
-    compiled = compile_shapes(g)
-    report = ValidationReport(at=at.isoformat(), packs=names)
+    report = run_shapes(store, g, owner, progress)
+    report.at, report.packs = at.isoformat(), names
     regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
                    for p in g.subjects(RDF.type, URIRef(CGSH + "ShapePack"))}
-    seen = set()
+    report.results = [replace(r, details=r.details + (("regulation", regulations[r.pack]),))
+                      if regulations.get(r.pack) is not None else r for r in _with_parts(store, report.results)]
+    return report
+
+
+def run_shapes(store: Store, g: Graph, owner: dict | None = None, progress: Callable[[str], None] | None = None,
+               fallback: bool = True) -> ValidationReport:
+    """Validate the store's default graph against the shapes graph `g`: each compiled constraint is one query
+    over all focus nodes; what the compiler cannot translate goes to pySHACL (unless `fallback` is false,
+    when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from."""
+    owner = owner or {}
+    compiled = compile_shapes(g)
+    report = ValidationReport(shapes=g)
     answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
     for c in compiled.constraints:
         started = time.perf_counter()
-        if c.query not in answers:
-            rows = store.select(c.query)
-            if c.generator_query and any("this" not in r for r in rows):
-                rows = store.select(c.generator_query)  # the query relies on $this being pre-bound
-            answers[c.query] = rows
-        pack = owner.get(root_shape(g, c.shape))
+        for query in (c.query, c.multiplicity):
+            if query is not None and query not in answers:
+                answers[query] = store.select(query)
+        pack = owner.get(c.root, owner.get(c.shape))
         keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
-        for row in answers[c.query]:
-            result = _result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
-            if (result.key(), result.component) not in seen:
-                seen.add((result.key(), result.component))
-                report.results.append(result)
+        # One result per distinct result of this constraint: rows that differ only in variables the report
+        # does not show (a sequence path's middle node) are one result; rows that differ in a detail
+        # (?substance, ?entry) are results of their own, and so are the results of another constraint.
+        results = dict.fromkeys(_result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
+                                for row in answers[c.query])
+        times = {to_rdflib(r["this"]): int(r["n"].value) for r in answers[c.multiplicity]} if c.multiplicity else {}
+        for result in results:
+            report.results += [result] * times.get(result.focus, 1)
         report.timings[f"{c.shape} {c.component}"] = time.perf_counter() - started
         if progress:
             progress(str(c.shape))
     if compiled.fallback:
-        report.warnings += [f"validated by pySHACL, not compiled: {why}" for why in compiled.fallback.values()]
-        report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
-    report.results = [replace(r, details=r.details + (("regulation", regulations[r.pack]),))
-                      if regulations.get(r.pack) is not None else r for r in _with_parts(store, report.results)]
+        verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
+        report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]
+        if fallback:
+            report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
     report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
 
@@ -81,12 +98,16 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
         value = None  # sh:minCount, sh:maxCount, sh:hasValue report no value
     path = row.get("path", c.path)
     message = None
-    if c.messages:
-        message = fill_message(str(c.messages[0]), {**c.params, **row})
+    if c.messages:  # the filled message keeps the language of its sh:message (SHACL 3.6.2.6)
+        template = c.messages[0]
+        language = template.language if isinstance(template, Literal) else None
+        text = fill_message(str(template), {**c.params, **row})
+        message = Literal(text, lang=language) if language else text
     elif "message" in row:
-        message = str(row["message"])
+        message = row["message"] if getattr(row["message"], "language", None) else str(row["message"])
     details = tuple((k, row[k]) for k in DETAILS if k in row)
-    return ValidationResult(focus, c.shape, c.component, c.severity, path, value, message, pack, details)
+    return ValidationResult(focus, c.shape, c.component, c.severity, path, value, message, pack, details,
+                            constraint=c.constraint)
 
 
 def _with_parts(store: Store, results: list[ValidationResult]) -> list[ValidationResult]:
@@ -120,31 +141,37 @@ def store_graph(store: Store) -> Graph:
 
 
 def fallback_graph(g: Graph, shapes: list[Node]) -> Graph:
-    """The shapes graph with only the given shapes active: others are deactivated, components kept."""
+    """The shapes graph in which only `shapes` select focus nodes: every other shape loses its targets (implicit
+    class targets included) but stays active, since a fallback shape may refer to it through sh:node, sh:not,
+    sh:and, sh:or, sh:xone or sh:qualifiedValueShape."""
     out = Graph()
     out += g
-    for shape in set(g.subjects(RDF.type, SH.NodeShape)) | {s for p in (SH.targetClass, SH.targetNode,
-                                                                         SH.targetSubjectsOf, SH.targetObjectsOf)
-                                                             for s in g.subjects(p, None)}:
-        if shape not in shapes:
-            out.set((shape, SH.deactivated, Literal(True)))
+    for shape in set(shapes_with_targets(g)) - set(shapes):
+        for p in TARGETS:
+            out.remove((shape, p, None))
+        for cls in (RDFS.Class, OWL.Class):
+            out.remove((shape, RDF.type, cls))
     return out
 
 
 def pyshacl_results(data: Graph, shapes: Graph, owner: dict) -> list[ValidationResult]:
-    """Run pySHACL and read its report into the same results."""
+    """Run pySHACL and read the results of its report (`sh:result` of the report only, never the results
+    nested under `sh:detail`). A failure pySHACL reports (e.g. a SPARQL query SHACL forbids) raises."""
     import pyshacl
 
     _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
                                            allow_warnings=True)
+    if isinstance(results_graph, Exception):  # pySHACL returns its ValidationFailure instead of a report
+        raise ShapesError(f"pySHACL: {results_graph}")
     out = []
-    for r in results_graph.subjects(RDF.type, SH.ValidationResult):
-        shape = results_graph.value(r, SH.sourceShape)
-        message = results_graph.value(r, SH.resultMessage)
-        out.append(ValidationResult(
-            focus=results_graph.value(r, SH.focusNode), shape=shape,
-            component=results_graph.value(r, SH.sourceConstraintComponent),
-            severity=results_graph.value(r, SH.resultSeverity), path=results_graph.value(r, SH.resultPath),
-            value=results_graph.value(r, SH.value), message=str(message) if message is not None else None,
-            pack=owner.get(root_shape(shapes, shape))))
+    for report in results_graph.subjects(RDF.type, SH.ValidationReport):
+        for r in results_graph.objects(report, SH.result):
+            shape = results_graph.value(r, SH.sourceShape)
+            message = results_graph.value(r, SH.resultMessage)
+            out.append(ValidationResult(
+                focus=results_graph.value(r, SH.focusNode), shape=shape,
+                component=results_graph.value(r, SH.sourceConstraintComponent),
+                severity=results_graph.value(r, SH.resultSeverity), path=results_graph.value(r, SH.resultPath),
+                value=results_graph.value(r, SH.value), message=str(message) if message is not None else None,
+                pack=owner.get(root_shape(shapes, shape))))
     return out

@@ -6,6 +6,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+import complygraph.graph.shacl.core.lexical as lexical
 from complygraph.graph.shacl.core.component import CoreComponent, value_nodes
 from complygraph.graph.shacl.terms import sparql_term
 
@@ -19,7 +20,11 @@ def class_(g: Graph, shape: Node, cls: Node, focus: str, path: str | None) -> st
 
 
 def datatype(g: Graph, shape: Node, dt: Node, focus: str, path: str | None) -> str:
-    return f"{focus} {value_nodes(path)}\nFILTER(!isLiteral(?value) || datatype(?value) != {sparql_term(dt)})"
+    """A value node is a literal of the datatype whose lexical form is valid for it (an ill-formed literal
+    such as "aldi"^^xsd:integer, which the store keeps as written, is a violation)."""
+    ill_formed = lexical.ill_formed(str(dt), "?value")
+    also = f" || {ill_formed}" if ill_formed else ""
+    return f"{focus} {value_nodes(path)}\nFILTER(!isLiteral(?value) || datatype(?value) != {sparql_term(dt)}{also})"
 
 
 _NODE_KIND = {

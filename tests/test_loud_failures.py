@@ -1,0 +1,87 @@
+"""Missing or wrong inputs stop with exit 2 and say what is missing and how to get it; before, each of
+these answered as if nothing were wrong (issue: no false pass)."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from complygraph.cli import app
+from complygraph.loaders.catalog import data_dir
+
+from .shacl_cases import build, material, part, sub
+
+runner = CliRunner()
+
+
+def test_read_only_commands_refuse_a_path_that_holds_no_store_and_create_nothing(tmp_path):
+    typo = tmp_path / "no-such-store"
+    for args in (["validate"], ["lists"], ["query", "SELECT * WHERE { ?s ?p ?o }"],
+                 ["impact", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to", "2026-02-04"],
+                 ["list-diff", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to", "2026-02-04"]):
+        result = runner.invoke(app, [*args, "--store", str(typo)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "no store at" in result.output and "load-lists" in result.output, args
+        assert not typo.exists(), args
+
+
+def test_a_store_path_that_is_a_file_is_an_error_not_a_traceback(tmp_path):
+    file = tmp_path / "store.txt"
+    file.write_text("not a store")
+    for args in (["lists"], ["load-lists", "--list", "eu-pops"]):
+        result = runner.invoke(app, [*args, "--store", str(file)])
+        assert result.exit_code == 2 and "is a file, not a store directory" in result.output, result.output
+
+
+def test_impact_and_list_diff_refuse_an_unknown_list_naming_the_known_ones(tmp_path):
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-pops"]).exit_code == 0
+    for command in ("impact", "list-diff"):
+        result = runner.invoke(app, [command, "--list", "eu-reach-svch", "--from", "2025-06-25", "--to",
+                                     "2026-02-04", "--store", store])
+        assert result.exit_code == 2, result.output
+        assert "unknown list 'eu-reach-svch'" in result.output and "eu-pops" in result.output
+
+
+def test_load_list_refuses_another_lists_export_naming_what_it_looks_like(tmp_path):
+    store = str(tmp_path / "s")
+    pops = data_dir() / "echa" / "pops_list_full.xlsx"
+    result = runner.invoke(app, ["load-list", "eu-reach-svhc", str(pops), "--store", store])
+    assert result.exit_code == 2, result.output
+    assert "not ECHA's Candidate List export" in result.output and "looks like ECHA's POPs list" in result.output
+    candidates = data_dir() / "echa" / "candidate_list_full.xlsx"
+    result = runner.invoke(app, ["load-list", "eu-pops", str(candidates), "--store", store])
+    assert result.exit_code == 2 and "looks like ECHA's Candidate List" in result.output, result.output
+    listed = runner.invoke(app, ["lists", "--store", store])
+    assert "eu-reach-svhc" not in listed.output and "eu-pops" not in listed.output
+
+
+def test_validate_refuses_a_store_without_parts(tmp_path):
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-rohs-annex-ii"]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert result.exit_code == 2 and "holds nothing the selected packs validate" in result.output, result.output
+    assert "HomogeneousMaterial" in result.output
+
+
+def _store_with_a_leaded_part(tmp_path) -> str:
+    build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], [])
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store]).exit_code == 0
+    return store
+
+
+def test_validate_refuses_when_a_packs_list_is_not_loaded(tmp_path):
+    """The part holds 2,000 ppm lead: without RoHS Annex II loaded, eu-rohs found nothing and said conforms."""
+    store = _store_with_a_leaded_part(tmp_path)
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert result.exit_code == 2, result.output
+    assert "needs list eu-rohs-annex-ii" in result.output and "load-lists --list eu-rohs-annex-ii" in result.output
+
+
+def test_validate_refuses_a_date_before_the_first_version_of_a_packs_list(tmp_path):
+    store = _store_with_a_leaded_part(tmp_path)
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-rohs-annex-ii"]).exit_code == 0
+    early = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "1990-01-01"])
+    assert early.exit_code == 2 and "no version in force on 1990-01-01" in early.output, early.output
+    ok = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
+    assert ok.exit_code == 1 and "eu-rohs: 1 Violation" in ok.output, ok.output
