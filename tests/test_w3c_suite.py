@@ -22,9 +22,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarnin
 
 # The whole validator (`complygraph shacl`) gets these wrong, as of the run of 2026-12-01.
 KNOWN_WRONG: dict[str, str] = {
-    "core/property/uniqueLang-002": ("sh:uniqueLang \"1\"^^xsd:boolean must be ignored (only true activates it); "
-                                     "the shape goes to pySHACL, which, given a parsed graph rather than the file, "
-                                     "reads \"1\" as true"),
     "sparql/pre-binding/shapesGraph-001": ("$shapesGraph is not supported: exit 2 with a clear error (allowed by "
                                            "SHACL 5.3.1), but the test expects a report; pySHACL does not support "
                                            "it either (NotImplementedError)"),

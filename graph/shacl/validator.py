@@ -146,6 +146,9 @@ def fallback_graph(g: Graph, shapes: list[Node]) -> Graph:
     sh:and, sh:or, sh:xone or sh:qualifiedValueShape."""
     out = Graph()
     out += g
+    for shape, flag in g.subject_objects(SH.uniqueLang):
+        if not (isinstance(flag, Literal) and str(flag) == "true"):  # SHACL 4.4.4: only true activates it;
+            out.remove((shape, SH.uniqueLang, flag))  # pySHACL would also take "1"^^xsd:boolean
     for shape in set(shapes_with_targets(g)) - set(shapes):
         for p in TARGETS:
             out.remove((shape, p, None))
