@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import strawberry
 from strawberry.types import Info
@@ -13,7 +14,9 @@ from strawberry.types import Info
 from complygraph.api.dataloaders import Loaders
 from complygraph.api.errors import user_error
 from complygraph.dates import iso_date
+from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.packs import UnknownPack, available, check_names
+from complygraph.graph.shacl.preconditions import MissingInput
 from complygraph.graph.store import Store
 from complygraph.identifiers import InvalidIdentifier, normalise_cas
 
@@ -71,6 +74,18 @@ def require_packs(names: list[str], message: Callable[[list[str]], str]) -> None
         packs = available()
         raise user_error(f"{message([n for n in names if n not in packs])}; available: {', '.join(sorted(packs))}",
                          "UNKNOWN_PACK") from None
+
+
+@contextmanager
+def validation_errors() -> Iterator[None]:
+    """A validation that cannot mean anything (nothing to validate, a pack's list not in force) or shapes that
+    SHACL says must fail answer with a coded error naming what is missing, never a masked one."""
+    try:
+        yield
+    except MissingInput as exc:
+        raise user_error(str(exc), "MISSING_INPUT") from None
+    except ShapesError as exc:
+        raise user_error(str(exc), "INVALID_SHAPES") from None
 
 
 def to_float(value: str | None) -> float | None:

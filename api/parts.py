@@ -15,6 +15,7 @@ from complygraph.api.common import (
     page_size,
     require_packs,
     to_float,
+    validation_errors,
 )
 from complygraph.api.substances import Substance, to_substance
 from complygraph.api.suppliers import SupplierRef, to_supplier
@@ -207,7 +208,8 @@ async def resolve_parts(info: Info, first: int | None = 20, after: str | None = 
     among = None
     if non_compliant_with is not None:
         require_packs([non_compliant_with], lambda unknown: f"nonCompliantWith: unknown pack {unknown[0]!r}")
-        among = violating_parts(store, non_compliant_with)
+        with validation_errors():
+            among = violating_parts(store, non_compliant_with)
     page = part_page(store, start, n, None if supplier is None else str(supplier), among)
     nodes = [_part(d, k) for d, k in zip(await loaders.part.load_many(page.keys), page.keys, strict=True)]
     edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import context, date_arg, require_packs
+from complygraph.api.common import context, date_arg, require_packs, validation_errors
 from complygraph.graph import shacl
 
 
@@ -30,7 +30,8 @@ class ValidationSummary:
 def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
     store, _ = context(info)
     require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
-    report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
+    with validation_errors():
+        report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
     return ValidationSummary(conforms=report.conforms, compliant=report.compliant, at=report.at or "",
                              warnings=report.warnings,
                              counts=[ValidationCount(pack=str(p), severity=s, count=c)

@@ -85,3 +85,22 @@ def test_validate_refuses_a_date_before_the_first_version_of_a_packs_list(tmp_pa
     assert early.exit_code == 2 and "no version in force on 1990-01-01" in early.output, early.output
     ok = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--at", "2026-11-23"])
     assert ok.exit_code == 1 and "eu-rohs: 1 Violation" in ok.output, ok.output
+
+
+def test_graphql_validate_on_a_store_with_nothing_to_validate_is_a_coded_error_not_a_pass():
+    import asyncio
+
+    from complygraph.api.dataloaders import Loaders
+    from complygraph.api.schema import schema
+    from complygraph.graph import open_store
+    from complygraph.loaders.catalog import load_list
+
+    store = open_store(None)
+    load_list(store, "eu-rohs-annex-ii")
+    context = {"store": store, "loaders": Loaders(store), "request": None, "cache": None}
+    result = asyncio.run(schema.execute('{ validate(packs: ["eu-rohs"]) { compliant } }', context_value=context))
+    error = result.errors[0]
+    assert error.extensions["code"] == "MISSING_INPUT" and "holds nothing the selected packs validate" in error.message
+    parts = asyncio.run(schema.execute('{ parts(nonCompliantWith: "eu-rohs") { edges { cursor } } }',
+                                       context_value=context))
+    assert parts.errors[0].extensions["code"] == "MISSING_INPUT"

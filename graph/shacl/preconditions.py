@@ -56,4 +56,4 @@ def check_inputs(store: Store, shapes: Graph, owner: dict, names: list[str], at:
             problems.append(f"pack {', '.join(sorted(packs))} needs list {list_id}, which has no version in "
                             f"force on {at} (its first is {versions[0]})")
     if problems:
-        raise MissingInput("; ".join(problems))
+        raise MissingInput("; ".join(problems) + " (or leave that pack out: name the packs to run with --pack)")

@@ -132,8 +132,9 @@ class ValidationReport:
         return serialize_graph(self.graph(), fmt)
 
     def summary(self) -> str:
-        lines = [f"compliant: {self.compliant} (no violation); SHACL conforms: {self.conforms}"
-                 + (f" (evaluated at {self.at})" if self.at else "")]
+        violations = sum(1 for r in self.results if r.severity == SH.Violation)
+        lines = [f"compliant: {self.compliant} ({violations} Violation result(s)); SHACL conforms: {self.conforms} "
+                 f"({len(self.results)} result(s) of any severity)" + (f"; evaluated at {self.at}" if self.at else "")]
         for (pack, severity), n in sorted(self.counts().items(), key=lambda x: (str(x[0][0]), x[0][1])):
             lines.append(f"  {pack}: {n} {severity}")
         for w in self.warnings:
