@@ -201,6 +201,7 @@ def validate_cmd(store: StoreOpt = None,
     """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
     from complygraph.graph.shacl import validate
     from complygraph.graph.shacl.packs import default_packs
+    from complygraph.loaders.catalog import stale_lists
 
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
@@ -211,6 +212,7 @@ def validate_cmd(store: StoreOpt = None,
             task = progress.add_task("validating", total=None)
             result = validate(s, names, iso_date(at) if at else None, progress=lambda _: progress.advance(task),
                               pack_dirs=pack_dir)
+        result.warnings += stale_lists(s, result.lists)
         text = result.summary() if fmt == "text" else result.serialize(fmt)
         if fmt == "text":
             text += "\n" + results_table_text(result)

@@ -14,6 +14,7 @@ from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
 from complygraph.loaders import cscl, echa, rdf, rohs
 from complygraph.loaders.errors import InputError, Problem, Problems
+from complygraph.loaders.identity import enrichment, rules_in
 from complygraph.loaders.listmodel import ListBuilder, ListSpec, SourceFile
 from complygraph.vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
 
@@ -94,6 +95,9 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     builder = build_list(specs[list_id], files)
     reg = {k: v for k, v in regulations.items() if k == specs[list_id].regulation}
     triples = list(regulation_triples(reg)) + list(builder.triples())
+    # the entries' substances are identified, and group membership by element computed, in the same write
+    cas = {s.cas for e in builder.entries.values() for s in e.subjects + e.members if s.cas}
+    triples += list(enrichment(cas, store, rules_in(triples)))
     return store.write(triples, replace=builder.replace_update())
 
 
@@ -108,3 +112,22 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
         if on_list:
             on_list(list_id, n)
     return total
+
+
+def stale_lists(store: Store, list_ids: Iterable[str]) -> list[str]:
+    """A warning for each list the store holds from an older copy of a shipped export than the one this
+    complygraph ships (its sources' retrieval dates are all before the shipped copy's): an engineer should
+    reload it before trusting a validation. A list loaded from the user's own export is not compared."""
+    _, specs = catalog()
+    wanted = [i for i in list_ids if i in specs and specs[i].retrieved]
+    if not wanted:
+        return []
+    rows = store.select("""
+        SELECT ?id (MAX(?created) AS ?retrieved) WHERE {
+          ?list a cg:RegulatoryList ; dct:identifier ?id ; prov:wasDerivedFrom ?src .
+          ?src dct:created ?created .
+        } GROUP BY ?id""")
+    stored = {r["id"].value: r["retrieved"].value for r in rows if "retrieved" in r}
+    return [f"list {i} in the store was retrieved on {stored[i]}; complygraph ships a copy retrieved on "
+            f"{specs[i].retrieved}: reload it with complygraph load-lists --list {i}"
+            for i in wanted if i in stored and stored[i] < str(specs[i].retrieved)]

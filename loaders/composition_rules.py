@@ -150,6 +150,8 @@ class CompositionRules:
             return
         state.occurrences.add((mid, key))
         state.substances_seen.add(key)
+        if f.get("cas"):
+            state.cas_numbers.add(key)
         if unit in MASS_UNITS:
             mass = amount * MASS_UNITS[unit]
             ppm = mass / material.mass * 1_000_000

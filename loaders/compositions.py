@@ -21,6 +21,7 @@ from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.evidence import EvidenceRecords
 from complygraph.loaders.governance import SupplierRecords
+from complygraph.loaders.identity import enrichment
 from complygraph.loaders.import_state import ImportState
 from complygraph.loaders.provenance import activity_triples, dataset_sha256, new_activity, source_triples
 from complygraph.loaders.records import Record, RecordChecker
@@ -62,6 +63,8 @@ class CompositionImport:
             yield from self.handlers[rec.kind](rec)
         self.rules.check_masses()
         self.checks.problems.raise_if_any()
+        # new substances are identified (formula, element fractions) and put in their groups in the same write
+        yield from enrichment(self.state.cas_numbers, self.state.store)
 
 
 def import_compositions(store: Store, source: Path) -> dict[str, int]:

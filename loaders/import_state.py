@@ -38,7 +38,9 @@ class ImportState:
         self.materials: dict[str, Tally] = {}
         self.occurrences: set[tuple[str, str]] = set()  # (material id, substance key)
         self.substances_seen: set[str] = set()  # a substance's own facts are written once per import
+        self.cas_numbers: set[str] = set()  # substances by CAS number, identified at the end of the import
         self.bom: set[tuple[str, str]] = set()
+        self.store = store
         self._store = store  # asked about parts and materials that evidence cites from earlier imports
         self._stored: dict[tuple[str, str], bool] = {}
 

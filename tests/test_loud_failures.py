@@ -104,3 +104,19 @@ def test_graphql_validate_on_a_store_with_nothing_to_validate_is_a_coded_error_n
     parts = asyncio.run(schema.execute('{ parts(nonCompliantWith: "eu-rohs") { edges { cursor } } }',
                                        context_value=context))
     assert parts.errors[0].extensions["code"] == "MISSING_INPUT"
+
+
+def test_a_list_loaded_from_an_older_shipped_copy_is_named_in_a_warning(tmp_path):
+    """The SVHC list complygraph ships was retrieved on 2026-03-11 (data/lists.toml); a store loaded from an
+    older copy gets a warning to reload it, the day before counts, the same day does not."""
+    from complygraph.graph import open_store
+    from complygraph.loaders.catalog import load_list, stale_lists
+
+    store = open_store(None)
+    load_list(store, "eu-reach-svhc")
+    assert stale_lists(store, ["eu-reach-svhc"]) == []
+    store.update("""DELETE { ?src dct:created ?d } INSERT { ?src dct:created "2026-03-10"^^xsd:date }
+                    WHERE { ?src dct:created ?d }""")
+    warnings = stale_lists(store, ["eu-reach-svhc"])
+    assert len(warnings) == 1 and "retrieved on 2026-03-10" in warnings[0] and "2026-03-11" in warnings[0]
+    assert "load-lists --list eu-reach-svhc" in warnings[0]

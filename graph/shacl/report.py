@@ -44,6 +44,7 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     at: str | None = None
     packs: list[str] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)  # the regulatory lists the packs' shapes name
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     # the shapes graph, for the structure of blank-node paths and constraints the results point to

@@ -18,7 +18,7 @@ from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes,
 from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
 from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
-from complygraph.graph.shacl.preconditions import check_inputs
+from complygraph.graph.shacl.preconditions import check_inputs, lists_named
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.terms import to_rdflib
@@ -44,7 +44,7 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
         load_ontology(store)
         load_pack_data(store, names, pack_dirs)
     report = run_shapes(store, g, owner, progress)
-    report.at, report.packs = at.isoformat(), names
+    report.at, report.packs, report.lists = at.isoformat(), names, sorted(lists_named(g, owner, names))
     regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
                    for p in g.subjects(RDF.type, URIRef(CGSH + "ShapePack"))}
     report.results = [replace(r, details=r.details + (("regulation", regulations[r.pack]),))

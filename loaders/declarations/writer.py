@@ -28,6 +28,7 @@ from complygraph.loaders.declarations.model import (
     Quantity,
 )
 from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.identity import enrichment
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.provenance import activity_triples, new_activity, source_iri, source_triples
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
@@ -56,7 +57,7 @@ def write_declaration(store: Store, decl: Declaration) -> Outcome:
     if replace is None:
         # a part first declared in a compositions import: its composition becomes history too
         replace = supersede_composition(part, node)
-    store.write(DeclarationTriples(decl, sid, pid, node).triples(), replace=replace)
+    store.write(DeclarationTriples(decl, sid, pid, node, store).triples(), replace=replace)
     return Outcome(decl.file, pid, status, decl.declaration_class)
 
 
@@ -133,11 +134,12 @@ class DeclarationTriples:
     """The declaration, its supplier, and its item's parts, materials, substance occurrences, statements
     and BOM lines, checked as a whole: any problem stores nothing."""
 
-    def __init__(self, decl: Declaration, sid: str, pid: str, node: NamedNode) -> None:
+    def __init__(self, decl: Declaration, sid: str, pid: str, node: NamedNode, store: Store | None = None) -> None:
         self.decl, self.sid, self.pid, self.node = decl, sid, pid, node
         self.supplier = entity_iri("supplier", sid)
         self.checks = RecordChecker()
         self.state = ImportState(new_activity())
+        self.store = store
         self.rules = CompositionRules(self.checks, self.state)
 
     def triples(self) -> Iterator[Triple]:
@@ -158,6 +160,7 @@ class DeclarationTriples:
         yield from self._item(d.item, self.pid)
         self.rules.check_masses()
         self.checks.problems.raise_if_any()
+        yield from enrichment(self.state.cas_numbers, self.store)
 
     def _item(self, item: DeclaredItem, pid: str) -> Iterator[Triple]:
         part, file = entity_iri("part", pid), self.decl.file
