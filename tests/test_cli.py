@@ -11,7 +11,7 @@ from complygraph.graph import open_store
 
 runner = CliRunner()
 COMMANDS = ["load-lists", "load-list", "lists", "list-diff", "import", "generate", "query", "check-ontology", "demo",
-            "validate", "impact", "serve"]
+            "validate", "impact", "serve", "shacl"]
 
 
 def test_help_lists_every_command():
