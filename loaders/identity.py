@@ -121,7 +121,10 @@ def identify(cas_numbers: Iterable[str], store: Store | None) -> list[Identity]:
 
 def identity_triples(cas_numbers: Iterable[str], store: Store | None) -> Iterator[Triple]:
     """Identity triples for each CAS number not yet identified in `store`; unknown numbers get none."""
-    found = identify(cas_numbers, store)
+    yield from _identity_triples(identify(cas_numbers, store))
+
+
+def _identity_triples(found: list[Identity]) -> Iterator[Triple]:
     if found:
         yield from source_entity_triples()
     for ident in found:
@@ -165,9 +168,8 @@ def stored_substances_with(store: Store | None, elements: Iterable[str]) -> list
     els = sorted(set(elements))
     if store is None or not els:
         return []
-    values = " ".join(rdf.text(e).__str__() for e in els)
-    rows = store.select(f"SELECT ?s ?e WHERE {{ VALUES ?e {{ {values} }} ?s cg:elementFraction ?n . "
-                        f"?n cg:element ?e }}")
+    rows = store.select("SELECT ?s ?e WHERE { ?n cg:element ?e . ?s cg:elementFraction ?n }",
+                        {"e": [rdf.text(e) for e in els]})
     return [(r["s"], r["e"].value) for r in rows]
 
 
@@ -202,10 +204,7 @@ def enrichment(cas_numbers: Iterable[str], store: Store | None,
     identified substances against the stored rules and `new_rules`, and `new_rules` against the stored
     substances. Meant to be written in the same store write as the import that brought them."""
     found = identify(cas_numbers, store)
-    if found:
-        yield from source_entity_triples()
-    for ident in found:
-        yield from _triples(ident)
+    yield from _identity_triples(found)
     new_rules = new_rules or []
     rules = stored_rules(store) + new_rules if found else new_rules
     new_subs = [(substance_iri(cas=i.cas), el) for i in found for el, _ in i.fractions]

@@ -40,12 +40,6 @@ class Compiled:
     fallback: dict[Node, str]  # shape with targets -> why it could not be compiled (pySHACL validates it)
 
 
-def focus_pattern(g: Graph, shape: Node) -> str | None:
-    """All focus nodes of a shape's targets (SHACL 2.1.3), as a DISTINCT subquery binding ?this."""
-    parts = target_parts(g, shape)
-    return Focus(parts).generator() if parts else None
-
-
 def compile_shapes(g: Graph) -> Compiled:
     """Every shape with targets, with the shapes it reaches through sh:property. A shape that cannot be
     compiled entirely is validated entirely by pySHACL, never half here and half there. A shapes graph that
