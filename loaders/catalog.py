@@ -14,8 +14,8 @@ from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
 from complygraph.loaders import cscl, echa, rdf, rohs
 from complygraph.loaders.errors import InputError, Problem, Problems
-from complygraph.loaders.identity import enrichment, rules_in
 from complygraph.loaders.listmodel import ListBuilder, ListSpec, SourceFile
+from complygraph.loaders.membership import enrichment, rules_file, rules_in
 from complygraph.vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
 
 Loader = Callable[[ListBuilder, Path, Problems], None]
@@ -70,6 +70,10 @@ def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuild
     problems = Problems()
     for src in sources:
         FORMATS[spec.format](builder, src.path, problems)
+    # a Turtle companion holds the list's rules as data: group membership rules, element bases
+    for c in builder.companions.values():
+        if c.path.suffix == ".ttl":
+            builder.extra += rules_file(c.path, builder.import_iri, c.iri, problems)
     problems.raise_if_any()
     if not builder.entries and not builder.item_count:
         raise InputError([Problem(str(paths[0]), None, None, f"no entries found for list {spec.id}")])
@@ -97,7 +101,7 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     triples = list(regulation_triples(reg)) + list(builder.triples())
     # the entries' substances are identified, and group membership by element computed, in the same write
     cas = {s.cas for e in builder.entries.values() for s in e.subjects + e.members if s.cas}
-    triples += list(enrichment(cas, store, rules_in(triples)))
+    triples += list(enrichment(cas, store, rules_in(triples), triples))
     return store.write(triples, replace=builder.replace_update())
 
 

@@ -2,7 +2,7 @@
 the records of a folder of CSV files or of one JSON Lines file, in dependency order.
 
 The format is specified in docs/import-format.md. Kinds are read in dependency order (suppliers, products,
-parts, materials, substances, bom, ...), so a reference can only point at a record read before it. A file
+parts, materials, substances, identities, bom, ...), so a reference can only point at a record read before it. A file
 that cannot be read as the format at all (no known file, a missing or unknown column, a line that is not
 JSON) stops the import at once; problems in values are left to the record checks.
 """
@@ -20,8 +20,9 @@ from complygraph.loaders.records import Record
 FORMAT = "complygraph-compositions"
 VERSION = "1.0"
 RECORDS = ("supplier", "certification", "evaluation", "approval", "sustainability", "raw_material", "product", "part",
-           "material", "substance", "bom", "evidence")
+           "material", "substance", "identity", "bom", "evidence")
 FILES = {r: f"{r}s.csv" if r not in ("bom", "sustainability", "evidence") else f"{r}.csv" for r in RECORDS}
+FILES["identity"] = "identities.csv"
 REQUIRED = {
     "supplier": ("supplier_id", "name"),
     "product": ("product_id", "name"),
@@ -35,6 +36,7 @@ REQUIRED = {
     "sustainability": ("supplier_id", "date", "human_rights_policy", "due_diligence", "grievance_mechanism"),
     "raw_material": ("registry_number", "name"),
     "evidence": ("evidence_id", "kind", "part_id", "date"),
+    "identity": ("cas",),
 }
 OPTIONAL = {
     "supplier": ("country", "email"),
@@ -50,6 +52,7 @@ OPTIONAL = {
     "raw_material": ("registry", "approved_until", "maker"),
     "evidence": ("material_id", "signer", "issuer", "method", "cas", "measured_ppm", "document", "raw_material",
                  "note"),
+    "identity": ("formula", "smiles", "name", "source"),
 }
 
 

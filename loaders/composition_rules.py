@@ -4,13 +4,15 @@ One set of rules, used by the compositions import (docs/import-format.md) and by
 (IPC-1752A, IEC 62474): units are converted to mg and ppm, CAS and EC numbers are checked, every reference
 must point at a record read before it, and what a material or part contains may not outweigh it. Each
 handler checks a `Record` and yields its triples; problems go to the shared `RecordChecker`, named by the
-record's own field labels (a declaration's are XML paths).
+record's own field labels (a declaration's are XML paths). A company's own identity records (formula,
+SMILES) are checked here too and handed to `membership.enrichment` at the end of the import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
@@ -18,6 +20,7 @@ from pyoxigraph import NamedNode, Triple
 from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_ec
 from complygraph.loaders import rdf
 from complygraph.loaders.evidence import raw_material_iri
+from complygraph.loaders.identity import from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
@@ -152,6 +155,8 @@ class CompositionRules:
         state.substances_seen.add(key)
         if f.get("cas"):
             state.cas_numbers.add(key)
+            if facts and f.get("substance_name"):
+                state.named.add(key)
         if unit in MASS_UNITS:
             mass = amount * MASS_UNITS[unit]
             ppm = mass / material.mass * 1_000_000
@@ -204,6 +209,92 @@ class CompositionRules:
         if f.get("substance_name"):
             facts.append(rdf.t(node, rdfs.label, rdf.text(f["substance_name"], "en")))
         return node, key, facts
+
+    def identity(self, rec: Record) -> Iterator[Triple]:
+        """A company's own identity of a substance (formula and/or SMILES), checked here; it is written with the
+        database's identities at the end of the import (`check_identities`, `identity_facts`)."""
+        f, state = rec.fields, self.state
+        cas = self.checks.cas(rec, "cas")
+        if cas is None:
+            return
+        first = state.identity_records.get(cas)
+        if first is not None:
+            self.checks.problem(rec, "cas", f"a second identity record for {cas} (the first is at {first.file}:"
+                                            f"{first.line})")
+            return
+        state.identity_records[cas] = rec
+        if not (f.get("formula") or f.get("smiles")):
+            self.checks.problem(rec, "formula", "an identity record needs a formula or a SMILES")
+            return
+        try:
+            found = from_record(cas, f.get("formula"), f.get("smiles"), self._source_of(rec))
+        except ValueError as exc:
+            self.checks.problem(rec, "smiles" if str(exc).startswith("not a valid SMILES") else "formula", str(exc))
+            return
+        state.identities[cas] = found
+        yield from ()
+
+    def _source_of(self, rec: Record) -> NamedNode:
+        """The source entity of the data set `rec` was read from (else the import activity)."""
+        file = Path(rec.file)
+        for path, node in self.state.sources.items():
+            if file == path or path in file.parents:
+                return node
+        return self.state.activity
+
+    def check_identities(self) -> None:
+        """A company identity record may not contradict an identity the store already holds: a different
+        formula is refused, naming the stored one and its source; the same formula is accepted and changes
+        nothing (one query for all records)."""
+        state = self.state
+        if not state.identities or state.store is None:
+            return
+        rows = state.store.select(
+            "SELECT ?s ?f ?src ?label ?title ?cite WHERE { ?s cg:molecularFormula ?f "
+            "OPTIONAL { ?s cg:elementFraction/prov:wasDerivedFrom ?src "
+            "  OPTIONAL { ?src rdfs:label ?label } OPTIONAL { ?src dct:title ?title } } "
+            "OPTIONAL { ?s dct:bibliographicCitation ?cite } }",
+            {"s": [substance_iri(cas=c) for c in sorted(state.identities)]})
+        stored: dict[str, dict[str, str]] = {}
+        for r in rows:
+            seen = stored.setdefault(r["s"].value.rsplit("/", 1)[-1], {"formula": r["f"].value})
+            for k in ("src", "label", "title", "cite"):
+                if k in r and k not in seen:
+                    seen[k] = r[k].value
+        for cas, seen in sorted(stored.items()):
+            ident = state.identities.pop(cas)
+            if same_formula(ident.formula, seen["formula"]):
+                continue
+            rec = state.identity_records[cas]
+            where = seen.get("label") or seen.get("title") or "an unnamed source"
+            if seen.get("cite"):
+                where += f", citing {seen['cite']!r}"
+            if seen.get("src"):
+                where += f" <{seen['src']}>"
+            self.checks.problem(rec, "formula" if rec.fields.get("formula") else "smiles",
+                                f"the store already identifies {cas} as {seen['formula']} (from {where}), not "
+                                f"{ident.formula}; a company identity record does not override a stored identity")
+
+    def identity_facts(self) -> Iterator[Triple]:
+        """What a company identity record says besides the identity `membership.enrichment` writes: that the
+        substance is one, its name (only if it has no label yet) and the record's source text as
+        `dct:bibliographicCitation`."""
+        state = self.state
+        if not state.identities:
+            return
+        labelled = set()
+        if state.store is not None:
+            rows = state.store.select("SELECT DISTINCT ?s WHERE { ?s rdfs:label ?label }",
+                                      {"s": [substance_iri(cas=c) for c in sorted(state.identities)]})
+            labelled = {r["s"].value for r in rows}
+        for cas in sorted(state.identities):
+            f, node = state.identity_records[cas].fields, substance_iri(cas=cas)
+            yield rdf.t(node, RDF_TYPE, cg.Substance)
+            yield rdf.t(node, cg.casNumber, rdf.text(cas))
+            if f.get("name") and cas not in state.named and node.value not in labelled:
+                yield rdf.t(node, rdfs.label, rdf.text(f["name"], "en"))
+            if f.get("source"):
+                yield rdf.t(node, dct.bibliographicCitation, rdf.text(f["source"]))
 
     def bom(self, rec: Record) -> Iterator[Triple]:
         parent, child = rec.fields["parent_id"], rec.fields["child_id"]

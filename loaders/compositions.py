@@ -1,5 +1,5 @@
 """Importing the complygraph compositions format (version 1): products, parts, BOM, suppliers, materials,
-substances, supplier governance and evidence records.
+substances, the company's own substance identities, supplier governance and evidence records.
 
 The format is specified in docs/import-format.md and read by `composition_reading`. Records are checked
 and turned into triples in one streaming pass, each by the handler of its kind (`composition_rules`,
@@ -21,14 +21,21 @@ from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.evidence import EvidenceRecords
 from complygraph.loaders.governance import SupplierRecords
-from complygraph.loaders.identity import enrichment
 from complygraph.loaders.import_state import ImportState
-from complygraph.loaders.provenance import activity_triples, dataset_sha256, new_activity, source_triples
+from complygraph.loaders.membership import enrichment
+from complygraph.loaders.provenance import (
+    activity_triples,
+    dataset_sha256,
+    new_activity,
+    source_iri,
+    source_triples,
+)
 from complygraph.loaders.records import Record, RecordChecker
 
 __all__ = ["CompositionImport", "import_compositions"]
 
 Handler = Callable[[Record], Iterator[Triple]]
+PLURALS = {"identity": "identities"}  # the counts import_compositions returns are named in the plural
 
 
 class CompositionImport:
@@ -48,23 +55,28 @@ class CompositionImport:
             "material": rules.material, "substance": rules.substance, "bom": rules.bom,
             "certification": governance.certification, "evaluation": governance.evaluation,
             "approval": governance.approval, "sustainability": governance.sustainability,
-            "raw_material": evidence.raw_material, "evidence": evidence.evidence}
+            "raw_material": evidence.raw_material, "evidence": evidence.evidence, "identity": rules.identity}
         self.counts = {k: 0 for k in RECORDS}
 
     def triples(self, records: Iterator[Record]) -> Iterator[Triple]:
         act = self.state.activity
         yield from activity_triples(act)
         for src in self.sources:
-            yield from source_triples(act, src.name, dataset_sha256(src))
+            sha = dataset_sha256(src)
+            self.state.sources[src] = source_iri(sha)
+            yield from source_triples(act, src.name, sha)
         for rec in records:
             if not self.checks.required(rec, REQUIRED[rec.kind]):
                 continue
             self.counts[rec.kind] += 1
             yield from self.handlers[rec.kind](rec)
         self.rules.check_masses()
+        self.rules.check_identities()
         self.checks.problems.raise_if_any()
-        # new substances are identified (formula, element fractions) and put in their groups in the same write
-        yield from enrichment(self.state.cas_numbers, self.state.store)
+        # new substances are identified (formula, element fractions; the company's own identity records first,
+        # else the database) and put in their groups in the same write
+        yield from self.rules.identity_facts()
+        yield from enrichment(self.state.cas_numbers, self.state.store, records=self.state.identities.values())
 
 
 def import_compositions(store: Store, source: Path) -> dict[str, int]:
@@ -77,4 +89,4 @@ def import_compositions(store: Store, source: Path) -> dict[str, int]:
     triples = store.write(job.triples(read_records(source)))
     if job.counts["evaluation"] and not store.ask("ASK WHERE { ?s a cg:EvaluationScheme }"):
         load_pack_data(store, ["supplier-governance"])  # the schemes that give the answers their points
-    return {**{f"{k}s": v for k, v in job.counts.items()}, "triples": triples}
+    return {**{PLURALS.get(k, f"{k}s"): v for k, v in job.counts.items()}, "triples": triples}

@@ -1,5 +1,4 @@
-"""Substance identity: formula, molar mass, structure and element mass fractions, and group membership by
-element.
+"""Substance identity: formula, molar mass, structure and element mass fractions.
 
 Each CAS number an import brings that the store has not identified yet is looked up once, offline, in the
 PubChem-derived identifier database that the `chemicals` package ships; `molmass` computes the element mass
@@ -7,21 +6,21 @@ fractions from the formula. The results are written as triples in the same store
 provenance, so validation reads them set-at-a-time. A CAS number the database does not know gets no identity
 triples: nothing is invented.
 
-Group membership by element is data: a rule `?rule cg:ruleFor ?group ; cg:memberByElement "Pb"` (shipped in
-the list data, e.g. `data/eu-rohs/element-groups.ttl`) makes every identified substance containing lead a
-member of the group. Membership is materialised when substances or rules are loaded, as `?group cg:hasMember
-?substance` and a `cg:GroupMembership` node naming the rule, so a user can ask why a substance is in a group.
+A company can give its own identity for a CAS number the database does not know (or knows wrongly): a
+formula and/or a SMILES in an `identity` import record (`from_record`), traced to the file it came from.
+Group membership computed from these identities is in `membership.py`.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import metadata
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from complygraph.graph.store import Store
 from complygraph.loaders import rdf
@@ -38,8 +37,10 @@ class Identity:
     smiles: str | None
     inchi_key: str | None
     fractions: tuple[tuple[str, Decimal], ...]  # (element symbol, mass fraction), by symbol
+    source: NamedNode | None = None  # where it came from; None: the shipped database (`source_entity`)
 
 
+@functools.cache
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -47,6 +48,7 @@ def _version(package: str) -> str:
         return "unknown"
 
 
+@functools.cache
 def source_entity() -> NamedNode:
     return NamedNode(f"{ID}source/chemicals-{_version('chemicals')}-molmass-{_version('molmass')}")
 
@@ -77,9 +79,74 @@ def lookup(cas: str) -> Identity | None:
         mass = Formula(meta.formula).mass
     except Exception:
         return None
-    fractions = tuple(sorted((el, Decimal(repr(round(item.fraction, 6)))) for el, item in composition.items()))
     return Identity(cas=cas, formula=meta.formula, molar_mass=Decimal(repr(round(mass, 4))),
-                    smiles=meta.smiles or None, inchi_key=meta.InChI_key or None, fractions=fractions)
+                    smiles=meta.smiles or None, inchi_key=meta.InChI_key or None, fractions=_fractions(composition))
+
+
+def _fractions(composition) -> tuple[tuple[str, Decimal], ...]:
+    return tuple(sorted((el, Decimal(repr(round(item.fraction, 6)))) for el, item in composition.items()))
+
+
+_CHARGE = re.compile(r"[+-]\d*$")
+
+
+def from_record(cas: str, formula: str | None, smiles: str | None, source: NamedNode) -> Identity:
+    """A company's own identity record: a formula, a SMILES, or both (which must agree). The formula of a
+    SMILES is RDKit's, stored in Hill order; mass fractions are computed by molmass (electrons of a charged
+    formula are not an element). Raises ValueError, in one line, naming what is wrong."""
+    formula, smiles = (formula or "").strip() or None, (smiles or "").strip() or None
+    if not formula and not smiles:
+        raise ValueError("an identity record needs a formula or a SMILES")
+    inchi_key = None
+    if smiles:
+        from rdkit import Chem, RDLogger
+        from rdkit.Chem.rdMolDescriptors import CalcMolFormula
+
+        RDLogger.DisableLog("rdApp.*")
+        mol = Chem.MolFromSmiles(smiles)
+        if mol is None:
+            raise ValueError(f"not a valid SMILES: {smiles!r}")
+        from_smiles = _CHARGE.sub("", CalcMolFormula(mol))
+        if formula and _composition_of(formula) != _composition_of(from_smiles):
+            raise ValueError(f"formula {formula} does not match the SMILES, whose formula is {from_smiles}")
+        formula = formula or from_smiles
+        inchi_key = Chem.MolToInchiKey(mol) or None
+    formula = hill_formula(formula)
+    f = _read_formula(formula)
+    composition, mass = {el: i for el, i in f.composition().items() if el.isalpha()}, f.mass
+    return Identity(cas=cas, formula=formula, molar_mass=Decimal(repr(round(mass, 4))), smiles=smiles,
+                    inchi_key=inchi_key, fractions=_fractions(composition), source=source)
+
+
+def _composition_of(formula: str) -> dict[str, int]:
+    return {el: item.count for el, item in _read_formula(formula).composition().items()}
+
+
+def _read_formula(formula: str):
+    from molmass import Formula
+
+    try:
+        f = Formula(formula.strip())
+        f.composition()
+        return f
+    except Exception as exc:  # molmass's messages draw a caret under the formula on further lines
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ValueError(f"not a molecular formula: {formula!r} ({reason})") from None
+
+
+def hill_formula(formula: str) -> str:
+    """`formula` in Hill order (C, H, then alphabetical; without carbon, all alphabetical), as the identity
+    database writes formulas and formula-pattern rules expect them; as given if it holds a charge or an
+    isotope. Raises ValueError, in one line, if molmass cannot read it."""
+    f = _read_formula(formula)
+    return f.formula if all(el.isalpha() for el in f.composition()) else formula.strip()
+
+
+def same_formula(a: str, b: str) -> bool:
+    try:
+        return _composition_of(a) == _composition_of(b)
+    except ValueError:
+        return a == b
 
 
 def element_node(substance: NamedNode, element: str) -> NamedNode:
@@ -94,14 +161,15 @@ def _triples(ident: Identity) -> Iterator[Triple]:
         yield rdf.t(node, cg.smiles, rdf.text(ident.smiles))
     if ident.inchi_key:
         yield rdf.t(node, cg.inchiKey, rdf.text(ident.inchi_key))
-    yield rdf.t(node, prov.wasDerivedFrom, source_entity())
+    source = ident.source or source_entity()
+    yield rdf.t(node, prov.wasDerivedFrom, source)
     for el, fraction in ident.fractions:
         e = element_node(node, el)
         yield rdf.t(node, cg.elementFraction, e)
         yield rdf.t(e, RDF_TYPE, cg.ElementFraction)
         yield rdf.t(e, cg.element, rdf.text(el))
         yield rdf.t(e, cg.massFraction, rdf.decimal(fraction))
-        yield rdf.t(e, prov.wasDerivedFrom, source_entity())
+        yield rdf.t(e, prov.wasDerivedFrom, source)
 
 
 def unidentified(cas_numbers: Iterable[str], store: Store | None) -> list[str]:
@@ -115,99 +183,22 @@ def unidentified(cas_numbers: Iterable[str], store: Store | None) -> list[str]:
     return [c for c in wanted if c not in done]
 
 
-def identify(cas_numbers: Iterable[str], store: Store | None) -> list[Identity]:
-    return [i for c in unidentified(cas_numbers, store) if (i := lookup(c)) is not None]
+def identify(cas_numbers: Iterable[str], store: Store | None,
+             records: Iterable[Identity] = ()) -> list[Identity]:
+    """The identity of each CAS number the store has not identified yet: the company's own record where the
+    import gives one, else the database's; numbers neither knows get none."""
+    own = {r.cas: r for r in records}
+    return [i for c in unidentified(set(cas_numbers) | set(own), store)
+            if (i := own.get(c) or lookup(c)) is not None]
 
 
 def identity_triples(cas_numbers: Iterable[str], store: Store | None) -> Iterator[Triple]:
     """Identity triples for each CAS number not yet identified in `store`; unknown numbers get none."""
-    yield from _identity_triples(identify(cas_numbers, store))
+    yield from identity_triples_of(identify(cas_numbers, store))
 
 
-def _identity_triples(found: list[Identity]) -> Iterator[Triple]:
-    if found:
+def identity_triples_of(found: list[Identity]) -> Iterator[Triple]:
+    if any(i.source is None for i in found):
         yield from source_entity_triples()
     for ident in found:
         yield from _triples(ident)
-
-
-# ------------------------------------------------------------------------------------------------------
-# Group membership by element
-
-@dataclass(frozen=True)
-class ElementRule:
-    rule: NamedNode
-    group: NamedNode
-    element: str
-
-
-def rules_in(triples: Iterable[Triple]) -> list[ElementRule]:
-    """The element membership rules among `triples` (a list load's own)."""
-    group: dict[str, NamedNode] = {}
-    element: dict[str, str] = {}
-    nodes: dict[str, NamedNode] = {}
-    for t in triples:
-        if t.predicate == cg.ruleFor and isinstance(t.object, NamedNode):
-            group[t.subject.value] = t.object
-            nodes[t.subject.value] = t.subject
-        elif t.predicate == cg.memberByElement and isinstance(t.object, Literal):
-            element[t.subject.value] = t.object.value
-            nodes[t.subject.value] = t.subject
-    return [ElementRule(nodes[k], group[k], element[k]) for k in nodes if k in group and k in element]
-
-
-def stored_rules(store: Store | None) -> list[ElementRule]:
-    if store is None:
-        return []
-    rows = store.select("SELECT ?r ?g ?e WHERE { ?r cg:ruleFor ?g ; cg:memberByElement ?e }")
-    return [ElementRule(r["r"], r["g"], r["e"].value) for r in rows]
-
-
-def stored_substances_with(store: Store | None, elements: Iterable[str]) -> list[tuple[NamedNode, str]]:
-    """(substance, element) for every identified substance in the store containing one of `elements`."""
-    els = sorted(set(elements))
-    if store is None or not els:
-        return []
-    rows = store.select("SELECT ?s ?e WHERE { ?n cg:element ?e . ?s cg:elementFraction ?n }",
-                        {"e": [rdf.text(e) for e in els]})
-    return [(r["s"], r["e"].value) for r in rows]
-
-
-def membership_node(group: NamedNode, substance: NamedNode) -> NamedNode:
-    return NamedNode(f"{group.value}/member/{substance.value.rsplit('/', 1)[-1]}")
-
-
-def membership_triples(rules: list[ElementRule], substances: Iterable[tuple[NamedNode, str]]) -> Iterator[Triple]:
-    """`?group cg:hasMember ?substance` and a cg:GroupMembership naming the rule, for each substance
-    containing a rule's element."""
-    by_element: dict[str, list[ElementRule]] = {}
-    for r in rules:
-        by_element.setdefault(r.element, []).append(r)
-    seen: set[tuple[str, str, str]] = set()
-    for s, el in substances:
-        for r in by_element.get(el, []):
-            key = (r.rule.value, r.group.value, s.value)
-            if key in seen:
-                continue
-            seen.add(key)
-            m = membership_node(r.group, s)
-            yield rdf.t(r.group, cg.hasMember, s)
-            yield rdf.t(m, RDF_TYPE, cg.GroupMembership)
-            yield rdf.t(m, cg.group, r.group)
-            yield rdf.t(m, cg.member, s)
-            yield rdf.t(m, cg.byRule, r.rule)
-
-
-def enrichment(cas_numbers: Iterable[str], store: Store | None,
-               new_rules: list[ElementRule] | None = None) -> Iterator[Triple]:
-    """Identity triples for the new CAS numbers, and group membership in both directions: the newly
-    identified substances against the stored rules and `new_rules`, and `new_rules` against the stored
-    substances. Meant to be written in the same store write as the import that brought them."""
-    found = identify(cas_numbers, store)
-    yield from _identity_triples(found)
-    new_rules = new_rules or []
-    rules = stored_rules(store) + new_rules if found else new_rules
-    new_subs = [(substance_iri(cas=i.cas), el) for i in found for el, _ in i.fractions]
-    yield from membership_triples(rules, new_subs)
-    if new_rules:
-        yield from membership_triples(new_rules, stored_substances_with(store, {r.element for r in new_rules}))

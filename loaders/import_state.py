@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from pyoxigraph import NamedNode
 
 from complygraph.graph.store import Store
+from complygraph.loaders.identity import Identity
+from complygraph.loaders.records import Record
 from complygraph.vocab import entity_iri
 
 
@@ -39,6 +42,10 @@ class ImportState:
         self.occurrences: set[tuple[str, str]] = set()  # (material id, substance key)
         self.substances_seen: set[str] = set()  # a substance's own facts are written once per import
         self.cas_numbers: set[str] = set()  # substances by CAS number, identified at the end of the import
+        self.named: set[str] = set()  # CAS numbers whose substance this import labels from a substance record
+        self.sources: dict[Path, NamedNode] = {}  # each data set read and its source entity (provenance.py)
+        self.identities: dict[str, Identity] = {}  # the company's own identity records, by CAS number
+        self.identity_records: dict[str, Record] = {}  # ... and where each stands
         self.bom: set[tuple[str, str]] = set()
         self.store = store
         self._store = store  # asked about parts and materials that evidence cites from earlier imports

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from complygraph.dates import iso_date
+from complygraph.identifiers import InvalidIdentifier, normalise_cas
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.tabular import YES_NO
 
@@ -94,6 +95,14 @@ class RecordChecker:
         try:
             return iso_date(text, leading=leading)
         except ValueError as exc:
+            self.problem(rec, name, str(exc))
+            return None
+
+    def cas(self, rec: Record, name: str = "cas") -> str | None:
+        """A CAS number (format and check digit), normalised."""
+        try:
+            return normalise_cas(rec.fields.get(name, ""))
+        except InvalidIdentifier as exc:
             self.problem(rec, name, str(exc))
             return None
 

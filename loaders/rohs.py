@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import NamedNode
 
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
@@ -43,9 +43,6 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
         members.setdefault(r.get("group"), []).extend(
             substances_in(r.fields, list_id=list_id, file=r.file, line=r.line, problems=problems))
     source = {s.path: s.iri.value for s in builder.sources + [dates_src, members_src]}
-    rules_src = builder.companions.get("element-groups.ttl")
-    if rules_src is not None:
-        builder.extra += element_rules(rules_src.path, builder.import_iri, rules_src.iri, problems)
     for row in read_delimited(path, ANNEX_II, {"name", "limit", "basis"}):
         name = row.get("name")
         group = clean(row.get("group"))
@@ -82,21 +79,6 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
                                       "effective_from": d.get("effective_from"),
                                       "legal_basis": d.get("legal_basis") or row.get("legal_basis")}),
         ]
-
-
-def element_rules(path: Path, import_iri: NamedNode, source: NamedNode, problems: Problems) -> list[Triple]:
-    """The membership rules and element bases of `element-groups.ttl`, traced to this load so that a reload
-    replaces them."""
-    try:
-        triples = [q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE)]
-    except SyntaxError as exc:
-        problems.add(str(path), None, None, f"not valid Turtle: {exc}")
-        return []
-    rules = {t.subject for t in triples if t.predicate == cg.ruleFor}
-    for r in sorted(rules, key=lambda n: n.value):
-        triples += [rdf.t(r, prov.wasGeneratedBy, import_iri), rdf.t(r, prov.wasDerivedFrom, source)]
-    return triples
-
 
 def load_annex_iii(builder: ListBuilder, path: Path, problems: Problems) -> None:
     """Exemptions, each tied to the Annex II group its substance scope names (catalog option

@@ -26,8 +26,8 @@ from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
 from complygraph.vocab import CG, CGSH
 
-DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured")
-_WANTED = {"this", "value", "path", "message", *DETAILS}
+DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis")
+_WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
 
 
 def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = None,
@@ -105,9 +105,17 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
         message = Literal(text, lang=language) if language else text
     elif "message" in row:
         message = row["message"] if getattr(row["message"], "language", None) else str(row["message"])
-    details = tuple((k, row[k]) for k in DETAILS if k in row)
+    details = tuple((k, row[k]) for k in DETAILS if k in row) + _substances(row)
     return ValidationResult(focus, c.shape, c.component, c.severity, path, value, message, pack, details,
                             constraint=c.constraint)
+
+
+def _substances(row: dict[str, Node]) -> tuple[tuple[str, Node], ...]:
+    """A result that sums several substances (a group, an entry's members) names each of them: the query
+    gives their IRIs space-separated in ?substances (one result per restriction, every substance named)."""
+    if "substances" not in row or "substance" in row:
+        return ()
+    return tuple(("substance", URIRef(iri)) for iri in sorted(set(str(row["substances"]).split())))
 
 
 def _with_parts(store: Store, results: list[ValidationResult]) -> list[ValidationResult]:

@@ -28,8 +28,8 @@ from complygraph.loaders.declarations.model import (
     Quantity,
 )
 from complygraph.loaders.errors import InputError, Problem
-from complygraph.loaders.identity import enrichment
 from complygraph.loaders.import_state import ImportState, Tally
+from complygraph.loaders.membership import enrichment
 from complygraph.loaders.provenance import activity_triples, new_activity, source_iri, source_triples
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov
