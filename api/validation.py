@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from complygraph.api.common import context, date_arg, require_packs, validation_errors
 from complygraph.graph import shacl
-from complygraph.loaders.catalog import stale_lists
+from complygraph.loaders.catalog import list_warnings
 
 
 @strawberry.type
@@ -33,7 +33,7 @@ def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None 
     require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
     with validation_errors():
         report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
-    report.warnings += stale_lists(store, report.lists)
+    report.warnings += list_warnings(store, report.lists)
     return ValidationSummary(conforms=report.conforms, compliant=report.compliant, at=report.at or "",
                              warnings=report.warnings,
                              counts=[ValidationCount(pack=str(p), severity=s, count=c)

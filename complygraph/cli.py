@@ -74,10 +74,13 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `comp
                   store: StoreOpt = None) -> None:
     """Load a newer export of a list; it replaces the list's previous load in one transaction."""
     from complygraph.loaders.catalog import load_list
+    from complygraph.loaders.membership import unreached_rules
 
     with _errors(), _store(store) as s:
         n = load_list(s, list_id, files)
         console.print(f"{list_id}: {n} triples from {', '.join(str(f) for f in files)}")
+        for warning in unreached_rules(s):
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
 
 
 @app.command("lists")
@@ -201,7 +204,7 @@ def validate_cmd(store: StoreOpt = None,
     """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
     from complygraph.graph.shacl import validate
     from complygraph.graph.shacl.packs import default_packs
-    from complygraph.loaders.catalog import stale_lists
+    from complygraph.loaders.catalog import list_warnings
 
     if fmt not in ("text", "turtle", "json-ld"):
         err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
@@ -212,7 +215,7 @@ def validate_cmd(store: StoreOpt = None,
             task = progress.add_task("validating", total=None)
             result = validate(s, names, iso_date(at) if at else None, progress=lambda _: progress.advance(task),
                               pack_dirs=pack_dir)
-        result.warnings += stale_lists(s, result.lists)
+        result.warnings += list_warnings(s, result.lists)
         text = result.summary() if fmt == "text" else result.serialize(fmt)
         if fmt == "text":
             text += "\n" + results_table_text(result)

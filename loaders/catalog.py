@@ -15,7 +15,7 @@ from complygraph.graph.turtle import load_ontology
 from complygraph.loaders import cscl, echa, rdf, rohs
 from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.listmodel import ListBuilder, ListSpec, SourceFile
-from complygraph.loaders.membership import enrichment, rules_file, rules_in
+from complygraph.loaders.membership import enrichment, rules_file, rules_in, unreached_rules
 from complygraph.vocab import RDF_TYPE, cg, dct, rdfs, regulation_iri
 
 Loader = Callable[[ListBuilder, Path, Problems], None]
@@ -116,6 +116,12 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
         if on_list:
             on_list(list_id, n)
     return total
+
+
+def list_warnings(store: Store, list_ids: Iterable[str]) -> list[str]:
+    """What a validation or a list load should warn of: lists from an older shipped copy, and membership
+    rules that reach nothing."""
+    return stale_lists(store, list_ids) + unreached_rules(store)
 
 
 def stale_lists(store: Store, list_ids: Iterable[str]) -> list[str]:

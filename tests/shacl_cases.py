@@ -15,14 +15,16 @@ from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
 
 
-def build(tmp: Path, parts: list[dict], lists: list[str] | None = None):
-    """A store with the reference lists and the given parts.
+def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identities: str | None = None):
+    """A store with the reference lists and the given parts (and `identities.csv`, if given, as its text).
 
     Each part: {"id", "mass_mg", "packaging": bool, "materials": [{"id", "mass_mg", "category",
     "substances": [(cas, amount, unit, intentional, exemption)]}]}.
     """
     folder = tmp / "data"
     folder.mkdir(parents=True, exist_ok=True)
+    if identities is not None:
+        (folder / "identities.csv").write_text(identities)
     (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Test Supplier\n")
     p_rows = ["part_id,name,supplier_id,mass,mass_unit,declaration_date,packaging"]
     m_rows = ["material_id,part_id,name,mass,mass_unit,category"]

@@ -21,7 +21,7 @@ from complygraph.loaders.errors import Problems
 from complygraph.loaders.membership import check_rules, rules_in, stored_rules
 from complygraph.vocab import ID, cg, substance_iri
 from tests.group_cases import CASES
-from tests.shacl_cases import hits
+from tests.shacl_cases import build, hits, material, part, sub
 
 LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-pops", "jp-cscl-class1"]
 RULE_FILES = ["eu-rohs-annex-ii", "eu-pops", "jp-cscl-class1"]
@@ -112,26 +112,16 @@ AT = dt.date(2026, 12, 1)
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory):
-    folder = _identities(tmp_path_factory.mktemp("data"), [])
-    (folder / "identities.csv").write_text(
-        "cas,smiles,source\n"
-        # potassium PFOS (not in the identity database): POPs "PFOS, its salts and PFOSF"
-        '2795-39-3,"[K+].[O-]S(=O)(=O)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)F",test\n')
-    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Supplier\n")
-    (folder / "parts.csv").write_text("part_id,name,supplier_id,mass,mass_unit\nP1,part,S1,10000,mg\n"
-                                      "P2,part,S1,10000,mg\nP3,part,S1,10000,mg\n")
-    (folder / "materials.csv").write_text("material_id,part_id,name,mass,mass_unit\n"
-                                          "M-K2CR2O7,P1,coating,10000,mg\nM-CR2O3,P2,pigment,10000,mg\n"
-                                          "M-PFOS,P3,coating,10000,mg\n")
     # potassium dichromate K2Cr2O7 (294.18 g/mol, Cr 2 x 51.996 = 35.35 %): 30 mg = 3,000 ppm of the material,
     # 1,060.4 ppm of Cr > 1,000 ppm (RoHS Annex II "Hexavalent chromium (0,1 %)") -> violation naming it;
-    # chromium(III) oxide Cr2O3 at 5,000 ppm: not hexavalent -> no finding
-    (folder / "substances.csv").write_text("material_id,cas,amount,unit,intentional\n"
-                                           "M-K2CR2O7,7778-50-9,30,mg,\nM-CR2O3,1308-38-9,50,mg,\n"
-                                           "M-PFOS,2795-39-3,1,mg,yes\n")
-    store = open_store(None)
-    load_reference(store, LISTS)
-    import_compositions(store, folder)
+    # chromium(III) oxide Cr2O3 at 5,000 ppm: not hexavalent -> no finding; potassium PFOS (not in the identity
+    # database, given by the company): POPs "PFOS, its salts and PFOSF", intentionally added -> finding
+    store = build(tmp_path_factory.mktemp("findings"), [
+        part("P1", 10000, material("M-K2CR2O7", 10000, sub("7778-50-9", 30))),
+        part("P2", 10000, material("M-CR2O3", 10000, sub("1308-38-9", 50))),
+        part("P3", 10000, material("M-PFOS", 10000, sub("2795-39-3", 1, intentional="yes"))),
+    ], LISTS, identities="cas,smiles,source\n"
+       '2795-39-3,"[K+].[O-]S(=O)(=O)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)C(F)(F)F",test\n')
     return validate(store, ["eu-rohs", "eu-pops"], AT)
 
 
@@ -162,17 +152,41 @@ def test_the_report_graph_carries_each_substance(findings):
 def test_a_used_substance_with_a_formula_but_no_structure_is_a_warning_naming_the_groups(tmp_path):
     # 4,4'-dibromobiphenyl given by the company as a formula only: the PBB rule needs its structure (the
     # biphenyl ring system), so it can neither be placed in nor kept out of the group: reported, not passed
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "identities.csv").write_text("cas,formula\n92-86-4,C12H8Br2\n")
-    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Supplier\n")
-    (folder / "parts.csv").write_text("part_id,name,supplier_id,mass,mass_unit\nP1,part,S1,1000,mg\n")
-    (folder / "materials.csv").write_text("material_id,part_id,name,mass,mass_unit\nM1,P1,housing,1000,mg\n")
-    (folder / "substances.csv").write_text("material_id,cas,amount,unit\nM1,92-86-4,1,mg\n")
-    store = open_store(None)
-    load_reference(store, ["eu-rohs-annex-ii"])
-    import_compositions(store, folder)
+    store = build(tmp_path, [part("P1", 1000, material("M1", 1000, sub("92-86-4", 1)))], ["eu-rohs-annex-ii"],
+                  identities="cas,formula\n92-86-4,C12H8Br2\n")
     report = validate(store, ["data-quality"], AT)
     (r,) = [r for r in report.results if str(r.focus) == substance_iri(cas="92-86-4").value]
     assert "no structure" in r.message and "polybrominated biphenyls" in r.message
     assert "polybrominated diphenyl ethers" not in r.message  # C12H8Br2 cannot match the PBDE formula
+
+
+def test_a_reworded_export_entry_leaves_its_rule_unreached_and_says_so(tmp_path):
+    # a newer POPs export that renames the PCB entry: its rule (polychlorinated biphenyls, Regulation (EU)
+    # 2019/1021 Annex I) would reach nothing; load-list and validate warn instead of passing silently
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from complygraph.cli import app
+    from complygraph.loaders.catalog import data_dir, list_warnings
+
+    book = openpyxl.load_workbook(data_dir() / "echa" / "pops_list_full.xlsx")
+    renamed = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == "Polychlorinated Biphenyls (PCB)":
+                    cell.value = "Polychlorinated biphenyls (PCBs)"
+                    renamed += 1
+    assert renamed
+    export = tmp_path / "pops.xlsx"
+    book.save(export)
+    store_dir = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["load-lists", "--store", str(store_dir), "--list", "eu-pops"]).exit_code == 0
+    result = runner.invoke(app, ["load-list", "eu-pops", str(export), "--store", str(store_dir)])
+    assert result.exit_code == 0
+    assert "polychlorinated-biphenyls" in result.output and "does not hold" in result.output
+    store = open_store(store_dir, create=False)
+    warnings = list_warnings(store, ["eu-pops"])
+    assert any("rule/eu-pops/polychlorinated-biphenyls" in w for w in warnings)
+    assert not any("polychlorinated-naphthalenes" in w for w in warnings)  # the other rules still reach
