@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
@@ -121,7 +121,29 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
 def list_warnings(store: Store, list_ids: Iterable[str]) -> list[str]:
     """What a validation or a list load should warn of: lists from an older shipped copy, and membership
     rules that reach nothing."""
-    return stale_lists(store, list_ids) + unreached_rules(store)
+    list_ids = list(list_ids)
+    return stale_lists(store, list_ids) + undated_entries(store, list_ids) + unreached_rules(store)
+
+
+def undated_entries(store: Store, list_ids: Iterable[str]) -> list[str]:
+    """A warning for each list with entries whose date could not be verified (`cg:verification
+    "unverified: ..."` and no date of inclusion): they count at every evaluation date, which may flag a
+    substance before it was listed; an engineer reading a result for an early date should know."""
+    out = []
+    for list_id in list_ids:
+        rows = store.select("""
+            SELECT ?number ?name WHERE {
+              ?list dct:identifier ?id . ?entry cg:inList ?list ; cg:verification ?v .
+              FILTER(STRSTARTS(?v, "unverified"))
+              FILTER NOT EXISTS { ?entry cg:dateOfInclusion ?d }
+              OPTIONAL { ?entry cg:entryNumber ?number } OPTIONAL { ?entry rdfs:label ?name FILTER(LANG(?name) = "en") }
+            }""", {"id": Literal(list_id)})
+        if rows:
+            names = sorted({f"item {r['number'].value}" if "number" in r else r["name"].value for r in rows},
+                           key=lambda n: (len(n), n))
+            out.append(f"list {list_id}: {len(names)} entries have no verified date of inclusion ({', '.join(names)}); "
+                       f"they count as listed at every evaluation date")
+    return out
 
 
 def stale_lists(store: Store, list_ids: Iterable[str]) -> list[str]:

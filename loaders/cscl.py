@@ -3,18 +3,25 @@
 The Cabinet Order names 40 items in Japanese and gives no CAS numbers; `class1-cas-mapping.csv` maps each
 item to verified CAS numbers with a source per row. An item with one CAS number concerns that substance;
 an item with several, or with none (a class of compounds), concerns a group.
+
+`class1-designation-dates.csv` gives when each item's designation took effect (the amending Cabinet Order's
+施行日), with its source and whether it was verified. An item whose date could not be confirmed has no date of
+inclusion: it counts as listed at every evaluation date (never a false pass) and the load says so.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from complygraph.dates import iso_date
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, substances_in
 from complygraph.loaders.tabular import read_delimited
 
 ITEMS = {"item": "item", "name_ja": "name_ja"}
 MAPPING = {"item": "item", "cas_number": "cas", "name_en": "name", "source": "source"}
+DATES = {"item": "item", "name_ja": "name_ja", "designated": "designated", "effective": "effective",
+         "cabinet_order": "order", "source": "source", "verification": "verification"}
 
 
 def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
@@ -24,6 +31,7 @@ def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
     rows_by_item: dict[str, list] = {}
     for r in read_delimited(mapping_path, MAPPING, {"item", "name"}):
         rows_by_item.setdefault(r.get("item"), []).append(r)
+    dates = _designation_dates(builder, problems)
     list_id = builder.spec.id
     seen = set()
     for row in read_delimited(path, ITEMS, {"item", "name_ja"}):
@@ -51,7 +59,40 @@ def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
         e.reasons += sorted({m.get("source") for m in mapped})
         if len(subjects) != 1:
             e.group_name = f"item {item}: {name_en}"
+        if dates is not None:
+            d = dates.get(item)
+            if d is None:
+                problems.add(str(builder.companions["class1-designation-dates.csv"].path), None, "item",
+                             f"item {item} has no row in the designation dates")
+                continue
+            if d.get("name_ja") != row.get("name_ja"):
+                problems.add(d.file, d.line, "name_ja", f"item {item} is {row.get('name_ja')!r} in the Cabinet "
+                             f"Order file, not {d.get('name_ja')!r}")
+            if d.get("effective"):
+                e.dates.append(iso_date(d.get("effective")))
+            e.verification = d.get("verification")
+            e.legal_acts += [d.get("order")] if d.get("order") else []
+            e.sources.add(builder.companions["class1-designation-dates.csv"].iri.value)
     for item in rows_by_item:
         if item not in seen:
             problems.add(str(mapping_path), None, "item", f"item {item} is not in the Cabinet Order file")
 
+
+
+def _designation_dates(builder: ListBuilder, problems: Problems) -> dict | None:
+    """Item -> its row of the designation dates, when the list has that companion."""
+    src = builder.companions.get("class1-designation-dates.csv")
+    if src is None:
+        return None
+    out = {}
+    for r in read_delimited(src.path, DATES, {"item", "name_ja", "verification"}):
+        if r.get("effective"):
+            try:
+                iso_date(r.get("effective"))
+            except ValueError as exc:
+                problems.add(r.file, r.line, "effective", str(exc))
+                continue
+        if not r.get("verification").startswith(("verified", "unverified")):
+            problems.add(r.file, r.line, "verification", "must start with 'verified:' or 'unverified:'")
+        out[r.get("item")] = r
+    return out

@@ -90,6 +90,9 @@ class Entry:
     modified: dt.date | None = None
     see_also: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    # how the entry's date was checked against the legal text: "verified: ..." or "unverified: ..."
+    verification: str | None = None
+    legal_acts: list[str] = field(default_factory=list)
 
     @property
     def included(self) -> dt.date | None:
@@ -266,6 +269,10 @@ class ListBuilder:
             yield rdf.t(node, cg.dateOfInclusion, rdf.date(e.included))
         if e.modified:
             yield rdf.t(node, dct.modified, rdf.date(e.modified))
+        if e.verification:
+            yield rdf.t(node, cg.verification, rdf.text(e.verification))
+        for act in dict.fromkeys(e.legal_acts):
+            yield rdf.t(node, dct.source, rdf.text(act))
         for reason in dict.fromkeys(e.reasons):
             yield rdf.t(node, cg.reason, rdf.text(reason))
         if e.entry_number:

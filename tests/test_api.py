@@ -15,14 +15,15 @@ from complygraph.vocab import substance_iri
 from .conftest import _free_port
 from .shacl_cases import build, material, part, sub
 
-DBDPE, BPAF, PB = "84852-53-9", "1478-61-1", "7439-92-1"
+DBDPE, BPAF, PB, HG = "84852-53-9", "1478-61-1", "7439-92-1", "7439-97-6"  # mercury is not an SVHC
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     store = build(tmp_path_factory.mktemp("api"), [
-        part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110))),
+        part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110), sub(HG, 200))),
         part("seal", 1_000, material("fkm", 1_000, sub(BPAF, 20), sub(PB, "0.5"))),
+        part("switch", 10, material("amalgam", 10, sub(HG, "0.05"))),
     ] + [part(f"x{i:03d}", 100, material(f"xm{i:03d}", 100, sub("7440-31-5", 100))) for i in range(120)],
         ["eu-reach-svhc", "eu-rohs-annex-ii"])
     yield from serve(store)
@@ -118,19 +119,30 @@ def test_cursor_pagination_with_a_maximum_page_size(server):
     rest = gql(server, "query($a: String) { parts(first: 100, after: $a) { edges { node { id } } "
                        "pageInfo { hasNextPage } } }", {"a": page["pageInfo"]["endCursor"]})["data"]["parts"]
     ids = [e["node"]["id"] for e in page["edges"]] + [e["node"]["id"] for e in rest["edges"]]
-    assert len(ids) == len(set(ids)) == 122 and not rest["pageInfo"]["hasNextPage"]
+    assert len(ids) == len(set(ids)) == 123 and not rest["pageInfo"]["hasNextPage"]
     too_big = gql(server, "{ parts(first: 1000) { edges { cursor } } }")
     assert too_big["errors"][0]["extensions"]["code"] == "PAGE_SIZE"
 
 
 def test_parts_filtered_by_non_compliance_are_one_page_of_the_violating_parts(server):
-    data = gql(server, '{ parts(nonCompliantWith: "eu-reach-svhc", first: 1) { edges { node { id } } '
+    # mercury at 2,000 ppm (housing) and 5,000 ppm (switch) of a homogeneous material, over the 0.1 % of RoHS
+    # Annex II (Directive 2011/65/EU Art. 4(1)); 500 ppm of lead in the seal is under it
+    data = gql(server, '{ parts(nonCompliantWith: "eu-rohs", first: 1) { edges { node { id } } '
                        'pageInfo { hasNextPage endCursor } } }')["data"]["parts"]
     assert [e["node"]["id"] for e in data["edges"]] == ["housing"] and data["pageInfo"]["hasNextPage"]
-    rest = gql(server, 'query($a: String) { parts(nonCompliantWith: "eu-reach-svhc", after: $a) '
+    rest = gql(server, 'query($a: String) { parts(nonCompliantWith: "eu-rohs", after: $a) '
                        '{ edges { node { id } } pageInfo { hasNextPage } } }',
                {"a": data["pageInfo"]["endCursor"]})["data"]["parts"]
-    assert [e["node"]["id"] for e in rest["edges"]] == ["seal"] and not rest["pageInfo"]["hasNextPage"]
+    assert [e["node"]["id"] for e in rest["edges"]] == ["switch"] and not rest["pageInfo"]["hasNextPage"]
+
+
+def test_an_svhc_above_0_1_percent_is_a_duty_not_non_compliance(server):
+    # REACH Art. 33(1) and 7(2) oblige to inform and notify; they do not ban the article
+    data = gql(server, '{ parts(nonCompliantWith: "eu-reach-svhc") { edges { node { id } } } }')["data"]["parts"]
+    assert data["edges"] == []
+    summary = gql(server, '{ validate(packs: ["eu-reach-svhc"], at: "2026-11-23") { compliant '
+                          'counts { severity count } } }')["data"]["validate"]
+    assert summary["compliant"] is True and {c["severity"] for c in summary["counts"]} == {"Warning"}
     unknown = gql(server, '{ parts(nonCompliantWith: "nope") { edges { cursor } } }')
     assert unknown["errors"][0]["extensions"]["code"] == "UNKNOWN_PACK"
 

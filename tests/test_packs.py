@@ -108,6 +108,17 @@ def test_svhc_above_0_1_percent_of_the_article(svhc_store):
     assert "under" not in found
 
 
+def test_svhc_above_0_1_percent_is_a_warning_naming_the_duties_and_keeps_the_article_compliant(svhc_store):
+    # REACH Art. 33(1) (information to recipients), Art. 7(2) (notification to ECHA) and the SCIP database
+    # of Directive 2008/98/EC Art. 9(1)(i) are duties, not a ban: never a Violation, never `compliant: False`
+    report = validate(svhc_store, ["eu-reach-svhc"], AT)
+    over = hits(report, "#ArticleThreshold")["over"]
+    duties = [str(d) for k, d in over.details if k == "duty"]
+    assert over.severity == SH.Warning and report.compliant and not report.conforms
+    assert any("Art. 33(1)" in d for d in duties) and any("Art. 7(2)" in d for d in duties)
+    assert any("9(1)(i)" in d and "SCIP" in d for d in duties)
+
+
 def test_svhc_diluted_below_0_1_percent_by_a_heavy_article(svhc_store):
     assert "diluted" not in hits(validate(svhc_store, ["eu-reach-svhc"], AT), "#ArticleThreshold")
 

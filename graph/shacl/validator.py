@@ -47,9 +47,17 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     report.at, report.packs, report.lists = at.isoformat(), names, sorted(lists_named(g, owner, names))
     regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
                    for p in g.subjects(RDF.type, URIRef(CGSH + "ShapePack"))}
-    report.results = [replace(r, details=r.details + (("regulation", regulations[r.pack]),))
-                      if regulations.get(r.pack) is not None else r for r in _with_parts(store, report.results)]
+    report.results = [_with_context(r, g, regulations) for r in _with_parts(store, report.results)]
     return report
+
+
+def _with_context(r: ValidationResult, g: Graph, regulations: dict) -> ValidationResult:
+    """The regulation of the result's pack, and the duties its shape triggers (`cg:duty`, such as the
+    REACH Art. 33 information duty of an SVHC above 0.1 %), as details of the result."""
+    extra = tuple(("duty", d) for d in sorted(g.objects(r.shape, URIRef(CG + "duty")), key=str))
+    if regulations.get(r.pack) is not None:
+        extra += (("regulation", regulations[r.pack]),)
+    return replace(r, details=r.details + extra) if extra else r
 
 
 def run_shapes(store: Store, g: Graph, owner: dict | None = None, progress: Callable[[str], None] | None = None,
