@@ -14,7 +14,8 @@ from pathlib import Path
 
 from complygraph.dates import parse_date
 from complygraph.loaders.errors import InputError, Problem, Problems
-from complygraph.loaders.listmodel import ListBuilder, clean, substances_in
+from complygraph.loaders.listmodel import Entry, ListBuilder, clean, substances_in
+from complygraph.loaders.pops_limits import trace_limits
 from complygraph.loaders.tabular import Row, read_delimited, read_xlsx
 
 # Header names as ECHA exports them in English and Dutch, mapped to one vocabulary.
@@ -155,14 +156,23 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
 
 
 def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
+    """The entries of the annexes the catalog option `annexes` names (Annex I: prohibitions; Annex III lists
+    substances for release reduction, which restricts no article), and their trace contaminant limits."""
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
+    annexes = builder.spec.options.get("annexes")
+    by_name: dict[str, Entry] = {}
     for row in read_rows(path, "POPs list"):
+        # "Annex I, part A\nAnnex IV": the annex of each line is what precedes its comma
+        listed_in = {line.split(",")[0].strip().lower() for line in (row.get("annex") or "").split("\n")}
+        if annexes and not listed_in & {a.lower() for a in annexes}:
+            continue
         subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
         date = _date(row, "date", problems)
         if not subjects:
             continue
         e = builder.entry(subjects[0].key, row.get("name").split("\n")[0].strip(), subjects)
+        by_name[row.get("name").strip()] = by_name[e.name] = e
         e.sources.add(source)
         if date:
             e.dates.append(date)
@@ -170,6 +180,7 @@ def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None
         if annex:
             e.reasons.append(" / ".join(a.strip() for a in annex.split("\n")))
         e.description = e.description or clean(row.get("description"))
+    builder.extra += trace_limits(builder, by_name, problems)
 
 
 def load_svhc_identification(builder: ListBuilder, path: Path, problems: Problems) -> None:
