@@ -33,6 +33,8 @@ class RegulatoryList:
     regulation: str
     versions: list[ListVersion]
     sources: list[str]
+    evaluated_entries: int = strawberry.field(description="Entries a restriction of the list evaluates (rules as data)")
+    listed_only_entries: int = strawberry.field(description="Entries listed but evaluated by no rule")
 
 
 @strawberry.type
@@ -97,7 +99,8 @@ def resolve_lists(info: Info) -> list[RegulatoryList]:
     store, _ = context(info)
     return [RegulatoryList(id=i.id, title=i.title, regulation=i.regulation,
                            versions=[ListVersion(date=d, entry_count=c) for d, c in i.versions],
-                           sources=i.sources) for i in list_infos(store)]
+                           sources=i.sources, evaluated_entries=i.evaluated, listed_only_entries=i.listed_only)
+            for i in list_infos(store)]
 
 
 async def resolve_list_change(info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],

@@ -93,14 +93,16 @@ def lists_cmd(store: StoreOpt = None,
             console.print("The store holds no lists; run `complygraph load-lists`.")
             return
         table = Table(title="Regulatory lists")
-        for col in ("id", "title", "versions (valid from: entries)", "source"):
+        for col in ("id", "title", "versions (valid from: entries)", "evaluated by rules / listed only", "source"):
             table.add_column(col, overflow="fold")
         for info in infos:
             shown = info.versions if all_versions else info.versions[:3]
             versions = "\n".join(f"{d}: {n}" for d, n in shown)
             if len(info.versions) > len(shown):
                 versions += f"\n... {len(info.versions) - len(shown)} older"
-            table.add_row(*map(escape, (info.id, info.title, versions, "\n".join(info.sources))))
+            coverage = (f"{info.evaluated} / {info.listed_only}" if info.entries
+                        else "(exemptions, no entries)")
+            table.add_row(*map(escape, (info.id, info.title, versions, coverage, "\n".join(info.sources))))
         console.print(table)
 
 

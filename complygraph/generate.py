@@ -22,8 +22,11 @@ from complygraph.loaders.composition_reading import FILES, FORMAT, OPTIONAL, REQ
 COUNTRIES = ["JP", "CN", "TW", "KR", "DE", "MY", "VN", "TH", "US", "MX", "CZ", "PL", "IN"]
 SUPPLIER_WORDS = ["Precision", "Electro", "Metal", "Polymer", "Cable", "Circuit", "Seiko", "Denshi", "Kogyo",
                   "Components", "Materials", "Industries", "Technology", "Works"]
-PRODUCT_WORDS = ["Industrial controller", "Power supply", "Motor drive", "Sensor gateway", "Display unit",
-                 "Inverter", "Router", "Charging station", "Audio amplifier", "Medical monitor"]
+# product kinds with their RoHS Annex I category (3 IT, 4 consumer, 6 tools, 8 medical, 9 monitoring and
+# control, 11 other EEE)
+PRODUCT_WORDS = [("Industrial controller", 9), ("Power supply", 3), ("Motor drive", 11), ("Sensor gateway", 3),
+                 ("Display unit", 4), ("Inverter", 11), ("Router", 3), ("Charging station", 11),
+                 ("Audio amplifier", 4), ("Medical monitor", 8)]
 
 
 @dataclass
@@ -82,7 +85,8 @@ def generate(out: Path, products: int, parts: int, seed: int = 0,
             row("supplier", supplier_id=f"S{s:05d}", name=name, country=r.choice(COUNTRIES),
                 email=f"compliance@supplier{s + 1}.example")
         for p in range(plan.products):
-            row("product", product_id=f"PRD{p:05d}", name=f"{rng.choice(PRODUCT_WORDS)} {100 + p}")
+            kind, category = rng.choice(PRODUCT_WORDS)
+            row("product", product_id=f"PRD{p:05d}", name=f"{kind} {100 + p}", eee_category=category)
         for i in range(plan.parts):
             level = ("assembly" if i < plan.assemblies else
                      "subassembly" if i < plan.assemblies + plan.subassemblies else "component")

@@ -27,8 +27,8 @@ class EmbeddedStore(QueryMixin):
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
-    def update(self, update: str) -> None:
-        self._update(f"{update} ;\n{revision_update()}")
+    def update(self, update: str, new_revision: bool = True) -> None:
+        self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
         try:

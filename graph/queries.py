@@ -30,6 +30,12 @@ class ListInfo:
     regulation: str
     versions: list[tuple[str, int]]
     sources: list[str]
+    entries: int = 0
+    evaluated: int = 0  # entries a restriction of the list (a rule as data) evaluates; the rest are listed only
+
+    @property
+    def listed_only(self) -> int:
+        return self.entries - self.evaluated
 
 
 def lists(store: Store) -> list[ListInfo]:
@@ -46,12 +52,29 @@ def lists(store: Store) -> list[ListInfo]:
           ?src dct:title ?name .
           OPTIONAL { ?src dct:source ?url }
         } ORDER BY ?id ?name""")
+    coverage = store.select("""
+        SELECT ?id (COUNT(DISTINCT ?entry) AS ?entries) (COUNT(DISTINCT ?covered) AS ?evaluated) WHERE {
+          ?list a cg:RegulatoryList ; dct:identifier ?id . ?entry cg:inList ?list .
+          OPTIONAL {
+            { ?r cg:appliesToList ?list }
+            UNION { ?r dct:isPartOf ?list ; cg:entryNumber ?n . ?entry cg:entryNumber ?n }
+            UNION { ?r dct:isPartOf ?list ; cg:concerns ?t . ?entry cg:concerns ?t }
+            UNION { ?r dct:isPartOf ?list ; cg:concerns ?entry }
+            FILTER NOT EXISTS { ?r cg:evaluated false }
+            BIND(true AS ?hit)
+          }
+          BIND(IF(BOUND(?hit), ?entry, ?none) AS ?covered)
+        } GROUP BY ?id""")
+    counts = {r["id"].value: (int(r["entries"].value), int(r["evaluated"].value)) for r in coverage}
     out: dict[str, ListInfo] = {}
     for r in rows:
         info = out.setdefault(r["id"].value, ListInfo(r["id"].value, r.get("title", r["id"]).value,
                                                       r["reg"].value if "reg" in r else "", [], []))
         if "date" in r:
             info.versions.append((r["date"].value, int(r["count"].value)))
+    for list_id, (entries, evaluated) in counts.items():
+        if list_id in out:
+            out[list_id].entries, out[list_id].evaluated = entries, evaluated
     for r in sources:
         if r["id"].value in out:
             out[r["id"].value].sources.append(r["name"].value + (f" <{r['url'].value}>" if "url" in r else ""))

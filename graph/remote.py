@@ -53,8 +53,8 @@ class RemoteStore(QueryMixin):
         data = self._post(self.query_url, "query", text, "application/sparql-results+json")
         return parse_query_results(data, format=QueryResultsFormat.JSON)
 
-    def update(self, update: str) -> None:
-        self._update(f"{update} ;\n{revision_update()}")
+    def update(self, update: str, new_revision: bool = True) -> None:
+        self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
         self._post(self.update_url, "update", SPARQL_PREFIXES + update, "*/*")

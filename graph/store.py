@@ -47,8 +47,9 @@ class Store(Protocol):
 
     def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool: ...
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL 1.1 Update as one transaction."""
+    def update(self, update: str, new_revision: bool = True) -> None:
+        """Run a SPARQL 1.1 Update as one transaction. `new_revision=False` is for facts derived from what
+        the store already says (graph/derived.py): they change no answer, so they keep the revision."""
         ...
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:

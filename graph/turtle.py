@@ -3,21 +3,30 @@ N-Triples dumps of the default graph for tools that read files (the owlready2 re
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from complygraph.graph.store import Store
+from complygraph.graph.store import META_GRAPH, Store
 from complygraph.ontology import ontology_path
-from complygraph.vocab import ID, prov
+from complygraph.vocab import CG, ID, prov
 
 ONTOLOGY_LOAD = NamedNode(f"{ID}import/ontology")
 
 
 def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int:
     """Write Turtle files into the store as one load: every subject points to `activity`, and the
-    previous load by the same activity is replaced in the same transaction."""
+    previous load by the same activity is replaced in the same transaction. Files already loaded by that
+    activity with the same content are not written again (0 is returned), so that a validation, which loads
+    the ontology and its packs' data each time, leaves the store's revision alone when nothing changed."""
+    files = list(files)
+    digest = hashlib.sha256(b"".join(f.read_bytes() + b"\0" for f in files)).hexdigest()
+    mark = f"GRAPH <{META_GRAPH}> {{ <{activity.value}> <{CG}contentDigest> ?d }}"
+    rows = store.select(f"SELECT ?d WHERE {{ {mark} }}")
+    if rows and rows[0]["d"].value == digest:
+        return 0
     triples, subjects = [], set()
     for f in files:
         for q in parse(path=str(f), format=RdfFormat.TURTLE):
@@ -25,7 +34,11 @@ def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int
             subjects.add(q.subject)
     triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
     replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
-    return store.write(triples, replace=replace)
+    written = store.write(triples, replace=replace)
+    # after the write: a crash in between only means the files are written again next time
+    store.update(f"DELETE WHERE {{ {mark} }} ;\n"
+                 f"INSERT DATA {{ {mark.replace('?d', str(Literal(digest)))} }}", new_revision=False)
+    return written
 
 
 def load_ontology(store: Store) -> int:

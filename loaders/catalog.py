@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
-from complygraph.loaders import cscl, echa, rdf, rohs
+from complygraph.loaders import cscl, echa, rdf, rohs, rohs_exemptions
 from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.listmodel import ListBuilder, ListSpec, SourceFile
 from complygraph.loaders.membership import enrichment, rules_file, rules_in, unreached_rules
@@ -26,7 +26,7 @@ FORMATS: dict[str, Loader] = {
     "echa-pops-list": echa.load_pops_list,
     "echa-svhc-identification": echa.load_svhc_identification,
     "rohs-annex-ii": rohs.load_annex_ii,
-    "rohs-annex-iii": rohs.load_annex_iii,
+    "rohs-exemptions": rohs_exemptions.load_exemptions,
     "cscl-class1": cscl.load_class1,
 }
 

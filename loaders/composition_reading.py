@@ -40,8 +40,8 @@ REQUIRED = {
 }
 OPTIONAL = {
     "supplier": ("country", "email"),
-    "product": ("mass", "mass_unit"),
-    "part": ("item_number", "declaration_date", "packaging"),
+    "product": ("mass", "mass_unit", "eee_category", "uses"),
+    "part": ("item_number", "declaration_date", "packaging", "uses"),
     "material": ("category", "raw_material"),
     "substance": ("cas", "ec", "substance_name", "intentional", "exemption"),
     "bom": (),

@@ -28,6 +28,9 @@ from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, 
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
 MASS_TOLERANCE = Decimal("0.01")
 DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"
+# conditions of use named by REACH Annex XVII entries (20, 23, 27, 50, 51, 52, 63, ...)
+USES = ("general-public", "toy", "childcare-article", "mouthable", "skin-contact", "jewellery", "textile",
+        "footwear", "thermal-paper")
 
 
 class CompositionRules:
@@ -73,6 +76,27 @@ class CompositionRules:
             mass = self.checks.mass_mg(rec)
             if mass is not None:
                 yield rdf.t(node, cg.massMg, rdf.decimal(mass))
+        for cat in (rec.fields.get("eee_category") or "").replace(";", ",").split(","):
+            if not cat.strip():
+                continue
+            if not cat.strip().isdigit() or not 1 <= int(cat) <= 11:
+                self.checks.problem(rec, "eee_category", f"{cat.strip()!r} is not an EEE category of RoHS "
+                                    "Annex I (1 to 11)")
+                continue
+            yield rdf.t(node, cg.eeeCategory, rdf.integer(int(cat)))
+        yield from self._uses(rec, node)
+
+    def _uses(self, rec: Record, node: NamedNode) -> Iterator[Triple]:
+        """The conditions of use REACH Annex XVII restrictions depend on (supplied to the general public,
+        toy, skin contact, ...), each one of USES; a part inherits those of the products it goes into."""
+        for use in (rec.fields.get("uses") or "").replace(",", ";").split(";"):
+            use = use.strip().lower()
+            if not use:
+                continue
+            if use not in USES:
+                self.checks.problem(rec, "uses", f"unknown use {use!r}; one of {', '.join(USES)}")
+                continue
+            yield rdf.t(node, cg.use, rdf.text(use))
 
     def _weighed(self, rec: Record, kind: str, tallies: dict[str, Tally], owner: str,
                  owners: Collection[str]) -> Decimal | None:
@@ -102,6 +126,7 @@ class CompositionRules:
             yield rdf.t(node, cg.itemNumber, rdf.text(rec.fields["item_number"]))
         if rec.fields.get("packaging") and self.checks.yes_no(rec, "packaging"):
             yield rdf.t(node, RDF_TYPE, cg.PackagingComponent)
+        yield from self._uses(rec, node)
         if rec.fields.get("declaration_date"):
             date = self.checks.date(rec, "declaration_date")
             if date is None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from complygraph.dates import parse_date
+from complygraph.loaders.annex_xvii import annex_xvii_rules
 from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.listmodel import Entry, ListBuilder, clean, substances_in
 from complygraph.loaders.pops_limits import trace_limits
@@ -153,6 +154,7 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
         if clean(row.get("conditions")) and row.get("conditions").startswith("http"):
             e.see_also.append(row.get("conditions").split()[0])
         e.description = e.description or clean(row.get("description"))
+    builder.extra += annex_xvii_rules(builder, problems)
 
 
 def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None:

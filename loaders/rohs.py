@@ -1,4 +1,4 @@
-"""EU RoHS: Annex II restricted substances with their limits, and Annex III exemptions.
+"""EU RoHS: Annex II restricted substances with their limits (the exemptions are in `rohs_exemptions`).
 
 The Annex II file gives substance, group and limit; the project's own `annex-ii-dates.csv` gives when each
 entry was listed and from when it applies, and `group-members.csv` which substances each group covers.
@@ -12,12 +12,14 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
+from complygraph.dates import iso_date
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, clean, restriction_terms, substances_in
+from complygraph.loaders.rohs_exemptions import parse_categories
 from complygraph.loaders.tabular import read_delimited
-from complygraph.vocab import ID, RDF_TYPE, cg, dct, exemption_iri, list_iri, prov
+from complygraph.vocab import ID, RDF_TYPE, cg, dct, list_iri, prov
 
 ANNEX_II = {
     "substance": "name", "cas_number": "cas", "group": "group",
@@ -26,7 +28,8 @@ ANNEX_II = {
 DATES = {"substance": "name", "date_of_inclusion": "date", "effective_from": "effective_from",
          "legal_basis": "legal_basis"}
 MEMBERS = {"group": "group", "cas_number": "cas", "member_name": "name", "source": "source"}
-EXEMPTIONS = {"exemption": "id", "chemsherpa_code": "code", "substance_scope": "scope", "text": "text"}
+CATEGORY_DATES = {"substance": "name", "categories": "categories", "effective_from": "effective_from",
+                  "legal_basis": "legal_basis", "source": "source", "verification": "verification"}
 BASES = {"homogeneous material": "HomogeneousMaterialBasis", "article": "ArticleBasis",
          "packaging component": "PackagingComponentBasis", "battery": "BatteryBasis",
          "tin mass": "TinMassBasis"}
@@ -43,6 +46,7 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
         members.setdefault(r.get("group"), []).extend(
             substances_in(r.fields, list_id=list_id, file=r.file, line=r.line, problems=problems))
     source = {s.path: s.iri.value for s in builder.sources + [dates_src, members_src]}
+    late = _category_dates(builder, problems)
     for row in read_delimited(path, ANNEX_II, {"name", "limit", "basis"}):
         name = row.get("name")
         group = clean(row.get("group"))
@@ -79,37 +83,32 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
                                       "effective_from": d.get("effective_from"),
                                       "legal_basis": d.get("legal_basis") or row.get("legal_basis")}),
         ]
+        for i, r in enumerate(late.get(name, []), start=1):
+            start = NamedNode(f"{node.value}/category-start/{i}")
+            builder.extra += [rdf.t(node, cg.startForCategory, start),
+                              rdf.t(start, cg.effectiveFrom, rdf.date(iso_date(r.get("effective_from")))),
+                              rdf.t(start, dct.source, rdf.text(r.get("legal_basis"))),
+                              rdf.t(start, cg.verification, rdf.text(r.get("verification")))]
+            builder.extra += [rdf.t(start, cg.eeeCategory, rdf.integer(c))
+                              for c in parse_categories(r.get("categories"))]
+        late.pop(name, None)
+    for name, rows in late.items():
+        problems.add(rows[0].file, rows[0].line, "substance", f"no Annex II entry {name!r}")
 
-def load_annex_iii(builder: ListBuilder, path: Path, problems: Problems) -> None:
-    """Exemptions, each tied to the Annex II group its substance scope names (catalog option
-    `scope_groups`). Expiry dates are not in the source and are not invented: an exemption without
-    `cg:validUntil` has no recorded expiry."""
-    list_id = builder.spec.id
-    scope_groups: dict[str, str] = builder.spec.options.get("scope_groups", {})
-    annex_ii = builder.spec.options.get("annex_ii_list", "eu-rohs-annex-ii")
-    source = builder.sources[0].iri
-    lst = list_iri(list_id)
-    for row in read_delimited(path, EXEMPTIONS, {"id", "scope", "text"}):
-        ex_id = row.get("id")
-        if not clean(ex_id):
-            problems.add(row.file, row.line, "exemption", "exemption id is missing")
+
+def _category_dates(builder: ListBuilder, problems: Problems) -> dict[str, list]:
+    """Annex II entry name -> the rows of `annex-ii-category-dates.csv`: the EEE categories the restriction
+    applies to only from a later date (Art. 4(3); the phthalates for categories 8 and 9)."""
+    src = builder.companions.get("annex-ii-category-dates.csv")
+    if src is None:
+        return {}
+    out: dict[str, list] = {}
+    for r in read_delimited(src.path, CATEGORY_DATES, {"name", "categories", "effective_from", "verification"}):
+        try:
+            iso_date(r.get("effective_from"))
+            parse_categories(r.get("categories"))
+        except ValueError as exc:
+            problems.add(r.file, r.line, "effective_from/categories", str(exc))
             continue
-        node = exemption_iri(list_id, ex_id)
-        triples = [
-            rdf.t(node, RDF_TYPE, cg.Exemption),
-            rdf.t(node, prov.wasGeneratedBy, builder.import_iri),
-            rdf.t(node, prov.wasDerivedFrom, source),
-            rdf.t(node, cg.exemptionUnder, lst),
-            rdf.t(node, cg.exemptionId, rdf.text(ex_id)),
-            rdf.t(node, dct.description, rdf.text(row.get("text"), "en")),
-        ]
-        if clean(row.get("code")):
-            triples.append(rdf.t(node, cg.exemptionCode, rdf.text(row.get("code"))))
-        for scope in row.get("scope").split(","):
-            group = scope_groups.get(scope.strip().lower())
-            if group is None:
-                problems.add(row.file, row.line, "substance_scope", f"no Annex II group for scope {scope!r}")
-                continue
-            triples.append(rdf.t(node, cg.concerns, NamedNode(f"{ID}group/{annex_ii}/{slug(group)}")))
-        builder.extra += triples
-        builder.item_count += 1
+        out.setdefault(r.get("name"), []).append(r)
+    return out

@@ -15,8 +15,10 @@ from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
 
 
-def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identities: str | None = None):
-    """A store with the reference lists and the given parts (and `identities.csv`, if given, as its text).
+def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identities: str | None = None,
+          products: list[dict] | None = None):
+    """A store with the reference lists and the given parts (and `identities.csv`, if given, as its text;
+    `products`, if given, as products with their EEE categories and the parts they contain: see `product`).
 
     Each part: {"id", "mass_mg", "packaging": bool, "materials": [{"id", "mass_mg", "category",
     "substances": [(cas, amount, unit, intentional, exemption)]}]}.
@@ -39,6 +41,11 @@ def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identiti
     (folder / "parts.csv").write_text("\n".join(p_rows) + "\n")
     (folder / "materials.csv").write_text("\n".join(m_rows) + "\n")
     (folder / "substances.csv").write_text("\n".join(s_rows) + "\n")
+    if products:
+        (folder / "products.csv").write_text("product_id,name,eee_category,uses\n" + "".join(
+            f"{p['id']},product {p['id']},{p['categories']},{p.get('uses', '')}\n" for p in products))
+        (folder / "bom.csv").write_text("parent_id,child_id,quantity\n" + "".join(
+            f"{p['id']},{child},1\n" for p in products for child in p["parts"]))
     store = open_store(None)
     load_reference(store, lists)
     import_compositions(store, folder)
@@ -51,6 +58,11 @@ def material(mid: str, mass_mg, *substances, category: str = "") -> dict:
 
 def part(pid: str, mass_mg, *materials, packaging: bool = False) -> dict:
     return {"id": pid, "mass_mg": mass_mg, "packaging": packaging, "materials": list(materials)}
+
+
+def product(pid: str, categories: str, *part_ids: str) -> dict:
+    """A product of the given RoHS Annex I categories ("3", "8;9", or "" for unknown) containing the parts."""
+    return {"id": pid, "categories": categories, "parts": list(part_ids)}
 
 
 def sub(cas: str, amount, unit: str = "mg", intentional: str | None = None, exemption: str | None = None):

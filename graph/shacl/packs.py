@@ -33,7 +33,8 @@ def shapes_dir() -> Path:
 
 def available(extra: list[Path] | None = None) -> dict[str, Path]:
     """Shipped packs, plus the packs in `extra` folders (a pack folder, or a folder of pack folders)."""
-    found = {p.name: p for p in sorted(shapes_dir().iterdir()) if p.is_dir() and any(p.glob("*.ttl"))}
+    found = {p.name: p for p in sorted(shapes_dir().iterdir())
+             if p.is_dir() and p.name != "data" and any(p.glob("*.ttl"))}  # data: shared by the packs
     for folder in extra or []:
         folder = Path(folder)
         if not folder.is_dir():
@@ -121,7 +122,8 @@ def _inject_date(g: Graph, at: dt.date) -> None:
 def load_pack_data(store: Store, names: list[str], extra: list[Path] | None = None) -> int:
     """Write each pack's data files into the store, replacing that pack's previous data."""
     packs = available(extra)
-    total = 0
+    # the shape library's shared data (material classes), which several packs' rules read
+    total = load_turtle(store, sorted((shapes_dir() / "data").glob("*.ttl")), NamedNode(f"{ID}import/pack/shared"))
     for name in names:
         files = sorted((packs[name] / "data").glob("*.ttl")) if (packs[name] / "data").is_dir() else []
         total += load_turtle(store, files, NamedNode(f"{ID}import/pack/{name}"))

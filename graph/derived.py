@@ -1,0 +1,75 @@
+"""Facts the RoHS shapes need in one triple, derived from the store before any shape runs.
+
+RoHS decides per product category whether an exemption holds and from when a restriction applies (phthalates
+for medical devices from 22 July 2021), and per kind of material whether an exemption's material condition
+is met ("copper alloy containing up to 4 % lead": is this "brass"?). A material belongs to a part, which may
+sit in several sub-assemblies of several products, and its declared category is free text matched by the
+patterns of the material classes (pack data). Evaluated inside the shapes' FILTER EXISTS blocks, the BOM path
+and the regular expressions ran once per candidate row (1.5 s of 2.7 s on 10,000 parts); derived here once,
+set-at-a-time, they are single triples:
+
+- `?material cg:inProductCategory ?c`: the RoHS Annex I category of each product the material's part goes
+  into, and `?material cg:inUncategorizedProduct true` when one of those products declares no category;
+- `?material cg:inMaterialClass "copper alloy"`: each material class whose pattern its category matches;
+- `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into.
+
+The validator refreshes them before it runs the shapes whenever the store's revision differs from the one
+they were derived at (recorded in the store's meta graph), so they are never stale; the refresh itself keeps
+the revision, since it adds nothing the store did not already say.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import Literal
+
+from complygraph.graph.store import META_GRAPH, Store
+
+REFRESH = """
+DELETE WHERE { ?material cg:inProductCategory ?category } ;
+DELETE WHERE { ?material cg:inUncategorizedProduct ?flag } ;
+INSERT { ?material cg:inProductCategory ?category } WHERE {
+  SELECT DISTINCT ?material ?category WHERE {
+    ?product cg:eeeCategory ?category .
+    ?product (^cg:parent/cg:child)+ ?part .
+    ?part cg:hasMaterial ?material .
+  }
+} ;
+INSERT { ?material cg:inUncategorizedProduct true } WHERE {
+  SELECT DISTINCT ?material WHERE {
+    { SELECT ?product WHERE { ?product a cg:Product . FILTER NOT EXISTS { ?product cg:eeeCategory ?declared } } }
+    ?product (^cg:parent/cg:child)+ ?part .
+    ?part cg:hasMaterial ?material .
+  }
+} ;
+DELETE WHERE { ?material cg:inUse ?use } ;
+INSERT { ?material cg:inUse ?use } WHERE {
+  SELECT DISTINCT ?material ?use WHERE {
+    { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part }
+    ?part cg:hasMaterial ?material .
+  }
+} ;
+DELETE WHERE { ?material cg:inMaterialClass ?name } ;
+INSERT { ?material cg:inMaterialClass ?name } WHERE {
+  { SELECT DISTINCT ?declared ?name WHERE {
+      { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
+      ?class cg:className ?name ; cg:categoryPattern ?pattern .
+      FILTER(REGEX(?declared, ?pattern, "i"))
+  } }
+  ?material cg:materialCategory ?declared .
+}"""
+
+
+_MARK = "<urn:complygraph:derived>"
+
+
+def refresh(store: Store) -> bool:
+    """Replace the derived product categories and material classes of every material with current ones,
+    unless they were derived at the store's current revision; True when they were refreshed."""
+    revision = store.revision()
+    rows = store.select(f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }}")
+    if rows and rows[0]["r"].value == revision:
+        return False
+    mark = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt {Literal(revision)} }} }}")
+    store.update(f"{REFRESH} ;\n{mark}", new_revision=False)
+    return True

@@ -1,0 +1,89 @@
+"""REACH Annex XVII restrictions on articles (Regulation (EC) No 1907/2006, Art. 67 and Annex XVII) as rules
+on homogeneous materials (data/echa/annex-xvii-conditions.csv), each tested at its limit, just under it and
+on the day it starts to apply; conditions of use, material kinds and the RoHS-EEE exclusion from the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from typer.testing import CliRunner
+
+from complygraph.cli import app
+from complygraph.graph import queries as q
+from complygraph.graph.shacl import validate
+
+from .shacl_cases import build, compare_with_pyshacl, hits, material, part, product, sub
+
+PB, CD, DEHP = "7439-92-1", "7440-43-9", "117-81-7"
+AT = dt.date(2026, 11, 23)
+LISTS = ["eu-reach-annex-xvii", "eu-rohs-annex-ii"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xvii")
+    return build(folder, [
+        # entry 63 paragraph 15: lead in PVC "equal to or greater than 0,1 % by weight of the PVC material",
+        # from 29 November 2024, not for EEE within the scope of Directive 2011/65/EU
+        part("cable", 1000, material("m-pvc-at", 1000, sub(PB, 1), category="pvc-cable-insulation")),
+        part("cable-under", 1000, material("m-pvc-under", 1000, sub(PB, "0.999"), category="pvc-cable-insulation")),
+        part("cable-eee", 1000, material("m-pvc-eee", 1000, sub(PB, 2), category="pvc-cable-insulation")),
+        # entry 23 paragraph 1: cadmium "equal to or greater than 0,01 % by weight of the plastic material"
+        part("housing", 1000, material("m-abs-at", 1000, sub(CD, "0.1"), category="housing")),
+        part("housing-under", 1000, material("m-abs-under", 1000, sub(CD, "0.099"), category="housing")),
+        # entry 51: DEHP in plasticised material of toys (paragraph 2) and of articles outside RoHS (paragraph 3)
+        part("doll", 1000, material("m-toy", 1000, sub(DEHP, 1), category="pvc")),
+        part("mat", 1000, material("m-mat", 1000, sub(DEHP, 1), category="pvc")),
+        part("mat-eee", 1000, material("m-mat-eee", 1000, sub(DEHP, 1), category="pvc")),
+    ], LISTS, products=[
+        product("tv", "4", "cable-eee", "housing", "housing-under", "mat-eee"),
+        {"id": "toy", "categories": "", "parts": ["doll"], "uses": "toy;general-public"},
+    ])
+
+
+def _found(store, day=AT) -> dict:
+    return hits(validate(store, ["eu-reach-annex-xvii"], day), "#ArticleRestrictions")
+
+
+def test_lead_in_pvc_from_29_november_2024_at_0_1_percent_and_not_below(store):
+    assert "m-pvc-at" not in _found(store, dt.date(2024, 11, 28))
+    found = _found(store, dt.date(2024, 11, 29))
+    assert "m-pvc-at" in found and "m-pvc-under" not in found
+    assert "entry 63" in str(found["m-pvc-at"].message) and "at or above 1,000 ppm" in str(found["m-pvc-at"].message)
+
+
+def test_lead_in_pvc_does_not_apply_to_eee_within_rohs(store):
+    assert "m-pvc-eee" not in _found(store)
+
+
+def test_cadmium_in_plastics_at_0_01_percent_also_in_eee(store):
+    found = _found(store)
+    assert "m-abs-at" in found and "m-abs-under" not in found
+
+
+def test_phthalates_in_toys_and_in_articles_outside_rohs_but_not_in_eee(store):
+    found = _found(store)
+    assert {"m-toy", "m-mat"} <= set(found) and "m-mat-eee" not in found
+    assert "m-mat" not in _found(store, dt.date(2020, 7, 6))  # paragraph 3 applies from 7 July 2020
+
+
+def test_lists_shows_evaluated_and_listed_only_entries(store):
+    info = next(i for i in q.lists(store) if i.id == "eu-reach-annex-xvii")
+    assert info.evaluated >= 8 and info.listed_only > 0 and info.entries == info.evaluated + info.listed_only
+    nickel = store.select("""SELECT ?note WHERE { ?r cg:entryNumber "27" ; cg:evaluated false ; cg:note ?note }""")
+    assert nickel and "not evaluated" in nickel[0]["note"].value
+
+
+def test_validate_with_the_annex_xvii_pack_runs_from_the_cli(tmp_path):
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-reach-annex-xvii"]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-reach-annex-xvii"])
+    assert "unknown shape pack" not in result.output and result.exit_code in (0, 1, 2), result.output
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 11, 29)])
+def test_same_results_as_pyshacl(store, day):
+    ours, reference = compare_with_pyshacl(store, ["eu-reach-annex-xvii"], day)
+    assert ours == reference and ours
