@@ -9,7 +9,9 @@ and the regular expressions ran once per candidate row (1.5 s of 2.7 s on 10,000
 set-at-a-time, they are single triples:
 
 - `?material cg:inProductCategory ?c`: the RoHS Annex I category of each product the material's part goes
-  into, and `?material cg:inUncategorizedProduct true` when one of those products declares no category;
+  into, `?material cg:inUncategorizedProduct true` when one of those products declares no category, and
+  `?material cg:withoutProductCategory true` when none of them declares one (a selective start for the
+  shape that warns of it);
 - `?material cg:inMaterialClass "copper alloy"`: each material class whose pattern its category matches;
 - `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into.
 
@@ -40,6 +42,11 @@ INSERT { ?material cg:inUncategorizedProduct true } WHERE {
     ?product (^cg:parent/cg:child)+ ?part .
     ?part cg:hasMaterial ?material .
   }
+} ;
+DELETE WHERE { ?material cg:withoutProductCategory ?flag } ;
+INSERT { ?material cg:withoutProductCategory true } WHERE {
+  ?material a cg:HomogeneousMaterial .
+  FILTER NOT EXISTS { ?material cg:inProductCategory ?category }
 } ;
 DELETE WHERE { ?material cg:inUse ?use } ;
 INSERT { ?material cg:inUse ?use } WHERE {
