@@ -153,3 +153,14 @@ def test_category_unknown_is_reported_only_when_the_exemption_does_not_cover_all
     _, some = _by_shape(store, dt.date(2022, 1, 1))
     warning = some("#ExemptionCategoryUnknown")["m-nocat"]
     assert warning.severity == SH.Warning and "4" not in str(warning.message).split("categories")[1].split(";")[0]
+
+
+def test_shared_pack_data_deleted_by_another_load_is_written_again(tmp_path):
+    # a store validated before the material classes moved to shapes/data had them under the eu-rohs pack's
+    # load: reloading that pack deleted them, and the unchanged-content check then skipped writing them again
+    store = build(tmp_path, [part("b", 1000, material("m-b", 1000, sub(PB, 30, exemption="6(c)"), category="brass"))],
+                  LISTS)
+    day = dt.date(2020, 1, 1)
+    assert "m-b" in hits(validate(store, ["eu-rohs"], day), "#ExemptedUses")
+    store.update("DELETE WHERE { ?class cg:className ?name ; cg:categoryPattern ?pattern }")
+    assert "m-b" in hits(validate(store, ["eu-rohs"], day), "#ExemptedUses")

@@ -122,9 +122,11 @@ def _inject_date(g: Graph, at: dt.date) -> None:
 def load_pack_data(store: Store, names: list[str], extra: list[Path] | None = None) -> int:
     """Write each pack's data files into the store, replacing that pack's previous data."""
     packs = available(extra)
-    # the shape library's shared data (material classes), which several packs' rules read
-    total = load_turtle(store, sorted((shapes_dir() / "data").glob("*.ttl")), NamedNode(f"{ID}import/pack/shared"))
+    total = 0
     for name in names:
         files = sorted((packs[name] / "data").glob("*.ttl")) if (packs[name] / "data").is_dir() else []
         total += load_turtle(store, files, NamedNode(f"{ID}import/pack/{name}"))
+    # the shape library's shared data (material classes), which several packs' rules read; last, so that a
+    # pack load replacing a subject it once shared cannot leave it deleted
+    total += load_turtle(store, sorted((shapes_dir() / "data").glob("*.ttl")), NamedNode(f"{ID}import/pack/shared"))
     return total
