@@ -76,11 +76,13 @@ def test_lists_shows_evaluated_and_listed_only_entries(store):
 
 
 def test_validate_with_the_annex_xvii_pack_runs_from_the_cli(tmp_path):
-    runner = CliRunner()
-    store = str(tmp_path / "store")
-    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-reach-annex-xvii"]).exit_code == 0
-    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-reach-annex-xvii"])
-    assert "unknown shape pack" not in result.output and result.exit_code in (0, 1, 2), result.output
+    build(tmp_path / "d", [part("cable", 1000, material("m-pvc", 1000, sub(PB, 2), category="pvc"))], LISTS)
+    runner, store = CliRunner(), str(tmp_path / "store")
+    for list_id in LISTS:
+        assert runner.invoke(app, ["load-lists", "--store", store, "--list", list_id]).exit_code == 0
+    assert runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-reach-annex-xvii", "--at", "2026-11-23"])
+    assert result.exit_code == 1 and "ArticleRestrictions" in result.output, result.output
 
 
 @pytest.mark.parametrize("day", [dt.date(2024, 11, 29)])
