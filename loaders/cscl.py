@@ -15,7 +15,7 @@ from pathlib import Path
 
 from complygraph.dates import iso_date
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, substances_in
+from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, substances_in, verification_stated
 from complygraph.loaders.tabular import read_delimited
 
 ITEMS = {"item": "item", "name_ja": "name_ja"}
@@ -92,7 +92,6 @@ def _designation_dates(builder: ListBuilder, problems: Problems) -> dict | None:
             except ValueError as exc:
                 problems.add(r.file, r.line, "effective", str(exc))
                 continue
-        if not r.get("verification").startswith(("verified", "unverified")):
-            problems.add(r.file, r.line, "verification", "must start with 'verified:' or 'unverified:'")
+        verification_stated(r, problems)
         out[r.get("item")] = r
     return out

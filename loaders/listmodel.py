@@ -29,6 +29,7 @@ from complygraph.identifiers import (
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.provenance import activity_triples, file_sha256, source_iri, source_triples
+from complygraph.loaders.tabular import Row
 from complygraph.vocab import (
     ID,
     RDF_TYPE,
@@ -318,6 +319,15 @@ def restriction_terms(node: NamedNode, r: dict) -> Iterator[Triple]:
         yield rdf.t(node, cg.scope, rdf.text(r["scope"]))
     if r.get("legal_basis"):
         yield rdf.t(node, dct.source, rdf.text(r["legal_basis"]))
+
+
+def verification_stated(row: Row, problems: Problems) -> bool:
+    """Whether a row of shipped regulatory data says how it was checked against the legal text ("verified:
+    <what was read>" or "unverified: <what is missing>"); a row that does not is refused, naming it."""
+    if row.get("verification").startswith(("verified", "unverified")):
+        return True
+    problems.add(row.file, row.line, "verification", "must start with 'verified:' or 'unverified:'")
+    return False
 
 
 def clean(value: str | None) -> str | None:

@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, Triple
 from complygraph.dates import iso_date
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.listmodel import Entry, ListBuilder, restriction_terms
+from complygraph.loaders.listmodel import Entry, ListBuilder, restriction_terms, verification_stated
 from complygraph.loaders.tabular import read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entry_iri, list_iri, prov
 
@@ -59,8 +59,7 @@ def trace_limits(builder: ListBuilder, entries_by_name: dict[str, Entry], proble
         except ValueError as exc:
             problems.add(r.file, r.line, "limit_mg_per_kg/valid_from/valid_until", str(exc))
             continue
-        if not r.get("verification").startswith(("verified", "unverified")):
-            problems.add(r.file, r.line, "verification", "must start with 'verified' or 'unverified'")
+        if not verification_stated(r, problems):
             continue
         key = r.get("summed") or r.get("entry")
         ident = "|".join((key, r.get("scope") if not r.get("summed") else "", r.get("form"), r.get("limit"),

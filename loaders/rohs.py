@@ -16,7 +16,14 @@ from complygraph.dates import iso_date
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, clean, restriction_terms, substances_in
+from complygraph.loaders.listmodel import (
+    ListBuilder,
+    SubstanceRef,
+    clean,
+    restriction_terms,
+    substances_in,
+    verification_stated,
+)
 from complygraph.loaders.rohs_exemptions import parse_categories
 from complygraph.loaders.tabular import read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, list_iri, prov
@@ -110,5 +117,6 @@ def _category_dates(builder: ListBuilder, problems: Problems) -> dict[str, list]
         except ValueError as exc:
             problems.add(r.file, r.line, "effective_from/categories", str(exc))
             continue
-        out.setdefault(r.get("name"), []).append(r)
+        if verification_stated(r, problems):
+            out.setdefault(r.get("name"), []).append(r)
     return out

@@ -21,7 +21,7 @@ from complygraph.dates import iso_date
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.listmodel import ListBuilder
+from complygraph.loaders.listmodel import ListBuilder, verification_stated
 from complygraph.loaders.tabular import Row, read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, exemption_iri, list_iri, prov, substance_iri
 
@@ -85,8 +85,7 @@ def _validity(v: NamedNode, exemption: NamedNode, row: Row, builder: ListBuilder
     except ValueError as exc:
         problems.add(row.file, row.line, "valid_from/valid_until/categories", str(exc))
         return
-    if not row.get("verification").startswith(("verified", "unverified")):
-        problems.add(row.file, row.line, "verification", "must start with 'verified' or 'unverified'")
+    if not verification_stated(row, problems):
         return
     yield rdf.t(v, RDF_TYPE, cg.ExemptionValidity)
     yield rdf.t(v, prov.wasGeneratedBy, builder.import_iri)

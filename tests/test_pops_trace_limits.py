@@ -6,6 +6,7 @@ weigh 1 kg, so a substance's mass in mg is its concentration in mg/kg."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import pytest
@@ -89,3 +90,19 @@ def test_annex_iii_substances_are_not_in_the_annex_i_list(reference_store):
 def test_same_results_as_pyshacl(store, day):
     ours, reference = compare_with_pyshacl(store, ["eu-pops"], day)
     assert ours == reference and any("TraceContaminantLimits" in str(k) for k in ours)
+
+
+def test_a_limit_row_that_does_not_say_how_it_was_verified_is_refused_naming_file_and_line(tmp_path):
+    from complygraph.loaders.catalog import build_list, catalog, data_dir
+    from complygraph.loaders.errors import InputError
+
+    rows = list(csv.DictReader(open(data_dir() / "echa/pops-annex-i-limits.csv", encoding="utf-8")))
+    rows[0]["verification"] = "checked somewhere"
+    bad = tmp_path / "pops-annex-i-limits.csv"
+    with open(bad, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(InputError) as caught:
+        build_list(catalog()[1]["eu-pops"], [data_dir() / "echa/pops_list_full.xlsx", bad])
+    assert "pops-annex-i-limits.csv" in str(caught.value) and "verification" in str(caught.value)
