@@ -21,6 +21,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from complygraph.dates import iso_date
 from complygraph.identifiers import InvalidIdentifier, normalise_cas, slug
 from complygraph.loaders import rdf
+from complygraph.loaders.composition_rules import USES
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.listmodel import ListBuilder, restriction_terms
 from complygraph.loaders.tabular import Row, read_delimited
@@ -30,22 +31,9 @@ COMPANION = "annex-xvii-conditions.csv"
 COLUMNS = {c: c for c in ("entry", "paragraph", "substances", "measured_as", "limit", "unit", "comparison", "basis",
                           "condition",
                           "applies_from", "applies_until", "derogation", "legal_text", "source", "verification")}
-# groups an entry names in words, as the RoHS Annex II groups that reach every compound of the element
-GROUPS = {"lead and its compounds": "eu-rohs-annex-ii/lead-and-its-compounds",
-          "cadmium and its compounds": "eu-rohs-annex-ii/cadmium-and-its-compounds"}
+TERMS = "annex-xvii-terms.csv"
+TERM_COLUMNS = {c: c for c in ("column", "phrase", "means", "value", "note")}
 UNITS = {"percent": "percent", "mg/kg": "ppm"}
-# the kind of material a basis or condition names (material classes of the eu-rohs pack data)
-MATERIALS = {"plastic material": "plastic", "pvc": "pvc", "paint": "paint", "brazing filler": "brazing filler",
-             "material=paint": "paint",
-             "material=pvc": "pvc", "material=plastic": "plastic", "material=rubber": "rubber",
-             "listed polymers": "plastic"}
-BASES = {"article", "article or part", "accessible part", "homogeneous material", "plastic material", "pvc",
-         "plasticised material", "rubber or plastic component", "paint", "brazing filler", "metal part"}
-USES = {"supplied to general public": ["general-public"], "toy|childcare article": ["toy", "childcare-article"],
-        "may be placed in the mouth by children": ["mouthable"],
-        "skin contact prolonged or repetitive": ["skin-contact"],
-        "textile": ["textile"], "jewellery": ["jewellery"], "thermal paper": ["thermal-paper"],
-        "textile|footwear|mixture": ["textile", "footwear"]}
 CAS = re.compile(r"\b\d{2,7}-\d{2}-\d\b")
 
 
@@ -53,14 +41,16 @@ def annex_xvii_rules(builder: ListBuilder, problems: Problems) -> list[Triple]:
     src = builder.companions.get(COMPANION)
     if src is None:
         return []
+    terms = _terms(builder, problems)
     out: list[Triple] = []
     for row in read_delimited(src.path, COLUMNS, {"entry", "substances", "basis", "legal_text", "verification",
                                                   "comparison"}):
-        out += list(_rule(builder, row, src.iri, problems))
+        out += list(_rule(builder, row, src.iri, terms, problems))
     return out
 
 
-def _rule(builder: ListBuilder, row: Row, source: NamedNode, problems: Problems) -> Iterator[Triple]:
+def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
+          problems: Problems) -> Iterator[Triple]:
     key = "|".join(row.get(c) for c in ("entry", "paragraph", "substances", "limit", "condition", "applies_from"))
     node = NamedNode(f"{ID}restriction/{builder.spec.id}/{slug(row.get('entry'))}/"
                      f"{hashlib.sha256(key.encode()).hexdigest()[:12]}")
@@ -75,7 +65,7 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, problems: Problems)
     legal = f"Regulation (EC) No 1907/2006 Annex XVII, entry {row.get('entry')}{paragraph}"
     yield rdf.t(node, dct.source, rdf.text(legal))
     why: list[str] = []
-    targets = _targets(row, problems)
+    targets = _targets(row, terms, problems)
     for t in targets:
         yield rdf.t(node, cg.concerns, t)
     if not targets:
@@ -85,16 +75,18 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, problems: Problems)
     if unit is None or not limit:
         why.append(f"the limit ({limit or 'none'} {row.get('unit')}) is not a concentration")
     basis = row.get("basis").strip()
-    if basis not in BASES:
+    share = terms.get(("basis", basis.lower()))
+    if share is None:
         why.append(f"the basis ({basis}) is not a share of an article's material")
     uses: list[list[str]] = []
-    material = MATERIALS.get(basis)
+    material = share[1] if share and share[1] else None
     for term in (c.strip() for c in row.get("condition").split(";") if c.strip()):
-        if term in MATERIALS:
-            material = MATERIALS[term]
-        elif term in USES:
-            uses.append(USES[term])
-        elif term == "not RoHS EEE":
+        means, value = terms.get(("condition", term.lower()), ("", ""))
+        if means == "material":
+            material = value
+        elif means == "use":
+            uses.append(value.split("|"))
+        elif means == "excludes-rohs-eee":
             yield rdf.t(node, cg.excludesRoHSEEE, rdf.boolean(True))
         else:
             why.append(f"the condition '{term}' cannot be decided from composition data")
@@ -134,10 +126,10 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, problems: Problems)
         yield rdf.t(node, cg.note, rdf.text("not evaluated: " + "; ".join(why)))
 
 
-def _targets(row: Row, problems: Problems) -> list[NamedNode]:
+def _targets(row: Row, terms: Terms, problems: Problems) -> list[NamedNode]:
     text = row.get("substances")
-    group = GROUPS.get(text.strip().lower())
-    if group:
+    means, group = terms.get(("substances", text.strip().lower()), ("", ""))
+    if means == "group":
         return [NamedNode(f"{ID}group/{group}")]
     out = []
     for raw in CAS.findall(text):
@@ -145,4 +137,30 @@ def _targets(row: Row, problems: Problems) -> list[NamedNode]:
             out.append(substance_iri(cas=normalise_cas(raw)))
         except InvalidIdentifier as exc:
             problems.add(row.file, row.line, "substances", str(exc))
+    return out
+
+
+Terms = dict[tuple[str, str], tuple[str, str]]
+_MEANS = {"substances": {"group"}, "basis": {"share"}, "condition": {"material", "use", "excludes-rohs-eee"}}
+
+
+def _terms(builder: ListBuilder, problems: Problems) -> Terms:
+    """(column, phrase) -> (what it means, value), from `annex-xvii-terms.csv`: how the words of the conditions
+    file become the model's terms (a group, a share of a kind of material, a use, the RoHS-EEE exclusion), as
+    data that a reviewer reads beside the legal text. A phrase not in it leaves its row listed, not evaluated."""
+    src = builder.companions.get(TERMS)
+    if src is None:
+        return {}
+    out: Terms = {}
+    for r in read_delimited(src.path, TERM_COLUMNS, {"column", "phrase", "means"}):
+        column, means = r.get("column").strip(), r.get("means").strip()
+        if means not in _MEANS.get(column, ()):
+            problems.add(r.file, r.line, "means", f"{means!r} is not a meaning of column {column!r} "
+                                                  f"(one of: {', '.join(sorted(_MEANS.get(column, ())))})")
+            continue
+        unknown = [u for u in r.get("value").split("|") if means == "use" and u.strip() not in USES]
+        if unknown:
+            problems.add(r.file, r.line, "value", f"unknown use {unknown[0]!r}; one of {', '.join(USES)}")
+            continue
+        out[(column, r.get("phrase").strip().lower())] = (means, r.get("value").strip())
     return out

@@ -89,3 +89,54 @@ def test_validate_with_the_annex_xvii_pack_runs_from_the_cli(tmp_path):
 def test_same_results_as_pyshacl(store, day):
     ours, reference = compare_with_pyshacl(store, ["eu-reach-annex-xvii"], day)
     assert ours == reference and ours
+
+
+def test_annex_xvii_without_the_rohs_groups_stops_instead_of_passing_lead_in_pvc(tmp_path):
+    # entries 23 and 63 name "cadmium/lead and its compounds": the RoHS Annex II groups reach every compound of
+    # the element; with only the Annex XVII list loaded they reach nothing and lead in PVC would pass
+    build(tmp_path / "d", [part("cable", 1000, material("m-pvc", 1000, sub(PB, 2), category="pvc"))], LISTS)
+    runner, store = CliRunner(), str(tmp_path / "store")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-reach-annex-xvii"]).exit_code == 0
+    assert runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-reach-annex-xvii", "--at", "2026-11-23"])
+    assert result.exit_code == 2, result.output
+    assert "load-lists --list eu-rohs-annex-ii" in " ".join(result.output.split())
+
+
+# entry 20 paragraph 4(a): tri-substituted organostannic compounds "greater than the equivalent of 0,1 % by weight
+# of tin" in articles from 1 July 2010; paragraph 5(a): dibutyltin compounds, the same limit, in articles for
+# supply to the general public from 1 January 2012. Tributyltin chloride C12H27ClSn is 36.47 % tin, so 0.1 % tin
+# is 2.742 mg in 1,000 mg; dibutyltin dichloride C8H18Cl2Sn is 39.07 % tin, 2.560 mg.
+TBTCL, DBTCL = "1461-22-9", "683-18-1"
+
+
+@pytest.fixture(scope="module")
+def organotins(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("tins"), [
+        part("tbt-over", 1000, material("m-tbt-over", 1000, sub(TBTCL, "2.75"))),
+        part("tbt-under", 1000, material("m-tbt-under", 1000, sub(TBTCL, "2.74"))),
+        part("dbt-public", 1000, material("m-dbt-public", 1000, sub(DBTCL, "2.57"))),
+        part("dbt-trade", 1000, material("m-dbt-trade", 1000, sub(DBTCL, "2.57"))),
+    ], LISTS, products=[{"id": "kettle", "categories": "", "parts": ["dbt-public"], "uses": "general-public"},
+                        {"id": "machine", "categories": "", "parts": ["dbt-trade"]}])
+
+
+def _entry_20(store, day) -> set[str]:
+    return {k for k, v in _found(store, day).items() if "entry 20" in v.message}
+
+
+def test_tributyltin_over_0_1_percent_tin_from_1_july_2010(organotins):
+    assert _entry_20(organotins, dt.date(2010, 6, 30)) == set()
+    assert _entry_20(organotins, dt.date(2010, 7, 1)) == {"m-tbt-over"}
+
+
+def test_dibutyltin_only_in_articles_supplied_to_the_general_public_from_2012(organotins):
+    assert _entry_20(organotins, dt.date(2011, 12, 31)) == {"m-tbt-over"}
+    assert _entry_20(organotins, dt.date(2012, 1, 1)) == {"m-tbt-over", "m-dbt-public"}
+    message = _found(organotins, dt.date(2012, 1, 1))["m-dbt-public"].message
+    assert "of Sn (as the element)" in message and "683-18-1" in message
+
+
+def test_organotins_same_results_as_pyshacl(organotins):
+    ours, reference = compare_with_pyshacl(organotins, ["eu-reach-annex-xvii"], dt.date(2012, 1, 1))
+    assert ours == reference and ours

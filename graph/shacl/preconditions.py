@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
@@ -55,5 +55,29 @@ def check_inputs(store: Store, shapes: Graph, owner: dict, names: list[str], at:
         elif versions[0] > at.isoformat():
             problems.append(f"pack {', '.join(sorted(packs))} needs list {list_id}, which has no version in "
                             f"force on {at} (its first is {versions[0]})")
+    problems += _unresolved_groups(store, [list_id for list_id in lists_named(shapes, owner, names)
+                                           if stored.get(list_id)])
     if problems:
         raise MissingInput("; ".join(problems) + " (or leave that pack out: name the packs to run with --pack)")
+
+
+_GROUP = ID + "group/"
+
+
+def _unresolved_groups(store: Store, list_ids: list[str]) -> list[str]:
+    """A restriction of one list may name a group that another list defines (REACH Annex XVII entries 23 and 63
+    name "lead/cadmium and its compounds", the RoHS Annex II groups that reach every compound of the element).
+    Without that list the restriction reaches no substance: a false pass, so it is a missing input."""
+    if not list_ids:
+        return []
+    rows = store.select(
+        "SELECT DISTINCT ?list ?target WHERE { ?restriction dct:isPartOf ?list ; cg:concerns ?target . "
+        "FILTER(STRSTARTS(STR(?target), ?prefix)) FILTER NOT EXISTS { ?target a cg:SubstanceGroup } }",
+        {"list": [NamedNode(_LIST + i) for i in list_ids], "prefix": Literal(_GROUP)})
+    missing: dict[str, dict[str, set[str]]] = {}
+    for r in rows:
+        owner_list, _, group = r["target"].value[len(_GROUP):].partition("/")
+        missing.setdefault(owner_list, {}).setdefault(r["list"].value[len(_LIST):], set()).add(group)
+    return [f"list {', '.join(sorted(by))} names the groups {', '.join(sorted(set().union(*by.values())))} of list "
+            f"{owner_list}, which the store does not hold: complygraph load-lists --list {owner_list}"
+            for owner_list, by in sorted(missing.items())]
