@@ -31,8 +31,7 @@ DELETE WHERE { ?material cg:inProductCategory ?category } ;
 DELETE WHERE { ?material cg:inUncategorizedProduct ?flag } ;
 INSERT { ?material cg:inProductCategory ?category } WHERE {
   SELECT DISTINCT ?material ?category WHERE {
-    ?product cg:eeeCategory ?category .
-    ?product (^cg:parent/cg:child)+ ?part .
+    { SELECT DISTINCT ?part ?category WHERE { ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part } }
     ?part cg:hasMaterial ?material .
   }
 } ;
@@ -51,7 +50,8 @@ INSERT { ?material cg:withoutProductCategory true } WHERE {
 DELETE WHERE { ?material cg:inUse ?use } ;
 INSERT { ?material cg:inUse ?use } WHERE {
   SELECT DISTINCT ?material ?use WHERE {
-    { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part }
+    { SELECT DISTINCT ?part ?use WHERE {
+        { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part } } }
     ?part cg:hasMaterial ?material .
   }
 } ;
