@@ -13,7 +13,11 @@ set-at-a-time, they are single triples:
   `?material cg:withoutProductCategory true` when none of them declares one (a selective start for the
   shape that warns of it);
 - `?material cg:inMaterialClass "copper alloy"`: each material class whose pattern its category matches;
-- `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into.
+- `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into;
+- `?part cg:partInProductCategory ?c`: the same categories per part, for what a declaration states of a part
+  (IPC-1752A Class C: an exemption valid for some categories only);
+- `?statement cg:aboutList ?list ; cg:declaredListVersion ?date`: the list and version a declared list
+  identity names ("EUREACH-0624"), by the patterns of `shapes/data/declared-list-identities.ttl`.
 
 The validator refreshes them before it runs the shapes whenever the store's revision differs from the one
 they were derived at (recorded in the store's meta graph), so they are never stale; the refresh itself keeps
@@ -29,11 +33,12 @@ from complygraph.graph.store import META_GRAPH, Store
 REFRESH = """
 DELETE WHERE { ?material cg:inProductCategory ?category } ;
 DELETE WHERE { ?material cg:inUncategorizedProduct ?flag } ;
+DELETE WHERE { ?part cg:partInProductCategory ?category } ;
+INSERT { ?part cg:partInProductCategory ?category } WHERE {
+  SELECT DISTINCT ?part ?category WHERE { ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }
+} ;
 INSERT { ?material cg:inProductCategory ?category } WHERE {
-  SELECT DISTINCT ?material ?category WHERE {
-    { SELECT DISTINCT ?part ?category WHERE { ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part } }
-    ?part cg:hasMaterial ?material .
-  }
+  ?part cg:partInProductCategory ?category ; cg:hasMaterial ?material .
 } ;
 INSERT { ?material cg:inUncategorizedProduct true } WHERE {
   SELECT DISTINCT ?material WHERE {
@@ -54,6 +59,14 @@ INSERT { ?material cg:inUse ?use } WHERE {
         { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part } } }
     ?part cg:hasMaterial ?material .
   }
+} ;
+DELETE WHERE { ?statement cg:aboutList ?list } ;
+DELETE WHERE { ?statement cg:declaredListVersion ?version } ;
+INSERT { ?statement cg:aboutList ?list ; cg:declaredListVersion ?version } WHERE {
+  ?statement cg:categoryList ?identity .
+  ?known cg:identityPattern ?pattern ; cg:identifiesList ?list ; cg:versionDateTemplate ?template .
+  FILTER(REGEX(?identity, ?pattern))
+  BIND(xsd:date(REPLACE(?identity, ?pattern, ?template)) AS ?version)
 } ;
 DELETE WHERE { ?material cg:inMaterialClass ?name } ;
 INSERT { ?material cg:inMaterialClass ?name } WHERE {

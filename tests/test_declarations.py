@@ -64,7 +64,8 @@ def test_ipc_class_d_with_every_unit_a_sub_product_and_provenance(store):
           ?u cg:parent ?part ; cg:child/cg:itemNumber "KC-100-LATCH" ; cg:quantity ?qty .
           ?part cg:hasMaterial/cg:contains ?o . ?o cg:claimedExemption ?ex .
         }""", {"part": entity_iri("part", "KC-100")})
-    assert Decimal(row["mass"].value) == 2500 and row["name"].value == "Board connector 10 pin"
+    # the part's own mass: 2500 mg less its two 50 mg latch springs (their own parts), as the compositions format
+    assert Decimal(row["mass"].value) == 2400 and row["name"].value == "Board connector 10 pin"
     assert row["version"].value == "B" and row["company"].value == "Kobe Connectors Ltd."
     assert row["sid"].value == "123456789" and row["date"].value == "2026-03-10"
     assert row["class"].value == "D" and row["sha"].value.startswith("sha256:") and row["fmt"].value == "ipc1752a"
@@ -120,7 +121,8 @@ def test_ipc_class_c_states_categories_without_a_composition(store):
 def test_iec_62474_composition_and_compliance(store):
     [outcome] = import_declarations(store, [D / "iec62474.xml"])
     assert (outcome.part, outcome.declaration_class) == ("OPC-C0603-225", "D")
-    occ = _occurrences(store, "OPC-C0603-225")
+    # the ProductPart "Capacitor body" is an article of its own, the product's first part
+    occ = _occurrences(store, "OPC-C0603-225/1")
     assert occ["12047-27-7"] == (Decimal(900000), Decimal("4.68"))
     assert occ["7440-02-0"] == (Decimal(1000000), Decimal("0.8"))
     assert occ["12626-81-2"][1] == Decimal("0.2")
@@ -134,7 +136,7 @@ def test_a_declared_svhc_shows_in_the_list_change_impact(tmp_path):
     import_declarations(store, [D / "ipc-class-d.xml"])
     hits = [i for i in impact(store, "eu-reach-svhc", "2025-06-25", "2026-02-04") if i.part_id == "KC-100"]
     assert [(i.cas, round(i.article_percent, 3), i.over_threshold, i.supplier_name) for i in hits] == [
-        ("84852-53-9", 7.5, True, "Kobe Connectors Ltd.")]
+        ("84852-53-9", 7.812, True, "Kobe Connectors Ltd.")]  # 187.5 mg of the part's own 2400 mg
 
 
 def test_a_wrong_cas_check_digit_is_refused_whole_with_its_line(store):

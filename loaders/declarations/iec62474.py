@@ -1,9 +1,19 @@
 """IEC 62474 (and chemSHERPA-AI, a profile of it): Main/Product/ProductID@identifier,name,version with
-Mass@mass,unitOfMeasure; the composition as ProductPart/Material/Substance (at any depth, with Mass or
-MassPercent); Compliance/DsDsg@name for declarable substance groups reported present (the Class C
-equivalent)."""
+Mass@mass,unitOfMeasure; the composition as a hierarchy of ProductPart and Material elements (a Material
+with its Substances, which carry Mass or MassPercent); Compliance/DsDsg@name for declarable substance
+groups reported present (the Class C equivalent).
+
+Each ProductPart is an article of its own (REACH Art. 33 is computed per article, CJEU C-106/14; IEC 62474
+asks for the first article holding a Candidate List substance to be declared as a ProductPart so that its
+mass percent can be computed): it becomes a child item of its parent, with its own materials, its own mass
+and its quantity, as an IPC-1752A SubProduct does. A Material belongs to the nearest Product or ProductPart
+above it; wrapper elements between them (such as the 2018 schema's Composition sectional) are looked
+through. The Product's mass is the whole product's, its ProductParts included (model.DeclaredItem.own_mg).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -13,19 +23,19 @@ from complygraph.loaders.declarations.xmldoc import MASS, DeclarationReader, Dec
 NAMESPACE = "http://std.iec.ch/iec62474"
 ROOT = "Main"
 LIST_ID = "IEC62474"  # the list the Compliance part's substance groups belong to
+# attributes a ProductPart's quantity in its parent may be given in, the first one found is read
+QUANTITY = ("quantity", "numberOfInstances")
 
 
 def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
-    """The product `el`, with every material below it and the substance groups it reports present."""
+    """The product `el`, with its own materials, its product parts and the substance groups it reports
+    present."""
     pid, number = doc.product_id(el, where, ("identifier", "itemNumber"))
     if pid is None:
         return DeclaredItem(el.sourceline, "", "")
     found = DeclaredItem(pid.sourceline, number, doc.attr(pid, "name"), doc.attr(pid, "version"))
-    mass = doc.find(pid, "Mass")
-    if mass is not None:
-        found.mass = _mass(doc, mass, f"{where}/ProductID/Mass")
-    for i, mat in enumerate(doc.iter(el, "Material"), start=1):
-        found.materials.append(_material(doc, mat, f"{where}//Material[{i}]"))
+    _weigh(doc, found, doc.find(pid, "Mass"), f"{where}/ProductID/Mass")
+    _composition(doc, el, where, found)
     compliance = doc.find(el, "Compliance")
     if compliance is not None:
         for ds in doc.findall(compliance, "DsDsg"):
@@ -33,6 +43,53 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
             found.statements.append(CategoryStatement(ds.sourceline, LIST_ID, doc.attr(ds, "name"), True,
                                                       exemptions=[e for e in exemptions if e]))
     return found
+
+
+def _part(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
+    """A ProductPart: identified by its ProductID (if it has one) or its own identifier attribute, else by
+    its position; its mass (ProductPart/Mass or ProductID/Mass) includes its own ProductParts."""
+    pid = doc.find(el, "ProductID")
+    number = doc.attr(pid if pid is not None else el, "identifier", "itemNumber")
+    name = doc.attr(el, "name") or (doc.attr(pid, "name") if pid is not None else "")
+    found = DeclaredItem(el.sourceline, number, name, doc.attr(pid, "version") if pid is not None else "",
+                         instances=doc.quantity(el, where, *QUANTITY))
+    mass = doc.find(el, "Mass")
+    if mass is None and pid is not None:
+        mass, at = doc.find(pid, "Mass"), f"{where}/ProductID/Mass"
+    else:
+        at = f"{where}/Mass"
+    _weigh(doc, found, mass, at)
+    _composition(doc, el, where, found)
+    return found
+
+
+def _weigh(doc: DeclarationXml, found: DeclaredItem, mass: etree._Element | None, where: str) -> None:
+    """The item's declared mass, and where it is, so that a mass lighter than the item's parts is refused
+    naming the element that says it."""
+    if mass is not None:
+        found.mass = _mass(doc, mass, where)
+        found.mass_line, found.mass_field = mass.sourceline, f"{where}@mass"
+
+
+def _composition(doc: DeclarationXml, el: etree._Element, where: str, found: DeclaredItem) -> None:
+    """The materials and product parts that belong to `el` itself, in document order."""
+    materials = parts = 0
+    for child in _own(doc, el):
+        if child.tag == doc.q("Material"):
+            materials += 1
+            found.materials.append(_material(doc, child, f"{where}//Material[{materials}]"))
+        else:
+            parts += 1
+            found.children.append(_part(doc, child, f"{where}//ProductPart[{parts}]"))
+
+
+def _own(doc: DeclarationXml, el: etree._Element) -> Iterator[etree._Element]:
+    """The Material and ProductPart elements below `el` that no other Material or ProductPart encloses."""
+    for child in el:
+        if child.tag in (doc.q("Material"), doc.q("ProductPart")):
+            yield child
+        elif isinstance(child.tag, str) and child.tag not in (doc.q("ProductID"), doc.q("Compliance")):
+            yield from _own(doc, child)
 
 
 def _mass(doc: DeclarationXml, el: etree._Element, where: str) -> Quantity:

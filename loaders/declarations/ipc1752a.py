@@ -1,7 +1,9 @@
 """IPC-1752A (version 2.0 namespace): Product/ProductID@itemNumber,itemName,version with Amount@value,UOM;
 the composition as MaterialInfo/HomogeneousMaterialList/HomogeneousMaterial with Amount and substances
 (directly or in substance categories) with Amount or Concentration; Class C statements as
-MaterialInfo/SubstanceCategoryList/SubstanceCategory with Threshold@overThreshold; nested SubProducts."""
+MaterialInfo/SubstanceCategoryList/SubstanceCategory with Threshold@overThreshold; nested SubProducts, each
+an article of its own with its numberOfInstances. The ProductID/Amount of a Product or SubProduct is the
+whole item's mass, its SubProducts included; the part's own mass is derived from it (model.py)."""
 
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     if pid is None:
         return DeclaredItem(el.sourceline, "", "")
     found = DeclaredItem(pid.sourceline, number, doc.attr(pid, "itemName"), doc.attr(pid, "version"),
-                         instances=doc.attr(el, "numberOfInstances") or "1")
+                         instances=doc.quantity(el, where, "numberOfInstances"))
     amount = doc.find(pid, "Amount")
-    if amount is not None:
+    if amount is not None:  # the whole item's mass, its SubProducts included (see model.DeclaredItem.own_mg)
         found.mass = _amount(doc, amount, f"{where}/ProductID/Amount", MASS)
+        found.mass_line, found.mass_field = amount.sourceline, f"{where}/ProductID/Amount@value"
     info = doc.find(el, "MaterialInfo")
     if info is not None:
         for hm in doc.findall(info, "HomogeneousMaterialList/HomogeneousMaterial"):

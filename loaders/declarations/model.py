@@ -6,12 +6,25 @@ substances with mass or concentration, optionally nested sub-products) or, per r
 category, whether the item is over the threshold and under which exemption (IPC Class C; the IEC 62474
 "Compliance" part). Values are kept as the file gives them (numbers and units as text, already checked);
 converting them is the writer's work, by the same rules as the compositions import.
+
+One rule is the model's own because both formats need it and the SVHC article share depends on it: the
+mass basis. Both standards declare an item's mass as the whole item, its sub-products (IPC SubProduct)
+or product parts (IEC ProductPart) included, while the graph stores each part's own mass, what its own
+materials weigh, as the compositions format does (`cg:Part` is "an article ... with its own mass and
+materials"; REACH Art. 33 is computed per article, CJEU C-106/14). `DeclaredItem.own_mg` is that mass;
+`item_problems` refuses an item whose declared mass is smaller than what it is made of. Sources and
+details: docs/declarations.md, "Mass basis".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from complygraph.loaders.composition_rules import MASS_TOLERANCE
+from complygraph.loaders.errors import Problem
+from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS
 
 
 @dataclass
@@ -20,6 +33,11 @@ class Quantity:
 
     value: str = ""
     unit: str = ""
+
+    def mg(self) -> Decimal | None:
+        """The quantity as a mass in mg; None if it is not given or is a concentration."""
+        unit = self.unit.lower()
+        return Decimal(self.value) * MASS_UNITS[unit] if self.value and unit in MASS_UNITS else None
 
 
 @dataclass
@@ -70,9 +88,90 @@ class DeclaredItem:
     materials: list[DeclaredMaterial] = field(default_factory=list)
     statements: list[CategoryStatement] = field(default_factory=list)
     children: list[DeclaredItem] = field(default_factory=list)
+    mass_line: int | None = None  # where the declared mass is, for problems
+    mass_field: str = ""
 
     def has_composition(self) -> bool:
         return bool(self.materials) or any(c.has_composition() for c in self.children)
+
+    def quantity(self) -> Decimal:
+        """How many of this item go into its parent (checked by the reader)."""
+        return Decimal(self.instances or "1")
+
+    def total_mg(self) -> Decimal | None:
+        """The whole item's mass in mg, sub-products included: as declared, else what its materials and
+        sub-products weigh, else unknown (Class C)."""
+        declared = self.mass.mg()
+        if declared is not None:
+            return declared
+        parts = [c.total_mg() for c in self.children]
+        known = [m for m in (mat.amount.mg() for mat in self.materials) if m is not None]
+        if not known and all(p is None for p in parts):
+            return None
+        return sum(known, Decimal(0)) + sum((p * c.quantity() for p, c in zip(parts, self.children, strict=True)
+                                             if p is not None), Decimal(0))
+
+    def materials_mg(self) -> Decimal:
+        """What the item's own materials weigh in mg; a material given as a concentration is a share of the
+        declared mass of the whole item ("ppm or massPercent of the product")."""
+        declared, total = self.mass.mg(), Decimal(0)
+        for mat in self.materials:
+            unit = mat.amount.unit.lower()
+            if mat.amount.mg() is not None:
+                total += mat.amount.mg()
+            elif unit in CONCENTRATION_UNITS and declared is not None and mat.amount.value:
+                total += Decimal(mat.amount.value) * CONCENTRATION_UNITS[unit] * declared / 1_000_000
+        return total
+
+    def parts_mg(self) -> Decimal | None:
+        """What the item's sub-products weigh in mg, each times its quantity; None if one's mass is unknown."""
+        parts = [c.total_mg() for c in self.children]
+        if any(p is None for p in parts):
+            return None
+        return sum((p * c.quantity() for p, c in zip(parts, self.children, strict=True)), Decimal(0))
+
+    def own_mg(self) -> Decimal | None:
+        """The item's own mass in mg, the `cg:massMg` of its part. Without sub-products, the declared mass
+        (materials outweighing it are refused by the composition rules). With sub-products, the declared
+        mass less theirs, but never less than its own materials (a difference within `MASS_TOLERANCE`,
+        rounding, since `item_problems` refuses more); what its own materials weigh when no mass is declared
+        or a sub-product's mass is unknown. None when nothing says (Class C without a mass)."""
+        declared, parts = self.mass.mg(), self.parts_mg()
+        if not self.children:
+            weighed = any(m.amount.mg() is not None for m in self.materials)
+            return declared if declared is not None or not weighed else self.materials_mg()
+        if declared is not None and parts is not None:
+            return max(declared - parts, self.materials_mg())
+        return self.materials_mg() if self.materials or (declared is None and self.has_composition()) else None
+
+
+def item_problems(item: DeclaredItem, file: str) -> list[Problem]:
+    """What stops an item from becoming parts, at every level: a declared mass smaller (beyond
+    `MASS_TOLERANCE`) than its own materials and its sub-products together (the whole cannot hold its parts,
+    so its own mass, and every article share computed from it, would be wrong), and the same item number
+    twice among one item's sub-products (they would be one part)."""
+    out, seen = [], set()
+    for child in item.children:
+        if child.number and child.number in seen:
+            out.append(Problem(file, child.line, "ProductID", f"sub-product {child.number!r} appears twice in "
+                               f"{item.number or item.name!r}; declare it once, with its quantity"))
+        seen.add(child.number)
+    declared, parts = item.mass.mg(), item.parts_mg()
+    if item.children and declared is not None and parts is not None:
+        inside = item.materials_mg() + parts
+        if inside > declared * (1 + MASS_TOLERANCE):
+            out.append(Problem(file, item.mass_line or item.line, item.mass_field or "mass", (
+                f"item {item.number or item.name!r} is declared as {_fmt(declared)} mg, less than its parts: "
+                f"{_fmt(item.materials_mg())} mg of its own materials and {_fmt(parts)} mg of "
+                f"{len(item.children)} sub-product(s) times their quantities (tolerance {MASS_TOLERANCE:%}); "
+                f"the declared mass of an item includes its sub-products")))
+    for child in item.children:
+        out += item_problems(child, file)
+    return out
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{float(d):.6g}"
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Reading one declaration file into a `Declaration`: which format it is (by its namespace, or as the user
 says), who declares and when (the same BusinessInfo in both formats), and the declared product, read by
 the format's own reader. Every problem names the file, the line and the element or attribute; a file with
-any problem is refused whole."""
+any problem is refused whole, including an item declared lighter than its parts (`model.item_problems`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lxml import etree
 from complygraph.dates import iso_date
 from complygraph.loaders.declarations.iec62474 import READER as IEC62474
 from complygraph.loaders.declarations.ipc1752a import READER as IPC1752A
-from complygraph.loaders.declarations.model import Declaration
+from complygraph.loaders.declarations.model import Declaration, item_problems
 from complygraph.loaders.declarations.xmldoc import DeclarationXml
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.provenance import file_sha256
@@ -48,6 +48,8 @@ def read_declaration(path: Path, fmt: str | None = None) -> Declaration:
         doc.problem(root, "Product", f"exactly one Product is expected, found {len(products)}")
         raise InputError(doc.problems)
     item = reader.item(doc, products[0], "Product")
+    if not doc.problems:  # masses are compared once every amount has been read and checked
+        doc.problems += item_problems(item, str(path))
     if doc.problems:
         raise InputError(doc.problems)
     return Declaration(format=fmt, file=str(path), sha256=file_sha256(path), company=company, company_id=company_id,

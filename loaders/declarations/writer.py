@@ -1,7 +1,9 @@
 """Writing one read declaration: which stored supplier and part it is about, whether it is new, the same
 file again, or newer than the declaration in force (which it then supersedes, see `history`), and its
 triples. The composition goes through the compositions import's own rules (units, CAS check digits,
-masses adding up) as records whose field labels are the XML paths, so problems name the elements."""
+masses adding up) as records whose field labels are the XML paths, so problems name the elements. Every
+sub-product is a part of its own, linked by a BOM line with its quantity, and every part is stored with its
+own mass (`DeclaredItem.own_mg`), so that an article share means the same whichever format it came in."""
 
 from __future__ import annotations
 
@@ -25,13 +27,12 @@ from complygraph.loaders.declarations.model import (
     DeclaredMaterial,
     DeclaredSubstance,
     Outcome,
-    Quantity,
 )
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.membership import enrichment
 from complygraph.loaders.provenance import activity_triples, new_activity, source_iri, source_triples
-from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
+from complygraph.loaders.records import CONCENTRATION_UNITS, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov
 
 
@@ -109,27 +110,6 @@ def substance_record(file: str, mid: str, mat: DeclaredMaterial, sub: DeclaredSu
         "material_id": f"HomogeneousMaterial {mat.name!r}"})
 
 
-def item_mass(item: DeclaredItem) -> Decimal | None:
-    """The declared mass in mg, else the sum of what the item is made of, else unknown (Class C)."""
-    if item.mass.value and item.mass.unit:
-        return _mg(item.mass)
-    total, known = Decimal(0), False
-    for mat in item.materials:
-        if mat.amount.value and mat.amount.unit.lower() in MASS_UNITS:
-            total += _mg(mat.amount)
-            known = True
-    for child in item.children:
-        m = item_mass(child)
-        if m is not None:
-            total += m * Decimal(child.instances or "1")
-            known = True
-    return total if known else None
-
-
-def _mg(mass: Quantity) -> Decimal:
-    return Decimal(mass.value) * MASS_UNITS[mass.unit.lower()]
-
-
 class DeclarationTriples:
     """The declaration, its supplier, and its item's parts, materials, substance occurrences, statements
     and BOM lines, checked as a whole: any problem stores nothing."""
@@ -165,27 +145,30 @@ class DeclarationTriples:
     def _item(self, item: DeclaredItem, pid: str) -> Iterator[Triple]:
         part, file = entity_iri("part", pid), self.decl.file
         yield from self.rules.entity(part, cg.Part, pid, item.name or item.number)
-        yield rdf.t(part, cg.itemNumber, rdf.text(item.number))
+        if item.number:  # an IEC 62474 ProductPart may have none; its part id is then its position
+            yield rdf.t(part, cg.itemNumber, rdf.text(item.number))
         yield rdf.t(part, cg.suppliedBy, self.supplier)
         yield rdf.t(self.node, cg.declares, part)
         if item.version:
             yield rdf.t(part, cg.itemVersion, rdf.text(item.version))
-        mass = item_mass(item)
+        # the part's own mass, as the compositions format stores it: its sub-products are parts of their own
+        mass = item.own_mg()
         if mass is not None:
             yield rdf.t(part, cg.massMg, rdf.decimal(mass))
         # an item of unknown mass (Class C) holds whatever its materials weigh
         self.state.parts[pid] = Tally(mass if mass is not None else Decimal("Infinity"), Decimal(0), file, item.line)
+        whole = item.total_mg()  # what a material given as a share of the item is a share of
         for i, mat in enumerate(item.materials, start=1):
             mid = f"{pid}/m{i}"
-            yield from self.rules.material(material_record(file, pid, mid, mat, mat.line or item.line, mass))
+            yield from self.rules.material(material_record(file, pid, mid, mat, mat.line or item.line, whole))
             for sub in mat.substances:
                 yield from self.rules.substance(substance_record(file, mid, mat, sub))
         for j, st in enumerate(item.statements, start=1):
             yield from self._statement(part, NamedNode(f"{self.node.value}/statement/{quote(pid, safe='')}/{j}"), st)
         for k, child in enumerate(item.children, start=1):
-            cid = f"{pid}/{child.number or k}"
+            cid = f"{pid}/{child.number or k}"  # item numbers are unique among siblings (model.item_problems)
             yield from self._item(child, cid)
-            yield from self.rules.usage(part, pid, cid, Decimal(child.instances or "1"))
+            yield from self.rules.usage(part, pid, cid, child.quantity())
 
     def _statement(self, part: NamedNode, node: NamedNode, st: CategoryStatement) -> Iterator[Triple]:
         yield rdf.t(self.node, cg.hasStatement, node)

@@ -73,6 +73,18 @@ class DeclarationXml:
             return ""
         return str(value)
 
+    def quantity(self, el: etree._Element, where: str, *names: str) -> str:
+        """How many of an item go into its parent: the first of the `names` attributes given, a number above
+        zero (the BOM line's quantity); 1 when none is given."""
+        name = next((n for n in names if el.get(n) is not None), None)
+        if name is None:
+            return "1"
+        value = self.number(el, f"{where}@{name}", el.get(name))
+        if value and Decimal(value) == 0:
+            self.problem(el, f"{where}@{name}", "a quantity must be more than zero")
+            return ""
+        return value
+
     def unit(self, el: etree._Element, where: str, unit: str, allowed: tuple[str, ...]) -> str:
         if unit.lower() not in allowed:
             self.problem(el, where, f"unknown unit {unit!r}; expected one of {', '.join(allowed)}")

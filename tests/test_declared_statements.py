@@ -1,0 +1,128 @@
+"""What a supplier's declaration states of a part (IPC-1752A Class C statements) becomes findings: a substance
+category stated over its threshold (RoHS: a violation, Directive 2011/65/EU Art. 4(1); REACH Candidate List: the
+duties of Art. 33, a warning), an exemption stated for it that does not hold at the evaluation date or for the
+product's EEE category (Art. 4(3), 5, Annex III), and a declaration made against a list version older than the
+one in force (the declaration does not cover what was added since: a warning naming how many entries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from complygraph.graph.shacl import validate
+from complygraph.loaders.declarations import import_declarations
+
+from .shacl_cases import build, compare_with_pyshacl, hits, part, product
+
+LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc"]
+
+
+def _class_c(folder, item: str, *lists: tuple[str, list[tuple[str, bool, str]]], date: str = "2025-06-01") -> object:
+    """An IPC-1752A Class C declaration of `item`: per list identity, (category, over threshold, exemption)."""
+    body = "".join(
+        f'<SubstanceCategoryList><SubstanceCategoryListID identity="{identity}" authority="IPC"/>' + "".join(
+            f'<SubstanceCategory name="{name}" reportableApplication="All">'
+            f'<Threshold overThreshold="{str(over).lower()}" threshold="1000 ppm"/>'
+            + (f'<Exemption identity="{exemption}"/>' if exemption else "") + "</SubstanceCategory>"
+            for name, over, exemption in categories) + "</SubstanceCategoryList>"
+        for identity, categories in lists)
+    path = folder / f"{item}.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<MainDeclaration xmlns="http://webstds.ipc.org/175x/2.0" '
+        f'version="2.0"><BusinessInfo><Response date="{date}"><SupplyCompany name="Test Supplier">'
+        '<CompanyID identity="123456789" authority="DUNS"/></SupplyCompany></Response></BusinessInfo>'
+        f'<Product unitType="Each"><ProductID itemNumber="{item}" itemName="part {item}"/>'
+        f"<MaterialInfo>{body}</MaterialInfo></Product></MainDeclaration>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("statements")
+    store = build(folder, [part(p, 1000) for p in ("ABOVE", "EXPIRED", "UNKNOWN", "CAT3", "CAT8", "CLEAN", "SVHC")],
+                  LISTS, products=[product("tv", "3", "ABOVE", "EXPIRED", "UNKNOWN", "CAT3", "CLEAN", "SVHC"),
+                                   product("scope", "8", "CAT8")])
+    import_declarations(store, [
+        _class_c(folder, "ABOVE", ("EUROHS-1907", [("Lead/Lead Compounds", True, ""),
+                                                   ("Cadmium/Cadmium Compounds", False, "")])),
+        # Annex III 4(d), lead in the glass of fluorescent lamps...: expired on 13 April 2015
+        _class_c(folder, "EXPIRED", ("EUROHS-1907", [("Lead/Lead Compounds", True, "4(d)")])),
+        _class_c(folder, "UNKNOWN", ("EUROHS-1907", [("Lead/Lead Compounds", True, "99(z)")])),
+        # Annex III 7(a) as renewed by (EU) 2018/742: categories 1-7 and 10 until 21 July 2021, category 8
+        # until 21 July 2023, categories 9 and 11 until 21 July 2024
+        _class_c(folder, "CAT3", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
+        _class_c(folder, "CAT8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
+        _class_c(folder, "CLEAN", ("EUROHS-1907", [("Lead/Lead Compounds", False, "")]),
+                 ("EUREACH-0624", [("SVHC Candidate List", False, "")])),
+        _class_c(folder, "SVHC", ("EUREACH-0624", [("SVHC Candidate List", True, "")])),
+    ])
+    return store
+
+
+def _found(store, day: dt.date, shape: str, packs=("eu-rohs", "eu-reach-svhc")) -> dict:
+    return hits(validate(store, list(packs), day), shape)
+
+
+def test_a_rohs_category_stated_over_its_threshold_without_exemption_is_a_violation(store):
+    found = _found(store, dt.date(2024, 7, 1), "#DeclaredOverThreshold")
+    assert set(found) == {"ABOVE"}
+    assert "Lead/Lead Compounds" in found["ABOVE"].message and "EUROHS-1907" in found["ABOVE"].message
+    assert str(found["ABOVE"].severity).endswith("Violation")
+
+
+def test_a_stated_exemption_holds_until_its_expiry_and_not_the_day_after(store):
+    # Annex III 4(d): "Expires on 13 April 2015"
+    assert "EXPIRED" not in _found(store, dt.date(2015, 4, 13), "#DeclaredExemptionNotInForce")
+    found = _found(store, dt.date(2015, 4, 14), "#DeclaredExemptionNotInForce")
+    assert "EXPIRED" in found and "expired on 2015-04-13" in found["EXPIRED"].message
+
+
+def test_a_stated_exemption_that_is_in_no_annex_is_a_violation(store):
+    found = _found(store, dt.date(2024, 7, 1), "#DeclaredExemptionNotInForce")
+    assert "not an exemption of Annex III or IV" in found["UNKNOWN"].message
+
+
+def test_a_stated_exemption_valid_for_category_8_only_fails_a_category_3_product(store):
+    # 2023-07-21: 7(a) still valid for category 8, ended for categories 1-7 and 10 on 2021-07-21
+    day = dt.date(2023, 7, 21)
+    found = _found(store, day, "#DeclaredExemptionNotForCategory")
+    assert set(found) == {"CAT3"} and "EEE category 3" in found["CAT3"].message
+    # the day after, it is valid for categories 9 and 11 only (until 2024-07-21); after that for none until its
+    # renewal of 2025-12-11
+    assert set(_found(store, day + dt.timedelta(days=1), "#DeclaredExemptionNotForCategory")) == {"CAT3", "CAT8"}
+    assert set(_found(store, dt.date(2024, 7, 21), "#DeclaredExemptionNotForCategory")) == {"CAT3", "CAT8"}
+    found = _found(store, dt.date(2024, 7, 22), "#DeclaredExemptionNotInForce")
+    assert {"CAT3", "CAT8"} <= set(found) and "expired on 2024-07-21" in found["CAT3"].message
+
+
+def test_an_svhc_stated_over_0_1_percent_is_a_warning_with_the_duties(store):
+    report = validate(store, ["eu-reach-svhc"], dt.date(2024, 7, 1))
+    found = hits(report, "#DeclaredAboveThreshold")
+    assert set(found) == {"SVHC"} and str(found["SVHC"].severity).endswith("Warning")
+    assert not [r for r in report.results if str(r.severity).endswith("Violation")], report.results
+
+
+def test_a_declaration_against_an_older_candidate_list_is_reported_with_what_was_added(store):
+    # EUREACH-0624: the Candidate List as of June 2024 (its update of 2024-06-27); the next update, 2024-11-07,
+    # added one entry; by 2026-12-01 twelve had been added (2024-11-07: 1, 2025-01-21: 5, 2025-06-25: 3,
+    # 2025-11-05: 1, 2026-02-04: 2)
+    assert _found(store, dt.date(2024, 11, 6), "#OutdatedDeclaration", ["eu-reach-svhc"]) == {}
+    found = _found(store, dt.date(2024, 11, 7), "#OutdatedDeclaration", ["eu-reach-svhc"])
+    assert set(found) == {"CLEAN", "SVHC"} and "with 1 entries included since" in found["CLEAN"].message
+    found = _found(store, dt.date(2026, 12, 1), "#OutdatedDeclaration", ["eu-reach-svhc"])
+    assert "version of 2026-02-04, with 12 entries included since" in found["CLEAN"].message
+
+
+@pytest.mark.parametrize("day", [dt.date(2015, 4, 14), dt.date(2023, 7, 21), dt.date(2026, 12, 1)])
+def test_same_results_as_pyshacl(store, day):
+    ours, reference = compare_with_pyshacl(store, ["eu-rohs", "eu-reach-svhc"], day)
+    assert ours == reference and ours
+
+
+def test_statements_against_an_unknown_list_identity_are_reported_not_passed(tmp_path):
+    store = build(tmp_path, [part("P1", 1000)], LISTS)
+    import_declarations(store, [_class_c(tmp_path, "P1", ("EUROHS-2019-XX", [("Lead/Lead Compounds", True, "")]))])
+    found = hits(validate(store, ["data-quality", "eu-rohs"], dt.date(2026, 12, 1)), "#StatementList")
+    assert "EUROHS-2019-XX" in found["P1"].message
