@@ -1,5 +1,5 @@
-"""Regulatory lists and what their changes touch: the `lists`, `listChange`, `whereUsed` and `whatIf`
-queries and the impact rows they answer with."""
+"""Regulatory lists and what their changes touch: the `lists`, `listChange` (entries added, removed and changed,
+with what changed), `whereUsed` and `whatIf` queries and the impact rows they answer with."""
 
 from __future__ import annotations
 
@@ -72,16 +72,44 @@ class ChangedEntry:
     name: str
 
 
+@strawberry.type(description="One field of an entry that differs between the two dates")
+class FieldChange:
+    field: str = strawberry.field(description="name, name@ja, description, substances (CAS numbers, else EC "
+                                              "numbers), entryNumber, dateOfInclusion, reasons, limits, ...")
+    before: str | None = strawberry.field(description="The value at `from` (several joined by '; '), null if none")
+    after: str | None = strawberry.field(description="The value at `to` (several joined by '; '), null if none")
+    added: list[str] = strawberry.field(description="Values at `to` that were not there at `from`")
+    removed: list[str] = strawberry.field(description="Values at `from` that are gone at `to`")
+
+
+@strawberry.type(description="An entry on the list at both dates whose stated facts differ")
+class EntryChange:
+    entry: str
+    name: str
+    changes: list[FieldChange]
+
+
 @strawberry.type
 class ListChange:
     added: list[ChangedEntry]
     removed: list[ChangedEntry]
-    impacted: list[Impact]
+    changed: list[EntryChange]
+    impacted: list[Impact] = strawberry.field(
+        description="Occurrences the added and removed entries reach, and the substances changed entries gained "
+                    "or lost (change: changed)")
+
+
+def _joined(values: list[str]) -> str | None:
+    return "; ".join(values) or None
 
 
 def _list_change(answer: changes.ChangeAnswer) -> ListChange:
     return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.added.items())],
                       removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.removed.items())],
+                      changed=[EntryChange(entry=c.entry, name=c.name, changes=[
+                          FieldChange(field=f.field, before=_joined(f.before), after=_joined(f.after),
+                                      added=f.added, removed=f.removed) for f in c.changes])
+                          for c in answer.changed],
                       impacted=[_impact(i) for i in answer.impacted])
 
 

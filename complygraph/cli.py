@@ -109,13 +109,25 @@ def lists_cmd(store: StoreOpt = None,
 @app.command("list-diff")
 def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[str, typer.Option("--from")],
               until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
-    """Entries added to and removed from a list between two dates."""
+    """Entries added to, removed from and changed in a list between two dates, with what changed."""
+    from complygraph.graph.impact import changed_entries
+
     with _errors(), _store(store, create=False) as s:
         change = q.list_change(s, list_id, iso_date(since), iso_date(until))
         for label, entries in (("added", change.added), ("removed", change.removed)):
             console.print(f"[bold]{label}[/bold] ({len(entries)})")
             for name in sorted(entries.values()):
                 console.print(f"  {escape(name)}", highlight=False)
+        changed = changed_entries(s, list_id, iso_date(since), iso_date(until))
+        console.print(f"[bold]changed[/bold] ({len(changed)})")
+        for entry in changed:
+            console.print(f"  {escape(entry.name)}", highlight=False)
+            for f in entry.changes:
+                # one value each side reads as before -> after; sets read as what was added and removed
+                what = (f"{'; '.join(f.before) or '(none)'} -> {'; '.join(f.after) or '(none)'}"
+                        if len(f.before) <= 1 and len(f.after) <= 1 else
+                        ", ".join([f"+{v}" for v in f.added] + [f"-{v}" for v in f.removed]))
+                console.print(f"    {f.field}: {escape(what)}", highlight=False, soft_wrap=True)
 
 
 @app.command("import")

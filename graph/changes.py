@@ -1,5 +1,6 @@
-"""List changes and what they touch, as the API serves them: the change of a list between two dates with
-its impact, computed ahead for each list's newest change, and the impact a proposed listing would have.
+"""List changes and what they touch, as the API serves them: the change of a list between two dates (entries
+added, removed and changed) with its impact, computed ahead for each list's newest change, and the impact a
+proposed listing would have.
 
 The answers are plain data, kept in a `RevisionCache` until the store changes; the API turns them into its
 GraphQL types on every request, which is cheap next to computing them.
@@ -8,11 +9,11 @@ GraphQL types on every request, which is cheap next to computing them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from complygraph.dates import iso_date
-from complygraph.graph.impact import ImpactRow, impact, where_used
+from complygraph.graph.impact import EntryChange, ImpactRow, changed_entries, impact, where_used
 from complygraph.graph.queries import EntryChanges, list_change, lists
 from complygraph.graph.revision_cache import RevisionCache
 from complygraph.graph.store import Store
@@ -20,15 +21,19 @@ from complygraph.graph.store import Store
 
 @dataclass
 class ChangeAnswer:
-    """The entries added to and removed from a list between two dates, and every occurrence they reach."""
+    """The entries added to, removed from and changed in a list between two dates, and every occurrence
+    they reach."""
 
     change: EntryChanges
     impacted: list[ImpactRow]
+    changed: list[EntryChange] = field(default_factory=list)
 
 
 def list_change_answer(store: Store, list_id: str, since: dt.date, until: dt.date) -> ChangeAnswer:
     change = list_change(store, list_id, since, until)
-    return ChangeAnswer(change=change, impacted=impact(store, list_id, since, until, change))
+    changed = changed_entries(store, list_id, since, until)
+    return ChangeAnswer(change=change, impacted=impact(store, list_id, since, until, change, changed),
+                        changed=changed)
 
 
 def change_key(list_id: str, since: dt.date, until: dt.date) -> tuple:

@@ -55,6 +55,7 @@ def lists(store: Store) -> list[ListInfo]:
     coverage = store.select("""
         SELECT ?id (COUNT(DISTINCT ?entry) AS ?entries) (COUNT(DISTINCT ?covered) AS ?evaluated) WHERE {
           ?list a cg:RegulatoryList ; dct:identifier ?id . ?entry cg:inList ?list .
+          FILTER NOT EXISTS { ?entry cg:dateOfRemoval ?removed }  # kept for the versions it was part of
           OPTIONAL {
             { ?r cg:appliesToList ?list }
             UNION { ?r dct:isPartOf ?list ; cg:entryNumber ?n . ?entry cg:entryNumber ?n }

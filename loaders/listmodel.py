@@ -3,13 +3,15 @@
 A list has dated versions; an entry has a date of inclusion, a reason, and the substances (and group) it
 concerns. Versions are derived from the entries' dates, so any past state of a list can be rebuilt, and
 every node a list load writes points to the load's activity, so loading next month's export of the same
-list replaces the previous load in one transaction.
+list replaces the previous load in one transaction. What the earlier loads said and the new export no
+longer does (entries removed, the facts of entries that changed) comes back in that load as `History`, so
+the past versions can still be rebuilt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Triple
 
 from complygraph.dates import iso_date
+from complygraph.graph.store import Term
 from complygraph.identifiers import (
     InvalidIdentifier,
     is_empty,
@@ -149,6 +152,35 @@ def substances_in(fields: dict[str, str], *, list_id: str, file: str, line: int,
 
 
 @dataclass
+class History:
+    """What earlier loads of a list said that the new export no longer says, written again with the new load
+    (which replaces everything the previous one wrote): the entries gone from the export, kept with their date
+    of removal so that the versions they were part of still hold them; the changes of entries that stayed;
+    and the dates of the versions the store held, which a newer export must not erase."""
+
+    triples: list[Triple] = field(default_factory=list)
+    gone: list[tuple[dt.date | None, dt.date]] = field(default_factory=list)  # (included, removed) per kept entry
+    dates: set[dt.date] = field(default_factory=set)
+
+
+def change_triples(entry: NamedNode, name: str, on: dt.date, before: Iterable[Term], after: Iterable[Term],
+                   activity: NamedNode) -> Iterator[Triple]:
+    """One field of an entry that a load found changed: the values the previous load stated and the new
+    ones, as the terms were stated (a substance IRI, a dated or language-tagged literal), so that a query
+    can show them and join them (a CAS number) without parsing text. One node per entry, date and field."""
+    node = NamedNode(f"{entry.value}/change/{on.isoformat()}/{name}")
+    yield rdf.t(node, RDF_TYPE, cg.EntryChange)
+    yield rdf.t(node, prov.wasGeneratedBy, activity)
+    yield rdf.t(node, cg.changedEntry, entry)
+    yield rdf.t(node, cg.changedField, rdf.text(name))
+    yield rdf.t(node, cg.changedOn, rdf.date(on))
+    for value in before:
+        yield rdf.t(node, cg.valueBefore, value)
+    for value in after:
+        yield rdf.t(node, cg.valueAfter, value)
+
+
+@dataclass
 class ListSpec:
     """A list's identity and metadata, as the catalog (data/lists.toml) states it."""
 
@@ -216,7 +248,32 @@ class ListBuilder:
             dates.add(dt.date.fromisoformat(self.spec.version_date))
         return sorted(dates)
 
-    def triples(self) -> Iterator[Triple]:
+    def triples(self, history: History | None = None) -> Iterator[Triple]:
+        """Everything one load writes: the list, its entries and rules (`body`), its dated versions, and what
+        `history` keeps from the earlier loads."""
+        history = history or History()
+        yield from self.body()
+        yield from self.version_triples(history)
+        yield from history.triples
+
+    def version_triples(self, history: History) -> Iterator[Triple]:
+        """One version per date an entry was included or removed (and the dates earlier loads had), counting
+        the entries in force on it: the current ones and those `history` keeps until their removal."""
+        spec, gen, imp = self.spec, prov.wasGeneratedBy, self.import_iri
+        included = [e.included for e in self.entries.values()]
+        dates = set(self.version_dates()) | history.dates | {d for pair in history.gone for d in pair if d}
+        for d in sorted(dates):
+            v = version_iri(spec.id, d.isoformat())
+            yield rdf.t(v, RDF_TYPE, cg.ListVersion)
+            yield rdf.t(v, gen, imp)
+            yield rdf.t(v, cg.versionOf, list_iri(spec.id))
+            yield rdf.t(v, cg.validFrom, rdf.date(d))
+            count = (sum(1 for i in included if (i or d) <= d) + self.item_count
+                     + sum(1 for i, removed in history.gone if (i or d) <= d < removed))
+            yield rdf.t(v, cg.entryCount, rdf.integer(count))
+
+    def body(self) -> Iterator[Triple]:
+        """The list, its provenance, restriction, entries and rules: what a load states, without versions."""
         spec, gen, imp = self.spec, prov.wasGeneratedBy, self.import_iri
         lst = list_iri(spec.id)
         reg = regulation_iri(spec.regulation)
@@ -234,16 +291,7 @@ class ListBuilder:
             yield rdf.t(lst, prov.wasDerivedFrom, src.iri)
         yield from self._restriction(lst)
 
-        entries = sorted(self.entries.values(), key=lambda e: (e.included or dt.date.min, e.key))
-        for d in self.version_dates():
-            v = version_iri(spec.id, d.isoformat())
-            yield rdf.t(v, RDF_TYPE, cg.ListVersion)
-            yield rdf.t(v, gen, imp)
-            yield rdf.t(v, cg.versionOf, lst)
-            yield rdf.t(v, cg.validFrom, rdf.date(d))
-            count = sum(1 for e in entries if (e.included or d) <= d) + self.item_count
-            yield rdf.t(v, cg.entryCount, rdf.integer(count))
-        for e in entries:
+        for e in sorted(self.entries.values(), key=lambda e: (e.included or dt.date.min, e.key)):
             yield from self._entry(e, lst)
         yield from self.extra
 
