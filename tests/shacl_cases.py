@@ -33,7 +33,8 @@ def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identiti
     s_rows = ["material_id,cas,amount,unit,intentional,exemption"]
     for p in parts:
         packaging = "yes" if p.get("packaging") else "no"
-        p_rows.append(f"{p['id']},part {p['id']},S1,{p['mass_mg']},mg,2025-01-01,{packaging}")
+        declared = p.get("declaration_date", "2025-01-01")  # "" for a part nobody declared
+        p_rows.append(f"{p['id']},part {p['id']},S1,{p['mass_mg']},mg,{declared},{packaging}")
         for m in p["materials"]:
             m_rows.append(f"{m['id']},{p['id']},material {m['id']},{m['mass_mg']},mg,{m.get('category', '')}")
             for cas, amount, unit, intentional, exemption in m["substances"]:

@@ -50,18 +50,31 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     report = run_shapes(store, g, owner, progress)
     report.timings["derived facts (product categories and material classes of materials)"] = deriving
     report.at, report.packs, report.lists = at.isoformat(), names, sorted(lists_named(g, owner, names))
-    regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation"))
-                   for p in g.subjects(RDF.type, URIRef(CGSH + "ShapePack"))}
-    report.results = [_with_context(r, g, regulations) for r in _with_parts(store, report.results)]
+    packs = list(g.subjects(RDF.type, URIRef(CGSH + "ShapePack")))
+    regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation")) for p in packs}
+    statuses = {owner.get(p): (g.value(p, FINDING_STATUS), g.value(p, EVERY_PACK)) for p in packs}
+    report.results = [_with_context(r, g, regulations, statuses) for r in _with_parts(store, report.results)]
     return report
 
 
-def _with_context(r: ValidationResult, g: Graph, regulations: dict) -> ValidationResult:
-    """The regulation of the result's pack, and the duties its shape triggers (`cg:duty`, such as the
-    REACH Art. 33 information duty of an SVHC above 0.1 %), as details of the result."""
+FINDING_STATUS = URIRef(CGSH + "findingStatus")
+EVERY_PACK = URIRef(CGSH + "concernsEveryPack")  # a pack about the inputs (data quality): its findings count for all
+
+
+def _with_context(r: ValidationResult, g: Graph, regulations: dict, statuses: dict) -> ValidationResult:
+    """The regulation of the result's pack, the duties its shape triggers (`cg:duty`, such as the REACH
+    Art. 33 information duty of an SVHC above 0.1 %) and the status it gives a part (`cgsh:findingStatus` of
+    its shape, else of its pack: graph/status.py) and whether it counts for every pack's status (a pack about the
+inputs every pack relies on, `cgsh:concernsEveryPack`), as details of the result."""
     extra = tuple(("duty", d) for d in sorted(g.objects(r.shape, URIRef(CG + "duty")), key=str))
     if regulations.get(r.pack) is not None:
         extra += (("regulation", regulations[r.pack]),)
+    pack_status, every_pack = statuses.get(r.pack, (None, None))
+    status = g.value(r.shape, FINDING_STATUS) or pack_status
+    if status is not None:
+        extra += (("status", status),)
+    if every_pack is not None and every_pack.toPython() is True:
+        extra += (("everyPack", every_pack),)
     return replace(r, details=r.details + extra) if extra else r
 
 

@@ -1,0 +1,99 @@
+"""Compliance status per part and per product, rolled up through the BOM (graph/status.py): the worst status of
+what a product contains, per pack, with the parts that decide it, their path through the BOM and how many of
+them the product holds. Written from the statuses a compliance engineer expects: a RoHS Annex II limit exceeded
+(Directive 2011/65/EU Art. 4(1)) is non-compliant; an SVHC above 0.1 % of an article (REACH Art. 33) is an
+obligation, not non-compliance; a use under a valid Annex III exemption is compliant with exemptions; a part
+nobody declared is unknown, for every regulation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from complygraph.graph.shacl import validate
+from complygraph.graph.status import RANK, STATUSES, status_index
+from complygraph.vocab import ID
+
+from .shacl_cases import build, material, part, product, sub
+
+AT = dt.date(2026, 11, 23)
+PB, DBDPE = "7439-92-1", "84852-53-9"  # DBDPE: Candidate List since 2025-11-05, not restricted by RoHS
+SILICA = "7631-86-9"  # SiO2, a filler with a known formula
+LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc"]
+PACKS = ["eu-rohs", "eu-reach-svhc", "data-quality"]
+
+
+def _part(pid: str) -> str:
+    return f"{ID}part/{pid}"
+
+
+def _product(pid: str) -> str:
+    return f"{ID}product/{pid}"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    undeclared = part("NODECL", 1000, material("m-nodecl", 1000, sub(SILICA, 1000)))
+    undeclared["declaration_date"] = ""
+    store = build(tmp_path_factory.mktemp("status"), [
+        # 2 % lead in a solder: over the 0.1 % of Annex II, no exemption
+        part("LEAD", 1000, material("m-lead", 1000, sub(PB, 20), category="solder")),
+        part("CLEAN", 1000, material("m-clean", 1000, sub(SILICA, 1000))),
+        # 0.5 % DBDPE in the article: above 0.1 %, an Art. 33 duty
+        part("SVHC", 1000, material("m-svhc", 1000, sub(DBDPE, 5), sub(SILICA, 995))),
+        # Annex III 46: lead in recovered rigid PVC of category 11 EEE, up to 1.5 %, until 2028-05-28
+        part("EXEMPT", 1000, material("m-exempt", 1000, sub(PB, 10, exemption="46"), category="pvc")),
+        undeclared,
+        part("SUB", 1000, material("m-sub", 1000, sub(SILICA, 1000))),
+    ], LISTS, products=[
+        product("BAD", "3", "CLEAN", "SUB"),
+        product("DUTY", "3", "CLEAN", "SVHC"),
+        product("EXEMPTED", "11", "CLEAN", "EXEMPT"),
+        product("UNDECLARED", "3", "CLEAN", "NODECL"),
+        product("GOOD", "3", "CLEAN"),
+    ])
+    # the lead part sits one level down in BAD, twice: BAD -> SUB (x1) -> LEAD (x2)
+    store.update(f"""INSERT DATA {{ <{ID}bom/SUB/LEAD> cg:parent <{_part('SUB')}> ; cg:child <{_part('LEAD')}> ;
+                                   cg:quantity 2 }}""")
+    return status_index(store, validate(store, PACKS, AT))
+
+
+def test_statuses_are_ordered_from_compliant_to_non_compliant():
+    assert [RANK[s] for s in STATUSES] == sorted(RANK.values())
+    assert STATUSES[-1] == "non-compliant" and STATUSES[0] == "compliant"
+
+
+def test_a_product_with_one_non_compliant_part_is_non_compliant_naming_part_path_and_substance(index):
+    ps = index.product(_product("BAD"), "eu-rohs")
+    assert ps.status == "non-compliant"
+    [deciding] = ps.deciding
+    assert deciding.part == _part("LEAD")
+    assert deciding.path == (_product("BAD"), _part("SUB"), _part("LEAD")) and deciding.quantity == Decimal(2)
+    assert [str(f.result.detail("substance")) for f in deciding.findings] == [f"{ID}substance/cas/{PB}"]
+
+
+def test_a_product_whose_only_finding_is_an_svhc_above_0_1_percent_has_obligations(index):
+    assert index.product(_product("DUTY"), "eu-reach-svhc").status == "obligations"
+    assert index.product(_product("DUTY"), "eu-rohs").status == "compliant"
+
+
+def test_a_valid_exemption_makes_the_product_compliant_with_exemptions(index):
+    ps = index.product(_product("EXEMPTED"), "eu-rohs")
+    assert ps.status == "compliant with exemptions", ps
+    assert [d.part for d in ps.deciding] == [_part("EXEMPT")]
+
+
+def test_a_part_nobody_declared_makes_the_product_unknown_for_every_regulation(index):
+    for pack in ("eu-rohs", "eu-reach-svhc"):
+        ps = index.product(_product("UNDECLARED"), pack)
+        assert ps.status == "unknown" and [d.part for d in ps.deciding] == [_part("NODECL")]
+
+
+def test_a_product_of_clean_parts_is_compliant(index):
+    for pack in ("eu-rohs", "eu-reach-svhc"):
+        ps = index.product(_product("GOOD"), pack)
+        assert ps.status == "compliant" and ps.deciding == [] and ps.parts == 1
+
