@@ -48,12 +48,14 @@ def index(tmp_path_factory):
         part("EXEMPT", 1000, material("m-exempt", 1000, sub(PB, 10, exemption="46"), category="pvc")),
         undeclared,
         part("SUB", 1000, material("m-sub", 1000, sub(SILICA, 1000))),
+        part("EMPTY", 1000),  # declared, but nothing of what it contains
     ], LISTS, products=[
         product("BAD", "3", "CLEAN", "SUB"),
         product("DUTY", "3", "CLEAN", "SVHC"),
         product("EXEMPTED", "11", "CLEAN", "EXEMPT"),
         product("UNDECLARED", "3", "CLEAN", "NODECL"),
         product("GOOD", "3", "CLEAN"),
+        product("EMPTYP", "3", "CLEAN", "EMPTY"),
     ])
     # the lead part sits one level down in BAD, twice: BAD -> SUB (x1) -> LEAD (x2)
     store.update(f"""INSERT DATA {{ <{ID}bom/SUB/LEAD> cg:parent <{_part('SUB')}> ; cg:child <{_part('LEAD')}> ;
@@ -90,6 +92,11 @@ def test_a_part_nobody_declared_makes_the_product_unknown_for_every_regulation(i
     for pack in ("eu-rohs", "eu-reach-svhc"):
         ps = index.product(_product("UNDECLARED"), pack)
         assert ps.status == "unknown" and [d.part for d in ps.deciding] == [_part("NODECL")]
+
+
+def test_a_part_with_nothing_declared_of_its_content_makes_the_product_unknown(index):
+    ps = index.product(_product("EMPTYP"), "eu-rohs")
+    assert ps.status == "unknown" and [d.part for d in ps.deciding] == [_part("EMPTY")]
 
 
 def test_a_product_of_clean_parts_is_compliant(index):
