@@ -97,6 +97,14 @@ def test_a_stated_exemption_valid_for_category_8_only_fails_a_category_3_product
     assert {"CAT3", "CAT8"} <= set(found) and "expired on 2024-07-21" in found["CAT3"].message
 
 
+def test_a_stated_exemption_that_holds_is_reported_as_in_use_with_its_end(store):
+    # 7(a) for category 8 until 2023-07-21: CAT8 is exempted that day (information), CAT3 is not
+    found = _found(store, dt.date(2023, 7, 21), "#DeclaredExemptionInUse")
+    assert set(found) == {"CAT8"} and "until: 2023-07-21" in found["CAT8"].message
+    assert str(found["CAT8"].severity).endswith("Info")
+    assert _found(store, dt.date(2023, 7, 22), "#DeclaredExemptionInUse") == {}
+
+
 def test_an_svhc_stated_over_0_1_percent_is_a_warning_with_the_duties(store):
     report = validate(store, ["eu-reach-svhc"], dt.date(2024, 7, 1))
     found = hits(report, "#DeclaredAboveThreshold")
