@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
+from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from complygraph.graph.bindings import bind
-from complygraph.graph.store import QueryMixin, StoreError, Term, revision_update
+from complygraph.graph.store import (
+    QueryMixin,
+    StoreError,
+    Term,
+    new_revision,
+    revision_quad,
+    revision_update,
+    staging_graph,
+)
 from complygraph.vocab import PREFIXES
 
 
@@ -20,6 +27,7 @@ class EmbeddedStore(QueryMixin):
             self._store = OxStore(path) if path else OxStore()
         except OSError as exc:  # a second process holding the lock, a read-only folder, ...
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
         try:
@@ -38,28 +46,40 @@ class EmbeddedStore(QueryMixin):
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
         # Store.extend is one transaction: an exception raised by the iterable aborts it, so a failed
-        # import leaves the store exactly as it was. With `replace`, the triples are staged in a private
-        # named graph and swapped in by one update, which Oxigraph also applies as one transaction.
+        # import leaves the store exactly as it was; the new revision is its last quad, so data and
+        # revision land together. With `replace`, the triples are staged in a private named graph and
+        # swapped in by one update (replace, add, drop, revision), which Oxigraph applies as one transaction;
+        # a crash before it leaves only the staging graph, dropped when the store is next opened.
         count = 0
-        graph = NamedNode(f"urn:complygraph:staging:{uuid.uuid4()}") if replace else DefaultGraph()
+        graph = staging_graph() if replace else DefaultGraph()
+        revision = new_revision(self.revision())
 
         def quads():
             nonlocal count
             for t in triples:
                 count += 1
                 yield Quad(t.subject, t.predicate, t.object, graph)
+            if not replace:
+                yield revision_quad(revision)
 
         self._store.extend(quads())
-        if not replace:
-            self._update(revision_update())
-        else:
+        if replace:
             g = f"<{graph.value}>"
             try:
-                self.update(f"{replace} ;\nADD SILENT {g} TO DEFAULT ;\nDROP SILENT GRAPH {g}")
+                self._update(f"{replace} ;\nADD SILENT {g} TO DEFAULT ;\nDROP SILENT GRAPH {g} ;\n"
+                             f"{revision_update(revision)}")
             except BaseException:
                 self._store.remove_graph(graph)
                 raise
         return count
+
+    def drop_staging(self) -> list[str]:
+        """Drop every staging graph: the embedded store is held by one process (Oxigraph's lock), so any
+        staging graph found when it is opened was left by a writer that crashed."""
+        found = [g for g in self._store.named_graphs() if g.value.startswith("urn:complygraph:staging:")]
+        for g in found:
+            self._store.remove_graph(g)
+        return [g.value for g in found]
 
     def flush(self) -> None:
         if self.location != ":memory:":

@@ -30,7 +30,12 @@ def open_store(location: str | os.PathLike[str] | None = None, create: bool = Tr
         return EmbeddedStore(None)
     text = str(location)
     if text.startswith(("http://", "https://")):
-        return RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
+        store = RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
+        try:  # staging graphs a crashed writer left (older than the grace period: see RemoteStore.drop_staging)
+            store.drop_staging()
+        except StoreError:
+            pass  # an endpoint that cannot be reached says so at the first real request
+        return store
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store directory")

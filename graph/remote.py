@@ -6,16 +6,26 @@ so a failure halfway through an import leaves the visible data as it was.
 
 from __future__ import annotations
 
+import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterable, Mapping
 
 from pyoxigraph import QueryResultsFormat, Triple, parse_query_results
 
 from complygraph.graph.bindings import bind
-from complygraph.graph.store import QueryMixin, StoreError, Term, revision_update
+from complygraph.graph.store import (
+    META_GRAPH,
+    QueryMixin,
+    StoreError,
+    Term,
+    new_revision,
+    revision_update,
+    staging_graph,
+    staging_started,
+)
 from complygraph.vocab import SPARQL_PREFIXES
 
 CHUNK = 5000
@@ -60,7 +70,8 @@ class RemoteStore(QueryMixin):
         self._post(self.update_url, "update", SPARQL_PREFIXES + update, "*/*")
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
-        staging = f"<urn:complygraph:staging:{uuid.uuid4()}>"
+        staging = f"<{staging_graph().value}>"
+        revision = new_revision(self.revision())
         count = 0
         chunk: list[str] = []
         try:
@@ -73,13 +84,42 @@ class RemoteStore(QueryMixin):
             if chunk:
                 self._update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
             swap = f"{replace} ;\n" if replace else ""
-            self.update(f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging}")
+            # one request: the data and its revision become visible together, or not at all
+            commit = f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging} ;\n"
+            try:
+                self._update(commit + revision_update(revision))
+            except StoreError as exc:
+                if self._committed(revision):  # the connection dropped after the endpoint committed
+                    return count
+                raise StoreError(f"{exc}; the store was checked afterwards: the write was not committed, the "
+                                 "store is as it was") from exc
         except BaseException:
             try:
                 self._update(f"DROP SILENT GRAPH {staging}")
             finally:
                 raise
         return count
+
+    def _committed(self, revision: str, tries: int = 3) -> bool:
+        """Whether the store holds `revision`: asked again after a failed commit, because a connection that
+        drops while the endpoint commits says nothing of whether it did."""
+        for i in range(tries):
+            try:
+                return self.ask(f'ASK {{ GRAPH <{META_GRAPH}> {{ ?store ?p "{revision}" }} }}')
+            except StoreError:
+                time.sleep(1 + i)
+        return False
+
+    def drop_staging(self, older_than: float | None = None) -> list[str]:
+        """Drop the staging graphs whose write started more than `older_than` seconds ago (default
+        `$COMPLYGRAPH_STAGING_GRACE`, else 6 hours): on an endpoint shared by several processes a younger one
+        may belong to a write still running; an older one was left by a writer that crashed."""
+        grace = older_than if older_than is not None else float(os.environ.get("COMPLYGRAPH_STAGING_GRACE", 6 * 3600))
+        now = time.time()
+        stale = [g for g in self.staging_graphs() if now - (staging_started(g) or now) > grace]
+        for g in stale:
+            self._update(f"DROP SILENT GRAPH <{g}>")
+        return stale
 
     def flush(self) -> None:
         """Remote endpoints persist on their own."""

@@ -6,11 +6,13 @@ embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtu
 
 from __future__ import annotations
 
+import calendar
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, Triple
 
 from complygraph.vocab import CG
 
@@ -22,14 +24,56 @@ _STORE_NODE = "urn:complygraph:store"
 _REVISION = CG + "revision"
 
 
-def revision_update() -> str:
-    """The update that gives the store a new revision; every write through complygraph ends with it.
+def new_revision(after: str = "") -> str:
+    """A revision that sorts after `after`: "r", nanoseconds since the epoch (zero-padded), a random tail.
+
+    Sortable so that a write that can only add (pyoxigraph's bulk `extend`, one transaction) can carry its own
+    revision beside the older one: the store's revision is the greatest it holds. "r" sorts after the hex
+    UUIDs earlier versions wrote, so a store from before this scheme moves on at its first write.
+    """
+    now = time.time_ns()
+    if after.startswith("r"):
+        try:
+            now = max(now, int(after[1:].split("-", 1)[0]) + 1)  # a clock set back never reuses an order
+        except ValueError:
+            pass
+    return f"r{now:020d}-{uuid.uuid4().hex[:12]}"
+
+
+def revision_quad(revision: str) -> Quad:
+    """The revision as a quad of the meta graph, to add in the same transaction as the data it versions."""
+    return Quad(NamedNode(_STORE_NODE), NamedNode(_REVISION), Literal(revision), NamedNode(META_GRAPH))
+
+
+def revision_update(revision: str | None = None) -> str:
+    """The update that gives the store a new revision; every write through complygraph ends with it, in the
+    same transaction (the same update request) as the data it versions.
 
     The revision lives in its own named graph, out of the default graph that queries and shapes read, and
     lets a reader (the API's answer cache) tell cheaply whether anything changed since it last looked.
     """
+    revision = revision or new_revision()
     return (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> ?r }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> \"{uuid.uuid4()}\" }} }}")
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> \"{revision}\" }} }}")
+
+
+STAGING = "urn:complygraph:staging:"
+
+
+def staging_graph() -> NamedNode:
+    """A private graph for one write, named with its UTC start time so that leftovers of a crashed writer can
+    be told from the staging graph of a write still running in another process."""
+    return NamedNode(f"{STAGING}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{uuid.uuid4()}")
+
+
+def staging_started(graph: str) -> float | None:
+    """When the write that owns a staging graph started (seconds since the epoch), None if not ours."""
+    if not graph.startswith(STAGING):
+        return None
+    try:
+        return calendar.timegm(time.strptime(graph[len(STAGING):].split(":", 1)[0], "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        return 0.0  # a staging graph of an earlier version (no start time): as old as can be
 
 
 class StoreError(RuntimeError):
@@ -95,5 +139,12 @@ class QueryMixin:
         return int(rows[0]["n"].value)
 
     def revision(self) -> str:
-        rows = self.select(f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> <{_REVISION}> ?r }} }}")
-        return rows[0]["r"].value if rows else ""
+        rows = self.select(f"SELECT (MAX(STR(?r)) AS ?rev) WHERE {{ GRAPH <{META_GRAPH}> {{ <{_STORE_NODE}> "
+                           f"<{_REVISION}> ?r }} }}")
+        return rows[0]["rev"].value if rows and "rev" in rows[0] else ""
+
+    def staging_graphs(self) -> list[str]:
+        """The staging graphs the store holds (writes in progress, or left by a writer that crashed)."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+                           {"prefix": Literal(STAGING)})
+        return sorted(r["g"].value for r in rows)
