@@ -30,6 +30,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import SH
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 from complygraph.graph.store import Store
 
@@ -199,3 +200,10 @@ def _parts_of(store: Store, results: list[ValidationResult]) -> dict[str, tuple[
             found[row["focus"].value].add(row["part"].value)
         out.update({f: tuple(sorted(ps)) for f, ps in found.items()})
     return out
+
+
+def compute(store: Store, packs: list[str] | None, at) -> StatusIndex:
+    """Validate once (the named packs, else the default ones, always with `data-quality`, whose findings make
+    a part's status unknown) and index the statuses of every part and product."""
+    chosen = None if packs is None else sorted(set(packs) | {"data-quality"})
+    return status_index(store, validate(store, chosen, at))
