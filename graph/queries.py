@@ -95,7 +95,18 @@ def entries_as_of(store: Store, list_id: str, date: dt.date | str) -> dict[str, 
           FILTER((BOUND(?included) && ?included <= ?at) || (!BOUND(?included) && EXISTS {
             ?v cg:versionOf ?list ; cg:validFrom ?first FILTER(?first <= ?at) }))
         }""", {"list": list_iri(list_id), "at": _date(date)})
-    return {r["entry"].value: r["name"].value for r in rows}
+    names = {r["entry"].value: r["name"].value for r in rows}
+    # the name the entry had then: the value before the first rename after the date (list history records)
+    renames = store.select("""
+        SELECT ?entry ?on ?old WHERE {
+          ?change cg:changedField "name" ; cg:changedEntry ?entry ; cg:changedOn ?on ; cg:valueBefore ?old .
+          ?entry cg:inList ?list .
+          FILTER(?on > ?at && lang(?old) IN ("en", ""))
+        } ORDER BY ?entry DESC(?on)""", {"list": list_iri(list_id), "at": _date(date)})
+    for r in renames:  # latest first, so the earliest rename after the date is written last
+        if r["entry"].value in names:
+            names[r["entry"].value] = r["old"].value
+    return names
 
 
 @dataclass
