@@ -1,244 +1,265 @@
-"""The `complygraph` command line."""
+"""The `complygraph` command line: loading lists and company data, validating, serving.
+
+The app, its shared options and conventions are in `cli_base`; the commands that show what the store
+holds (`lists`, `list-diff`, `impact`, `query`, `demo`) in `cli_views`, imported here so that
+`complygraph.cli:app` carries every command.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from complygraph.console import console, err, impact_table, progress_bars, results_table_text
+from complygraph import cli_views  # noqa: F401  (registers lists, list-diff, impact, query, demo)
+from complygraph.cli_base import (
+    JsonOpt,
+    StoreOpt,
+    app,
+    command,
+    fail,
+    input_errors,
+    metered,
+    output_format,
+    parts_in,
+    shipped_lists,
+    shipped_packs,
+    store_at,
+)
+from complygraph.console import (
+    RESULT_TEXT_COLUMNS,
+    OutputFormat,
+    count_phrase,
+    emit,
+    emit_csv,
+    emit_json,
+    err,
+    finish,
+    more_results,
+    plain_table,
+    plural,
+    print_table,
+    progress_bars,
+    result_cells,
+    say,
+    stdout_may_close,
+    validation_summary,
+)
 from complygraph.dates import iso_date
-from complygraph.graph import StoreError, open_store
-from complygraph.graph import queries as q
-from complygraph.graph.impact import impact
-from complygraph.loaders.errors import InputError
+from complygraph.reports import (
+    RESULT_COLUMNS,
+    Label,
+    csv_text,
+    json_text,
+    labels,
+    result_csv_row,
+    result_nodes,
+    result_row,
+    validation_json,
+)
+from complygraph.vocab import entity_iri
 
-app = typer.Typer(help="Product chemical compliance as an RDF knowledge graph.", no_args_is_help=True,
-                  add_completion=False)
-StoreOpt = Annotated[str | None, typer.Option(
-    "--store", envvar="COMPLYGRAPH_STORE",
-    help="Store directory (embedded Oxigraph) or SPARQL endpoint URL. Default: ./complygraph-store")]
-
-
-@contextmanager
-def _store(location: str | None, default: str = "complygraph-store", create: bool = True) -> Iterator:
-    """The store for one command, closed when the command ends so that its lock is released. Commands that
-    only read pass `create=False`: they refuse a path that holds no store instead of answering from a new,
-    empty one."""
-    store = open_store(location or default, create=create)
-    try:
-        yield store
-    finally:
-        store.close()
+__all__ = ["app", "main"]
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Bad input and store failures end with a clear message and exit code 2, never a traceback."""
-    try:
-        yield
-    except InputError as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    except (StoreError, FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-
-
-@app.command("load-lists")
+@command("load-lists")
 def load_lists(store: StoreOpt = None,
-               only: Annotated[list[str] | None, typer.Option("--list", help="Load only this list id")] = None) -> None:
+               only: Annotated[list[str] | None, typer.Option(
+                   "--list", help="Load only this list (repeatable): " + ", ".join(shipped_lists()))] = None) -> None:
     """Load the shipped regulatory lists (SVHC, Annex XVII, POPs, RoHS, CSCL) into the store."""
     from complygraph.loaders.catalog import catalog, load_list
 
-    with _errors(), _store(store) as s:
+    with input_errors(), store_at(store) as s:
         ids = only or list(catalog()[1])
-        with progress_bars() as progress:
-            task = progress.add_task("loading lists", total=len(ids))
+        with progress_bars() as progress, metered(s, progress) as watched:
+            task = progress.add_task("loading lists", total=len(ids), unit="lists")
             for list_id in ids:
-                n = load_list(s, list_id)
+                n = load_list(watched, list_id)
                 progress.advance(task)
-                console.print(f"{list_id}: {n} triples")
+                say(f"{list_id}: {plural(n, 'triple')}")
 
 
-@app.command("load-list")
-def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id, as `complygraph lists` prints it")],
+@command("load-list")
+def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id: " + ", ".join(shipped_lists()))],
                   files: Annotated[list[Path], typer.Argument(help="Export file(s) of that list, e.g. next ECHA xlsx")],
                   store: StoreOpt = None) -> None:
     """Load a newer export of a list; it replaces the list's previous load in one transaction."""
     from complygraph.loaders.catalog import load_list
     from complygraph.loaders.membership import unreached_rules
 
-    with _errors(), _store(store) as s:
-        n = load_list(s, list_id, files)
-        console.print(f"{list_id}: {n} triples from {', '.join(str(f) for f in files)}")
+    with input_errors(), store_at(store) as s:
+        with progress_bars() as progress, metered(s, progress) as watched:
+            n = load_list(watched, list_id, files)
+        say(f"{list_id}: {plural(n, 'triple')} from {', '.join(str(f) for f in files)}")
         for warning in unreached_rules(s):
-            err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
-@app.command("lists")
-def lists_cmd(store: StoreOpt = None,
-              all_versions: Annotated[bool, typer.Option("--all", help="Show every version")] = False) -> None:
-    """Print each list in the store: its versions, entry counts and source files."""
-    with _errors(), _store(store, create=False) as s:
-        infos = q.lists(s)
-        if not infos:
-            console.print("The store holds no lists; run `complygraph load-lists`.")
-            return
-        table = Table(title="Regulatory lists")
-        for col in ("id", "title", "versions (valid from: entries)", "evaluated by rules / listed only", "source"):
-            table.add_column(col, overflow="fold")
-        for info in infos:
-            shown = info.versions if all_versions else info.versions[:3]
-            versions = "\n".join(f"{d}: {n}" for d, n in shown)
-            if len(info.versions) > len(shown):
-                versions += f"\n... {len(info.versions) - len(shown)} older"
-            coverage = (f"{info.evaluated} / {info.listed_only}" if info.entries
-                        else "(exemptions, no entries)")
-            table.add_row(*map(escape, (info.id, info.title, versions, coverage, "\n".join(info.sources))))
-        console.print(table)
-
-
-@app.command("list-diff")
-def list_diff(list_id: Annotated[str, typer.Option("--list")], since: Annotated[str, typer.Option("--from")],
-              until: Annotated[str, typer.Option("--to")], store: StoreOpt = None) -> None:
-    """Entries added to, removed from and changed in a list between two dates, with what changed."""
-    from complygraph.graph.impact import changed_entries
-
-    with _errors(), _store(store, create=False) as s:
-        change = q.list_change(s, list_id, iso_date(since), iso_date(until))
-        for label, entries in (("added", change.added), ("removed", change.removed)):
-            console.print(f"[bold]{label}[/bold] ({len(entries)})")
-            for name in sorted(entries.values()):
-                console.print(f"  {escape(name)}", highlight=False)
-        changed = changed_entries(s, list_id, iso_date(since), iso_date(until))
-        console.print(f"[bold]changed[/bold] ({len(changed)})")
-        for entry in changed:
-            console.print(f"  {escape(entry.name)}", highlight=False)
-            for f in entry.changes:
-                # one value each side reads as before -> after; sets read as what was added and removed
-                what = (f"{'; '.join(f.before) or '(none)'} -> {'; '.join(f.after) or '(none)'}"
-                        if len(f.before) <= 1 and len(f.after) <= 1 else
-                        ", ".join([f"+{v}" for v in f.added] + [f"-{v}" for v in f.removed]))
-                console.print(f"    {f.field}: {escape(what)}", highlight=False, soft_wrap=True)
-
-
-@app.command("import")
+@command("import")
 def import_cmd(source: Annotated[Path, typer.Argument(help="Folder of CSV files or a .jsonl file")],
                store: StoreOpt = None) -> None:
     """Import products, parts, BOM, suppliers, materials and substances (docs/import-format.md)."""
     from complygraph.loaders.compositions import import_compositions
 
-    with _errors(), _store(store) as s:
-        with err.status(f"importing {source}"):
-            counts = import_compositions(s, source)
-        console.print(", ".join(f"{v} {k}" for k, v in counts.items()))
+    with input_errors(), store_at(store) as s:
+        with progress_bars() as progress:
+            total = None if progress.disable else parts_in(source)  # a pipe shows no bar: parts.csv is not read twice
+            with metered(s, progress, total) as watched:
+                counts = import_compositions(watched, source)
+        say(count_phrase(counts))
 
 
-@app.command("load")
+class DeclarationFormat(StrEnum):
+    """The declaration formats `load` reads (loaders.declarations.FORMATS, and the survey form)."""
+
+    ipc1752a = "ipc1752a"
+    iec62474 = "iec62474"
+    survey = "survey"
+
+
+DECLARATION_COLUMNS = ["file", "part_id", "part_name", "supplier_id", "supplier_name", "class", "result"]
+
+
+@command("load")
 def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files (XML), or survey CSV/XLSX")],
-             fmt: Annotated[str | None, typer.Option(
-                 "--format", help="ipc1752a, iec62474 or survey; default: from each XML file's namespace")] = None,
+             fmt: Annotated[DeclarationFormat | None, typer.Option(
+                 "--format", help="Input format: ipc1752a or iec62474 (XML), or survey (the customer's Form 2-1 as "
+                                  "CSV or XLSX); default: from each XML file's namespace")] = None,
              part: Annotated[str | None, typer.Option("--part", help="survey: the part, if not a column")] = None,
-             date: Annotated[str | None, typer.Option("--date", help="survey: the answer date")] = None,
+             date: Annotated[str | None, typer.Option("--date", help="survey: the answer date (YYYY-MM-DD)")] = None,
+             output: Annotated[OutputFormat, typer.Option(
+                 "--output-format", help="What is printed: text, json or csv")] = OutputFormat.text,
+             as_json: Annotated[bool, typer.Option("--json", help="Same as --output-format json")] = False,
              store: StoreOpt = None) -> None:
     """Load supplier declarations: IPC-1752A Class C/D or IEC 62474 / chemSHERPA-AI XML (docs/declarations.md),
     or answers on the customer's survey form (Form 2-1) as CSV or XLSX.
 
     A newer declaration of a part replaces its stored composition and keeps the old one as history; the
     same file again changes nothing; any bad file stores nothing."""
-    from complygraph.loaders.declarations import FORMATS, import_declarations
+    from complygraph.loaders.declarations import import_declarations
 
-    if fmt is not None and fmt not in (*FORMATS, "survey"):
-        err.print(f"[red]error:[/red] --format: expected one of {', '.join(FORMATS)}, survey; got {fmt!r}")
-        raise typer.Exit(2)
-    if fmt == "survey":
+    output = output_format(output, as_json)
+    if fmt is DeclarationFormat.survey:
         from complygraph.loaders.survey import import_survey
 
-        with _errors(), _store(store) as s:
-            counts = import_survey(s, files, part, iso_date(date) if date else None)
-            console.print(f"{counts['surveys']} survey response(s), {counts['answers']} answers")
-        return
-    with _errors(), _store(store) as s:
-        with err.status(f"loading {len(files)} declaration(s)"):
-            outcomes = import_declarations(s, files, fmt)
-        table = Table("file", "part", "class", "result")
-        for o in outcomes:
-            table.add_row(escape(Path(o.file).name), escape(o.part), o.declaration_class, o.status)
-        console.print(table)
+        with input_errors(), store_at(store) as s:
+            with progress_bars() as progress, metered(s, progress) as watched:
+                counts = import_survey(watched, files, part, iso_date(date) if date else None)
+        if output is OutputFormat.json:
+            return emit_json(counts)
+        if output is OutputFormat.csv:
+            return emit_csv(list(counts), [list(counts.values())])
+        return say(f"{plural(counts['surveys'], 'survey response')}, {plural(counts['answers'], 'answer')}")
+    with input_errors(), store_at(store) as s:
+        with progress_bars() as progress, metered(s, progress) as watched:
+            outcomes = import_declarations(watched, files, fmt.value if fmt else None)
+        names = labels(s, [entity_iri("part", o.part).value for o in outcomes])
+    rows = []
+    for o in outcomes:
+        name = names.get(entity_iri("part", o.part).value, Label())
+        rows.append({"file": str(o.file), "part_id": o.part, "part_name": name.name, "supplier_id": name.supplier_id,
+                     "supplier_name": name.supplier_name, "class": o.declaration_class, "result": o.status})
+    if output is OutputFormat.json:
+        return emit_json(rows)
+    if output is OutputFormat.csv:
+        return emit_csv(DECLARATION_COLUMNS, [[r[c] for c in DECLARATION_COLUMNS] for r in rows])
+    print_table(["file", "part", "supplier", "class", "result"],
+                [[Path(r["file"]).name, f"{r['part_id']} {r['part_name']}".strip(),
+                  f"{r['supplier_id']} {r['supplier_name']}".strip(), r["class"] or "", r["result"]] for r in rows])
 
 
-@app.command("generate")
+@command("generate")
 def generate_cmd(out: Annotated[Path, typer.Option("--out", help="Output folder")],
-                 products: Annotated[int, typer.Option("--products")] = 10,
-                 parts: Annotated[int, typer.Option("--parts")] = 1000,
-                 seed: Annotated[int, typer.Option("--seed")] = 0) -> None:
+                 products: Annotated[int, typer.Option("--products", help="Products to generate")] = 10,
+                 parts: Annotated[int, typer.Option("--parts", help="Parts to generate")] = 1000,
+                 seed: Annotated[int, typer.Option("--seed", help="Seed (same seed, same data)")] = 0) -> None:
     """Write a realistic, deterministic data set in the import format (streams; reaches 1,000,000 parts)."""
     from complygraph.generate import generate
 
-    with _errors(), progress_bars() as progress:
-        task = progress.add_task("generating parts", total=parts)
+    with input_errors(), progress_bars() as progress:
+        task = progress.add_task("generating parts", total=parts, unit="parts")
         counts = generate(out, products, parts, seed, progress=lambda n: progress.advance(task, n))
-    console.print(", ".join(f"{v} {k} rows" for k, v in counts.items()) + f" in {out}")
+    say(f"{count_phrase(counts)} written to {out}")
 
 
-@app.command("query")
-def query_cmd(sparql: Annotated[str, typer.Argument(help="SPARQL SELECT text, or @file.rq")],
-              store: StoreOpt = None) -> None:
-    """Run a SPARQL SELECT on the store and print the result as a table (prefixes cg:, dct:, ... predefined)."""
-    with _errors():
-        text = Path(sparql[1:]).read_text() if sparql.startswith("@") else sparql
-        with _store(store, create=False) as s:
-            rows = s.select(text)
-        table = Table()
-        cols = list(dict.fromkeys(k for r in rows for k in r))
-        for c in cols:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*[escape(r[c].value) if c in r else "" for c in cols])
-        console.print(table)
-        console.print(f"{len(rows)} rows")
+class ValidateFormat(StrEnum):
+    """The summary and named results (text, json, csv), or the W3C report (turtle, json-ld)."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    turtle = "turtle"
+    json_ld = "json-ld"
 
 
-@app.command("validate")
+TEXT_RESULTS = 50  # results a text report shows; json and csv hold all of them
+_NAMED = (ValidateFormat.text, ValidateFormat.json, ValidateFormat.csv)  # the formats that show names, not IRIs
+
+
+@command("validate")
 def validate_cmd(store: StoreOpt = None,
-                 pack: Annotated[list[str] | None, typer.Option("--pack", help="Shape pack (repeatable)")] = None,
-                 at: Annotated[str | None, typer.Option("--at", help="Evaluation date (default today)")] = None,
-                 report: Annotated[Path | None, typer.Option("--report", help="Write the report to this file")] = None,
-                 fmt: Annotated[str, typer.Option("--format", help="text, turtle or json-ld")] = "text",
-                 pack_dir: Annotated[list[Path] | None, typer.Option("--pack-dir", help="Your own packs")] = None,
+                 pack: Annotated[list[str] | None, typer.Option(
+                     "--pack", help="Shape pack (repeatable); shipped: " + ", ".join(shipped_packs())
+                                    + "; default: every pack not marked cgsh:byDefault false")] = None,
+                 at: Annotated[str | None, typer.Option(
+                     "--at", help="Evaluation date (YYYY-MM-DD): list versions in force, effective dates, "
+                                  "exemption expiry; default today")] = None,
+                 report: Annotated[Path | None, typer.Option(
+                     "--report", help="Write the report (in --format) to this file; the summary goes to stdout")]
+                 = None,
+                 fmt: Annotated[ValidateFormat, typer.Option(
+                     "--format", help="text (summary and results with names), json or csv (every result with "
+                                      "names), turtle or json-ld (the W3C validation report)")] = ValidateFormat.text,
+                 as_json: JsonOpt = False,
+                 pack_dir: Annotated[list[Path] | None, typer.Option(
+                     "--pack-dir", help="A folder of your own packs, or one pack (repeatable)")] = None,
                  ) -> None:
-    """Validate the store against SHACL shape packs; exit 0 conforming, 1 violations, 2 error."""
+    """Validate the store against SHACL shape packs; exit 0 compliant, 1 violations, 2 error."""
     from complygraph.graph.shacl import validate
     from complygraph.graph.shacl.packs import default_packs
     from complygraph.loaders.catalog import list_warnings
 
-    if fmt not in ("text", "turtle", "json-ld"):
-        err.print(f"[red]error:[/red] --format must be text, turtle or json-ld, not {escape(fmt)}")
-        raise typer.Exit(2)
-    with _errors(), _store(store, create=False) as s:
+    if as_json and fmt not in (ValidateFormat.text, ValidateFormat.json):
+        fail(f"--json and --format {fmt.value} contradict each other")
+    fmt = ValidateFormat.json if as_json else fmt
+    with input_errors(), store_at(store, create=False) as s:
         names = pack or default_packs(pack_dir)
         with progress_bars() as progress:
-            task = progress.add_task("validating", total=None)
+            task = progress.add_task("validating: constraint", total=None, unit="constraints")
             result = validate(s, names, iso_date(at) if at else None, progress=lambda _: progress.advance(task),
                               pack_dirs=pack_dir)
+            finish(progress, task)
         result.warnings += list_warnings(s, result.lists)
-        text = result.summary() if fmt == "text" else result.serialize(fmt)
-        if fmt == "text":
-            text += "\n" + results_table_text(result)
+        shown = result.results[:TEXT_RESULTS] if fmt is ValidateFormat.text else result.results
+        named = labels(s, result_nodes(shown)) if fmt in _NAMED else {}
+    rows = [result_row(r, named) for r in shown] if fmt in _NAMED else []
+    summary = validation_summary(result)
+    more = more_results(len(result.results), len(shown)) if len(result.results) > len(shown) else ""
+    if fmt is ValidateFormat.json:
+        text = json_text(validation_json(result, rows))
+    elif fmt is ValidateFormat.csv:
+        text = csv_text(RESULT_COLUMNS, [result_csv_row(r) for r in rows])
+    elif fmt is ValidateFormat.text:
+        text = "\n".join([summary] + ([plain_table(RESULT_TEXT_COLUMNS, result_cells(rows)).rstrip()] if rows else [])
+                         + ([more] if more else [])) + "\n"
+    else:
+        text = result.serialize(fmt.value)
+    with stdout_may_close():
         if report:
-            report.write_text(text if fmt != "text" else result.summary() + "\n" + results_table_text(result),
-                              encoding="utf-8")
-            console.print(result.summary(), highlight=False)
+            report.write_text(text, encoding="utf-8")
+            say(summary)
+        elif fmt is ValidateFormat.text:
+            say(summary)
+            if rows:
+                print_table(RESULT_TEXT_COLUMNS, result_cells(rows))
+            if more:
+                say(more)
         else:
-            console.print(escape(text), highlight=False, soft_wrap=fmt != "text")
+            emit(text)
     raise typer.Exit(0 if result.compliant else 1)
 
 
@@ -248,7 +269,7 @@ class ShaclFormat(StrEnum):
     json_ld = "json-ld"
 
 
-@app.command("shacl")
+@command("shacl")
 def shacl_cmd(data: Annotated[Path, typer.Argument(help="Data graph file (Turtle, N-Triples, RDF/XML, JSON-LD, ...)")],
               shapes: Annotated[Path | None, typer.Option(
                   "--shapes", "-s", help="Shapes graph file; default: the shapes in the data graph")] = None,
@@ -262,92 +283,38 @@ def shacl_cmd(data: Annotated[Path, typer.Argument(help="Data graph file (Turtle
     from complygraph.graph.shacl.report import serialize_graph
     from complygraph.graph.shacl.standalone import validate_graph
 
-    with _errors():
+    with input_errors():
         conforms, graph, text = validate_graph(data, shacl_graph=shapes, allow_warnings=allow_warnings)
         if fmt is not ShaclFormat.human:
             text = serialize_graph(graph, fmt.value)
         if output:
             output.write_text(text, encoding="utf-8")
         else:
-            sys.stdout.write(text)
+            with stdout_may_close():
+                sys.stdout.write(text)
     raise typer.Exit(0 if conforms else 1)
 
 
-@app.command("serve")
-def serve(store: StoreOpt = None, host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-          port: Annotated[int, typer.Option("--port")] = 8000) -> None:
+@command("serve")
+def serve(store: StoreOpt = None,
+          host: Annotated[str, typer.Option("--host", help="Address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", help="Port to listen on")] = 8000) -> None:
     """Serve the GraphQL API (/graphql, GraphiQL in a browser), /healthz and /openapi.json."""
     import uvicorn
 
     from complygraph.api import create_app
 
-    with _errors(), _store(store, create=False) as s:
+    with input_errors(), store_at(store, create=False) as s:
         uvicorn.run(create_app(s), host=host, port=port, log_level="info")
 
 
-@app.command("check-ontology")
+@command("check-ontology")
 def check_ontology() -> None:
     """Load the ontology with owlready2 and run the Pellet reasoner over it and the reference lists."""
     from complygraph.consistency import check_consistency
 
-    with _errors():
-        report = check_consistency()
-        console.print(report)
-
-
-@app.command("demo")
-def demo(parts: Annotated[int, typer.Option("--parts")] = 1000,
-         products: Annotated[int, typer.Option("--products")] = 10,
-         seed: Annotated[int, typer.Option("--seed")] = 1,
-         since: Annotated[str, typer.Option("--from")] = "2025-06-25",
-         until: Annotated[str, typer.Option("--to")] = "2026-02-04",
-         store: Annotated[str | None, typer.Option("--store", help="Keep the demo store here")] = None,
-         ) -> None:
-    """Build a store from the shipped lists and generated data, then show the parts hit by new SVHCs."""
-    from complygraph.demo import build_demo_store
-
-    with _errors():
-        s = open_store(store) if store else open_store(None)
-        with progress_bars() as progress:
-            counts = build_demo_store(s, parts, products, seed, progress)
-        console.print(f"Store: {s.count()} triples; imported {counts['parts']} parts, {counts['materials']} "
-                      f"materials, {counts['substances']} substance occurrences.")
-        change = q.list_change(s, "eu-reach-svhc", iso_date(since), iso_date(until))
-        console.print(f"SVHC Candidate List entries added after {since} up to {until}: "
-                      + escape("; ".join(sorted(change.added.values()))), highlight=False)
-        rows = impact(s, "eu-reach-svhc", iso_date(since), iso_date(until))
-        console.print(impact_table(rows, f"Parts with a material containing a substance added to the SVHC "
-                                         f"Candidate List between {since} and {until}"))
-        console.print(f"{len(rows)} material/substance hits in {len({r.part_id for r in rows})} parts.")
-        s.close()
-
-
-@app.command("impact")
-def impact_cmd(list_id: Annotated[str, typer.Option("--list", help="List id, e.g. eu-reach-svhc")],
-               since: Annotated[str, typer.Option("--from")], until: Annotated[str, typer.Option("--to")],
-               fmt: Annotated[str, typer.Option("--format", help="table, csv, json or xlsx")] = "table",
-               out: Annotated[Path | None, typer.Option("--out", help="Output file (required for xlsx)")] = None,
-               store: StoreOpt = None) -> None:
-    """Parts, materials, suppliers and products touched by the entries a list gained or lost between dates."""
-    from complygraph.reports import write_impact
-
-    if fmt not in ("table", "csv", "json", "xlsx") or (fmt == "xlsx" and out is None):
-        err.print("[red]error:[/red] --format is table, csv, json or xlsx (xlsx needs --out FILE)")
-        raise typer.Exit(2)
-    with _errors(), _store(store, create=False) as s:
-        rows = impact(s, list_id, iso_date(since), iso_date(until))
-        if fmt == "table":
-            console.print(impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}"))
-            console.print(f"{len(rows)} impacts in {len({r.part_id for r in rows})} parts")
-            return
-        text = write_impact(rows, fmt, out)
-        if text is not None:
-            if out:
-                out.write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-        if out:
-            err.print(f"{len(rows)} impacts written to {out}")
+    with input_errors():
+        say(check_consistency())
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -19,7 +19,6 @@ from complygraph.generate import generate
 from complygraph.graph import open_store
 from complygraph.graph.remote import RemoteStore
 from complygraph.graph.store import META_GRAPH, StoreError, new_revision, staging_graph
-from complygraph.vocab import cg
 
 EX = "http://example.org/"
 
