@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from complygraph import cli_views  # noqa: F401  (registers lists, list-diff, impact, query, demo)
+from complygraph import cli_status, cli_views  # noqa: F401  (register status, report, doctor; lists, list-diff, ...)
 from complygraph.cli_base import (
     JsonOpt,
     StoreOpt,
@@ -221,6 +221,7 @@ def validate_cmd(store: StoreOpt = None,
     """Validate the store against SHACL shape packs; exit 0 compliant, 1 violations, 2 error."""
     from complygraph.graph.shacl import validate
     from complygraph.graph.shacl.packs import default_packs
+    from complygraph.graph.shacl.report_stream import write_report
     from complygraph.loaders.catalog import list_warnings
 
     if as_json and fmt not in (ValidateFormat.text, ValidateFormat.json):
@@ -230,11 +231,12 @@ def validate_cmd(store: StoreOpt = None,
         names = pack or default_packs(pack_dir)
         with progress_bars() as progress:
             task = progress.add_task("validating: constraint", total=None, unit="constraints")
-            result = validate(s, names, iso_date(at) if at else None, progress=lambda _: progress.advance(task),
-                              pack_dirs=pack_dir)
+            result = validate(s, names, iso_date(at) if at else None, pack_dirs=pack_dir,
+                              progress=lambda _, i, n: progress.update(task, completed=i, total=n))
             finish(progress, task)
         result.warnings += list_warnings(s, result.lists)
-        shown = result.results[:TEXT_RESULTS] if fmt is ValidateFormat.text else result.results
+        # on the terminal the first TEXT_RESULTS, saying how many more; a report file holds every result
+        shown = result.results[:TEXT_RESULTS] if fmt is ValidateFormat.text and not report else result.results
         named = labels(s, result_nodes(shown)) if fmt in _NAMED else {}
     rows = [result_row(r, named) for r in shown] if fmt in _NAMED else []
     summary = validation_summary(result)
@@ -246,11 +248,16 @@ def validate_cmd(store: StoreOpt = None,
     elif fmt is ValidateFormat.text:
         text = "\n".join([summary] + ([plain_table(RESULT_TEXT_COLUMNS, result_cells(rows)).rstrip()] if rows else [])
                          + ([more] if more else [])) + "\n"
+    elif report:  # the W3C report streamed to the file, result by result, in a stable order
+        text = ""
     else:
         text = result.serialize(fmt.value)
     with stdout_may_close():
         if report:
-            report.write_text(text, encoding="utf-8")
+            if text:
+                report.write_text(text, encoding="utf-8")
+            else:
+                write_report(result, report, fmt.value)
             say(summary)
         elif fmt is ValidateFormat.text:
             say(summary)

@@ -220,7 +220,7 @@ def demo(parts: Annotated[int, typer.Option("--parts", help="Parts to generate")
              "--store", help="Keep the demo store in this directory (default: in memory)")] = None,
          fmt: FormatOpt = OutputFormat.text, as_json: JsonOpt = False) -> None:
     """Build a store from the shipped lists and generated data, then show the parts hit by new SVHCs."""
-    from complygraph.demo import build_demo_store
+    from complygraph.demo import build_demo_store, reference_statuses
 
     fmt = output_format(fmt, as_json)
     with input_errors():
@@ -231,6 +231,7 @@ def demo(parts: Annotated[int, typer.Option("--parts", help="Parts to generate")
             total = s.count()
             change = q.list_change(s, "eu-reach-svhc", iso_date(since), iso_date(until))
             rows = impact(s, "eu-reach-svhc", iso_date(since), iso_date(until))
+            statuses = reference_statuses(s, iso_date(until))
         finally:
             s.close()
     if fmt is OutputFormat.json:
@@ -238,7 +239,7 @@ def demo(parts: Annotated[int, typer.Option("--parts", help="Parts to generate")
         return emit_json({"store_triples": total, "imported": imported, "imported_triples": counts.get("triples"),
                           "list": "eu-reach-svhc", "from": since,
                           "to": until, "added": [{"entry": e, "name": n} for e, n in sorted(change.added.items())],
-                          "impact": impact_json(rows)})
+                          "impact": impact_json(rows), "reference_products": statuses})
     if fmt is OutputFormat.csv:
         return emit(write_impact(rows, "csv", None) or "")
     say(f"Store: {plural(total, 'triple')}; imported {plural(counts['parts'], 'part')}, "
@@ -248,4 +249,8 @@ def demo(parts: Annotated[int, typer.Option("--parts", help="Parts to generate")
     impact_table(rows, f"Parts with a material containing a substance added to the SVHC Candidate List between "
                        f"{since} and {until}")
     say(f"{plural(len(rows), 'material/substance hit')} in {plural(len({r.part_id for r in rows}), 'part')}.")
+    say("")
+    print_table(["product", "pack", "status", "deciding part", "why"],
+                [[r["product"], r["pack"], r["status"], r["part"], r["why"]] for r in statuses],
+                title=f"Status of the reference products on {until} (complygraph status --product ID)")
 

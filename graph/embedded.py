@@ -73,9 +73,9 @@ class EmbeddedStore(QueryMixin):
                 raise
         return count
 
-    def drop_staging(self) -> list[str]:
-        """Drop every staging graph: the embedded store is held by one process (Oxigraph's lock), so any
-        staging graph found when it is opened was left by a writer that crashed."""
+    def drop_staging(self, older_than: float | None = None) -> list[str]:
+        """Drop every staging graph, whatever its age: the embedded store is held by one process (Oxigraph's
+        lock), so any staging graph found when it is opened was left by a writer that crashed."""
         found = [g for g in self._store.named_graphs() if g.value.startswith("urn:complygraph:staging:")]
         for g in found:
             self._store.remove_graph(g)

@@ -113,6 +113,14 @@ class Store(Protocol):
         tools straight to a remote endpoint do not change it."""
         ...
 
+    def staging_graphs(self) -> list[str]:
+        """The staging graphs the store holds: writes in progress, or left by a writer that crashed."""
+        ...
+
+    def drop_staging(self, older_than: float | None = None) -> list[str]:
+        """Drop the staging graphs a crashed writer left; the engine decides what "left" means (see each)."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -32,7 +32,7 @@ _WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
 
 
 def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = None,
-             progress: Callable[[str], None] | None = None, load_data: bool = True,
+             progress: Callable[[str, int, int], None] | None = None, load_data: bool = True,
              pack_dirs: list[Path] | None = None) -> ValidationReport:
     """Validate the store against the named shape packs (all when None) as of `at` (default today).
 
@@ -78,16 +78,18 @@ inputs every pack relies on, `cgsh:concernsEveryPack`), as details of the result
     return replace(r, details=r.details + extra) if extra else r
 
 
-def run_shapes(store: Store, g: Graph, owner: dict | None = None, progress: Callable[[str], None] | None = None,
+def run_shapes(store: Store, g: Graph, owner: dict | None = None,
+               progress: Callable[[str, int, int], None] | None = None,
                fallback: bool = True) -> ValidationReport:
     """Validate the store's default graph against the shapes graph `g`: each compiled constraint is one query
     over all focus nodes; what the compiler cannot translate goes to pySHACL (unless `fallback` is false,
-    when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from."""
+    when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from;
+    `progress(shape, i, n)` is called after constraint i of n."""
     owner = owner or {}
     compiled = compile_shapes(g)
     report = ValidationReport(shapes=g)
     answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
-    for c in compiled.constraints:
+    for i, c in enumerate(compiled.constraints, start=1):
         started = time.perf_counter()
         for query in (c.query, c.multiplicity):
             if query is not None and query not in answers:
@@ -104,7 +106,7 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None, progress: Call
             report.results += [result] * times.get(result.focus, 1)
         report.timings[f"{c.shape} {c.component}"] = time.perf_counter() - started
         if progress:
-            progress(str(c.shape))
+            progress(str(c.shape), i, len(compiled.constraints))
     if compiled.fallback:
         verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
         report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]

@@ -1,0 +1,80 @@
+"""`complygraph status`, `report` and `doctor` on the demo's reference products (data/demo/README.md): the
+statuses a compliance engineer expects, the deciding part and substance, and the exit codes of `validate`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from complygraph.cli import app
+from complygraph.demo import REFERENCE
+from complygraph.graph import open_store
+from complygraph.loaders.catalog import load_reference
+from complygraph.loaders.compositions import import_compositions
+
+AT = "2026-12-01"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("status-cli") / "store"
+    s = open_store(path)
+    load_reference(s, ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc"])
+    import_compositions(s, REFERENCE)
+    s.close()
+    return str(path)
+
+
+def _status(store: str, product: str, *packs: str) -> tuple[int, dict]:
+    args = ["status", "--store", store, "--product", product, "--at", AT, "--json"]
+    for p in packs:
+        args += ["--pack", p]
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_a_product_with_one_non_compliant_part_names_that_part_and_substance(store):
+    code, answer = _status(store, "REF-NONCOMPLIANT", "eu-rohs")
+    rohs = next(p for p in answer["packs"] if p["pack"] == "eu-rohs")
+    assert code == 1 and answer["status"] == "non-compliant" and rohs["status"] == "non-compliant"
+    [deciding] = rohs["deciding"]
+    assert deciding["deciding_part"] == "REF-SOLDER-PB" and "7439-92-1" in deciding["finding"]
+    assert deciding["path"] == "REF-NONCOMPLIANT > REF-SOLDER-PB" and deciding["quantity"] == 1
+
+
+def test_a_product_whose_only_finding_is_an_svhc_has_obligations_and_exit_0(store):
+    code, answer = _status(store, "REF-OBLIGATIONS", "eu-rohs", "eu-reach-svhc")
+    statuses = {p["pack"]: p["status"] for p in answer["packs"]}
+    assert code == 0 and statuses["eu-reach-svhc"] == "obligations" and statuses["eu-rohs"] == "compliant"
+    assert answer["status"] == "obligations"
+
+
+def test_a_product_with_an_undeclared_part_is_unknown(store):
+    code, answer = _status(store, "REF-UNKNOWN", "eu-rohs")
+    assert code == 0 and {p["status"] for p in answer["packs"]} == {"unknown"}
+
+
+def test_an_exempted_use_is_compliant_with_exemptions(store):
+    _, answer = _status(store, "REF-EXEMPTED", "eu-rohs")
+    assert next(p for p in answer["packs"] if p["pack"] == "eu-rohs")["status"] == "compliant with exemptions"
+
+
+def test_an_unknown_product_is_an_input_error(store):
+    result = CliRunner().invoke(app, ["status", "--store", store, "--product", "NOPE"])
+    assert result.exit_code == 2 and "NOPE" in result.output
+
+
+def test_report_writes_one_self_contained_html_file(store, tmp_path):
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--store", store, "--out", str(out), "--at", AT,
+                                      "--pack", "eu-rohs", "--pack", "eu-reach-svhc"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "REF-NONCOMPLIANT" in html and "http://" not in html.split("<body", 1)[1].replace("http://www.w3.org", "")
+
+
+def test_doctor_reports_a_clean_store(store):
+    result = CliRunner().invoke(app, ["doctor", "--store", store])
+    assert result.exit_code == 0 and "staging graphs left: 0" in result.output
