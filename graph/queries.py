@@ -56,15 +56,14 @@ def lists(store: Store) -> list[ListInfo]:
         SELECT ?id (COUNT(DISTINCT ?entry) AS ?entries) (COUNT(DISTINCT ?covered) AS ?evaluated) WHERE {
           ?list a cg:RegulatoryList ; dct:identifier ?id . ?entry cg:inList ?list .
           FILTER NOT EXISTS { ?entry cg:dateOfRemoval ?removed }  # kept for the versions it was part of
-          OPTIONAL {
+          BIND(EXISTS {
             { ?r cg:appliesToList ?list }
             UNION { ?r dct:isPartOf ?list ; cg:entryNumber ?n . ?entry cg:entryNumber ?n }
             UNION { ?r dct:isPartOf ?list ; cg:concerns ?t . ?entry cg:concerns ?t }
             UNION { ?r dct:isPartOf ?list ; cg:concerns ?entry }
             FILTER NOT EXISTS { ?r cg:evaluated false }
-            BIND(true AS ?hit)
-          }
-          BIND(IF(BOUND(?hit), ?entry, ?none) AS ?covered)
+          } AS ?hit)  # EXISTS, not OPTIONAL + BIND: Virtuoso drops solutions of the OPTIONAL form
+          BIND(IF(?hit, ?entry, ?none) AS ?covered)
         } GROUP BY ?id""")
     counts = {r["id"].value: (int(r["entries"].value), int(r["evaluated"].value)) for r in coverage}
     out: dict[str, ListInfo] = {}

@@ -1,7 +1,9 @@
 """Any SPARQL 1.1 Query/Update endpoint, over the SPARQL 1.1 Protocol.
 
 Writes go to a private staging graph first and are moved into the default graph by one update request,
-so a failure halfway through an import leaves the visible data as it was.
+so a failure halfway through an import leaves the visible data as it was. What differs between engines
+(Virtuoso's union default graph, its update endpoint, ...) is in `graph.dialects`: the endpoint's engine is
+asked once, at the first request, from its `Server` header (or `$COMPLYGRAPH_SPARQL_DIALECT`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 
-from pyoxigraph import QueryResultsFormat, Triple, parse_query_results
+from pyoxigraph import BlankNode, Literal, QueryResultsFormat, Triple, parse_query_results
 
+from complygraph.graph import dialects
 from complygraph.graph.bindings import bind
 from complygraph.graph.store import (
     META_GRAPH,
+    STAGING,
     QueryMixin,
     StoreError,
     Term,
@@ -29,12 +33,15 @@ from complygraph.graph.store import (
 from complygraph.vocab import SPARQL_PREFIXES
 
 CHUNK = 5000
+TEMPLATE_CHUNK = 500  # triples with blank nodes per INSERT { } WHERE { } (Virtuoso: 10,000 lines of SQL at most)
 
 
 class RemoteStore(QueryMixin):
-    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 600.0) -> None:
+    def __init__(self, query_url: str, update_url: str | None = None, timeout: float = 600.0,
+                 dialect: dialects.Dialect | str | None = None) -> None:
         self.location = query_url
         self.query_url = query_url
+        self._update_url_given = update_url is not None
         if update_url is None:
             for tail in ("/query", "/sparql"):
                 if query_url.endswith(tail):
@@ -44,13 +51,41 @@ class RemoteStore(QueryMixin):
                 update_url = query_url
         self.update_url = update_url
         self.timeout = timeout
+        self._dialect = dialects.named(dialect) if isinstance(dialect, str) else dialect
+        if self._dialect is not None:
+            self._use(self._dialect)
 
-    def _post(self, url: str, field: str, text: str, accept: str) -> bytes:
-        body = urllib.parse.urlencode({field: text}).encode()
+    @property
+    def dialect(self) -> dialects.Dialect:
+        """The endpoint's dialect: given, else `$COMPLYGRAPH_SPARQL_DIALECT`, else asked of the endpoint."""
+        if self._dialect is None:
+            server = None
+            if not os.environ.get(dialects.ENV_DIALECT):
+                req = urllib.request.Request(self.query_url, method="POST", headers={
+                    "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+                    data=urllib.parse.urlencode({"query": "ASK {}"}).encode())
+                try:
+                    with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                        server = resp.headers.get("Server")
+                except urllib.error.HTTPError as exc:
+                    server = exc.headers.get("Server")
+                except urllib.error.URLError as exc:
+                    raise StoreError(f"cannot reach {self.query_url}: {exc.reason}") from exc
+            self._use(dialects.detect(self.query_url, server))
+        return self._dialect
+
+    def _use(self, dialect: dialects.Dialect) -> None:
+        self._dialect = dialect
+        if dialect.updates_at_query_url and not self._update_url_given:
+            self.update_url = self.query_url
+
+    def _post(self, url: str, fields: list[tuple[str, str]], accept: str) -> bytes:
+        body = urllib.parse.urlencode(fields).encode()
         req = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                self.dialect.check_response(resp.status, resp.headers)
                 return resp.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")[:500]
@@ -59,30 +94,48 @@ class RemoteStore(QueryMixin):
             raise StoreError(f"cannot reach {url}: {exc.reason}") from exc
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
-        text = SPARQL_PREFIXES + bind(query, bindings)
-        data = self._post(self.query_url, "query", text, "application/sparql-results+json")
-        return parse_query_results(data, format=QueryResultsFormat.JSON)
+        dialect = self.dialect
+        text, dataset = dialect.query_request(SPARQL_PREFIXES + bind(query, bindings))
+        data = self._post(self.query_url, [("query", text), *dataset], "application/sparql-results+json")
+        return parse_query_results(dialect.results(data), format=QueryResultsFormat.JSON)
 
     def update(self, update: str, new_revision: bool = True) -> None:
         self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
-        self._post(self.update_url, "update", SPARQL_PREFIXES + update, "*/*")
+        text = SPARQL_PREFIXES + update
+        dataset = self.dialect.update_params(text)  # first: asking the dialect may settle the update URL
+        self._post(self.update_url, [("update", text), *dataset], "*/*")
+
+    def _insert(self, graph: str, chunk: list[str], blank: list[str]) -> None:
+        """Add `chunk` (N-Triples lines) and `blank` (the lines with a blank node) to `graph`. An engine whose
+        INSERT DATA refuses blank nodes gets those in INSERT { } WHERE { }, which fresh-labels them once per
+        request: a chunk's blank nodes go in one request, unless there are more than the engine's template
+        can take."""
+        if self.dialect.insert_data_blank_nodes:
+            chunk, blank = chunk + blank, []
+        if chunk:
+            self._update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
+        for i in range(0, len(blank), TEMPLATE_CHUNK):
+            self._update(f"INSERT {{ GRAPH {graph} {{\n" + "\n".join(blank[i:i + TEMPLATE_CHUNK]) + "\n} } WHERE { }")
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
         staging = f"<{staging_graph().value}>"
         revision = new_revision(self.revision())
         count = 0
         chunk: list[str] = []
+        blank: list[str] = []
+        size = min(CHUNK, self.dialect.chunk)
         try:
             for t in triples:
-                chunk.append(f"{t.subject} {t.predicate} {t.object} .")
+                line = f"{t.subject} {t.predicate} {t.object} ."
+                (blank if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode) else chunk).append(line)
                 count += 1
-                if len(chunk) >= CHUNK:
-                    self._update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
-                    chunk = []
-            if chunk:
-                self._update(f"INSERT DATA {{ GRAPH {staging} {{\n" + "\n".join(chunk) + "\n} }")
+                if len(chunk) + len(blank) >= size:
+                    self._insert(staging, chunk, blank)
+                    chunk, blank = [], []
+            if chunk or blank:
+                self._insert(staging, chunk, blank)
             swap = f"{replace} ;\n" if replace else ""
             # one request: the data and its revision become visible together, or not at all
             commit = f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging} ;\n"
@@ -109,6 +162,13 @@ class RemoteStore(QueryMixin):
             except StoreError:
                 time.sleep(1 + i)
         return False
+
+    def staging_graphs(self) -> list[str]:
+        if self.dialect.empty_graph_pattern:
+            return super().staging_graphs()
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }",
+                           {"prefix": Literal(STAGING)})
+        return sorted(r["g"].value for r in rows)
 
     def drop_staging(self, older_than: float | None = None) -> list[str]:
         """Drop the staging graphs whose write started more than `older_than` seconds ago (default

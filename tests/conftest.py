@@ -1,4 +1,4 @@
-"""Shared fixtures: stores (embedded and a real Oxigraph server), reference lists, generated data."""
+"""Shared fixtures: stores (embedded, a real Oxigraph server, a real Virtuoso), reference lists, generated data."""
 
 from __future__ import annotations
 
@@ -54,15 +54,119 @@ def oxigraph_server(tmp_path_factory):
     proc.wait(timeout=10)
 
 
-@pytest.fixture(params=["embedded", "remote"])
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = .
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+MaxClientConnections = 20
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}/www
+ServerThreads = 20
+MaxClientConnections = 20
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+; no silent truncation nor ANYTIME partial results: the adapter refuses both, the tests need neither
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 0
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def _virtuoso_binaries() -> tuple[str, str]:
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if not server or not isql:
+        raise RuntimeError("Virtuoso Open Source is not installed (`virtuoso-t`, `isql-vt`): `make virtuoso` installs "
+                           "Debian's virtuoso-opensource, which `make test` does first")
+    return server, isql
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso Open Source on 127.0.0.1 with its own database and virtuoso.ini in a temporary folder,
+    started for the test session; yields its SPARQL endpoint URL (`/sparql`, queries and updates).
+
+    Updates through the anonymous endpoint need the SPARQL user to hold SPARQL_UPDATE: granted with isql as
+    dba (whose password is the default "dba" of a new database that only this loopback test server uses)."""
+    server, isql = _virtuoso_binaries()
+    folder = tmp_path_factory.mktemp("virtuoso")
+    (folder / "www").mkdir()
+    sql_port, http_port = _free_port(), _free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
+    log = (folder / "stdout.log").open("wb")
+    proc = subprocess.Popen([server, "-c", str(ini), "+foreground"], cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                errors = folder / "virtuoso.log"
+                text = errors.read_text(errors="replace") if errors.exists() else ""
+                raise RuntimeError(f"virtuoso did not start: {text[-2000:]}") from None
+            time.sleep(0.2)
+    granted = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba",
+                              'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], capture_output=True, text=True, timeout=60)
+    if granted.returncode != 0 or "Error" in granted.stdout + granted.stderr:
+        proc.kill()
+        raise RuntimeError(f"could not grant SPARQL_UPDATE: {granted.stdout}{granted.stderr}")
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    log.close()
+
+
+def clear_virtuoso(store) -> None:
+    """Empty what complygraph keeps in a Virtuoso (the data graph and every urn:complygraph: graph), leaving
+    Virtuoso's own graphs alone (`DROP ALL` would drop them too)."""
+    from complygraph.graph.dialects import DATA_GRAPH
+
+    rows = store.select('SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
+                        'FILTER(STRSTARTS(STR(?g), "urn:complygraph:")) }')
+    graphs = {DATA_GRAPH, *(r["g"].value for r in rows)}
+    store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(graphs)), new_revision=False)
+
+
+@pytest.fixture(params=["embedded", "remote", "virtuoso"])
 def any_store(request, tmp_path):
-    """An empty store of each kind; the remote one is cleared before each test."""
+    """An empty store of each kind; the remote ones are cleared before each test."""
     if request.param == "embedded":
         store = open_store(tmp_path / "store")
-    else:
+    elif request.param == "remote":
         server = request.getfixturevalue("oxigraph_server")
         store = open_store(server + "/query")
         store.update("DROP SILENT ALL")
+    else:
+        store = open_store(request.getfixturevalue("virtuoso_server"))
+        clear_virtuoso(store)
     yield store
     store.close()
 

@@ -1,0 +1,145 @@
+"""What differs between SPARQL 1.1 endpoints, kept in the store adapter so that queries, compiled shapes and
+packs stay plain SPARQL 1.1.
+
+complygraph's data model on any store: the committed data is the *default graph* queries read; the store's
+revision lives in the named graph `urn:complygraph:meta`, writes in progress in private staging graphs
+`urn:complygraph:staging:...`, superseded declarations in history graphs `urn:complygraph:history:...`.
+None of these named graphs may be seen by a query's default graph.
+
+- **sparql11** (Oxigraph server, Fuseki without `unionDefaultGraph`): the endpoint's default graph is a graph
+  of its own, so the committed data lives there and requests are sent as they are.
+- **Union-default engines** (Virtuoso, GraphDB, Neptune): a query without a dataset reads the union of all
+  graphs, staging, meta and history included. The committed data lives in one graph (`data_graph`), and every
+  request names its dataset through the SPARQL 1.1 Protocol: queries with `default-graph-uri=<data_graph>`,
+  updates with `using-graph-uri=<data_graph>`, plus `named-graph-uri` (`using-named-graph-uri`) for each
+  graph a request names in `GRAPH <iri>`, since a protocol dataset leaves out every named graph it does not
+  list. On Virtuoso the data graph is `urn:complygraph:data` (Virtuoso also takes `using-graph-uri` as the
+  graph that `INSERT DATA { ... }`, `DELETE WHERE`, `ADD ... TO DEFAULT` and `DROP DEFAULT` write); on GraphDB
+  and Neptune it is the name they give their own default graph, which writes without `GRAPH` already go to.
+- **Virtuoso** besides: `GRAPH ?g` ignores the dataset (it ranges over every graph, Virtuoso's own included),
+  so a query that names no constant graph excludes the data graph and Virtuoso's system graphs with
+  `DEFINE input:named-graph-exclude`; `GRAPH ?g { }` returns one empty row instead of one row per graph;
+  `INSERT DATA` refuses blank nodes (`INSERT { ... } WHERE { }` takes them); blank nodes come back as
+  `nodeID://b1234` and booleans as "1"/"0", rewritten here as `_:b1234` and "true"/"false"; a result cut at
+  `ResultSetMaxRows` (header `X-SPARQL-MaxRows`) or a partial ANYTIME result (206, `X-SPARQL-Anytime`) is an
+  error, never a silent short answer; updates go to the query URL (`/sparql`).
+
+A query that names both `GRAPH <iri>` and `GRAPH ?g` sees, as `?g`, only the graphs it names (complygraph has
+none such). Graphs must be written as `<iri>` after GRAPH, not as prefixed names, to be found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+
+from complygraph.graph.store import StoreError
+
+ENV_DIALECT = "COMPLYGRAPH_SPARQL_DIALECT"
+DATA_GRAPH = "urn:complygraph:data"
+
+_GRAPH_IRI = re.compile(r"\bGRAPH\s*<([^<>\"{}|^`\\\s]*)>", re.IGNORECASE)
+_GRAPH_VAR = re.compile(r"\bGRAPH\s*[?$][A-Za-z_0-9]", re.IGNORECASE)
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_TYPE, _SUBCLASS = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+# Virtuoso 7.2 loses solutions for `?x rdf:type/rdfs:subClassOf* <C>` in FILTER EXISTS after a subquery (the
+# class targets of compiled shapes, each a triple pattern of its own); the same (x, class) pairs as "of type
+# C, or of a subclass of C":
+_CLASS_TARGET = (re.compile(r"(\?[A-Za-z_0-9]+)\s+" + re.escape(f"{_TYPE}/{_SUBCLASS}*") + r"\s+(<[^<>\s]*>)"),
+                 r"{ \1 " + _TYPE + r" \2 } UNION { \1 " + f"{_TYPE}/{_SUBCLASS}+" + r" \2 }")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    data_graph: str | None = None  # where committed data lives, when the engine's default graph is a union
+    hidden_graphs: tuple[str, ...] = ()  # the engine's own graphs, never shown to `GRAPH ?g`
+    exclude_pragmas: bool = False  # Virtuoso: `GRAPH ?g` ignores the dataset; exclude graphs with DEFINE
+    updates_at_query_url: bool = False  # one endpoint for queries and updates (Virtuoso's /sparql)
+    insert_data_blank_nodes: bool = True  # Virtuoso: blank nodes only in INSERT { } WHERE { }
+    empty_graph_pattern: bool = True  # `GRAPH ?g { }` lists the graphs (not on Virtuoso)
+    fix_results: bool = False  # Virtuoso's blank node ids and booleans
+    chunk: int = 5000  # triples per INSERT DATA request (Virtuoso's parser runs out of stack past ~5000)
+    rewrites: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern, replacement) on query text, around engine bugs
+
+    def query_request(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The query text to send and the protocol parameters that name its dataset."""
+        for pattern, replacement in self.rewrites:
+            text = pattern.sub(replacement, text)
+        if self.data_graph is None:
+            return text, []
+        named = sorted(set(_GRAPH_IRI.findall(text)))
+        params = [("default-graph-uri", self.data_graph)] + [("named-graph-uri", g) for g in named]
+        if self.exclude_pragmas and not named and _GRAPH_VAR.search(text):
+            text = "".join(f"DEFINE input:named-graph-exclude <{g}>\n"
+                           for g in (self.data_graph, *self.hidden_graphs)) + text
+        return text, params
+
+    def update_params(self, text: str) -> list[tuple[str, str]]:
+        """The protocol parameters that name an update's dataset (its WHERE clauses, and on Virtuoso the
+        graph written by operations without GRAPH)."""
+        if self.data_graph is None:
+            return []
+        named = sorted(set(_GRAPH_IRI.findall(text)))
+        return [("using-graph-uri", self.data_graph)] + [("using-named-graph-uri", g) for g in named]
+
+    def check_response(self, status: int, headers) -> None:
+        """Refuse a result the endpoint cut short instead of failing."""
+        if status == 206 or headers.get("X-SPARQL-Anytime"):
+            raise StoreError(f"the {self.name} endpoint returned a partial result (ANYTIME timeout): raise "
+                             "or remove its [SPARQL] MaxQueryExecutionTime")
+        if headers.get("X-SPARQL-MaxRows"):
+            raise StoreError(f"the {self.name} endpoint cut the result at {headers.get('X-SPARQL-MaxRows')} rows: "
+                             "raise its [SPARQL] ResultSetMaxRows")
+
+    def results(self, data: bytes) -> bytes:
+        """SPARQL JSON results as pyoxigraph reads them."""
+        if not self.fix_results or (b'"bnode"' not in data and _BOOLEAN.encode() not in data):
+            return data
+        doc = json.loads(data)
+        for row in doc.get("results", {}).get("bindings", []):
+            for term in row.values():
+                if term.get("type") == "bnode":
+                    term["value"] = re.sub(r"[^A-Za-z0-9]", "", term["value"].removeprefix("nodeID://")) or "b"
+                elif term.get("datatype") == _BOOLEAN and term.get("value") in ("0", "1"):
+                    term["value"] = "true" if term["value"] == "1" else "false"
+        return json.dumps(doc).encode()
+
+
+SPARQL11 = Dialect("sparql11")
+VIRTUOSO = Dialect(
+    "virtuoso", data_graph=DATA_GRAPH,
+    hidden_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                   "http://localuriqaserver/sparql"),
+    exclude_pragmas=True, updates_at_query_url=True, insert_data_blank_nodes=False, empty_graph_pattern=False,
+    fix_results=True, chunk=2000, rewrites=(_CLASS_TARGET,))
+# Written for their documented dataset rules, not run by the test suite (neither is packaged for Debian).
+GRAPHDB = Dialect("graphdb", data_graph="http://rdf4j.org/schema/rdf4j#nil")
+NEPTUNE = Dialect("neptune", data_graph="http://aws.amazon.com/neptune/vocab/v01/DefaultNamedGraph")
+
+DIALECTS = {d.name: d for d in (SPARQL11, VIRTUOSO, GRAPHDB, NEPTUNE)}
+
+
+def named(name: str) -> Dialect:
+    try:
+        return DIALECTS[name.strip().lower()]
+    except KeyError:
+        raise StoreError(f"unknown SPARQL dialect {name!r} (${ENV_DIALECT}): one of "
+                         f"{', '.join(sorted(DIALECTS))}") from None
+
+
+def detect(url: str, server: str | None) -> Dialect:
+    """`$COMPLYGRAPH_SPARQL_DIALECT` if set, else the engine the endpoint says it is (its `Server` header, or
+    a Neptune host name), else plain SPARQL 1.1."""
+    if os.environ.get(ENV_DIALECT):
+        return named(os.environ[ENV_DIALECT])
+    server = (server or "").lower()
+    if server.startswith("virtuoso"):
+        return VIRTUOSO
+    if "graphdb" in server:
+        return GRAPHDB
+    if ".neptune.amazonaws.com" in url:
+        return NEPTUNE
+    return SPARQL11
