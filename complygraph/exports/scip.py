@@ -1,0 +1,252 @@
+"""The SCIP-ready dataset: for each article (a part, each one an article of its own after CJEU C-106/14) that
+holds a Candidate List substance above 0.1 % w/w at a date, the substance, its concentration range as SCIP
+asks for it, the material it is in with that material's category, the article's supplier, and where the
+article sits in each product's BOM. Written as CSV (UTF-8) or xlsx.
+
+Which list and which limit are the data of the SVHC pack, not code: every shape of the named packs that has
+`cg:substanceList` and `cg:limitPercent` (the parameters of `cgsh:ListArticleThresholdComponent`,
+shapes/components.ttl) gives one set query with that component's semantics: the substance's mass summed
+over the part's own materials, divided by the part's own mass, listed entries in force at the date. So a
+(article, entry) has rows exactly when the pack has an ArticleThreshold result for them (tests/test_exports.py
+checks it). The five concentration ranges are SCIP's; docs/exports.md says what could be confirmed of them
+and where.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+from rdflib import Graph, URIRef
+
+from complygraph.graph.bindings import select_batched
+from complygraph.graph.shacl.packs import shapes_graph
+from complygraph.graph.shacl.preconditions import check_inputs
+from complygraph.graph.store import Row, Store
+from complygraph.vocab import CG
+
+# (exclusive lower bound, inclusive upper bound, label), % w/w of the article
+SCIP_RANGES = (
+    (Decimal("0.1"), Decimal("0.3"), ">0.1 % - 0.3 %"),
+    (Decimal("0.3"), Decimal("1.0"), ">0.3 % - 1.0 %"),
+    (Decimal("1.0"), Decimal("10"), ">1.0 % - 10 %"),
+    (Decimal("10"), Decimal("20"), ">10 % - 20 %"),
+    (Decimal("20"), Decimal("100"), ">20 % - 100 %"),
+)
+DEFAULT_PACKS = ["eu-reach-svhc"]
+COLUMNS = ["list", "product_id", "product_name", "bom_path", "quantity_in_product", "article_id", "article_name",
+           "article_item_number", "supplier_id", "supplier_name", "article_mass_mg", "svhc_name", "cas", "ec",
+           "substance_name", "date_of_inclusion", "svhc_mass_mg", "concentration_percent", "concentration_range",
+           "material_id", "material_name", "material_category", "material_mass_mg", "substance_mass_mg"]
+PATH_SEPARATOR = " > "
+NUMBER_FORMATS = {"quantity_in_product": "0.###", "article_mass_mg": "#,##0.######", "svhc_mass_mg": "#,##0.######",
+                  "concentration_percent": "0.0000##", "material_mass_mg": "#,##0.######",
+                  "substance_mass_mg": "#,##0.######"}
+_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+# The article shares of one list at one date, above the limit, with what each is made of: the inner query is
+# the ListArticleThresholdComponent's own (GROUP BY part and entry, HAVING the share above the limit).
+_SHARES = """
+SELECT ?part ?entry ?partMg ?entryMg ?substance ?material ?mg
+       (MIN(STR(?partId)) AS ?pid) (MIN(STR(?partName)) AS ?pname) (MIN(STR(?number)) AS ?pnum)
+       (MIN(STR(?supplierId)) AS ?sid) (MIN(STR(?supplierName)) AS ?sname)
+       (MIN(STR(?entryName)) AS ?ename) (MIN(STR(?included)) AS ?incl)
+       (MIN(STR(?cas)) AS ?casNo) (MIN(STR(?ec)) AS ?ecNo) (MIN(STR(?substanceName)) AS ?subname)
+       (MIN(STR(?materialId)) AS ?mid) (MIN(STR(?materialName)) AS ?mname) (MIN(STR(?category)) AS ?cat)
+       (MIN(?materialMg) AS ?mmass) WHERE {
+  { SELECT ?part ?entry ?partMg (SUM(?m) AS ?entryMg) WHERE {
+      # BINDINGS
+      ?entry cg:inList ?list ; cg:dateOfInclusion ?included0 ; cg:concerns ?s .
+      FILTER(?included0 <= ?at)
+      FILTER NOT EXISTS { ?entry cg:dateOfRemoval ?removed FILTER(?removed <= ?at) }
+      ?o cg:substance ?s ; cg:massMg ?m .
+      ?mat cg:contains ?o .
+      ?part cg:hasMaterial ?mat ; cg:massMg ?partMg .
+    } GROUP BY ?part ?entry ?partMg ?limit
+      HAVING (100 * SUM(?m) / ?partMg > ?limit) }
+  ?entry cg:concerns ?substance .
+  ?part cg:hasMaterial ?material . ?material cg:contains ?occ . ?occ cg:substance ?substance ; cg:massMg ?mg .
+  OPTIONAL { ?part dct:identifier ?partId } OPTIONAL { ?part rdfs:label ?partName }
+  OPTIONAL { ?part cg:itemNumber ?number }
+  OPTIONAL { ?part cg:suppliedBy ?supplier . OPTIONAL { ?supplier dct:identifier ?supplierId }
+             OPTIONAL { ?supplier rdfs:label ?supplierName } }
+  OPTIONAL { ?entry rdfs:label ?entryName FILTER(LANG(?entryName) = "" || LANGMATCHES(LANG(?entryName), "en")) }
+  OPTIONAL { ?entry cg:dateOfInclusion ?included }
+  OPTIONAL { ?substance cg:casNumber ?cas } OPTIONAL { ?substance cg:ecNumber ?ec }
+  OPTIONAL { ?substance rdfs:label ?substanceName
+             FILTER(LANG(?substanceName) = "" || LANGMATCHES(LANG(?substanceName), "en")) }
+  OPTIONAL { ?material dct:identifier ?materialId } OPTIONAL { ?material rdfs:label ?materialName }
+  OPTIONAL { ?material cg:materialCategory ?category } OPTIONAL { ?material cg:massMg ?materialMg }
+} GROUP BY ?part ?entry ?partMg ?entryMg ?substance ?material ?mg"""
+
+# Every BOM line above the articles, and what each parent is: the paths are walked from these in Python.
+_ANCESTRY = """
+SELECT DISTINCT ?child ?parent ?qty ?kind ?pid ?pname WHERE {
+  ?article (^cg:child/cg:parent)* ?child .
+  ?u cg:child ?child ; cg:parent ?parent ; cg:quantity ?qty .
+  OPTIONAL { ?parent a ?kind FILTER(?kind = cg:Product) }
+  OPTIONAL { ?parent dct:identifier ?pid } OPTIONAL { ?parent rdfs:label ?pname }
+}"""
+
+
+def concentration_range(percent: Decimal) -> str | None:
+    """The SCIP concentration range of a share in % w/w: each range excludes its lower bound and includes its
+    upper one, so exactly 0.1 % is in none (not above the threshold) and 0.3 % is in the first. A share a
+    little over 100 % (masses agree within the imports' 1 % tolerance) is in the last range."""
+    for low, high, label in SCIP_RANGES:
+        if low < percent <= high:
+            return label
+    return SCIP_RANGES[-1][2] if percent > SCIP_RANGES[-1][1] else None
+
+
+def article_thresholds(g: Graph, owner: dict, names: list[str]) -> list[tuple[NamedNode, Decimal]]:
+    """(substance list, limit in %) of every article-share shape of the named packs (`packs.shapes_graph`), as
+    the shapes state them: the parameters of `cgsh:ListArticleThresholdComponent`."""
+    found = set()
+    for shape, lst in g.subject_objects(URIRef(CG + "substanceList")):
+        limit = g.value(shape, URIRef(CG + "limitPercent"))
+        if owner.get(shape) in names and limit is not None:
+            found.add((NamedNode(str(lst)), Decimal(str(limit))))
+    return sorted(found, key=lambda t: (t[0].value, t[1]))
+
+
+def scip_rows(store: Store, at: dt.date, packs: list[str] | None = None) -> list[dict]:
+    """One row per article, Candidate List substance above the limit, material holding it and place in a BOM
+    (a product's path down to the article; an article in no product is its own top), in a stable order.
+    Raises `MissingInput` (a ValueError) when the store has no part or the pack's list has no version in
+    force at `at`, as `complygraph validate` does."""
+    g, owner, names = shapes_graph(packs or DEFAULT_PACKS, at)
+    check_inputs(store, g, owner, names, at)
+    rows: list[dict] = []
+    for lst, limit in article_thresholds(g, owner, names):
+        found = store.select(_SHARES, {"list": lst, "at": Literal(at.isoformat(), datatype=_DATE),
+                                       "limit": Literal(str(limit), datatype=_DECIMAL)})
+        articles = {r["part"].value: r["pid"].value if "pid" in r else r["part"].value for r in found}
+        places = _places(store, articles)
+        list_id = lst.value.rsplit("/", 1)[-1]
+        for r in found:
+            rows += [_row(list_id, r, place) for place in places[r["part"].value]]
+    rows.sort(key=lambda r: (r["list"], r["product_id"], r["bom_path"], r["article_id"], r["svhc_name"], r["cas"],
+                             r["ec"], r["material_id"]))
+    return rows
+
+
+
+def _row(list_id: str, r: Row, place: tuple[str, str, str, Decimal]) -> dict:
+    product_id, product_name, path, quantity = place
+    part_mg, entry_mg = Decimal(r["partMg"].value), Decimal(r["entryMg"].value)
+    share = 100 * entry_mg / part_mg
+    text = {k: r[k].value if k in r else "" for k in ("pid", "pname", "pnum", "sid", "sname", "ename", "incl",
+                                                      "casNo", "ecNo", "subname", "mid", "mname", "cat")}
+    return {
+        "list": list_id, "product_id": product_id, "product_name": product_name, "bom_path": path,
+        "quantity_in_product": quantity, "article_id": text["pid"], "article_name": text["pname"] or text["pid"],
+        "article_item_number": text["pnum"], "supplier_id": text["sid"], "supplier_name": text["sname"],
+        "article_mass_mg": _plain(part_mg), "svhc_name": text["ename"] or text["subname"] or text["casNo"],
+        "cas": text["casNo"], "ec": text["ecNo"], "substance_name": text["subname"],
+        "date_of_inclusion": text["incl"], "svhc_mass_mg": _plain(entry_mg),
+        "concentration_percent": _plain(share.quantize(Decimal("0.000001"))),
+        "concentration_range": concentration_range(share) or "", "material_id": text["mid"],
+        "material_name": text["mname"] or text["mid"], "material_category": text["cat"],
+        "material_mass_mg": _plain(Decimal(r["mmass"].value)) if "mmass" in r else None,
+        "substance_mass_mg": _plain(Decimal(r["mg"].value)),
+    }
+
+
+def _places(store: Store, articles: dict[str, str]) -> dict[str, list[tuple[str, str, str, Decimal]]]:
+    """Per article (IRI -> id): (product id, product name, path of ids from the top down to it, how many of it
+    one top holds), one per way down from each product or top-level part; an article in no BOM is its own
+    top, and its path is its id."""
+    nodes = [NamedNode(a) for a in sorted(articles)]
+    lines = select_batched(store, _ANCESTRY, "article", nodes) if nodes else []
+    parents: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    info: dict[str, tuple[str, str, bool]] = {}
+    for r in sorted({(r["child"].value, r["parent"].value): r for r in lines}.values(),
+                    key=lambda r: (r["child"].value, r["parent"].value)):
+        parents[r["child"].value].append((r["parent"].value, Decimal(r["qty"].value)))
+        pid = r["pid"].value if "pid" in r else r["parent"].value.rsplit("/", 1)[-1]
+        info[r["parent"].value] = (pid, r["pname"].value if "pname" in r else pid, "kind" in r)
+    ids = dict(articles) | {node: pid for node, (pid, _, _) in info.items()}
+
+    def up(node: str, seen: tuple[str, ...]) -> list[tuple[list[str], Decimal]]:
+        if node in seen:  # a cycle: imports refuse them, so stop rather than loop
+            return []
+        if not parents.get(node):
+            return [([node], Decimal(1))]
+        return [(path + [node], qty * q) for parent, q in parents[node] for path, qty in up(parent, (*seen, node))]
+
+    out: dict[str, list[tuple[str, str, str, Decimal]]] = {}
+    for article in sorted(articles):
+        places = []
+        for path, qty in up(article, ()):
+            top = info.get(path[0])
+            is_product = bool(top and top[2])
+            names = [ids.get(n, n.rsplit("/", 1)[-1]) for n in path]
+            places.append((top[0] if is_product else "", top[1] if is_product else "",
+                           PATH_SEPARATOR.join(names), _plain(qty)))
+        out[article] = sorted(set(places)) or [("", "", articles[article], Decimal(1))]
+    return out
+
+
+def _plain(value: Decimal) -> Decimal:
+    """A decimal without trailing zeros or exponent (5.000000 -> 5), for files people read."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
+def write_scip(rows: list[dict], path: Path, fmt: str = "csv", excel_bom: bool = False) -> Path:
+    """Write the rows as CSV (UTF-8, a header row; `excel_bom` starts it with a byte order mark so that Excel
+    reads UTF-8) or as an xlsx workbook people can filter (styled header, frozen header row, auto-filter,
+    column widths, number formats); returns `path`."""
+    path = Path(path)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(COLUMNS)
+        writer.writerows([_cell_text(row.get(c)) for c in COLUMNS] for row in rows)
+        path.write_text(buf.getvalue(), encoding="utf-8-sig" if excel_bom else "utf-8", newline="")
+    elif fmt == "xlsx":
+        _xlsx(rows, path)
+    else:
+        raise ValueError(f"unknown format {fmt!r}: csv or xlsx")
+    return path
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _xlsx(rows: list[dict], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "SCIP"
+    ws.append(COLUMNS)
+    for row in rows:
+        ws.append([float(v) if isinstance(v, Decimal) else (v if v is not None else None)
+                   for v in (row.get(c) for c in COLUMNS)])
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E78")
+    for cell in ws[1]:
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(vertical="center", wrap_text=False)
+    for i, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(i)
+        texts = [column] + [_cell_text(row.get(column)) for row in rows]
+        ws.column_dimensions[letter].width = min(60, max(10, max(len(t) for t in texts) + 2))
+        if column in NUMBER_FORMATS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = NUMBER_FORMATS[column]
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
+    wb.save(path)
