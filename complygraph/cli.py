@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from complygraph import cli_status, cli_views  # noqa: F401  (register status, report, doctor; lists, list-diff, ...)
+from complygraph import cli_exports, cli_status, cli_views  # noqa: F401  (register their commands)
 from complygraph.cli_base import (
     JsonOpt,
     StoreOpt,

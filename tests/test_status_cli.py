@@ -78,3 +78,20 @@ def test_report_writes_one_self_contained_html_file(store, tmp_path):
 def test_doctor_reports_a_clean_store(store):
     result = CliRunner().invoke(app, ["doctor", "--store", store])
     assert result.exit_code == 0 and "staging graphs left: 0" in result.output
+
+
+def test_export_writes_a_declaration_that_imports_back_and_scip_writes_the_articles(store, tmp_path):
+    from complygraph.loaders.declarations import import_declarations
+
+    out = tmp_path / "ref.xml"
+    result = CliRunner().invoke(app, ["export", "--store", store, "--product", "REF-OBLIGATIONS", "--format",
+                                      "iec62474", "--company", "Reference Maker", "--out", str(out), "--at", AT])
+    assert result.exit_code == 0, result.output
+    fresh = open_store(None)
+    [outcome] = import_declarations(fresh, [out])
+    assert outcome.part == "REF-OBLIGATIONS"
+    scip = tmp_path / "scip.csv"
+    result = CliRunner().invoke(app, ["scip", "--store", store, "--out", str(scip), "--at", AT])
+    assert result.exit_code == 0, result.output
+    text = scip.read_text(encoding="utf-8")
+    assert "REF-SEAL-BPAF" in text and "1478-61-1" in text

@@ -1,0 +1,68 @@
+"""Commands that write what the graph holds in the formats other tools read: `export` (a full material
+declaration per part or product as IPC-1752A Class D or IEC 62474 XML) and `scip` (the SCIP-ready dataset of
+articles holding a Candidate List substance above 0.1 % w/w). docs/exports.md says what each file holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from complygraph.cli_base import StoreOpt, command, fail, input_errors, store_at
+from complygraph.console import plural, say
+from complygraph.dates import iso_date
+from complygraph.exports import Company, export_iec62474, export_ipc1752a, scip_rows, write_scip
+
+
+class DeclarationFormat(StrEnum):
+    ipc1752a = "ipc1752a"
+    iec62474 = "iec62474"
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+AtOpt = Annotated[str | None, typer.Option("--at", help="Date (YYYY-MM-DD) of the declaration or of the list "
+                                                        "version in force; default today")]
+
+
+@command("export")
+def export_cmd(out: Annotated[Path, typer.Option("--out", help="The XML file to write")],
+               part: Annotated[str | None, typer.Option("--part", help="Part id")] = None,
+               product: Annotated[str | None, typer.Option("--product", help="Product id")] = None,
+               fmt: Annotated[DeclarationFormat, typer.Option(
+                   "--format", help="ipc1752a (IPC-1752A Class D) or iec62474 (IEC 62474)")]
+               = DeclarationFormat.ipc1752a,
+               company: Annotated[str | None, typer.Option(
+                   "--company", help="Who declares (required for a product; default for a part: its supplier)")]
+               = None,
+               company_id: Annotated[str, typer.Option("--company-id", help="The declaring company's id")] = "",
+               store: StoreOpt = None, at: AtOpt = None) -> None:
+    """Write a full material declaration of a part or a product, its sub-parts nested with their quantities."""
+    if bool(part) == bool(product):
+        fail("name one of --part ID or --product ID")
+    writer = export_ipc1752a if fmt is DeclarationFormat.ipc1752a else export_iec62474
+    with input_errors(), store_at(store, create=False) as s:
+        data = writer(s, part or product, iso_date(at) if at else dt.date.today(), kind="part" if part else "product",
+                      company=Company(company, company_id) if company else None)
+    out.write_bytes(data)
+    say(f"wrote {out} ({fmt.value}, {plural(len(data), 'byte')})")
+
+
+@command("scip")
+def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx file to write")],
+             fmt: Annotated[TableFormat, typer.Option("--format", help="csv or xlsx")] = TableFormat.csv,
+             excel_bom: Annotated[bool, typer.Option(
+                 "--excel-bom", help="Start the CSV with a UTF-8 byte order mark, for Excel")] = False,
+             store: StoreOpt = None, at: AtOpt = None) -> None:
+    """Write the SCIP-ready dataset: one row per article, Candidate List substance above 0.1 % w/w, material
+    and place in the BOM, with the SCIP concentration range."""
+    with input_errors(), store_at(store, create=False) as s:
+        rows = scip_rows(s, iso_date(at) if at else dt.date.today())
+    write_scip(rows, out, fmt.value, excel_bom=excel_bom)
+    say(f"wrote {out}: {plural(len(rows), 'row')}")
