@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import unquote
 
 import typer
 
@@ -29,7 +30,8 @@ STATUS_COLUMNS = ["subject", "pack", "status", "deciding part", "path", "quantit
 
 
 def _slug(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
+    """The id of a part or product IRI (ids are percent-encoded in IRIs: "/" and ":" may occur in them)."""
+    return unquote(iri.rsplit("/", 1)[-1])
 
 
 def _rows(index: st.StatusIndex, subject: str, is_product: bool) -> list[dict]:
