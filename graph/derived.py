@@ -16,6 +16,8 @@ set-at-a-time, they are single triples:
 - `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into;
 - `?part cg:partInProductCategory ?c`: the same categories per part, for what a declaration states of a part
   (IPC-1752A Class C: an exemption valid for some categories only);
+- `?part cg:inBomCycle "A, B, C"`: each part of a BOM cycle, with the ids of the parts in it (strongly connected
+  components of the BOM lines, computed in Python from one edge query: a SPARQL path per part is quadratic);
 - `?statement cg:aboutList ?list ; cg:declaredListVersion ?date`: the list and version a declared list
   identity names ("EUREACH-0624"), by the patterns of `shapes/data/declared-list-identities.ttl`.
 
@@ -25,6 +27,8 @@ the revision, since it adds nothing the store did not already say.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote
 
 from pyoxigraph import Literal
 
@@ -82,6 +86,53 @@ INSERT { ?material cg:inMaterialClass ?name } WHERE {
 _MARK = "<urn:complygraph:derived>"
 
 
+def bom_cycles(store: Store) -> list[list[str]]:
+    """The parts of each BOM cycle (A contains B contains A), from every BOM line whatever wrote it: strongly
+    connected components of the parent -> child graph (Tarjan, iterative), one edge query. A SPARQL
+    `$this (^cg:parent/cg:child)+ $this` per part walks the whole BOM below every part: 64 s on 1,000 parts."""
+    edges: dict[str, list[str]] = {}
+    for r in store.select("SELECT ?parent ?child WHERE { ?usage cg:parent ?parent ; cg:child ?child }"):
+        edges.setdefault(r["parent"].value, []).append(r["child"].value)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in list(edges):
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges.get(node, ()):
+                    out.append(sorted(component))
+    return out
+
+
 def refresh(store: Store) -> bool:
     """Replace the derived product categories and material classes of every material with current ones,
     unless they were derived at the store's current revision; True when they were refreshed."""
@@ -91,5 +142,12 @@ def refresh(store: Store) -> bool:
         return False
     mark = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt {Literal(revision)} }} }}")
-    store.update(f"{REFRESH} ;\n{mark}", new_revision=False)
+    cycles = "".join(f"<{part}> cg:inBomCycle {Literal(', '.join(_id(p) for p in cycle))} .\n"
+                     for cycle in bom_cycles(store) for part in cycle)
+    store.update(f"{REFRESH} ;\nDELETE WHERE {{ ?part cg:inBomCycle ?cycle }} ;\n"
+                 + (f"INSERT DATA {{ {cycles} }} ;\n" if cycles else "") + mark, new_revision=False)
     return True
+
+
+def _id(iri: str) -> str:
+    return unquote(iri.rsplit("/", 1)[-1])
