@@ -1,56 +1,129 @@
-"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), /healthz, /openapi.json."""
+"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), /healthz, /openapi.json.
+
+How one server stays up under heavy or hostile requests: `guard` refuses what it can from the headers
+(cross-site requests, oversized bodies, anonymous uploads) before a byte of the body is read; the schema
+refuses queries over its limits (`limits`) before they run; `work` runs store work off the event loop on
+bounded pools and refuses heavy work that would have to wait (BUSY); and every request has a deadline,
+after which the client gets DEADLINE_EXCEEDED. Swagger UI and ReDoc (`/docs`, `/redoc`) are off: FastAPI
+loads them from public CDNs, which offline machines cannot reach and which would see every visit;
+`/openapi.json` stays, and GraphiQL is served from complygraph's own copy of its assets.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionResult
 
 from complygraph.api.dataloaders import Loaders
+from complygraph.api.guard import Guard
+from complygraph.api.health import Probe, add_health
 from complygraph.api.schema import schema
+from complygraph.api.settings import ApiSettings
+from complygraph.api.work import NotedCache, Pools, Work
 from complygraph.graph.changes import warm_latest_changes
 from complygraph.graph.revision_cache import RevisionCache
+from complygraph.graph.shacl.packs import default_packs, load_pack_data
 from complygraph.graph.store import Store
+from complygraph.graph.turtle import load_ontology
 
 IDE = Path(__file__).parent / "static" / "graphiql"
+log = logging.getLogger(__name__)
+
+
+def deadline_error(seconds: float, upload: bool) -> GraphQLError:
+    """Threads cannot be stopped, so the message says what goes on after the client stops waiting."""
+    goes_on = ("the import goes on and either stores everything or nothing: look for its data before sending "
+               "it again" if upload else
+               "a validation or impact analysis already started goes on and is kept: ask again later")
+    return GraphQLError(f"the request took longer than its deadline of {seconds:g} s; {goes_on}",
+                        extensions={"code": "DEADLINE_EXCEEDED", "deadline_seconds": seconds})
+
+
+def _warm(store: Store, cache: NotedCache) -> None:
+    """What the first requests would otherwise wait for. First the vocabulary and the default packs' data,
+    which the first validation writes if they are missing or changed: written while it runs, they change
+    the store's revision under it, and its answer is kept for a revision nobody asks for again. Then each
+    list's newest change."""
+    try:
+        load_ontology(store)
+        load_pack_data(store, default_packs())
+    except Exception:  # noqa: BLE001 - a read-only endpoint, say: the first validation will say what is wrong
+        log.warning("could not load the shape packs' data at start", exc_info=True)
+    warm_latest_changes(store, cache)
 
 
 class _Router(GraphQLRouter):
     """Serves GraphiQL from complygraph's own copy of its assets (static/graphiql/VENDORED.md): the stock
-    page loads them from a CDN that offline machines cannot reach."""
+    page loads them from a CDN that offline machines cannot reach. Puts a deadline on every operation."""
+
+    def __init__(self, *args: Any, settings: ApiSettings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse((IDE / "index.html").read_text(encoding="utf-8"))
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        request = kwargs["request"] if "request" in kwargs else args[0]
+        upload = request.headers.get("content-type", "").lower().startswith("multipart/")
+        seconds = self.settings.write_deadline if upload else self.settings.deadline
+        try:
+            async with asyncio.timeout(seconds):
+                return await super().execute_single(*args, **kwargs)
+        except TimeoutError:
+            return ExecutionResult(data=None, errors=[deadline_error(seconds, upload)])
 
-def create_app(store: Store, warm: bool = True) -> FastAPI:
+
+def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = None) -> FastAPI:
     """`warm`: compute each list's newest change in the background at start, so the first engineer who
-    asks after a new list is loaded does not wait."""
-    app = FastAPI(title="complygraph", version="0.1.0",
+    asks after a new list is loaded does not wait. `settings`: the server's limits, by default from the
+    environment (`api.settings`)."""
+    settings = settings or ApiSettings.from_env()
+    pools = Pools(settings)
+    probe = Probe(store)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # what exists at start (modules, the schema, the store's handles) is never garbage: frozen, a full
+        # collection does not scan it, which keeps the pauses a validation's garbage causes short
+        gc.freeze()
+        checking = asyncio.create_task(probe.keep_checking())
+        yield
+        checking.cancel()
+        pools.close()
+        probe.close()
+        gc.unfreeze()
+
+    app = FastAPI(title="complygraph", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Product chemical compliance knowledge graph: GraphQL at /graphql.")
 
-    cache = RevisionCache(store)
+    cache = NotedCache(RevisionCache(store), pools)  # list changes (shared with the start-up warming)
+    answers = RevisionCache(store, size=64)  # validations, parts that violate a pack, where-used, what-if
 
     async def context(request: Request) -> dict:
-        return {"store": store, "loaders": Loaders(store), "request": request, "cache": cache}
+        work = Work(pools)
+        return {"store": store, "loaders": Loaders(store, work.read), "request": request, "cache": cache,
+                "answers": answers, "work": work}
 
     if warm:
-        threading.Thread(target=warm_latest_changes, args=(store, cache), daemon=True,
-                         name="warm-list-changes").start()
+        threading.Thread(target=_warm, args=(store, cache), daemon=True, name="warm-list-changes").start()
 
-    # multipart uploads carry the import mutations; strawberry's CSRF check still applies to them
+    app.add_middleware(Guard, settings=settings)
     app.mount("/graphql-ide", StaticFiles(directory=IDE), name="graphql-ide")
     app.include_router(_Router(schema, context_getter=context, graphql_ide="graphiql",
-                               multipart_uploads_enabled=True), prefix="/graphql")
-
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict:
-        """Whether the store answers."""
-        store.ask("ASK WHERE { ?s ?p ?o }")
-        return {"status": "ok", "store": store.location}
-
+                               multipart_uploads_enabled=True, settings=settings), prefix="/graphql")
+    add_health(app, store, pools, probe)
     return app

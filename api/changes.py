@@ -3,7 +3,6 @@ with what changed), `whereUsed` and `whatIf` queries and the impact rows they an
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from strawberry.types import Info
 
 from complygraph.api.common import MAX_PAGE, NamedRef, cas_arg, context, date_arg
 from complygraph.api.errors import user_error
+from complygraph.api.work import answers, work
 from complygraph.graph import changes
 from complygraph.graph.impact import ImpactRow
 from complygraph.graph.impact import where_used as find_where_used
@@ -123,12 +123,12 @@ def _substances(cas: list[str], change: str) -> dict[str, tuple[str, str]]:
     return {substance_iri(cas=cas_arg(n)).value: (change, n) for n in cas}
 
 
-def resolve_lists(info: Info) -> list[RegulatoryList]:
+async def resolve_lists(info: Info) -> list[RegulatoryList]:
     store, _ = context(info)
     return [RegulatoryList(id=i.id, title=i.title, regulation=i.regulation,
-                           versions=[ListVersion(date=d, entry_count=c) for d, c in i.versions],
+                           versions=[ListVersion(date=d, entry_count=n) for d, n in i.versions],
                            sources=i.sources, evaluated_entries=i.evaluated, listed_only_entries=i.listed_only)
-            for i in list_infos(store)]
+            for i in await work(info).read(list_infos, store)]
 
 
 async def resolve_list_change(info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
@@ -136,23 +136,28 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
     store, _ = context(info)
     since, until = date_arg(from_, "from"), date_arg(to, "to")
     try:
-        check_list(store, list)
+        await work(info).read(check_list, store, list)
     except UnknownList as exc:
         raise user_error(f"list: {exc}", "UNKNOWN_LIST") from None
-    # seconds of work on a large store: off the event loop, and kept until the store changes
-    answer = await asyncio.to_thread(info.context["cache"].get, changes.change_key(list, since, until),
+    # seconds of work on a large store: a heavy answer, kept until the store changes (the start-up warming
+    # fills the same cache under the same key)
+    answer = await work(info).shared(info.context.get("cache"), changes.change_key(list, since, until),
                                      lambda: changes.list_change_answer(store, list, since, until))
     return _list_change(answer)
 
 
-def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
+async def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
     store, _ = context(info)
     _check_count(cas)
-    found = find_where_used(store, _substances(cas, "used"), None, of_substances=True)
+    substances = _substances(cas, "used")
+    key = ("whereUsed", tuple(sorted(substances.items())))
+    found = await work(info).shared(answers(info), key,
+                                    lambda: find_where_used(store, substances, None, of_substances=True))
     return [_impact(i) for i in found if min_ppm is None or i.ppm >= min_ppm]
 
 
-def resolve_what_if(info: Info, cas: list[str], limit_percent: float = 0.1, basis: str = "article") -> list[Impact]:
+async def resolve_what_if(info: Info, cas: list[str], limit_percent: float = 0.1,
+                          basis: str = "article") -> list[Impact]:
     """Where proposed substances (eu-reach-svhc-proposed) would matter if listed with this limit, per
     article (the substance over the part's mass) or per homogeneous material."""
     store, _ = context(info)
@@ -161,5 +166,8 @@ def resolve_what_if(info: Info, cas: list[str], limit_percent: float = 0.1, basi
     _check_count(cas)
     if not 0 <= limit_percent <= 100:
         raise user_error("limitPercent: between 0 and 100", "BAD_USER_INPUT")
-    found = changes.what_if(store, _substances(cas, "what-if"), Decimal(str(limit_percent)), basis == "material")
+    substances, limit = _substances(cas, "what-if"), Decimal(str(limit_percent))
+    key = ("whatIf", tuple(sorted(substances.items())), limit, basis)
+    found = await work(info).shared(answers(info), key,
+                                    lambda: changes.what_if(store, substances, limit, basis == "material"))
     return [_impact(i) for i in found]

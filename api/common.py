@@ -45,9 +45,10 @@ def cas_arg(text: str) -> str:
 
 
 def page_size(first: int | None) -> int:
+    """`first` as given in a variable (a literal is checked with the query's cost, before it runs)."""
     n = MAX_PAGE if first is None else first
-    if n < 0 or n > MAX_PAGE:
-        raise user_error(f"first: between 0 and {MAX_PAGE}", "PAGE_SIZE")
+    if n < 1 or n > MAX_PAGE:
+        raise user_error(f"first: between 1 and {MAX_PAGE}", "PAGE_SIZE")
     return n
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from pyoxigraph import NamedNode
 from strawberry.dataloader import DataLoader
@@ -16,6 +18,8 @@ from strawberry.dataloader import DataLoader
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Store
 from complygraph.graph.suppliers import evaluations
+
+T = TypeVar("T")
 
 
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
@@ -33,11 +37,17 @@ def _many(rows: list[dict], var: str) -> dict[str, list[dict]]:
     return out
 
 
-class Loaders:
-    """One set of loaders per request (their caches must not outlive it)."""
+async def _inline(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
 
-    def __init__(self, store: Store) -> None:
+
+class Loaders:
+    """One set of loaders per request (their caches must not outlive it). `run(fn, *args)` runs a store
+    query off the event loop (`api.work.Work.read`); without it the queries run inline."""
+
+    def __init__(self, store: Store, run: Callable[..., Awaitable[Any]] | None = None) -> None:
         self.store = store
+        self._run = run or _inline
         self.part = DataLoader(self._parts)
         self.supplier = DataLoader(self._suppliers)
         self.materials = DataLoader(self._materials)
@@ -53,8 +63,11 @@ class Loaders:
         self.evidence = DataLoader(self._evidence)
         self.survey = DataLoader(self._survey)
 
+    async def _select(self, query: str, var: str, keys: list) -> list[dict]:
+        return await self._run(_batch, self.store, query, var, keys)
+
     async def _parts(self, keys: list[str]) -> list[dict | None]:
-        rows = _one(_batch(self.store, """
+        rows = _one(await self._select("""
             SELECT ?part ?id ?name ?mass ?supplier WHERE {
               ?part a cg:Part ; dct:identifier ?id .
               OPTIONAL { ?part rdfs:label ?name } OPTIONAL { ?part cg:massMg ?mass }
@@ -63,14 +76,14 @@ class Loaders:
         return [rows.get(k) for k in keys]
 
     async def _suppliers(self, keys: list[str]) -> list[dict | None]:
-        rows = _one(_batch(self.store, """
+        rows = _one(await self._select("""
             SELECT ?supplier ?id ?name WHERE {
               ?supplier a cg:Supplier ; dct:identifier ?id . OPTIONAL { ?supplier rdfs:label ?name }
             }""", "supplier", keys), "supplier")
         return [rows.get(k) for k in keys]
 
     async def _certifications(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?supplier ?standard ?until ?from ?number ?body WHERE {
               ?cert cg:aboutSupplier ?supplier ; a cg:Certification ; cg:standard ?standard ; cg:validUntil ?until .
               OPTIONAL { ?cert cg:validFrom ?from } OPTIONAL { ?cert cg:certificateNumber ?number }
@@ -79,7 +92,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _approvals(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?supplier ?programme ?audit ?score ?pass ?until ?status ?reason WHERE {
               ?a cg:aboutSupplier ?supplier ; a cg:Approval ; cg:programme ?programme ; cg:auditDate ?audit ;
                  cg:auditScore ?score ; cg:validUntil ?until ; cg:approvalStatus ?status .
@@ -88,7 +101,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _sustainability(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?supplier ?date ?policy ?dd ?grievance WHERE {
               ?st cg:aboutSupplier ?supplier ; a cg:SustainabilityStatus ; dct:date ?date ;
                   cg:humanRightsPolicy ?policy ; cg:dueDiligence ?dd ; cg:grievanceMechanism ?grievance .
@@ -96,7 +109,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _declarations(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?part ?date ?class ?file ?format ?gone WHERE {
               ?d cg:declares ?part ; a cg:Declaration .
               OPTIONAL { ?d dct:date ?date } OPTIONAL { ?d cg:declarationClass ?class }
@@ -106,7 +119,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _survey(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?part ?date ?form ?stop ?item ?rank ?name ?present ?ppm ?where ?purpose ?phase WHERE {
               ?r cg:declares ?part ; cg:surveyForm ?f ; dct:date ?date ; cg:hasSurveyAnswer ?a .
               ?a cg:surveyItem ?i ; cg:present ?present .
@@ -119,7 +132,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _evidence(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?part ?id ?kind ?date ?material ?signer ?issuer ?method ?cas ?measured ?document WHERE {
               ?e cg:supports ?part ; a ?kind ; dct:identifier ?id ; dct:date ?date .
               FILTER(?kind IN (cg:CertificateOfNonUse, cg:LabReport, cg:SafetyDataSheet, cg:ConstituentList,
@@ -137,12 +150,12 @@ class Loaders:
             by_date[day].append(iri)
         found = {}
         for day, iris in by_date.items():
-            for e in evaluations(self.store, day, [NamedNode(i) for i in iris]).values():
+            for e in (await self._run(evaluations, self.store, day, [NamedNode(i) for i in iris])).values():
                 found[(e.supplier_iri, day)] = e
         return [found.get(k) for k in keys]
 
     async def _materials(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?part ?material ?id ?name ?mass WHERE {
               ?part cg:hasMaterial ?material . ?material dct:identifier ?id .
               OPTIONAL { ?material rdfs:label ?name } OPTIONAL { ?material cg:massMg ?mass }
@@ -150,7 +163,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _occurrences(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?material ?occ ?substance ?ppm ?mg ?intentional ?exemption WHERE {
               ?material cg:contains ?occ . ?occ cg:substance ?substance .
               OPTIONAL { ?occ cg:concentrationPpm ?ppm } OPTIONAL { ?occ cg:massMg ?mg }
@@ -160,7 +173,7 @@ class Loaders:
         return [rows.get(k, []) for k in keys]
 
     async def _used_in(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?child ?parent ?kind ?quantity WHERE {
               ?u cg:child ?child ; cg:parent ?parent ; cg:quantity ?quantity . ?parent a ?kind .
               FILTER(?kind IN (cg:Product, cg:Part))
@@ -169,7 +182,7 @@ class Loaders:
 
     async def _substances(self, keys: list[str]) -> list[dict | None]:
         found: dict[str, dict] = {}
-        for r in _batch(self.store, """
+        for r in await self._select("""
             SELECT ?substance ?cas ?ec ?name WHERE {
               ?substance a cg:Substance .
               OPTIONAL { ?substance cg:casNumber ?cas } OPTIONAL { ?substance cg:ecNumber ?ec }
@@ -183,7 +196,7 @@ class Loaders:
         return [found.get(k) for k in keys]
 
     async def _listings(self, keys: list[str]) -> list[list[dict]]:
-        rows = _many(_batch(self.store, """
+        rows = _many(await self._select("""
             SELECT ?substance ?list ?included ?reason ?name WHERE {
               ?entry cg:concerns ?substance ; cg:inList ?l . ?l dct:identifier ?list .
               OPTIONAL { ?entry cg:dateOfInclusion ?included } OPTIONAL { ?entry cg:reason ?reason }

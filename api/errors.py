@@ -1,8 +1,18 @@
-"""GraphQL errors with machine-readable codes; anything else is masked (no stack traces to clients)."""
+"""Error policy: every error a client sees has a code in `extensions.code`, never a stack trace, and no
+server path (the store's folder or URL, a temporary upload folder), which would tell an attacker where
+things are; a file is named by its base name, which is what the user uploaded."""
 
 from __future__ import annotations
 
-from graphql import GraphQLError
+import re
+from collections.abc import Iterator
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+
+# an absolute POSIX path of two or more segments, not part of an IRI or a word ("https://x/y", "mg/kg")
+_PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.@+~-]+/)+([\w.@+~-]*)")
+INTERNAL = "Unexpected error."
 
 
 def user_error(message: str, code: str = "BAD_USER_INPUT") -> GraphQLError:
@@ -10,5 +20,50 @@ def user_error(message: str, code: str = "BAD_USER_INPUT") -> GraphQLError:
 
 
 def should_mask(error: GraphQLError) -> bool:
+    """Errors that complygraph did not word for the client (a bug, a store failure) are shown as INTERNAL."""
     original = getattr(error, "original_error", None)
     return original is not None and not isinstance(original, GraphQLError)
+
+
+def scrub(message: str, secrets: tuple[str, ...] = ()) -> str:
+    """`message` without server paths: each of `secrets` (the store's location) becomes "the store", any
+    other absolute path its base name."""
+    for secret in secrets:
+        if secret and secret != ":memory:":
+            message = message.replace(secret, "the store")
+    return _PATH.sub(lambda m: m.group(1) or "", message)
+
+
+def _code(error: GraphQLError) -> str:
+    if isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"  # includes the token limit, which stops the parser
+    if error.path is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "BAD_USER_INPUT"
+
+
+def coded(error: GraphQLError, secrets: tuple[str, ...] = ()) -> GraphQLError:
+    """The error as the client may see it: masked if unexpected, with a code, without server paths."""
+    if should_mask(error):
+        return GraphQLError(INTERNAL, error.nodes, error.source, error.positions, error.path,
+                            extensions={"code": "INTERNAL_SERVER_ERROR"})
+    extensions = dict(error.extensions or {})
+    extensions.setdefault("code", _code(error))
+    return GraphQLError(scrub(error.message, secrets), error.nodes, error.source, error.positions, error.path,
+                        error.original_error, extensions)
+
+
+class ErrorPolicy(SchemaExtension):
+    """Applies `coded` to every error of a result (in place of strawberry's MaskErrors, which leaves the
+    masked error without a code)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is None or not errors:
+            return
+        context = self.execution_context.context
+        store = context.get("store") if isinstance(context, dict) else None
+        secrets = (str(getattr(store, "location", "")),)
+        result.errors = [coded(e, secrets) for e in errors]

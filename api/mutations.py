@@ -1,13 +1,13 @@
 """Writes: importing uploaded declarations, survey answers, compositions and list versions.
 
-Every mutation needs the write token first; uploads are saved to a private folder that is gone when the
-import ends, and bad input becomes a coded GraphQL error after which the loaders have stored nothing.
+Every mutation needs the write token, checked before the upload is read (`api.guard`) and again here;
+an import runs as a job on the import thread (`api.work`), so reads go on meanwhile. Uploads are copied to a
+private folder that is gone when the import ends, and bad input becomes a coded GraphQL error, naming the
+file as uploaded, after which the loaders have stored nothing.
 """
 
 from __future__ import annotations
 
-import hmac
-import os
 import tempfile
 import threading
 import zipfile
@@ -19,8 +19,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
+from complygraph.api.auth import token_problem
 from complygraph.api.common import context, date_arg
-from complygraph.api.errors import user_error
+from complygraph.api.errors import scrub, user_error
+from complygraph.api.work import work
 from complygraph.graph.changes import warm_latest_changes
 from complygraph.loaders.catalog import load_list
 from complygraph.loaders.compositions import import_compositions
@@ -30,46 +32,61 @@ from complygraph.loaders.errors import InputError
 from complygraph.loaders.survey import import_survey
 
 T = TypeVar("T")
-MAX_UPLOAD = 200_000_000  # bytes per uploaded file
+MAX_UPLOAD = 200_000_000  # bytes per uploaded file (and per file in a zip)
 
 
 def _require_token(info: Info) -> None:
-    """Writes need `Authorization: Bearer <token>` equal to $COMPLYGRAPH_WRITE_TOKEN; without that
-    variable the API is read-only."""
-    expected = os.environ.get("COMPLYGRAPH_WRITE_TOKEN", "")
-    header = info.context["request"].headers.get("authorization", "")
-    given = header[7:] if header.lower().startswith("bearer ") else ""
-    if not expected:
-        raise user_error("writes are disabled: the server has no COMPLYGRAPH_WRITE_TOKEN", "FORBIDDEN")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise user_error("a valid bearer token is required to write", "UNAUTHENTICATED")
+    """Writes need the write token (`api.auth`); the guard checked it before the body was read, this
+    check covers any other way a mutation arrives."""
+    request = info.context.get("request") if isinstance(info.context, dict) else None
+    problem = token_problem(request.headers if request is not None else {})
+    if problem is not None:
+        raise user_error(problem[1], problem[0])
 
 
-async def _save(upload: Upload, folder: Path) -> Path:
+def _name(upload: Upload) -> str:
     name = Path(upload.filename or "upload").name
     if not name or name.startswith("."):
         raise user_error("file: a file name is required", "BAD_USER_INPUT")
-    target = folder / name
-    data = await upload.read()
-    if len(data) > MAX_UPLOAD:
-        raise user_error(f"file: larger than {MAX_UPLOAD // 1_000_000} MB", "TOO_LARGE")
-    target.write_bytes(data)
+    return name
+
+
+def _copy(upload: Upload, target: Path) -> Path:
+    """The upload into `target`, in chunks: never more than MAX_UPLOAD bytes, never all in memory."""
+    source = upload.file
+    source.seek(0)
+    copied = 0
+    with target.open("wb") as out:
+        while chunk := source.read(1 << 20):
+            copied += len(chunk)
+            if copied > MAX_UPLOAD:
+                raise user_error(f"file: larger than {MAX_UPLOAD // 1_000_000} MB", "TOO_LARGE")
+            out.write(chunk)
     return target
 
 
-def _input_error(exc: InputError) -> Exception:
-    return user_error(str(exc), "INVALID_INPUT")
+def _input_error(exc: InputError, folder: str) -> Exception:
+    """The loader's problems, each naming the file as uploaded, not where the server kept it."""
+    return user_error(scrub(str(exc).replace(folder + "/", "")), "INVALID_INPUT")
 
 
-async def _load_uploads(files: list[Upload], load: Callable[[list[Path]], T]) -> T:
-    """Save the uploads to a private folder, run `load` on them there, and turn bad input into a coded
-    GraphQL error (the loaders store nothing then)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [await _save(f, Path(tmp)) for f in files]
-        try:
-            return load(paths)
-        except InputError as exc:
-            raise _input_error(exc) from None
+def _job(files: list[Upload], load: Callable[[list[Path]], T], unzip: bool = False) -> Callable[[], T]:
+    """The import as one job for the import thread: copy the uploads to a private folder, run `load` on
+    them there, remove the folder. The job owns the folder, so a client that stops waiting (deadline)
+    does not pull the files from under a running import. Bad input becomes a coded error (the loaders
+    store nothing then)."""
+    named = [(f, _name(f)) for f in files]
+
+    def run() -> T:
+        with tempfile.TemporaryDirectory(prefix="complygraph-upload-") as tmp:
+            paths = [_copy(f, Path(tmp) / name) for f, name in named]
+            if unzip and paths[0].suffix.lower() == ".zip":
+                paths = [_unzip(paths[0], Path(tmp) / "data")]
+            try:
+                return load(paths)
+            except InputError as exc:
+                raise _input_error(exc, tmp) from None
+    return run
 
 
 def _unzip(path: Path, folder: Path) -> Path:
@@ -122,7 +139,7 @@ class Mutation:
         store, _ = context(info)
         if format is not None and format not in DECLARATION_FORMATS:
             raise user_error(f"format: expected one of {', '.join(DECLARATION_FORMATS)}", "BAD_USER_INPUT")
-        outcomes = await _load_uploads(files, lambda paths: import_declarations(store, paths, format))
+        outcomes = await work(info).write(_job(files, lambda paths: import_declarations(store, paths, format)))
         return [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
                                    status=o.status) for o in outcomes]
 
@@ -134,7 +151,7 @@ class Mutation:
         _require_token(info)
         store, _ = context(info)
         day = date_arg(date, "date") if date else None
-        counts = await _load_uploads(files, lambda paths: import_survey(store, paths, part, day))
+        counts = await work(info).write(_job(files, lambda paths: import_survey(store, paths, part, day)))
         return ImportResult(triples=counts["triples"], counts=[
             ImportCount(kind=k, count=counts[k]) for k in ("surveys", "answers")])
 
@@ -143,14 +160,7 @@ class Mutation:
         """A data set in the compositions format: a .jsonl file, or a .zip of the CSV files."""
         _require_token(info)
         store, _ = context(info)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = await _save(file, Path(tmp))
-            if path.suffix.lower() == ".zip":
-                path = _unzip(path, Path(tmp) / "data")
-            try:
-                counts = import_compositions(store, path)
-            except InputError as exc:
-                raise _input_error(exc) from None
+        counts = await work(info).write(_job([file], lambda paths: import_compositions(store, paths[0]), unzip=True))
         triples = counts.pop("triples")
         return ImportResult(triples=triples, counts=[ImportCount(kind=k, count=v) for k, v in counts.items()])
 
@@ -159,6 +169,6 @@ class Mutation:
         """A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's previous load."""
         _require_token(info)
         store, _ = context(info)
-        triples = await _load_uploads(files, lambda paths: load_list(store, list, paths))
+        triples = await work(info).write(_job(files, lambda paths: load_list(store, list, paths)))
         threading.Thread(target=warm_latest_changes, args=(store, info.context["cache"], list), daemon=True).start()
         return ImportResult(triples=triples, counts=[])

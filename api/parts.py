@@ -3,6 +3,8 @@ declarations, survey answers and evidence, and the `part`, `parts` and `product`
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,6 +21,7 @@ from complygraph.api.common import (
 )
 from complygraph.api.substances import Substance, to_substance
 from complygraph.api.suppliers import SupplierRef, to_supplier
+from complygraph.api.work import answers, work
 from complygraph.graph.browse import part_page, violating_parts
 from complygraph.graph.browse import product as find_product
 from complygraph.vocab import entity_iri
@@ -208,15 +211,17 @@ async def resolve_parts(info: Info, first: int | None = 20, after: str | None = 
     among = None
     if non_compliant_with is not None:
         require_packs([non_compliant_with], lambda unknown: f"nonCompliantWith: unknown pack {unknown[0]!r}")
-        with validation_errors():
-            among = violating_parts(store, non_compliant_with)
-    page = part_page(store, start, n, None if supplier is None else str(supplier), among)
+        pack = non_compliant_with
+        with validation_errors():  # one validation per pack and store revision, whatever the page
+            among = await work(info).shared(answers(info), ("violatingParts", pack, dt.date.today()),
+                                            lambda: violating_parts(store, pack))
+    page = await work(info).read(part_page, store, start, n, None if supplier is None else str(supplier), among)
     nodes = [_part(d, k) for d, k in zip(await loaders.part.load_many(page.keys), page.keys, strict=True)]
     edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more)
     return PartConnection(edges=edges, page_info=info_)
 
 
-def resolve_product(info: Info, id: strawberry.ID) -> NamedRef | None:
+async def resolve_product(info: Info, id: strawberry.ID) -> NamedRef | None:
     store, _ = context(info)
-    found = find_product(store, str(id))
+    found = await work(info).read(find_product, store, str(id))
     return None if found is None else NamedRef(id=id, name=found.name)

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from complygraph.api.common import PageInfo, after_key, cas_arg, context, page_edges, page_size
+from complygraph.api.work import work
 from complygraph.graph.browse import substance_groups, substance_page
 from complygraph.vocab import substance_iri
 
@@ -43,7 +44,7 @@ class Substance:
     @strawberry.field
     async def groups(self, info: Info) -> list[str]:
         store, _ = context(info)
-        return substance_groups(store, self.iri)
+        return await work(info).read(substance_groups, store, self.iri)
 
 
 def to_substance(d: dict | None) -> Substance | None:
@@ -72,7 +73,7 @@ async def resolve_substances(info: Info, search: str | None = None, lang: str | 
                              first: int | None = 20, after: str | None = None) -> SubstanceConnection:
     store, loaders = context(info)
     n, start = page_size(first), after_key(after)
-    page = substance_page(store, start, n, search, lang)
+    page = await work(info).read(substance_page, store, start, n, search, lang)
     nodes = [to_substance(d) for d in await loaders.substance.load_many(page.keys)]
     edges, info_ = page_edges(SubstanceEdge, page.keys, nodes, page.more)
     return SubstanceConnection(edges=edges, page_info=info_)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
 from complygraph.api.common import context, date_arg, require_packs, validation_errors
+from complygraph.api.work import answers, work
 from complygraph.graph import shacl
+from complygraph.graph.store import Store
 from complygraph.loaders.catalog import list_warnings
 
 
@@ -28,13 +32,22 @@ class ValidationSummary:
     warnings: list[str]
 
 
-def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
-    store, _ = context(info)
-    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
-    with validation_errors():
-        report = shacl.validate(store, packs or None, date_arg(at, "at") if at else None)
+def _summary(store: Store, packs: list[str] | None, at: dt.date) -> ValidationSummary:
+    report = shacl.validate(store, packs, at)
     report.warnings += list_warnings(store, report.lists)
     return ValidationSummary(conforms=report.conforms, compliant=report.compliant, at=report.at or "",
                              warnings=report.warnings,
                              counts=[ValidationCount(pack=str(p), severity=s, count=c)
                                      for (p, s), c in sorted(report.counts().items(), key=str)])
+
+
+async def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
+    """One validation per packs, date and store revision: the answer is shared by every request that asks
+    the same until the store changes (`api.work`)."""
+    store, _ = context(info)
+    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    day = date_arg(at, "at") if at else dt.date.today()
+    chosen = sorted(set(packs)) if packs else None
+    with validation_errors():
+        return await work(info).shared(answers(info), ("validate", tuple(chosen or ()), day),
+                                       lambda: _summary(store, chosen, day))

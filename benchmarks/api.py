@@ -1,97 +1,270 @@
-"""GraphQL API latency and throughput on a store: listChange for the SVHC change 2025-06-25 -> 2026-02-04
-and part(id); median and p99 latency, then requests/s with 8 concurrent clients, all on 127.0.0.1.
+"""A bounded loopback load test of the GraphQL API: the server in its own process on 127.0.0.1, clients here.
 
-`python benchmarks/api.py --store DIR` (a store with lists and generated data, e.g. 100k parts from
-`complygraph generate` + `complygraph import`). The server runs in its own process.
+Every phase stops by itself, after `--seconds` or `--requests` (capped at 120 s and 100,000 requests),
+whichever comes first, and prints requests/s, p50/p99/max latency and the errors by code:
+
+1. `listChange` for the SVHC change 2025-06-25 -> 2026-02-04: the first request (it computes the impact,
+   unless the server's start-up warming got there first), then the answer kept for the store's revision;
+2. `part(id)` for random parts, `--clients` concurrent clients;
+3. the same while an import of `--import-parts` new generated parts runs beside them (a mutation);
+4. `/healthz`, one request every 20 ms, while the heaviest query the limits allow runs (four validations and a
+   where-used); if it outlives the server's deadline (30 s) the client gets DEADLINE_EXCEEDED.
+
+    python benchmarks/api.py --parts 10000            # builds a store of 10,000 generated parts first
+    python benchmarks/api.py --store DIR --parts N    # a store already holding N generated parts
+
+The store must hold the SVHC and RoHS lists and generated parts (ids P0000000, ...), as the built one does.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import random
+import re
 import socket
-import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import zipfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
+MAX_SECONDS = 120.0
+MAX_REQUESTS = 100_000
+TOKEN = "bench-token"
+LISTS = ("eu-reach-svhc", "eu-rohs-annex-ii", "eu-rohs-annex-iii")
 LIST_CHANGE = """{ listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04") {
   impacted { part { id } material { id } substance { cas } ppm articlePercent overThreshold supplier { id }
              products { id } } } }"""
 PART = """query($id: ID!) { part(id: $id) { id name mass supplier { id name }
   materials { id mass substances { substance { cas } ppm } } } }"""
+HEAVIEST = "{ " + " ".join(f'v{i}: validate(at: "2026-0{i + 1}-15", packs: ["eu-rohs", "eu-reach-svhc"]) '
+                           "{ compliant counts { pack severity count } }" for i in range(4)) + \
+           ' w: whereUsed(cas: ["7439-92-1", "7440-43-9"]) { part { id } ppm } }'
+IMPORT = "mutation($f: Upload!) { importCompositions(file: $f) { triples } }"
 
 
-def _port() -> int:
+class Tally:
+    """Latencies and errors of one phase, from several client threads."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.errors: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float, error: str | None) -> None:
+        with self._lock:
+            self.times.append(seconds)
+            if error:
+                self.errors[error] += 1
+
+    def report(self, name: str, elapsed: float) -> None:
+        t = sorted(self.times)
+        if not t:
+            print(f"{name:34} no requests", flush=True)
+            return
+
+        def pct(q: float) -> float:
+            return t[min(len(t) - 1, int(len(t) * q))] * 1000
+        errors = ", ".join(f"{k} {v}" for k, v in self.errors.most_common()) or "none"
+        print(f"{name:34} {len(t):6} requests in {elapsed:6.1f} s  {len(t) / elapsed:7.1f}/s  "
+              f"p50 {pct(0.5):7.1f} ms  p99 {pct(0.99):7.1f} ms  max {t[-1] * 1000:7.1f} ms  errors: {errors}",
+              flush=True)
+
+
+def _error(r: httpx.Response) -> str | None:
+    try:
+        body = r.json()
+    except ValueError:
+        return f"HTTP {r.status_code}"
+    if isinstance(body, dict) and body.get("errors"):
+        return str(body["errors"][0].get("extensions", {}).get("code", "uncoded"))
+    return None if r.status_code == 200 else f"HTTP {r.status_code}"
+
+
+def _ask(client: httpx.Client, url: str, query: str, variables: dict | None = None) -> tuple[float, str | None]:
+    t0 = time.perf_counter()
+    try:
+        r = client.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=120)
+        error = _error(r)
+    except httpx.HTTPError as exc:
+        error = type(exc).__name__
+    return time.perf_counter() - t0, error
+
+
+def load(url: str, clients: int, ids: list[str], seconds: float, requests: int,
+         until: threading.Event | None = None) -> tuple[Tally, float]:
+    """`part(id)` from `clients` threads until `seconds`, `requests` or `until` is set."""
+    tally, stop = Tally(), time.monotonic() + seconds
+    left = iter(range(requests))
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        rng = random.Random(k)
+        with httpx.Client() as client:
+            while time.monotonic() < stop and not (until is not None and until.is_set()):
+                with lock:
+                    if next(left, None) is None:
+                        return
+                tally.add(*_ask(client, url, PART, {"id": rng.choice(ids)}))
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(worker, range(clients)))
+    return tally, time.perf_counter() - t0
+
+
+def _renamed_zip(folder: Path) -> bytes:
+    """The generated CSV files with new part, product and supplier ids, so the import adds new things."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.glob("*.csv")):
+            text = re.sub(r"\bP(\d{7})\b", r"Q\1", f.read_text(encoding="utf-8"))
+            text = re.sub(r"\bS(\d{5})\b", r"T\1", re.sub(r"\bPRD(\d{5})\b", r"QRD\1", text))
+            z.writestr(f.name, text)
+    return buffer.getvalue()
+
+
+def _upload(url: str, content: bytes) -> tuple[float, str | None]:
+    t0 = time.perf_counter()
+    r = httpx.post(f"{url}/graphql", timeout=MAX_SECONDS * 10,
+                   headers={"Authorization": f"Bearer {TOKEN}", "x-complygraph-csrf": "1"},
+                   data={"operations": json.dumps({"query": IMPORT, "variables": {"f": None}}),
+                         "map": json.dumps({"0": ["variables.f"]})},
+                   files={"0": ("beside.zip", content)})
+    return time.perf_counter() - t0, _error(r)
+
+
+def beside_an_import(url: str, args: argparse.Namespace, ids: list[str], work: Path) -> None:
+    from complygraph.generate import generate
+
+    generate(work / "beside", products=max(1, args.import_parts // 200), parts=args.import_parts, seed=99)
+    content = _renamed_zip(work / "beside")
+    done, outcome = threading.Event(), {}
+
+    def run() -> None:
+        outcome["seconds"], outcome["error"] = _upload(url, content)
+        done.set()
+    threading.Thread(target=run, daemon=True).start()
+    time.sleep(1.0)  # the upload is received and the import has begun
+    tally, elapsed = load(url, args.clients, ids, args.seconds, args.requests, until=done)
+    tally.report(f"part(id) x{args.clients} beside an import", elapsed)
+    done.wait(MAX_SECONDS * 10)
+    print(f"{'import of ' + str(args.import_parts) + ' parts':34} {outcome.get('seconds', float('nan')):6.1f} s  "
+          f"error: {outcome.get('error') or 'none'}", flush=True)
+
+
+def health_under_heavy(url: str, seconds: float) -> None:
+    out: dict = {}
+
+    def heavy() -> None:
+        with httpx.Client() as client:
+            out["seconds"], out["error"] = _ask(client, url, HEAVIEST)
+    thread = threading.Thread(target=heavy, daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    tally, stop, t0 = Tally(), time.monotonic() + seconds, time.perf_counter()
+    with httpx.Client() as client:
+        while thread.is_alive() and time.monotonic() < stop:
+            s = time.perf_counter()
+            try:
+                r = client.get(f"{url}/healthz", timeout=30)
+                error = None if r.status_code == 200 else f"HTTP {r.status_code}"
+            except httpx.HTTPError as exc:
+                error = type(exc).__name__
+            tally.add(time.perf_counter() - s, error)
+            time.sleep(0.02)
+    tally.report("/healthz beside the heaviest query", time.perf_counter() - t0)
+    thread.join(MAX_SECONDS)
+    print(f"{'heaviest allowed query':34} {out.get('seconds', float('nan')):6.1f} s  "
+          f"error: {out.get('error') or 'none'}", flush=True)
+
+
+def build(folder: Path, parts: int) -> Path:
+    """A store of `parts` generated parts with the SVHC and RoHS lists."""
+    from complygraph.generate import generate
+    from complygraph.graph import open_store
+    from complygraph.loaders.catalog import load_list
+    from complygraph.loaders.compositions import import_compositions
+
+    t0 = time.perf_counter()
+    generate(folder / "data", products=max(1, parts // 200), parts=parts, seed=1)
+    store = open_store(str(folder / "store"))
+    for list_id in LISTS:
+        load_list(store, list_id)
+    import_compositions(store, folder / "data")
+    store.close()
+    print(f"built a store of {parts} parts in {time.perf_counter() - t0:.0f} s", flush=True)
+    return folder / "store"
+
+
+def start(store: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _timed(client: httpx.Client, url: str, query: str, variables: dict | None = None) -> float:
-    t0 = time.perf_counter()
-    r = client.post(url, json={"query": query, "variables": variables or {}}, timeout=300)
-    r.raise_for_status()
-    if "errors" in r.json():
-        raise RuntimeError(r.json()["errors"])
-    return time.perf_counter() - t0
-
-
-def _stats(name: str, times: list[float]) -> None:
-    times = sorted(times)
-    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-    print(f"{name:12} n={len(times):4}  median {statistics.median(times) * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms",
-          flush=True)
+        port = s.getsockname()[1]
+    env = dict(os.environ, COMPLYGRAPH_WRITE_TOKEN=TOKEN)
+    server = subprocess.Popen([sys.executable, "-m", "complygraph", "serve", "--store", str(store),
+                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + MAX_SECONDS
+    while True:
+        try:
+            httpx.get(f"{url}/healthz", timeout=2).raise_for_status()
+            return server, url
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.2)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--parts", type=int, default=100_000, help="how many parts the store holds")
-    parser.add_argument("--n", type=int, default=200, help="part(id) requests")
-    parser.add_argument("--n-change", type=int, default=20, help="listChange requests")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, help="an existing store (else one is built in a temporary folder)")
+    parser.add_argument("--parts", type=int, default=10_000, help="parts the store holds, or to build")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0, help=f"per phase, at most {MAX_SECONDS:g}")
+    parser.add_argument("--requests", type=int, default=5_000, help=f"per phase, at most {MAX_REQUESTS}")
+    parser.add_argument("--import-parts", type=int, default=5_000, help="parts of the import beside the load")
+    parser.add_argument("--n-change", type=int, default=10, help="listChange requests after the first")
     args = parser.parse_args()
-    port = _port()
-    server = subprocess.Popen([sys.executable, "-m", "complygraph", "serve", "--store", str(args.store),
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/graphql"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
+    args.seconds, args.requests = min(args.seconds, MAX_SECONDS), min(args.requests, MAX_REQUESTS)
+    args.clients = max(1, min(args.clients, 64))
+    print(f"machine: {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM", flush=True)
+    with tempfile.TemporaryDirectory(prefix="complygraph-bench-") as tmp:
+        work = Path(tmp)
+        store = args.store or build(work, args.parts)
+        server, url = start(store)
+        try:
+            rng = random.Random(1)
+            ids = [f"P{rng.randrange(args.parts):07d}" for _ in range(10_000)]
+            with httpx.Client() as client:
+                first, error = _ask(client, url, LIST_CHANGE)
+                print(f"{'listChange, first request':34} {first * 1000:8.1f} ms  error: {error or 'none'}", flush=True)
+                tally, t0 = Tally(), time.perf_counter()
+                for _ in range(min(args.n_change, args.requests)):
+                    tally.add(*_ask(client, url, LIST_CHANGE))
+                tally.report("listChange, kept answer", time.perf_counter() - t0)
+            tally, elapsed = load(url, 1, ids, args.seconds, args.requests)
+            tally.report("part(id), 1 client", elapsed)
+            tally, elapsed = load(url, args.clients, ids, args.seconds, args.requests)
+            tally.report(f"part(id) x{args.clients}", elapsed)
+            beside_an_import(url, args, ids, work)
+            health_under_heavy(url, args.seconds)
+        finally:
+            server.terminate()
             try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.2)
-        rng = random.Random(1)
-        ids = [f"P{rng.randrange(args.parts):07d}" for _ in range(args.n)]
-        with httpx.Client() as client:
-            # the first ask computes the impact (unless the server's start-up warming got there first);
-            # later asks get the answer kept for the store's revision until something is written
-            print(f"listChange   first request {_timed(client, url, LIST_CHANGE) * 1000:8.1f} ms (computes)",
-                  flush=True)
-            _stats("listChange", [_timed(client, url, LIST_CHANGE) for _ in range(args.n_change)])
-            _stats("part(id)", [_timed(client, url, PART, {"id": i}) for i in ids])
-
-        def worker(chunk: list[str]) -> int:
-            with httpx.Client() as c:
-                for i in chunk:
-                    _timed(c, url, PART, {"id": i})
-            return len(chunk)
-
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(8) as pool:
-            done = sum(pool.map(worker, [ids[k::8] for k in range(8)]))
-        print(f"part(id) with 8 concurrent clients: {done / (time.perf_counter() - t0):.1f} requests/s", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 if __name__ == "__main__":
