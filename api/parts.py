@@ -9,7 +9,6 @@ import strawberry
 from strawberry.types import Info
 
 from complygraph.api.common import (
-    NamedRef,
     PageInfo,
     after_key,
     context,
@@ -19,6 +18,7 @@ from complygraph.api.common import (
     to_float,
     validation_errors,
 )
+from complygraph.api.compliance import Compliance, part_compliance, product_compliance, status_index
 from complygraph.api.substances import Substance, to_substance
 from complygraph.api.suppliers import SupplierRef, to_supplier
 from complygraph.api.work import answers, work
@@ -121,6 +121,12 @@ class Part:
     mass: float | None
     supplier_iri: strawberry.Private[str | None]
 
+    @strawberry.field(description="The part's status per pack at a date (default today): compliant, compliant with "
+                                  "exemptions, obligations, unknown or non-compliant, with the findings that decide "
+                                  "it. One validation per store revision, packs and date serves every part.")
+    async def compliance(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> list[Compliance]:
+        return part_compliance(await status_index(info, packs, at), self.iri)
+
     @strawberry.field
     async def supplier(self, info: Info) -> SupplierRef | None:
         if not self.supplier_iri:
@@ -221,7 +227,20 @@ async def resolve_parts(info: Info, first: int | None = 20, after: str | None = 
     return PartConnection(edges=edges, page_info=info_)
 
 
-async def resolve_product(info: Info, id: strawberry.ID) -> NamedRef | None:
+@strawberry.type
+class Product:
+    iri: strawberry.Private[str]
+    id: strawberry.ID
+    name: str | None
+
+    @strawberry.field(description="The product's status per pack at a date (default today), rolled up through its "
+                                  "BOM: the worst status of its parts, with the parts that decide it, their path and "
+                                  "how many of each the product holds.")
+    async def compliance(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> list[Compliance]:
+        return product_compliance(await status_index(info, packs, at), self.iri)
+
+
+async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
     store, _ = context(info)
     found = await work(info).read(find_product, store, str(id))
-    return None if found is None else NamedRef(id=id, name=found.name)
+    return None if found is None else Product(iri=entity_iri("product", str(id)).value, id=id, name=found.name)

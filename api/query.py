@@ -13,8 +13,7 @@ from complygraph.api.changes import (
     resolve_what_if,
     resolve_where_used,
 )
-from complygraph.api.common import NamedRef
-from complygraph.api.parts import Part, PartConnection, resolve_part, resolve_parts, resolve_product
+from complygraph.api.parts import Part, PartConnection, Product, resolve_part, resolve_parts, resolve_product
 from complygraph.api.substances import Substance, SubstanceConnection, resolve_substance, resolve_substances
 from complygraph.api.suppliers import SupplierRef, resolve_supplier
 from complygraph.api.validation import ValidationSummary, resolve_validate
@@ -27,7 +26,7 @@ class Query:
     part: Part | None = strawberry.field(resolver=resolve_part)
     parts: PartConnection = strawberry.field(resolver=resolve_parts)
     supplier: SupplierRef | None = strawberry.field(resolver=resolve_supplier)
-    product: NamedRef | None = strawberry.field(resolver=resolve_product)
+    product: Product | None = strawberry.field(resolver=resolve_product)
     lists: list[RegulatoryList] = strawberry.field(resolver=resolve_lists)
     list_change: ListChange = strawberry.field(resolver=resolve_list_change)
     where_used: list[Impact] = strawberry.field(resolver=resolve_where_used)

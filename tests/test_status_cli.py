@@ -95,3 +95,47 @@ def test_export_writes_a_declaration_that_imports_back_and_scip_writes_the_artic
     assert result.exit_code == 0, result.output
     text = scip.read_text(encoding="utf-8")
     assert "REF-SEAL-BPAF" in text and "1478-61-1" in text
+
+
+REFERENCE_PRODUCTS = ["REF-NONCOMPLIANT", "REF-OBLIGATIONS", "REF-UNKNOWN", "REF-EXEMPTED", "REF-COMPLIANT"]
+
+
+@pytest.fixture(scope="module")
+def cli_answers(store):
+    """Asked before the API server opens the store (an embedded store is held by one process at a time)."""
+    return {p: _status(store, p, "eu-rohs", "eu-reach-svhc")[1] for p in REFERENCE_PRODUCTS}
+
+
+@pytest.fixture(scope="module")
+def api(store, cli_answers):
+    from .test_api import serve
+
+    s = open_store(store)
+    yield from serve(s)
+    s.close()
+
+
+@pytest.mark.parametrize("product", REFERENCE_PRODUCTS)
+def test_graphql_product_compliance_equals_the_cli(api, cli_answers, product):
+    from .test_api import gql
+
+    packs = ["eu-rohs", "eu-reach-svhc"]
+    answer = gql(api, """query($id: ID!, $packs: [String!], $at: String) { product(id: $id) { id name
+        compliance(packs: $packs, at: $at) { pack status deciding { part path quantity findings { message } } } } }""",
+                 {"id": product, "packs": packs, "at": AT})
+    assert "errors" not in answer, answer
+    graphql = {c["pack"]: (c["status"].lower().replace("_", " ").replace("non compliant", "non-compliant"),
+                           [d["part"] for d in c["deciding"]]) for c in answer["data"]["product"]["compliance"]}
+    cli = cli_answers[product]
+    assert graphql == {p["pack"]: (p["status"], [d["deciding_part"] for d in p["deciding"]]) for p in cli["packs"]}
+
+
+def test_graphql_part_compliance_names_the_finding(api):
+    from .test_api import gql
+
+    answer = gql(api, """{ part(id: "REF-SOLDER-PB") { compliance(packs: ["eu-rohs"], at: "2026-12-01") {
+        pack status findings { severity substance message } } } }""")
+    assert "errors" not in answer, answer
+    rohs = next(c for c in answer["data"]["part"]["compliance"] if c["pack"] == "eu-rohs")
+    assert rohs["status"] == "NON_COMPLIANT"
+    assert [f["substance"].rsplit("/", 1)[-1] for f in rohs["findings"]] == ["7439-92-1"]

@@ -1,0 +1,111 @@
+"""`Part.compliance` and `Product.compliance`: the status per pack at a date, rolled up through the BOM, with
+the findings and the parts that decide it (graph/status.py). One validation serves every part and product: the
+status index is a heavy answer kept per store revision, packs and date (`api.work`), like `validate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from urllib.parse import unquote
+
+import strawberry
+from strawberry.types import Info
+
+from complygraph.api.common import context, date_arg, require_packs, validation_errors
+from complygraph.api.work import answers, work
+from complygraph.graph import status as st
+from complygraph.graph.store import Store
+
+
+@strawberry.enum(description="Worst first: non-compliant > unknown > obligations > compliant with exemptions > "
+                             "compliant.")
+class ComplianceStatus(Enum):
+    COMPLIANT = "compliant"
+    COMPLIANT_WITH_EXEMPTIONS = "compliant with exemptions"
+    OBLIGATIONS = "obligations"
+    UNKNOWN = "unknown"
+    NON_COMPLIANT = "non-compliant"
+
+
+@strawberry.type
+class ComplianceFinding:
+    status: ComplianceStatus
+    severity: str
+    pack: str | None
+    shape: str
+    message: str | None
+    part: str | None = strawberry.field(description="The part id the finding is about")
+    material: str | None
+    substance: str | None = strawberry.field(description="The substance IRI, when the finding names one")
+    duties: list[str]
+
+
+@strawberry.type
+class DecidingPart:
+    part: strawberry.ID
+    path: list[strawberry.ID] = strawberry.field(description="Product, sub-assemblies ..., the part")
+    quantity: float = strawberry.field(description="How many of the part one product holds (over every path)")
+    findings: list[ComplianceFinding]
+
+
+@strawberry.type
+class Compliance:
+    pack: str
+    at: str
+    status: ComplianceStatus
+    findings: list[ComplianceFinding] = strawberry.field(
+        description="The findings that give the part (or the product itself) its status")
+    deciding: list[DecidingPart] = strawberry.field(
+        description="For a product: the parts below it whose status is the product's")
+    parts: int = strawberry.field(description="For a product: the parts below it; 1 for a part")
+
+
+def _slug(iri: object) -> str | None:
+    """The id of a part, product or material IRI (ids are percent-encoded in IRIs: "/" and ":" may occur)."""
+    return None if iri is None else unquote(str(iri).rsplit("/", 1)[-1])
+
+
+def _finding(f: st.Finding) -> ComplianceFinding:
+    r = f.result
+    return ComplianceFinding(
+        status=ComplianceStatus(f.status), severity=str(r.severity).rsplit("#", 1)[-1], pack=r.pack,
+        shape=str(r.shape), message=None if r.message is None else str(r.message), part=_slug(r.detail("part")),
+        material=_slug(r.detail("material")),
+        substance=None if r.detail("substance") is None else str(r.detail("substance")),
+        duties=[str(v) for k, v in r.details if k == "duty"])
+
+
+async def status_index(info: Info, packs: list[str] | None, at: str | None) -> st.StatusIndex:
+    store, _ = context(info)
+    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    day = date_arg(at, "at") if at else dt.date.today()
+    chosen = sorted(set(packs)) if packs else None
+
+    def compute(s: Store = store) -> st.StatusIndex:
+        return st.compute(s, chosen, day)
+
+    with validation_errors():
+        return await work(info).shared(answers(info), ("status", tuple(chosen or ()), day), compute)
+
+
+def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
+    out = []
+    for pack in index.packs:
+        ps = index.part(part_iri, pack)
+        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=1, deciding=[],
+                              findings=[_finding(f) for f in ps.findings if f.status == ps.status]))
+    return out
+
+
+def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Compliance]:
+    out = []
+    for pack in index.packs:
+        ps = index.product(product_iri, pack)
+        out.append(Compliance(
+            pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=ps.parts,
+            findings=[_finding(f) for f in ps.findings if f.status == ps.status],
+            deciding=[DecidingPart(part=strawberry.ID(_slug(d.part) or ""),
+                                   path=[strawberry.ID(_slug(p) or "") for p in d.path],
+                                   quantity=float(d.quantity), findings=[_finding(f) for f in d.findings])
+                      for d in ps.deciding]))
+    return out
