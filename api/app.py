@@ -1,4 +1,4 @@
-"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), /healthz, /openapi.json.
+"""The FastAPI application: GraphQL at /graphql (GraphiQL in a browser), /healthz, /report, /openapi.json.
 
 How one server stays up under heavy or hostile requests: `guard` refuses what it can from the headers
 (cross-site requests, oversized bodies, anonymous uploads) before a byte of the body is read; the schema
@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult
 from complygraph.api.dataloaders import Loaders
 from complygraph.api.guard import Guard
 from complygraph.api.health import Probe, add_health
+from complygraph.api.report_route import add_report
 from complygraph.api.schema import schema
 from complygraph.api.settings import ApiSettings
 from complygraph.api.work import NotedCache, Pools, Work
@@ -126,4 +127,5 @@ def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = N
     app.include_router(_Router(schema, context_getter=context, graphql_ide="graphiql",
                                multipart_uploads_enabled=True, settings=settings), prefix="/graphql")
     add_health(app, store, pools, probe)
+    add_report(app, store, pools, answers)
     return app
