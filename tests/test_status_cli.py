@@ -139,3 +139,12 @@ def test_graphql_part_compliance_names_the_finding(api):
     rohs = next(c for c in answer["data"]["part"]["compliance"] if c["pack"] == "eu-rohs")
     assert rohs["status"] == "NON_COMPLIANT"
     assert [f["substance"].rsplit("/", 1)[-1] for f in rohs["findings"]] == ["7439-92-1"]
+
+
+def test_the_api_serves_the_html_report(api):
+    import httpx
+
+    r = httpx.get(f"{api}/report", params={"pack": ["eu-rohs", "eu-reach-svhc"], "at": AT}, timeout=120)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "REF-NONCOMPLIANT" in r.text
+    assert httpx.get(f"{api}/report", params={"pack": "nope"}, timeout=30).status_code == 400
