@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from pyoxigraph import BlankNode, Literal, QueryResultsFormat, Triple, parse_query_results
 
-from complygraph.graph import dialects
+import complygraph.graph.dialects as dialects
 from complygraph.graph.bindings import bind
 from complygraph.graph.store import (
     META_GRAPH,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.records import Record
+from complygraph.loaders.textfile import csv_problem, open_text, read_text
 
 FORMAT = "complygraph-compositions"
 VERSION = "1.0"
@@ -78,18 +80,22 @@ def _check_manifest(file: str, line: int | None, data: dict) -> None:
 def _read_csv_dir(folder: Path) -> Iterator[Record]:
     manifest = folder / "manifest.json"
     if manifest.exists():
-        try:
-            _check_manifest(str(manifest), None, json.loads(manifest.read_text(encoding="utf-8")))
-        except json.JSONDecodeError as exc:
-            raise InputError([Problem(str(manifest), exc.lineno, None, f"not JSON: {exc.msg}")]) from exc
+        _check_manifest(str(manifest), None, _json_object(str(manifest), None, read_text(manifest)))
     if not any((folder / f).exists() for f in FILES.values()):
         raise InputError([Problem(str(folder), None, None, f"none of {sorted(FILES.values())} is in the folder")])
     for kind in RECORDS:
         path = folder / FILES[kind]
-        if not path.exists():
-            continue
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+        if path.exists():
+            yield from _read_csv(path, kind)
+
+
+def _read_csv(path: Path, kind: str) -> Iterator[Record]:
+    """The records of one CSV file, in the encoding `textfile` decides; a file the csv module cannot read on (a
+    value over its size limit) stops the import naming the line and, for a value too long, its column."""
+    with open_text(path) as fh:
+        reader = csv.DictReader(fh)
+        header, line = [], 1
+        try:
             header = [h.strip() for h in reader.fieldnames or []]
             missing = [c for c in REQUIRED[kind] if c not in header]
             if missing:
@@ -102,6 +108,9 @@ def _read_csv_dir(folder: Path) -> Iterator[Record]:
                 if None in row:
                     fields["__extra__"] = "yes"
                 yield Record(kind, str(path), reader.line_num, fields)
+                line = reader.line_num
+        except csv.Error as exc:
+            raise InputError([csv_problem(path, exc, reader.reader.line_num, header, line + 1)]) from None
 
 
 def _read_jsonl(path: Path) -> Iterator[Record]:
@@ -109,31 +118,71 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
     # Records are kept as raw lines' offsets would be faster; a JSONL import is typically a single product.
     by_kind: dict[str, list[Record]] = {k: [] for k in RECORDS}
     seen_manifest = False
-    with open(path, encoding="utf-8") as fh:
+    with open_text(path, newline=None) as fh:
         for line_no, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError([Problem(str(path), line_no, None, f"not JSON: {exc.msg}")]) from exc
-            if not isinstance(data, dict):
-                raise InputError([Problem(str(path), line_no, None, "each line must be a JSON object")])
+            data = _json_object(str(path), line_no, line)
             kind = data.pop("record", None)
             if kind == "manifest":
                 _check_manifest(str(path), line_no, data)
                 seen_manifest = True
                 continue
-            if kind not in by_kind:
+            if not isinstance(kind, str) or kind not in by_kind:
                 raise InputError([Problem(str(path), line_no, "record",
                                           f"unknown record kind {kind!r}; expected one of {list(RECORDS)}")])
             unknown = [k for k in data if k not in REQUIRED[kind] + OPTIONAL[kind]]
             if unknown:
                 raise InputError([Problem(str(path), line_no, k, "unknown field") for k in unknown])
-            fields = {k: "" if v is None else str(v).strip() if not isinstance(v, bool) else ("yes" if v else "no")
-                      for k, v in data.items()}
-            by_kind[kind].append(Record(kind, str(path), line_no, fields))
+            by_kind[kind].append(Record(kind, str(path), line_no, _scalars(str(path), line_no, data)))
     if not seen_manifest:
         raise InputError([Problem(str(path), 1, "record", 'the first record must be {"record": "manifest", ...}')])
     for kind in RECORDS:
         yield from by_kind[kind]
+
+
+def _json_object(file: str, line: int | None, text: str) -> dict:
+    """One JSON object. Numbers are kept as the text the file writes (`9e999999`, a 5,000-digit integer), so that
+    the record checks judge them like any CSV value instead of Python's float or int limits; an object nested
+    deeper than Python's parser goes is refused naming the key that holds it."""
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(file, exc.lineno if line is None else line, None, f"not JSON: {exc.msg}")]) from None
+    except RecursionError:
+        raise InputError([Problem(file, line, _deep_key(text), "nested too deeply: a record is one flat JSON "
+                                                              "object of strings, numbers and booleans")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(file, line, None, "each line must be a JSON object")])
+    return data
+
+
+def _deep_key(text: str) -> str | None:
+    """The first top-level key whose value is an object or an array (the one that nests too deeply)."""
+    depth, key = 0, None
+    for token in re.finditer(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]', text):
+        t = token.group()
+        if t in "{[":
+            if depth == 1:
+                return key
+            depth += 1
+        elif t in "}]":
+            depth -= 1
+        elif t.endswith(":") and depth == 1:
+            key = json.loads(t[:-1].rstrip())
+    return key
+
+
+def _scalars(file: str, line: int, data: dict) -> dict[str, str]:
+    """The record's values as text (true/false as yes/no, null as empty); an object or an array, which no field
+    of the format holds, is refused naming its field."""
+    wrong = [Problem(file, line, k, f"expected a string, a number or true/false, got {_kind(v)}")
+             for k, v in data.items() if isinstance(v, dict | list)]
+    if wrong:
+        raise InputError(wrong)
+    return {k: "" if v is None else ("yes" if v else "no") if isinstance(v, bool) else str(v).strip()
+            for k, v in data.items()}
+
+
+def _kind(value: object) -> str:
+    return "an object" if isinstance(value, dict) else "an array"

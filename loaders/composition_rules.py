@@ -22,7 +22,7 @@ from complygraph.loaders import rdf
 from complygraph.loaders.evidence import raw_material_iri
 from complygraph.loaders.identity import from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
-from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, Record, RecordChecker
+from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
 
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
@@ -184,6 +184,9 @@ class CompositionRules:
                 state.named.add(key)
         if unit in MASS_UNITS:
             mass = amount * MASS_UNITS[unit]
+            material.contents += mass  # check_masses names the material when its substances outweigh it
+            if mass > material.mass * 2:  # refused then; its share would not even be a number to store
+                return
             ppm = mass / material.mass * 1_000_000
         else:
             ppm = amount * CONCENTRATION_UNITS[unit]
@@ -191,7 +194,7 @@ class CompositionRules:
                 self.checks.problem(rec, "amount", f"{amount} {f['unit']} is more than the whole material")
                 return
             mass = ppm * material.mass / 1_000_000
-        material.contents += mass
+            material.contents += mass
         yield from facts
         occ = NamedNode(f"{ID}occurrence/{_quote(mid)}/{_quote(key)}")
         yield rdf.t(occ, RDF_TYPE, cg.SubstanceOccurrence)
@@ -341,10 +344,10 @@ class CompositionRules:
         if (parent, child) in state.bom:
             self.checks.problem(rec, "child_id", f"duplicate BOM line {parent!r} -> {child!r}")
             ok = False
-        quantity = self.checks.number(rec, "quantity")
+        quantity = self.checks.number(rec, "quantity", most=MAX_QUANTITY)
         if not ok or parent_node is None or quantity is None:
             return
-        state.bom.add((parent, child))
+        state.bom[(parent, child)] = rec
         yield from self.usage(parent_node, parent, child, quantity)
 
     def usage(self, parent_node: NamedNode, parent: str, child: str, quantity: Decimal) -> Iterator[Triple]:

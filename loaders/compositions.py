@@ -16,6 +16,7 @@ from pyoxigraph import Triple
 
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
+from complygraph.loaders import bom_cycles
 from complygraph.loaders.composition_reading import RECORDS, REQUIRED, read_records
 from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
@@ -31,6 +32,8 @@ from complygraph.loaders.provenance import (
     source_triples,
 )
 from complygraph.loaders.records import Record, RecordChecker
+from complygraph.loaders.reimport import Conflicts
+from complygraph.vocab import entity_iri
 
 __all__ = ["CompositionImport", "import_compositions"]
 
@@ -47,6 +50,7 @@ class CompositionImport:
         self.checks = RecordChecker()
         self.state = ImportState(new_activity(), known_suppliers, store)
         self.rules = CompositionRules(self.checks, self.state)
+        self.conflicts = Conflicts(store, self.checks)  # a record may not contradict the store (reimport.py)
         governance = SupplierRecords(self.checks, self.state)
         evidence = EvidenceRecords(self.checks, self.state)
         rules = self.rules
@@ -69,14 +73,25 @@ class CompositionImport:
             if not self.checks.required(rec, REQUIRED[rec.kind]):
                 continue
             self.counts[rec.kind] += 1
-            yield from self.handlers[rec.kind](rec)
+            yield from self.conflicts.watch(rec, self.handlers[rec.kind](rec))
+        self.conflicts.flush()
         self.rules.check_masses()
         self.rules.check_identities()
+        self.check_cycles()
         self.checks.problems.raise_if_any()
         # new substances are identified (formula, element fractions; the company's own identity records first,
         # else the database) and put in their groups in the same write
         yield from self.rules.identity_facts()
         yield from enrichment(self.state.cas_numbers, self.state.store, records=self.state.identities.values())
+
+    def check_cycles(self) -> None:
+        """BOM lines of this import that close a cycle, with each other or with stored lines (`bom_cycles`); a
+        line whose parent is a product is in none (a product is never a child)."""
+        state = self.state
+        lines = [(parent, child) for parent, child in state.bom if parent not in state.products]
+        nodes = [(entity_iri("part", p), entity_iri("part", c)) for p, c in lines]
+        for cycle in bom_cycles.cycles(state.store, nodes):
+            self.checks.problem(state.bom[lines[cycle.line]], "child_id", str(cycle))
 
 
 def import_compositions(store: Store, source: Path) -> dict[str, int]:

@@ -46,7 +46,7 @@ class ImportState:
         self.sources: dict[Path, NamedNode] = {}  # each data set read and its source entity (provenance.py)
         self.identities: dict[str, Identity] = {}  # the company's own identity records, by CAS number
         self.identity_records: dict[str, Record] = {}  # ... and where each stands
-        self.bom: set[tuple[str, str]] = set()
+        self.bom: dict[tuple[str, str], Record] = {}  # each BOM line (parent id, child id) and its record
         self.store = store
         self._store = store  # asked about parts and materials that evidence cites from earlier imports
         self._stored: dict[tuple[str, str], bool] = {}

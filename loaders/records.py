@@ -23,6 +23,50 @@ MASS_UNITS = {"mg": Decimal(1), "g": Decimal(1000), "kg": Decimal(1_000_000)}
 CONCENTRATION_UNITS = {"ppm": Decimal(1), "wt%": Decimal(10_000), "%": Decimal(10_000),
                        "wt %": Decimal(10_000), "masspercent": Decimal(10_000)}
 
+# The numbers a record may give. Oxigraph holds an xsd:decimal in 128 bits with at most 18 digits after the
+# point (about 1.7e20 in all): a literal beyond that is ill-typed, and every comparison a shape makes with it
+# silently fails. Python's decimals stop at an exponent of 999999 (`9e999999 g` in mg overflows). Nothing real
+# is near either bound, so a number is refused, naming its field, unless it is below LARGEST with at most
+# DECIMALS digits after the point; a mass (in mg, whatever unit it came in) is at most MAX_MASS_MG, 1,000 t,
+# and a BOM quantity at most MAX_QUANTITY, so that a mass times a quantity through a BOM stays in range too.
+LARGEST = Decimal(10) ** 12
+DECIMALS = 12
+MAX_MASS_MG = Decimal(10) ** 12
+MAX_QUANTITY = Decimal(10) ** 6
+
+
+def parse_number(text: str | None, positive: bool = True) -> tuple[Decimal | None, str]:
+    """`text` as a decimal in the range every record shares (zero or more; above zero with `positive`), else
+    None and the reason, worded for a problem; one check for CSV, JSON Lines and XML declarations alike."""
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        return None, f"not a number: {text!r}"
+    if not value.is_finite():
+        return None, f"not a finite number: {text!r}"
+    if abs(value) >= LARGEST:
+        return None, f"out of range: {_short(text)} (a number here is below {LARGEST:,})"
+    if _decimals(value) > DECIMALS:
+        return None, f"out of range: {_short(text)} has more than {DECIMALS} digits after the decimal point"
+    if value < 0 or (positive and value == 0):
+        return None, f"must be {'positive' if positive else 'zero or more'}, got {value}"
+    return value, ""
+
+
+def _decimals(value: Decimal) -> int:
+    """How many digits after the point `value` needs (trailing zeros do not count)."""
+    if value == 0:
+        return 0
+    _, digits, exponent = value.as_tuple()
+    kept = len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(int(exponent) + len(digits) - kept))
+
+
+def _short(text: str | None) -> str:
+    """A number as the file gives it, cut short if it is long, for a message."""
+    text = (text or "").strip()
+    return repr(text if len(text) <= 40 else text[:20] + "..." + text[-10:] + f" ({len(text)} characters)")
+
 
 @dataclass
 class Record:
@@ -51,40 +95,49 @@ class RecordChecker:
         self.problems.add(rec.file, rec.line, rec.labels.get(name, name) if name else name, reason)
 
     def required(self, rec: Record, names: Iterable[str]) -> bool:
-        """Every named field has a value, and a CSV row has no more values than its header has columns."""
+        """Every named field has a value, a CSV row has no more values than its header has columns, and no
+        value holds a NUL character (a UTF-16 file saved without a byte order mark reads as text full of them,
+        and Python's csv module has let them through since 3.11)."""
         ok = True
         if "__extra__" in rec.fields:
             self.problem(rec, None, "more values than columns")
             ok = False
+        for name, value in rec.fields.items():
+            if "\x00" in value:
+                self.problem(rec, name, "a NUL character, which no value holds (is the file UTF-16 without a "
+                                        "byte order mark?)")
+                ok = False
         for name in names:
             if not rec.fields.get(name):
                 self.problem(rec, name, "required value is missing")
                 ok = False
         return ok
 
-    def number(self, rec: Record, name: str, positive: bool = True) -> Decimal | None:
-        """A finite decimal, more than zero (or, with `positive=False`, zero or more)."""
-        try:
-            value = Decimal(rec.fields[name])
-        except (InvalidOperation, KeyError):
-            self.problem(rec, name, f"not a number: {rec.fields.get(name)!r}")
-            return None
-        if not value.is_finite():
-            self.problem(rec, name, f"not a finite number: {rec.fields[name]!r}")
-            return None
-        if value < 0 or (positive and value == 0):
-            self.problem(rec, name, f"must be {'positive' if positive else 'zero or more'}, got {value}")
-            return None
+    def number(self, rec: Record, name: str, positive: bool = True,
+               most: Decimal | None = None) -> Decimal | None:
+        """A decimal in range (`parse_number`), more than zero (or, with `positive=False`, zero or more), and
+        at most `most` if given."""
+        value, reason = parse_number(rec.fields.get(name), positive)
+        if value is not None and most is not None and value > most:
+            value, reason = None, f"{value} is more than {most:,}, the most a {name} may be"
+        if value is None:
+            self.problem(rec, name, reason)
         return value
 
     def mass_mg(self, rec: Record, name: str = "mass", unit_name: str = "mass_unit") -> Decimal | None:
-        """A positive mass in milligrams, from a number field and a unit field (mg, g or kg)."""
+        """A positive mass in milligrams, from a number field and a unit field (mg, g or kg), at most
+        MAX_MASS_MG."""
         unit = rec.fields.get(unit_name, "").lower()
         if unit not in MASS_UNITS:
             self.problem(rec, unit_name, f"unknown mass unit {rec.fields.get(unit_name)!r}; expected mg, g or kg")
             return None
         value = self.number(rec, name)
-        return None if value is None else value * MASS_UNITS[unit]
+        if value is None:
+            return None
+        if value * MASS_UNITS[unit] > MAX_MASS_MG:
+            self.problem(rec, name, f"{value} {rec.fields[unit_name]} is more than 1,000 t, the most a mass may be")
+            return None
+        return value * MASS_UNITS[unit]
 
     def date(self, rec: Record, name: str, required: bool = True, leading: bool = False) -> dt.date | None:
         """An ISO date (with `leading`, the date of a date-time too); an empty optional field is None without

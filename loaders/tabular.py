@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.textfile import csv_problem, open_text
+from complygraph.loaders.xmlsafe import check_package
 
 # How users write yes and no in CSV and spreadsheet cells.
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -37,6 +39,7 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
     """Rows of the first sheet whose header row holds the required columns, keyed by canonical names."""
     import openpyxl
 
+    check_package(path)  # the hardened XML gate first: openpyxl would expand a worksheet's entities
     try:
         with warnings.catch_warnings():
             # ECHA's exports have no default style; openpyxl warns about it on every load.
@@ -66,23 +69,28 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
 def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
                    delimiter: str | None = None) -> Iterator[Row]:
     """Rows of a CSV/TSV export after any preamble, up to the header row holding the required columns."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open_text(path) as fh:
         sample = fh.read(65536)
         fh.seek(0)
         if delimiter is None:
             delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         reader = csv.reader(fh, delimiter=delimiter)
         header: list[str | None] | None = None
-        for values in reader:
-            line = reader.line_num
-            if header is None:
-                names = [_alias(aliases, v) for v in values]
-                if required <= set(n for n in names if n):
-                    header = names
-                continue
-            if not any(v.strip() for v in values):
-                continue
-            yield Row(str(path), line, {h: v.strip() for h, v in zip(header, values, strict=False) if h})
+        line = 0
+        try:
+            for values in reader:
+                line = reader.line_num
+                if header is None:
+                    names = [_alias(aliases, v) for v in values]
+                    if required <= set(n for n in names if n):
+                        header = names
+                    continue
+                if not any(v.strip() for v in values):
+                    continue
+                yield Row(str(path), line, {h: v.strip() for h, v in zip(header, values, strict=False) if h})
+        except csv.Error as exc:
+            names = [h or "" for h in header or []]
+            raise InputError([csv_problem(path, exc, reader.line_num, names, line + 1, delimiter)]) from None
         if header is None:
             raise InputError([Problem(str(path), None, None,
                                       f"no header row with the columns {sorted(required)}")])

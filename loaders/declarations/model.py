@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from complygraph.loaders.composition_rules import MASS_TOLERANCE
 from complygraph.loaders.errors import Problem
-from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS
+from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_MASS_MG
 
 
 @dataclass
@@ -148,14 +148,22 @@ class DeclaredItem:
 def item_problems(item: DeclaredItem, file: str) -> list[Problem]:
     """What stops an item from becoming parts, at every level: a declared mass smaller (beyond
     `MASS_TOLERANCE`) than its own materials and its sub-products together (the whole cannot hold its parts,
-    so its own mass, and every article share computed from it, would be wrong), and the same item number
-    twice among one item's sub-products (they would be one part)."""
+    so its own mass, and every article share computed from it, would be wrong), the same item number
+    twice among one item's sub-products (they would be one part), and a mass over `MAX_MASS_MG` (found here,
+    when the file is read, so that no file of a batch is written)."""
     out, seen = [], set()
     for child in item.children:
         if child.number and child.number in seen:
             out.append(Problem(file, child.line, "ProductID", f"sub-product {child.number!r} appears twice in "
                                f"{item.number or item.name!r}; declare it once, with its quantity"))
         seen.add(child.number)
+    heavy = [(item.mass_line or item.line, item.mass_field or "mass", item.mass)]
+    heavy += [(m.line, f"HomogeneousMaterial {m.name!r}: mass", m.amount) for m in item.materials]
+    heavy += [(s.line, "Substance mass", s.amount) for m in item.materials for s in m.substances]
+    for line, where, amount in heavy:  # any mass over the bound is refused before a file of the batch is written
+        if (amount.mg() or 0) > MAX_MASS_MG:
+            out.append(Problem(file, line, where, f"{amount.value} {amount.unit} is more than 1,000 t, the most "
+                                                  "a mass may be"))
     declared, parts = item.mass.mg(), item.parts_mg()
     if item.children and declared is not None and parts is not None:
         inside = item.materials_mg() + parts

@@ -18,6 +18,7 @@ from complygraph.dates import iso_date
 from complygraph.graph.store import Store
 from complygraph.identifiers import name_key
 from complygraph.loaders import rdf
+from complygraph.loaders.bom_cycles import cycles
 from complygraph.loaders.composition_rules import DEFAULT_EXEMPTION_LIST, CompositionRules
 from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition
 from complygraph.loaders.declarations.model import (
@@ -121,6 +122,7 @@ class DeclarationTriples:
         self.state = ImportState(new_activity())
         self.store = store
         self.rules = CompositionRules(self.checks, self.state)
+        self.lines: list[tuple[NamedNode, NamedNode, int]] = []  # BOM lines (parent, child, line of the child)
 
     def triples(self) -> Iterator[Triple]:
         d, act, decl = self.decl, self.state.activity, self.node
@@ -139,6 +141,9 @@ class DeclarationTriples:
             yield rdf.t(decl, dct.date, rdf.date(d.date))
         yield from self._item(d.item, self.pid)
         self.rules.check_masses()
+        # a sub-product that is stored as an assembly of this item (by a compositions import) closes a cycle
+        for cycle in cycles(self.store, [(parent, child) for parent, child, _ in self.lines]):
+            self.checks.problems.add(self.decl.file, self.lines[cycle.line][2], "ProductID", str(cycle))
         self.checks.problems.raise_if_any()
         yield from enrichment(self.state.cas_numbers, self.store)
 
@@ -169,6 +174,7 @@ class DeclarationTriples:
             cid = f"{pid}/{child.number or k}"  # item numbers are unique among siblings (model.item_problems)
             yield from self._item(child, cid)
             yield from self.rules.usage(part, pid, cid, child.quantity())
+            self.lines.append((part, entity_iri("part", cid), child.line))
 
     def _statement(self, part: NamedNode, node: NamedNode, st: CategoryStatement) -> Iterator[Triple]:
         yield rdf.t(self.node, cg.hasStatement, node)

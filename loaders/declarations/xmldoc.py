@@ -5,7 +5,7 @@ the file, the line and the element path."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,7 +14,7 @@ from lxml import etree
 from complygraph.identifiers import InvalidIdentifier, normalise_cas, normalise_ec
 from complygraph.loaders.declarations.model import DeclaredItem, DeclaredSubstance
 from complygraph.loaders.errors import Problem
-from complygraph.loaders.records import MASS_UNITS
+from complygraph.loaders.records import MASS_UNITS, MAX_QUANTITY, parse_number
 
 # Units a declaration may give for an amount, as the loader names them (lower case).
 MASS = tuple(MASS_UNITS)
@@ -64,12 +64,10 @@ class DeclarationXml:
         return pid, number
 
     def number(self, el: etree._Element, where: str, text: str | None) -> str:
-        try:
-            value = Decimal(text or "")
-            if not value.is_finite() or value < 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            self.problem(el, where, f"not a number of zero or more: {text!r}")
+        """A number of zero or more, in the range every record shares (`records.parse_number`), as text."""
+        value, reason = parse_number(text, positive=False)
+        if value is None:
+            self.problem(el, where, reason if "out of range" in reason else f"not a number of zero or more: {text!r}")
             return ""
         return str(value)
 
@@ -82,6 +80,9 @@ class DeclarationXml:
         value = self.number(el, f"{where}@{name}", el.get(name))
         if value and Decimal(value) == 0:
             self.problem(el, f"{where}@{name}", "a quantity must be more than zero")
+            return ""
+        if value and Decimal(value) > MAX_QUANTITY:
+            self.problem(el, f"{where}@{name}", f"{value} is more than {MAX_QUANTITY:,}, the most a quantity may be")
             return ""
         return value
 
