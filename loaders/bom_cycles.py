@@ -13,13 +13,14 @@ finds cycles whatever wrote them (`dq:BomCycle` in shapes/data-quality/shapes.tt
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from pyoxigraph import NamedNode
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.components import strongly_connected
 from complygraph.graph.store import Store
 from complygraph.vocab import ID
 
@@ -60,7 +61,7 @@ def cycles(store: Store | None, lines: Sequence[tuple[NamedNode, NamedNode]]) ->
                 seen.add(edge)
                 graph.setdefault(edge[0], []).append(edge[1])
     found = []
-    for component in _components(graph):
+    for component in strongly_connected(graph):
         if len(component) < 2:
             continue
         closing = [i for i, (p, c) in enumerate(lines) if p.value in component and c.value in component]
@@ -70,45 +71,6 @@ def cycles(store: Store | None, lines: Sequence[tuple[NamedNode, NamedNode]]) ->
         path = _path(graph, child, parent, component)
         found.append(Cycle(closing[-1], [part_id(n) for n in [parent, *path]], len(component)))
     return sorted(found, key=lambda c: c.line)
-
-
-def _components(graph: dict[str, list[str]]) -> Iterable[set[str]]:
-    """The strongly connected components of `graph` (Tarjan's algorithm, without recursion: a BOM may be deep)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            edges = graph.get(node, [])
-            if i < len(edges):
-                work.append((node, i + 1))
-                nxt = edges[i]
-                if nxt not in index:
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                component = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                yield component
 
 
 def _path(graph: dict[str, list[str]], start: str, end: str, within: set[str]) -> list[str]:
