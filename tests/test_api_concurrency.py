@@ -114,7 +114,7 @@ def test_healthz_answers_in_under_100_ms_while_the_heaviest_allowed_query_runs(g
 
 
 def test_a_request_past_its_deadline_gets_a_coded_error_and_its_validation_is_kept(generated, monkeypatch):
-    monkeypatch.setenv("COMPLYGRAPH_API_DEADLINE", "0.5")
+    monkeypatch.setenv("COMPLYGRAPH_API_DEADLINE", "0.05")  # well under any validation, even on a fast machine
     gen = _serve(create_app(generated, warm=False))
     url = next(gen)
     query = '{ validate(at: "2026-07-15", packs: ["eu-rohs"]) { compliant } }'
