@@ -47,9 +47,9 @@ def _serve(app) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """A store of 1,000 generated parts with the SVHC and RoHS lists: a validation takes seconds."""
+    """A store of 4,000 generated parts with the SVHC and RoHS lists: a validation takes seconds."""
     folder = tmp_path_factory.mktemp("generated")
-    generate(folder / "data", products=5, parts=1_000, seed=3)
+    generate(folder / "data", products=5, parts=4_000, seed=3)
     store = open_store(str(folder / "store"))
     for list_id in LISTS:
         load_list(store, list_id)
