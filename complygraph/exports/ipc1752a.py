@@ -15,7 +15,16 @@ import datetime as dt
 
 from lxml import etree
 
-from complygraph.exports.tree import Company, ExportItem, ExportMaterial, ExportSubstance, number, read_export
+from complygraph.exports.tree import (
+    Company,
+    ExportItem,
+    ExportMaterial,
+    ExportSubstance,
+    business_info,
+    element,
+    number,
+    read_export,
+)
 from complygraph.graph.store import Store
 from complygraph.loaders.declarations.ipc1752a import NAMESPACE, ROOT
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS
@@ -44,19 +53,11 @@ def _q(name: str) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, /, **attrs: str) -> etree._Element:
-    """A child element with the attributes that have a value (an empty one is left out, not written empty)."""
-    el = etree.SubElement(parent, _q(tag))
-    for key, value in attrs.items():
-        if value:
-            el.set(key, value)
-    return el
+    return element(parent, NAMESPACE, tag, **attrs)
 
 
 def _business_info(root: etree._Element, company: Company, at: dt.date) -> None:
-    response = _sub(_sub(root, "BusinessInfo"), "Response", date=at.isoformat())
-    supplier = _sub(response, "SupplyCompany", name=company.name)
-    if company.identity:
-        _sub(supplier, "CompanyID", identity=company.identity)
+    business_info(root, NAMESPACE, company, "date", at)
 
 
 def _item(el: etree._Element, item: ExportItem) -> None:

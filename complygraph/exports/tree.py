@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from lxml import etree
 from pyoxigraph import NamedNode
 
 from complygraph.graph.bindings import select_batched
@@ -230,3 +231,21 @@ def _text(row: Row, name: str) -> str:
 def number(value: Decimal) -> str:
     """A decimal as both standards write numbers: plain digits, no exponent, no trailing zeros."""
     return format(value.normalize(), "f") if value != 0 else "0"
+
+
+def element(parent, namespace: str, tag: str, /, **attrs: str):
+    """A child element with the attributes that have a value (an empty one is left out, not written empty)."""
+    el = etree.SubElement(parent, f"{{{namespace}}}{tag}")
+    for key, value in attrs.items():
+        if value:
+            el.set(key, value)
+    return el
+
+
+def business_info(root, namespace: str, company: Company, date_attribute: str, at) -> None:
+    """BusinessInfo/Response (dated by `date_attribute`, as each standard names it)/SupplyCompany/CompanyID."""
+    response = element(element(root, namespace, "BusinessInfo"), namespace, "Response",
+                       **{date_attribute: at.isoformat()})
+    supplier = element(response, namespace, "SupplyCompany", name=company.name)
+    if company.identity:
+        element(supplier, namespace, "CompanyID", identity=company.identity)
