@@ -11,7 +11,8 @@ from urllib.parse import unquote
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import context, date_arg, require_packs, validation_errors
+from complygraph.api.common import context, date_arg, page_size, require_packs, validation_errors
+from complygraph.api.errors import user_error
 from complygraph.api.work import answers, work
 from complygraph.graph import status as st
 from complygraph.graph.store import Store
@@ -55,9 +56,28 @@ class Compliance:
     status: ComplianceStatus
     findings: list[ComplianceFinding] = strawberry.field(
         description="The findings that give the part (or the product itself) its status")
-    deciding: list[DecidingPart] = strawberry.field(
-        description="For a product: the parts below it whose status is the product's")
     parts: int = strawberry.field(description="For a product: the parts below it; 1 for a part")
+    source: strawberry.Private[st.ProductStatus | None] = None
+
+    @strawberry.field(description="For a product: the parts below it whose status is the product's, in part IRI "
+                                  "order, `first` (1 to 100, default 20) after the part id `after`; see "
+                                  "`decidingCount` for how many there are")
+    def deciding(self, first: int | None = 20, after: strawberry.ID | None = None) -> list[DecidingPart]:
+        n = page_size(first)
+        chosen = self.source.deciding if self.source is not None else []
+        if after is not None:
+            ids = [_slug(d.part) for d in chosen]
+            if str(after) not in ids:
+                raise user_error(f"after: {after!r} is not a deciding part of this status", "BAD_CURSOR")
+            chosen = chosen[ids.index(str(after)) + 1:]
+        return [DecidingPart(part=strawberry.ID(_slug(d.part) or ""),
+                             path=[strawberry.ID(_slug(p) or "") for p in d.path],
+                             quantity=float(d.quantity), findings=[_finding(f) for f in d.findings])
+                for d in chosen[:n]]
+
+    @strawberry.field(description="For a product: how many parts below it decide its status (0 for a part)")
+    def deciding_count(self) -> int:
+        return len(self.source.deciding) if self.source is not None else 0
 
 
 def _slug(iri: object) -> str | None:
@@ -92,20 +112,16 @@ def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
     out = []
     for pack in index.packs:
         ps = index.part(part_iri, pack)
-        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=1, deciding=[],
+        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=1,
                               findings=[_finding(f) for f in ps.findings if f.status == ps.status]))
     return out
 
 
 def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Compliance]:
+    """The product's status per pack; its deciding parts are worked out only when a query asks for them."""
     out = []
     for pack in index.packs:
         ps = index.product(product_iri, pack)
-        out.append(Compliance(
-            pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=ps.parts,
-            findings=[_finding(f) for f in ps.findings if f.status == ps.status],
-            deciding=[DecidingPart(part=strawberry.ID(_slug(d.part) or ""),
-                                   path=[strawberry.ID(_slug(p) or "") for p in d.path],
-                                   quantity=float(d.quantity), findings=[_finding(f) for f in d.findings])
-                      for d in ps.deciding]))
+        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=ps.parts,
+                              findings=[_finding(f) for f in ps.findings if f.status == ps.status], source=ps))
     return out

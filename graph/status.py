@@ -16,13 +16,16 @@ severity decides: a Violation is non-compliance, a Warning that carries duties (
 
 A product takes the worst status over its own findings and every part below it. The parts that decide it are
 given with their path through the BOM and how many of them the product holds (quantities multiplied along a
-path, summed over paths). Everything comes from the report and two set queries (the BOM edges; the parts of
-the substances and suppliers that results name), so one validation serves every product.
+path, summed over paths). Everything comes from the report, the BOM kept per store revision
+(graph/bom_index.py) and one set query (the parts of the substances and suppliers that results name), so one
+validation serves every product.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,6 +33,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import SH
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.bom_index import bom_index
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 from complygraph.graph.store import Store
@@ -69,14 +73,27 @@ class ProductStatus:
     product: str
     pack: str
     status: str = "compliant"
-    deciding: list[Deciding] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # about the product itself
     parts: int = 0  # distinct parts below the product
+    # the deciding parts are worked out when first asked for (their paths and quantities walk the product's
+    # BOM): a status for every product of a 100k-part store is needed at once, the reasons one product at a time
+    _deciding: Callable[[ProductStatus], list[Deciding]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def deciding(self) -> list[Deciding]:
+        """The parts below the product whose status is the product's (none when it is compliant), in IRI
+        order, each with one shortest path to it and how many of it one product holds."""
+        return self._deciding(self) if self._deciding and self.status != "compliant" else []
+
+
+EVERY = "*"  # the pack key of findings that count in every pack (data-quality's), kept once per part
 
 
 @dataclass
 class StatusIndex:
-    """The status of every part and product of the store, per pack, from one report."""
+    """The status of every part and product of the store, per pack, from one report. A finding that concerns
+    every pack is kept once per part under EVERY (a data-quality finding about most parts of a 100k-part store
+    would otherwise be copied into each pack's status) and merged into a pack's when that status is asked for."""
 
     at: str
     packs: list[str]
@@ -84,7 +101,14 @@ class StatusIndex:
     products: dict[tuple[str, str], ProductStatus]
 
     def part(self, part: str, pack: str) -> PartStatus:
-        return self.parts.get((part, pack)) or PartStatus(part, pack)
+        own, every = self.parts.get((part, pack)), self.parts.get((part, EVERY))
+        if every is None or pack == EVERY:
+            return own or PartStatus(part, pack)
+        merged = PartStatus(part, pack, every.status, list(every.findings))
+        if own is not None:
+            merged.findings = own.findings + merged.findings
+            merged.status = worst((own.status, every.status))
+        return merged
 
     def product(self, product: str, pack: str) -> ProductStatus:
         return self.products.get((product, pack)) or ProductStatus(product, pack)
@@ -113,46 +137,75 @@ def worst(statuses) -> str:
 
 
 def status_index(store: Store, report: ValidationReport) -> StatusIndex:
-    products, edges = _bom(store)
+    bom = bom_index(store)  # usually kept from the validation's derived facts at the same revision
+    products, edges = bom.products, bom.children
     about = _parts_of(store, report.results)
     parts: dict[tuple[str, str], PartStatus] = {}
     own: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for r in report.results:
         finding = Finding(classify(r), r)
+        rank = RANK[finding.status]
+        pack = EVERY if r.detail("everyPack") is not None else r.pack or ""
         for target in about.get(str(r.focus), ()):
-            for pack in (report.packs if r.detail("everyPack") is not None else [r.pack or ""]):
-                key = (target, pack)
-                if target in products:
-                    own[key].append(finding)
-                    continue
-                ps = parts.setdefault(key, PartStatus(target, pack))
-                ps.findings.append(finding)
-                ps.status = worst((ps.status, finding.status))
+            key = (target, pack)
+            if target in products:
+                own[key].append(finding)
+                continue
+            ps = parts.get(key)
+            if ps is None:
+                ps = parts[key] = PartStatus(target, pack)
+            ps.findings.append(finding)
+            if rank > RANK[ps.status]:
+                ps.status = finding.status
     packs = list(dict.fromkeys(report.packs))
-    out: dict[tuple[str, str], ProductStatus] = {}
+    index = StatusIndex(report.at or "", packs, parts, {})
+    by_part: dict[str, list[PartStatus]] = defaultdict(list)  # part -> its statuses in the packs it has findings in
+    for ps in parts.values():
+        by_part[ps.part].append(ps)
+    walks: dict[str, dict[str, tuple[tuple, Decimal]]] = {}  # product -> _descendants, walked when first needed
+
+    def deciding(ps: ProductStatus) -> list[Deciding]:
+        below = walks.get(ps.product)
+        if below is None:
+            below = walks[ps.product] = _descendants(ps.product, edges)
+        out = []
+        for p, (path, qty) in sorted(below.items()):
+            if p in by_part and (part := index.part(p, ps.pack)).status == ps.status:
+                out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status == ps.status)))
+        return out
+
     for product in products:
-        below = _descendants(product, edges)
+        below = _below(product, edges)
+        own_every = own.get((product, EVERY), [])
+        findings = {pack: own.get((product, pack), []) + own_every for pack in packs}
+        rank = {pack: max((RANK[f.status] for f in findings[pack]), default=0) for pack in packs}
+        for part in below:
+            for ps in by_part.get(part, ()):
+                r = RANK[ps.status]
+                if ps.pack == EVERY:
+                    for pack in packs:
+                        if r > rank[pack]:
+                            rank[pack] = r
+                elif ps.pack in rank and r > rank[ps.pack]:
+                    rank[ps.pack] = r
         for pack in packs:
-            ps = ProductStatus(product, pack, parts=len(below), findings=own.get((product, pack), []))
-            ps.status = worst([f.status for f in ps.findings]
-                              + [parts[(p, pack)].status for p in below if (p, pack) in parts])
-            if ps.status != "compliant":
-                ps.deciding = [Deciding(p, path, qty, tuple(f for f in parts[(p, pack)].findings
-                                                            if f.status == ps.status))
-                               for p, (path, qty) in sorted(below.items())
-                               if (p, pack) in parts and parts[(p, pack)].status == ps.status]
-            out[(product, pack)] = ps
-    return StatusIndex(report.at or "", packs, parts, out)
+            index.products[(product, pack)] = ProductStatus(product, pack, STATUSES[rank[pack]], findings[pack],
+                                                            len(below), deciding)
+    return index
 
 
-def _bom(store: Store) -> tuple[set[str], dict[str, list[tuple[str, Decimal]]]]:
-    """The products, and each parent's children with their quantities (a missing quantity counts 1)."""
-    products = {r["p"].value for r in store.select("SELECT ?p WHERE { ?p a cg:Product }")}
-    edges: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
-    for r in store.select("SELECT ?parent ?child ?q WHERE { ?u cg:parent ?parent ; cg:child ?child . "
-                          "OPTIONAL { ?u cg:quantity ?q } }"):
-        edges[r["parent"].value].append((r["child"].value, Decimal(r["q"].value) if "q" in r else Decimal(1)))
-    return products, edges
+def _below(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> set[str]:
+    """Every part below `root` (each visited once, so a BOM cycle or a part shared by many sub-assemblies costs
+    nothing more): what a status needs; the paths and quantities (`_descendants`) only the deciding parts."""
+    seen: set[str] = set()
+    todo = [root]
+    while todo:
+        for child, _ in edges.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    seen.discard(root)  # a part in a cycle with itself is still not below itself
+    return seen
 
 
 def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict[str, tuple[tuple, Decimal]]:

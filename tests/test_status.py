@@ -41,6 +41,7 @@ def index(tmp_path_factory):
     store = build(tmp_path_factory.mktemp("status"), [
         # 2 % lead in a solder: over the 0.1 % of Annex II, no exemption
         part("LEAD", 1000, material("m-lead", 1000, sub(PB, 20), category="solder")),
+        part("LEAD2", 1000, material("m-lead2", 1000, sub(PB, 30), category="solder")),
         part("CLEAN", 1000, material("m-clean", 1000, sub(SILICA, 1000))),
         # 0.5 % DBDPE in the article: above 0.1 %, an Art. 33 duty
         part("SVHC", 1000, material("m-svhc", 1000, sub(DBDPE, 5), sub(SILICA, 995))),
@@ -56,6 +57,7 @@ def index(tmp_path_factory):
         product("UNDECLARED", "3", "CLEAN", "NODECL"),
         product("GOOD", "3", "CLEAN"),
         product("EMPTYP", "3", "CLEAN", "EMPTY"),
+        product("TWOBAD", "3", "CLEAN", "SUB", "LEAD2"),  # LEAD (below SUB) and LEAD2: two deciding parts
     ])
     # the lead part sits one level down in BAD, twice: BAD -> SUB (x1) -> LEAD (x2)
     store.update(f"""INSERT DATA {{ <{ID}bom/SUB/LEAD> cg:parent <{_part('SUB')}> ; cg:child <{_part('LEAD')}> ;
@@ -104,3 +106,22 @@ def test_a_product_of_clean_parts_is_compliant(index):
         ps = index.product(_product("GOOD"), pack)
         assert ps.status == "compliant" and ps.deciding == [] and ps.parts == 1
 
+
+
+def test_two_deciding_parts_are_both_named_and_the_api_pages_them(index):
+    """The deciding parts are worked out when asked for (a status for every product is needed at once, the
+    reasons one product at a time); the API gives them `first` at a time after a part id, with their count."""
+    from complygraph.api.compliance import product_compliance
+
+    ps = index.product(_product("TWOBAD"), "eu-rohs")
+    assert ps.status == "non-compliant" and ps.parts == 4  # CLEAN, SUB, LEAD (below SUB), LEAD2
+    assert [(d.part, d.quantity) for d in ps.deciding] == [(_part("LEAD"), Decimal(2)), (_part("LEAD2"), Decimal(1))]
+    [rohs] = [c for c in product_compliance(index, _product("TWOBAD")) if c.pack == "eu-rohs"]
+    assert rohs.deciding_count() == 2
+    assert [d.part for d in rohs.deciding(first=1)] == ["LEAD"]
+    assert [d.part for d in rohs.deciding(first=1, after="LEAD")] == ["LEAD2"]
+    assert rohs.deciding(first=1, after="LEAD2") == []
+    with pytest.raises(Exception, match="not a deciding part"):
+        rohs.deciding(first=1, after="CLEAN")
+    with pytest.raises(Exception, match="first: between 1 and 100"):
+        rohs.deciding(first=0)

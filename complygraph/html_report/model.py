@@ -10,13 +10,13 @@ never disagrees with `complygraph status`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pyoxigraph import NamedNode
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.bom_index import bom_index
 from complygraph.graph.changes import ChangeAnswer, list_change_answer
 from complygraph.graph.queries import ListInfo, lists, substance_names
 from complygraph.graph.shacl.report import ValidationReport
@@ -80,11 +80,9 @@ class ReportData:
 def gather(store: Store, report: ValidationReport, index: StatusIndex, change: ChangeSpec | None,
            answer: ChangeAnswer | None) -> ReportData:
     """Everything the sections need, in a handful of set queries."""
-    products = {r["p"].value for r in store.select("SELECT ?p WHERE { ?p a cg:Product }")}
-    children: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
-    for r in store.select("SELECT ?parent ?child ?q WHERE { ?u cg:parent ?parent ; cg:child ?child . "
-                          "OPTIONAL { ?u cg:quantity ?q } }"):
-        children[r["parent"].value].append((r["child"].value, Decimal(r["q"].value) if "q" in r else Decimal(1)))
+    bom = bom_index(store)  # kept from the validation at the same revision; copied: sorted below
+    products = set(bom.products)
+    children: dict[str, list[tuple[str, Decimal]]] = {parent: list(lines) for parent, lines in bom.children.items()}
     iris = products | set(children) | {c for cs in children.values() for c, _ in cs}
     iris |= {key[0] for key in index.parts}
     nodes = _nodes(store, sorted(iris))
