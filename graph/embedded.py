@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
@@ -20,13 +21,28 @@ from complygraph.graph.store import (
 from complygraph.vocab import PREFIXES
 
 
+def is_oxigraph_store(path: Path) -> bool:
+    """Whether the folder holds an Oxigraph database (RocksDB's CURRENT file and a MANIFEST beside it)."""
+    return (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
+
+
+def _why(exc: OSError) -> str:
+    """What RocksDB's message about a store that did not open means for the user."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return "another process has it open (a `complygraph serve` or an import still running?)"
+    if "Permission denied" in text:
+        return "this user may not write to its files (Oxigraph writes its lock and log files even to read)"
+    return text
+
+
 class EmbeddedStore(QueryMixin):
     def __init__(self, path: str | None) -> None:
         self.location = path or ":memory:"
         try:
             self._store = OxStore(path) if path else OxStore()
         except OSError as exc:  # a second process holding the lock, a read-only folder, ...
-            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+            raise StoreError(f"cannot open the store at {path}: {_why(exc)}") from None
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):

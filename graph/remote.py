@@ -8,12 +8,15 @@ asked once, at the first request, from its `Server` header (or `$COMPLYGRAPH_SPA
 
 from __future__ import annotations
 
+import http.client
 import os
+import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
+from email.message import Message
 
 from pyoxigraph import BlankNode, Literal, QueryResultsFormat, Triple, parse_query_results
 
@@ -29,11 +32,13 @@ from complygraph.graph.store import (
     revision_update,
     staging_graph,
     staging_started,
+    staging_writer_gone,
 )
 from complygraph.vocab import SPARQL_PREFIXES
 
 CHUNK = 5000
 TEMPLATE_CHUNK = 500  # triples with blank nodes per INSERT { } WHERE { } (Virtuoso: 10,000 lines of SQL at most)
+ENV_CONNECT_TIMEOUT = "COMPLYGRAPH_CONNECT_TIMEOUT"  # seconds an endpoint has to answer when it is opened (10)
 
 
 class RemoteStore(QueryMixin):
@@ -51,6 +56,7 @@ class RemoteStore(QueryMixin):
                 update_url = query_url
         self.update_url = update_url
         self.timeout = timeout
+        self.dropped_staging: list[str] = []  # what `graph.factory.open_store` dropped when it opened the store
         self._dialect = dialects.named(dialect) if isinstance(dialect, str) else dialect
         if self._dialect is not None:
             self._use(self._dialect)
@@ -61,18 +67,42 @@ class RemoteStore(QueryMixin):
         if self._dialect is None:
             server = None
             if not os.environ.get(dialects.ENV_DIALECT):
-                req = urllib.request.Request(self.query_url, method="POST", headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
-                    data=urllib.parse.urlencode({"query": "ASK {}"}).encode())
                 try:
-                    with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                        server = resp.headers.get("Server")
+                    server = self._ask_empty(self.timeout)[0].get("Server")
                 except urllib.error.HTTPError as exc:
                     server = exc.headers.get("Server")
-                except urllib.error.URLError as exc:
-                    raise StoreError(f"cannot reach {self.query_url}: {exc.reason}") from exc
+                except (OSError, http.client.HTTPException) as exc:
+                    raise StoreError(f"cannot reach {self.query_url}: {_reason(exc, self.timeout)}") from None
             self._use(dialects.detect(self.query_url, server))
         return self._dialect
+
+    def _ask_empty(self, timeout: float) -> tuple[Message, bytes]:
+        """`ASK {}` asked of the query endpoint, answered in `timeout` seconds: the answer's headers and body."""
+        req = urllib.request.Request(self.query_url, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+            data=urllib.parse.urlencode({"query": "ASK {}"}).encode())
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.headers, resp.read()
+
+    def check(self) -> None:
+        """Refuse an endpoint that does not answer `ASK {}` as a SPARQL endpoint within
+        `$COMPLYGRAPH_CONNECT_TIMEOUT` seconds (10): said when the store is opened, instead of after a long
+        import was read, or after the 10 minutes a slow query may take."""
+        wait = min(self.timeout, float(os.environ.get(ENV_CONNECT_TIMEOUT, 10)))
+        try:
+            headers, body = self._ask_empty(wait)
+        except urllib.error.HTTPError as exc:
+            raise StoreError(f"{self.query_url} is not a SPARQL query endpoint: it answered {exc.code} "
+                             f"{exc.reason} to ASK {{}}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise StoreError(f"no SPARQL endpoint answers at {self.query_url}: {_reason(exc, wait)}") from None
+        if self._dialect is None and not os.environ.get(dialects.ENV_DIALECT):
+            self._use(dialects.detect(self.query_url, headers.get("Server")))
+        try:
+            parse_query_results(self.dialect.results(body), format=QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError, StoreError):
+            raise StoreError(f"{self.query_url} is not a SPARQL query endpoint: its answer to ASK {{}} is not "
+                             "SPARQL results") from None
 
     def _use(self, dialect: dialects.Dialect) -> None:
         self._dialect = dialect
@@ -90,8 +120,8 @@ class RemoteStore(QueryMixin):
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace")[:500]
             raise StoreError(f"{url} answered {exc.code}: {detail}") from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach {url}: {exc.reason}") from exc
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, closed mid-answer
+            raise StoreError(f"cannot reach {url}: {_reason(exc, self.timeout)}") from None
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
         dialect = self.dialect
@@ -136,32 +166,49 @@ class RemoteStore(QueryMixin):
                     chunk, blank = [], []
             if chunk or blank:
                 self._insert(staging, chunk, blank)
-            swap = f"{replace} ;\n" if replace else ""
-            # one request: the data and its revision become visible together, or not at all
-            commit = f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging} ;\n"
-            try:
-                self._update(commit + revision_update(revision))
-            except StoreError as exc:
-                if self._committed(revision):  # the connection dropped after the endpoint committed
-                    return count
-                raise StoreError(f"{exc}; the store was checked afterwards: the write was not committed, the "
-                                 "store is as it was") from exc
-        except BaseException:
-            try:
-                self._update(f"DROP SILENT GRAPH {staging}")
-            finally:
-                raise
+        except BaseException as exc:
+            self._abandon(staging, exc)
+            raise
+        swap = f"{replace} ;\n" if replace else ""
+        # one request: the data and its revision become visible together, or not at all
+        commit = f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging} ;\n"
+        try:
+            self._update(commit + revision_update(revision))
+        except StoreError as exc:
+            committed = self._committed(revision)
+            if committed:  # the connection dropped after the endpoint committed
+                return count
+            if committed is None:
+                raise StoreError(
+                    f"{exc}; the endpoint did not answer afterwards, so whether this write was committed is not "
+                    f"known: once it answers again, `complygraph doctor --store {self.query_url}` shows the "
+                    f"store's revision, which is {revision} if it was (and drops what the write left)") from None
+            self._abandon(staging, exc)
+            raise StoreError(f"{exc}; the store was checked afterwards: the write was not committed, the "
+                             "store is as it was") from None
         return count
 
-    def _committed(self, revision: str, tries: int = 3) -> bool:
+    def _abandon(self, staging: str, exc: BaseException) -> None:
+        """Drop the staging graph of a write that failed before its commit; when the endpoint does not answer,
+        say that nothing was committed and what becomes of the staging graph."""
+        try:
+            self._update(f"DROP SILENT GRAPH {staging}")
+        except StoreError:
+            if isinstance(exc, StoreError):
+                raise StoreError(
+                    f"{exc}; the write stopped before its commit, so nothing of it is in the store; the staging "
+                    f"graph it began is dropped the next time a complygraph command on this machine opens the "
+                    f"store, or by `complygraph doctor --store {self.query_url}`") from None
+
+    def _committed(self, revision: str, tries: int = 3) -> bool | None:
         """Whether the store holds `revision`: asked again after a failed commit, because a connection that
-        drops while the endpoint commits says nothing of whether it did."""
+        drops while the endpoint commits says nothing of whether it did; None when the endpoint does not answer."""
         for i in range(tries):
             try:
                 return self.ask(f'ASK {{ GRAPH <{META_GRAPH}> {{ ?store ?p "{revision}" }} }}')
             except StoreError:
                 time.sleep(1 + i)
-        return False
+        return None
 
     def staging_graphs(self) -> list[str]:
         if self.dialect.empty_graph_pattern:
@@ -171,12 +218,14 @@ class RemoteStore(QueryMixin):
         return sorted(r["g"].value for r in rows)
 
     def drop_staging(self, older_than: float | None = None) -> list[str]:
-        """Drop the staging graphs whose write started more than `older_than` seconds ago (default
-        `$COMPLYGRAPH_STAGING_GRACE`, else 6 hours): on an endpoint shared by several processes a younger one
-        may belong to a write still running; an older one was left by a writer that crashed."""
+        """Drop the staging graphs left by a writer that crashed: those whose writer process ran on this host
+        and has ended (`staging_writer_gone`: a CLI whose endpoint went away mid-import), and those whose write
+        started more than `older_than` seconds ago (default `$COMPLYGRAPH_STAGING_GRACE`, else 6 hours): on an
+        endpoint shared by several hosts a younger one may belong to a write still running elsewhere."""
         grace = older_than if older_than is not None else float(os.environ.get("COMPLYGRAPH_STAGING_GRACE", 6 * 3600))
         now = time.time()
-        stale = [g for g in self.staging_graphs() if now - (staging_started(g) or now) > grace]
+        stale = [g for g in self.staging_graphs()
+                 if now - (staging_started(g) or now) > grace or staging_writer_gone(g)]
         for g in stale:
             self._update(f"DROP SILENT GRAPH <{g}>")
         return stale
@@ -189,3 +238,13 @@ class RemoteStore(QueryMixin):
 
     def close(self) -> None:
         """Nothing is held open between requests."""
+
+
+def _reason(exc: BaseException, timeout: float) -> str:
+    """Why a request got no answer, in words: refused, reset, no answer in time, closed mid-answer."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, http.client.RemoteDisconnected | http.client.IncompleteRead):
+        return "the connection closed before the answer was complete (did the server stop?)"
+    return str(getattr(reason, "strerror", None) or reason) or type(reason).__name__

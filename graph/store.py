@@ -7,10 +7,13 @@ embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtu
 from __future__ import annotations
 
 import calendar
+import os
+import socket
 import time
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Protocol
+from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, Triple
 
@@ -61,9 +64,19 @@ STAGING = "urn:complygraph:staging:"
 
 
 def staging_graph() -> NamedNode:
-    """A private graph for one write, named with its UTC start time so that leftovers of a crashed writer can
-    be told from the staging graph of a write still running in another process."""
-    return NamedNode(f"{STAGING}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{uuid.uuid4()}")
+    """A private graph for one write, named with its UTC start time and its writer (`writer`), so that leftovers
+    of a crashed writer can be told from the staging graph of a write still running in another process."""
+    return NamedNode(f"{STAGING}{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{writer()}:{uuid.uuid4()}")
+
+
+def writer() -> str:
+    """This process as a staging graph names it: host, PID namespace (Linux containers share host names less
+    often than PIDs) and process id, as `w.<host>.<namespace>.<pid>`."""
+    try:
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        namespace = 0
+    return f"w.{quote(socket.gethostname(), safe='-')}.{namespace}.{os.getpid()}"
 
 
 def staging_started(graph: str) -> float | None:
@@ -74,6 +87,24 @@ def staging_started(graph: str) -> float | None:
         return calendar.timegm(time.strptime(graph[len(STAGING):].split(":", 1)[0], "%Y%m%dT%H%M%SZ"))
     except ValueError:
         return 0.0  # a staging graph of an earlier version (no start time): as old as can be
+
+
+def staging_writer_gone(graph: str) -> bool:
+    """Whether the process that wrote a staging graph has ended: it ran on this host, in this PID namespace, and
+    no process has its id any more. A writer elsewhere, or a graph of an earlier version, is not known gone."""
+    fields = graph[len(STAGING):].split(":")
+    if not graph.startswith(STAGING) or len(fields) < 3 or not fields[1].startswith("w."):
+        return False
+    host_ns, _, pid = fields[1].rpartition(".")
+    if host_ns != writer().rpartition(".")[0] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, of another user
+        return False
+    return False
 
 
 class StoreError(RuntimeError):

@@ -17,6 +17,7 @@ from complygraph.dates import iso_date
 from complygraph.identifiers import InvalidIdentifier, normalise_cas
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.tabular import YES_NO
+from complygraph.loaders.textfile import invalid_character
 
 # Mass units and concentration units a record may give, as lower-case names, with their factor to mg and ppm.
 MASS_UNITS = {"mg": Decimal(1), "g": Decimal(1000), "kg": Decimal(1_000_000)}
@@ -96,16 +97,17 @@ class RecordChecker:
 
     def required(self, rec: Record, names: Iterable[str]) -> bool:
         """Every named field has a value, a CSV row has no more values than its header has columns, and no
-        value holds a NUL character (a UTF-16 file saved without a byte order mark reads as text full of them,
-        and Python's csv module has let them through since 3.11)."""
+        value holds a character that no value may hold (`textfile.invalid_character`: a NUL, other control
+        characters), which a text file is refused for when it is opened, but a JSON escape (`\\u0000`) or an
+        XML declaration's value can still bring."""
         ok = True
         if "__extra__" in rec.fields:
             self.problem(rec, None, "more values than columns")
             ok = False
         for name, value in rec.fields.items():
-            if "\x00" in value:
-                self.problem(rec, name, "a NUL character, which no value holds (is the file UTF-16 without a "
-                                        "byte order mark?)")
+            reason = invalid_character(value)
+            if reason:
+                self.problem(rec, name, reason)
                 ok = False
         for name in names:
             if not rec.fields.get(name):

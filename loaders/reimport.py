@@ -17,8 +17,11 @@ concentrations computed from the old mass), while a compliance result depends on
 A composition is replaced by a newer supplier declaration (IPC-1752A, IEC 62474), which keeps the old one as
 history (docs/declarations.md). The sets a record adds to (a product's EEE categories and uses) are not checked.
 
-The stored values are asked for in batches while the triples stream into the store's transaction, one query
-per `BATCH` subjects, and not at all when the store holds no company data yet (a first load).
+The comparison is made by the store, set at a time: the one-valued facts of the records go to it in VALUES
+blocks of at most `ROWS` rows while the triples stream into the store's transaction, and it answers only the
+stored values that differ from the incoming ones (none, when a data set is imported again unchanged), so that
+a re-import costs a few queries rather than reading every stored value back into Python. Nothing is asked
+when the store holds no company data yet (a first load).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from complygraph.loaders.evidence import KINDS
 from complygraph.loaders.records import Record, RecordChecker
 from complygraph.vocab import RDF_TYPE, XSD, cg, dct, rdfs, vcard
 
-BATCH = 2000  # subjects per query (graph.bindings.BATCH values fit every endpoint's request size)
+ROWS = 2000  # VALUES rows per query: few requests, and small enough for every endpoint's request size
 OWNER = NamedNode("urn:complygraph:owner-part")  # not a stored property: a material's part, by `part cg:hasMaterial m`
 # For each record kind, the facts that have one value and the field that gives each.
 FIELDS: dict[str, dict[NamedNode, str]] = {
@@ -67,10 +70,40 @@ TYPES = {"part": frozenset({cg.PackagingComponent}), "evidence": frozenset(KINDS
 COMPANY_DATA = ("cg:Supplier", "cg:Product", "cg:Part", "cg:HomogeneousMaterial", "cg:ApprovedRawMaterial",
                 "cg:Evidence", "cg:Certification", "cg:Approval", "cg:Evaluation", "cg:SustainabilityStatus")
 
-Key = tuple[NamedNode, NamedNode]  # (subject, predicate)
-_NUMBERS = {XSD + "decimal", XSD + "integer", XSD + "double", XSD + "float"}
+# The field of each one-valued fact by its predicate, per record kind; a material's part is noted from the
+# `part cg:hasMaterial material` triple its record writes.
+_PREDICATES = {kind: {(cg.hasMaterial if p == OWNER else p): f for p, f in fields.items()}
+               for kind, fields in FIELDS.items()}
 _HAS_MATERIAL = cg.hasMaterial
-_DECIDING = frozenset({cg.Part, cg.Evidence})  # the types a packaging or kind is noted at
+_DECIDING = frozenset({cg.Part, cg.Evidence})  # the record's own type, beside which its decided type is noted
+_DECIDED = " ".join(sorted(str(t) for types in TYPES.values() for t in types))
+_NUMBERS = {XSD + "decimal", XSD + "integer", XSD + "double", XSD + "float"}
+
+# The stored values that differ from an incoming value of the same fact: the same term, or for numbers the
+# same number (the store writes `2000.0` back as `2000`), is no difference. A fact with several incoming values
+# answers a row per incoming value a stored one differs from; it is a contradiction when it differs from all.
+_DIFFERENT_VALUES = """SELECT ?s ?p ?old ?new WHERE {
+  VALUES (?s ?p ?new) { %s }
+  ?s ?p ?old .
+  FILTER(!sameTerm(?old, ?new) && !(isNumeric(?old) && isNumeric(?new) && ?old = ?new))
+}"""
+_DIFFERENT_OWNERS = """SELECT ?s ?old ?new WHERE {
+  VALUES (?s ?new) { %s }
+  ?old cg:hasMaterial ?s .
+  FILTER(!sameTerm(?old, ?new))
+}"""
+# A stored part that is packaging when the record says it is not, or the other way round; stored evidence of
+# another kind (?new UNDEF: the record decides "none of them").
+_DIFFERENT_TYPES = """SELECT ?s ?old WHERE {
+  VALUES (?s ?own ?new) { %s }
+  ?s a ?own .
+  OPTIONAL { ?s a ?old . VALUES ?old { %s } }
+  FILTER(!COALESCE(sameTerm(?old, ?new), !BOUND(?old) && !BOUND(?new)))
+}"""
+
+Term = NamedNode | Literal
+Key = tuple[NamedNode, NamedNode]  # (subject, predicate)
+Noted = tuple[NamedNode, NamedNode, Term | None, Record, str]  # subject, predicate, incoming value, where, field
 
 
 class Conflicts:
@@ -80,65 +113,98 @@ class Conflicts:
         self.store, self.checks = store, checks
         self.active = store is not None and store.ask(
             "ASK WHERE { ?s a ?c . VALUES ?c { " + " ".join(COMPANY_DATA) + " } }")
-        self.new: dict[Key, set[NamedNode | Literal]] = defaultdict(set)
-        self.where: dict[Key, tuple[Record, str]] = {}
-        self.subjects: set[NamedNode] = set()
+        self.noted: list[Noted] = []  # one-valued facts (a material's part as predicate OWNER)
+        self.types: list[Noted] = []  # decided types: predicate = the record's own type, value None for "none"
 
     def watch(self, rec: Record, triples: Iterable[Triple]) -> Iterable[Triple]:
         """`triples` of `rec`, unchanged, noting the one-valued facts among them (on a first load, untouched)."""
-        fields = FIELDS.get(rec.kind)
+        fields = _PREDICATES.get(rec.kind)
         return triples if not self.active or fields is None else self._watch(rec, fields, triples)
 
     def _watch(self, rec: Record, fields: dict[NamedNode, str], triples: Iterable[Triple]) -> Iterator[Triple]:
+        note = self.noted.append
+        own: tuple[NamedNode, NamedNode] | None = None  # (subject, its own type)
+        decided: NamedNode | None = None
         for t in triples:
-            self._note(rec, fields, t)
+            field = fields.get(t.predicate)
+            if field is not None:
+                if t.predicate == RDF_TYPE:
+                    # a part's packaging and an evidence's kind, when the record gives them (a blank packaging
+                    # says nothing): compared in both directions, at the record's own type
+                    if t.object in _DECIDING:
+                        own = (t.subject, t.object)
+                    elif t.object in TYPES[rec.kind]:
+                        decided = t.object
+                elif t.predicate == _HAS_MATERIAL:
+                    note((t.object, OWNER, t.subject, rec, field))
+                else:
+                    note((t.subject, t.predicate, t.object, rec, field))
             yield t
-        if len(self.subjects) >= BATCH:
+        if own is not None and rec.fields.get(fields[RDF_TYPE]):
+            self.types.append((own[0], own[1], decided, rec, fields[RDF_TYPE]))
+        if len(self.noted) + len(self.types) >= ROWS:
             self.flush()
 
-    def _note(self, rec: Record, fields: dict[NamedNode, str], t: Triple) -> None:
-        key = (t.object, OWNER) if t.predicate == _HAS_MATERIAL else (t.subject, t.predicate)
-        field = fields.get(key[1])
-        if field is None:
-            return
-        if key[1] == RDF_TYPE:
-            # a part's packaging and an evidence's kind, when the record gives them (a blank packaging says
-            # nothing): noted at the record's own type, with the type it decides as the value
-            if not rec.fields.get(field):
-                return
-            if t.object not in TYPES[rec.kind]:
-                if t.object in _DECIDING:
-                    self.where.setdefault(key, (rec, field))
-                    self.subjects.add(key[0])
-                return
-        self.where.setdefault(key, (rec, field))
-        self.subjects.add(key[0])
-        self.new[key].add(t.subject if key[1] == OWNER else t.object)
-
     def flush(self) -> None:
-        """Compare what was noted with the store, one query per batch; report each contradiction."""
-        if not self.where or self.store is None:
+        """Ask the store which noted facts it holds with other values, set at a time; report each contradiction."""
+        if self.store is None or not (self.noted or self.types):
             return
-        subjects = sorted(self.subjects, key=str)
-        stored: dict[Key, set[NamedNode | Literal]] = defaultdict(set)
-        predicates = ", ".join(sorted({str(p) for _, p in self.where if p != OWNER}))
-        for row in self.store.select(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(?p IN ({predicates})) }}",
-                                     {"s": subjects}):
-            stored[(row["s"], row["p"])].add(row["o"])
-        if any(p == OWNER for _, p in self.where):
-            for row in self.store.select("SELECT ?s ?o WHERE { ?o cg:hasMaterial ?s }", {"s": subjects}):
-                stored[(row["s"], OWNER)].add(row["o"])
-        told = set()  # one problem per record and field (a part's supplier is stated twice)
-        for key, (rec, field) in self.where.items():
-            new, old = self.new.get(key, set()), stored.get(key, set())
-            if key[1] == RDF_TYPE:  # a stored part is packaging or not, as the record says, in both directions
-                old, changed = {o for o in old if o in TYPES[rec.kind]}, bool(old)
-                changed = changed and old != new
-            else:
-                changed = bool({_same(o) for o in old} - {_same(n) for n in new})
-            if not changed or (id(rec), field) in told:
+        changed: dict[Key, set[Term]] = {}  # fact -> the stored values the import contradicts
+        values = [n for n in self.noted if n[1] != OWNER]
+        owners = [n for n in self.noted if n[1] == OWNER]
+        for batch in _batches(values):
+            self._differ(changed, values, self.store.select(_DIFFERENT_VALUES % " ".join(
+                f"({s} {p} {o})" for s, p, o, _, _ in batch)), "p")
+        for batch in _batches(owners):
+            self._differ(changed, owners, self.store.select(_DIFFERENT_OWNERS % " ".join(
+                f"({s} {o})" for s, _, o, _, _ in batch)), None)
+        for batch in _batches(self.types):
+            rows = self.store.select(_DIFFERENT_TYPES % (" ".join(
+                f"({s} {own} {new or 'UNDEF'})" for s, own, new, _, _ in batch), _DECIDED))
+            for row in rows:
+                found = changed.setdefault((row["s"], RDF_TYPE), set())
+                if "old" in row:
+                    found.add(row["old"])
+        if changed:
+            self._report(changed)
+        self.noted.clear()
+        self.types.clear()
+
+    @staticmethod
+    def _differ(changed: dict[Key, set[Term]], noted: list[Noted], rows: list[dict], predicate: str | None) -> None:
+        """Note in `changed` the stored values of `rows` that differ from every incoming value of their fact (in
+        `noted`, whichever batch asked)."""
+        if not rows:
+            return
+        differs: dict[tuple[Key, Term], set[object]] = defaultdict(set)  # (fact, stored) -> incoming it differs from
+        for row in rows:
+            differs[((row["s"], row[predicate] if predicate else OWNER), row["old"])].add(_same(row["new"]))
+        incoming: dict[Key, set[object]] = defaultdict(set)
+        keys = {key for key, _ in differs}
+        for s, p, o, _, _ in noted:
+            if (s, p) in keys:
+                incoming[(s, p)].add(_same(o))
+        for (key, old), news in differs.items():
+            if news >= incoming[key]:
+                changed.setdefault(key, set()).add(old)
+
+    def _report(self, changed: dict[Key, set[Term]]) -> None:
+        """One problem per record and field (a part's supplier is stated twice), naming both values."""
+        incoming: dict[Key, set[Term]] = defaultdict(set)
+        where: dict[Key, tuple[Record, str]] = {}
+        facts = [((s, p), o, rec, field) for s, p, o, rec, field in self.noted]
+        facts += [((s, RDF_TYPE), o, rec, field) for s, _, o, rec, field in self.types]
+        for key, o, rec, field in facts:
+            if key in changed:
+                where.setdefault(key, (rec, field))
+                if o is not None:
+                    incoming[key].add(o)
+        told = set()
+        for key, (rec, field) in where.items():
+            if (id(rec), field) in told:
                 continue
             told.add((id(rec), field))
+            old, new = changed[key], incoming.get(key, set())
             unit = " mg" if key[1] == cg.massMg else ""
             was, now = _values(old, unit), _values(new, unit)
             if field == "packaging":
@@ -147,9 +213,11 @@ class Conflicts:
                 f"{_show(key[0])} is stored with {field} {was}, this data set gives {now}: an import adds to "
                 "the store and never replaces a stored value (a newer supplier declaration replaces a composition "
                 "and keeps the old one as history)"))
-        self.new.clear()
-        self.where.clear()
-        self.subjects.clear()
+
+
+def _batches(noted: list[Noted]) -> Iterator[list[Noted]]:
+    for i in range(0, len(noted), ROWS):
+        yield noted[i:i + ROWS]
 
 
 def _same(term: NamedNode | Literal) -> object:

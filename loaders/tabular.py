@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from complygraph.loaders.errors import InputError, Problem
-from complygraph.loaders.textfile import csv_problem, open_text
+from complygraph.loaders.errors import InputError, Problem, Problems
+from complygraph.loaders.textfile import csv_problem, invalid_character, open_text
 from complygraph.loaders.xmlsafe import check_package
 
 # How users write yes and no in CSV and spreadsheet cells.
@@ -52,9 +52,8 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
         header: list[str | None] | None = None
         for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if header is None:
-                names = [_alias(aliases, v) for v in values]
-                if required <= set(n for n in names if n):
-                    header = names
+                if _is_header(aliases, required, values):
+                    header = [_alias(aliases, v) for v in values]
                 continue
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
@@ -68,8 +67,13 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
 
 def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
                    delimiter: str | None = None) -> Iterator[Row]:
-    """Rows of a CSV/TSV export after any preamble, up to the header row holding the required columns."""
-    with open_text(path) as fh:
+    """Rows of a CSV/TSV export after any preamble, up to the header row holding the required columns.
+
+    A value holding a character no value may hold (`textfile.invalid_character`) is refused naming its line and
+    column, once every row was read: a reader that looks for the header row (which export is this?) must not
+    take the refusal for a missing header."""
+    bad = Problems()
+    with open_text(path, characters=False) as fh:
         sample = fh.read(65536)
         fh.seek(0)
         if delimiter is None:
@@ -80,10 +84,10 @@ def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
         try:
             for values in reader:
                 line = reader.line_num
+                _check_values(bad, str(path), line, header, values)
                 if header is None:
-                    names = [_alias(aliases, v) for v in values]
-                    if required <= set(n for n in names if n):
-                        header = names
+                    if _is_header(aliases, required, values):
+                        header = [_alias(aliases, v) for v in values]
                     continue
                 if not any(v.strip() for v in values):
                     continue
@@ -94,6 +98,23 @@ def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
         if header is None:
             raise InputError([Problem(str(path), None, None,
                                       f"no header row with the columns {sorted(required)}")])
+        bad.raise_if_any()
+
+
+def _check_values(problems: Problems, file: str, line: int, header: list[str | None] | None,
+                  values: list[str]) -> None:
+    """Note each of `values` that holds a character no value may hold, by its column's name (its number in a
+    preamble, or in a column the header does not name)."""
+    for column, value in enumerate(values):
+        reason = invalid_character(value)
+        if reason:
+            name = header[column] if header and column < len(header) else None
+            problems.add(file, line, name or f"column {column + 1}", reason)
+
+
+def _is_header(aliases: dict[str, str], required: set[str], values: Sequence[object]) -> bool:
+    """Whether a row is the header row: it names every required column (by any of its aliases)."""
+    return required <= {n for n in (_alias(aliases, v) for v in values) if n}
 
 
 def _norm_header(value: object) -> str:

@@ -11,19 +11,30 @@ codec traceback that named no file. So the encoding of every file is decided onc
    katakana, and Chinese text in GBK or Big5 decodes as CP932 kanji.
 3. Else the file is refused, naming the line and the column of the first byte that is not UTF-8 and the
    encodings the detector guesses, so that the sender can save it as UTF-8 instead.
+
+Every file read through `open_text` is also refused, naming the file, line and column (or JSON key) of each
+value concerned, when it holds a character no value can hold: a NUL or another C0 control character than tab,
+line feed and carriage return, or U+FFFE/U+FFFF. XML 1.0 allows none of them, so a value holding one cannot be
+written to a declaration export or an RDF/XML or SHACL report, and a NUL is what a UTF-16 file saved without a
+byte order mark reads as. Checked here, once per file, so that every text loader refuses them alike; the list and
+survey exports (`tabular.read_delimited`), whose header row follows a preamble, check each value with
+`invalid_character` instead, and so do the record checks, for the values a JSON escape (`\\u0000`) brings.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
+import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from charset_normalizer import from_bytes
 
-from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.errors import InputError, Problem, Problems
 
 _CHUNK = 1 << 20
 _SAMPLE = 1 << 20  # how much of a file the detector reads
@@ -32,11 +43,93 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 FIELD_LIMIT = csv.field_size_limit()  # the csv module's limit on one value (131,072 characters)
+INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # the characters XML 1.0 does not allow
 
 
-def open_text(path: Path, newline: str | None = "") -> IO[str]:
-    """`path` opened for reading in its encoding (`text_encoding`)."""
-    return open(path, encoding=text_encoding(path), newline=newline)
+def open_text(path: Path, newline: str | None = "", characters: bool = True) -> IO[str]:
+    """`path` opened for reading in its encoding (`text_encoding`), once it is known to hold no character that
+    no value may hold (`INVALID`; a reader that checks its values itself, naming them by a header row it has to
+    find first, passes `characters=False`)."""
+    codec = text_encoding(path)
+    if characters:
+        _check_characters(path, codec)
+    return open(path, encoding=codec, newline=newline)
+
+
+def invalid_character(value: str) -> str | None:
+    """Why `value` cannot be stored when it holds a character of `INVALID`, worded for a problem; else None."""
+    found = INVALID.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "a NUL character, which no value holds (is the file UTF-16 without a byte order mark?)"
+    return (f"the control character U+{ord(found.group()):04X}, which no value holds (XML and RDF exports cannot "
+            "carry it)")
+
+
+def _check_characters(path: Path, codec: str) -> None:
+    """Refuse `path` when it holds a character of `INVALID`: read in chunks, so a large file costs one decoding
+    pass; only a file that holds one is read again to say where (`_invalid_values`)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if INVALID.search(decoder.decode(chunk, final=not chunk)):
+                break
+            if not chunk:
+                return
+    with open(path, encoding=codec, newline="") as fh:
+        text = fh.read()
+    problems = Problems()
+    for line, field, reason in _invalid_values(path, text):
+        problems.add(str(path), line, field, reason)
+    problems.raise_if_any()
+
+
+def _invalid_values(path: Path, text: str) -> Iterator[tuple[int, str | None, str]]:
+    """The line, field and reason of each value of `text` that holds a character of `INVALID`: for a JSON Lines
+    file the key it follows, for a CSV file its column (by the header, the first row), else the line alone."""
+    lines = text.split("\n")
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        for number, line in enumerate(lines, start=1):
+            for found in INVALID.finditer(line):
+                keys = re.findall(r'"([^"\\]{1,100})"\s*:', line[:found.start()])
+                yield number, keys[-1] if keys else None, invalid_character(found.group()) or ""
+        return
+    try:
+        found = list(_invalid_csv_values(text, lines))
+    except csv.Error:  # not CSV after all (or a value over the csv module's limit): the lines alone
+        found = [(number, None, invalid_character(m.group()) or "")
+                 for number, line in enumerate(lines, start=1) for m in INVALID.finditer(line)]
+    yield from found
+
+
+def _invalid_csv_values(text: str, lines: list[str]) -> Iterator[tuple[int, str | None, str]]:
+    """`_invalid_values` of a CSV file: the line each character is on (in a quoted value over several lines, not
+    the line the record starts on), and its column by the header row."""
+    names: list[str] | None = None
+    ends = [0]  # the offset at which each line starts, to turn a character's offset into its line
+    for line in lines:
+        ends.append(ends[-1] + len(line) + 1)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for row in reader:
+        is_header = names is None
+        cursor = ends[start - 1]  # the record's characters of INVALID come in the order of its values
+        for column, value in enumerate(row):
+            count = len(INVALID.findall(value))
+            if not count:
+                continue
+            found = INVALID.search(text, cursor)
+            where = found.start() if found else cursor
+            for _ in range(count):
+                found = INVALID.search(text, cursor)
+                cursor = found.end() if found else cursor
+            name = names[column] if names and column < len(names) else None
+            yield bisect.bisect_right(ends, where), name or f"column {column + 1}", invalid_character(value) or ""
+        if is_header:
+            names = [INVALID.sub("", v).strip() for v in row]
+        start = reader.line_num + 1
 
 
 def read_text(path: Path) -> str:

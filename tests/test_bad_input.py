@@ -16,9 +16,11 @@ import pytest
 
 from complygraph.graph import open_store
 from complygraph.graph.shacl import validate
+from complygraph.loaders.catalog import load_list
 from complygraph.loaders.compositions import import_compositions
 from complygraph.loaders.declarations import import_declarations
 from complygraph.loaders.errors import InputError
+from complygraph.loaders.survey import import_survey
 from complygraph.vocab import entity_iri
 
 from .test_compositions import GOOD, write_dataset
@@ -298,3 +300,99 @@ def test_the_data_quality_pack_finds_a_bom_cycle_from_any_source(stored):
     found = {str(r.focus).strip("<>"): str(r.message) for r in report.results if "BomCycle" in str(r.shape)}
     assert set(found) == {entity_iri("part", p).value for p in ("P1", "P2", "P3")}
     assert all(set(m.rsplit("parts ", 1)[1].split(", ")) == {"P1", "P2", "P3"} for m in found.values())
+
+
+# ----------------------------------------------------------------------------- control characters in any text file
+# NUL and the C0 controls but tab, LF and CR cannot be written to XML (exports, RDF/XML, the SHACL report).
+# Before: stored from surveys and list files, and from compositions every control character but NUL.
+def test_a_control_character_in_a_quoted_multi_line_value_names_the_line_it_is_on(stored, tmp_path):
+    parts = GOOD["parts.csv"].replace("P2,Cable,", 'P2,"Cable\nfor the \x07 bell",')
+    error = refused(stored, write_dataset(tmp_path / "bad", **{"parts.csv": parts}))
+    one_problem(error, "parts.csv", 4, "name", "the control character U+0007", "XML and RDF exports cannot carry it")
+    assert len(error.problems) == 1
+    store = open_store(None)  # the guard: tab, CR and LF are characters like any other
+    import_compositions(store, write_dataset(tmp_path / "ok", **{"parts.csv": parts.replace("\x07", "\tred\r")}))
+    rows = store.select("SELECT ?n WHERE { ?p rdfs:label ?n }", {"p": entity_iri("part", "P2")})
+    assert [r["n"].value for r in rows] == ["Cable\nfor the \tred\r bell"]
+
+
+def test_every_value_holding_one_is_named_and_a_header_by_its_column_number(stored, tmp_path):
+    folder = write_dataset(tmp_path / "bad")
+    text = GOOD["suppliers.csv"].replace("country", "coun\x1btry").replace("Acme", "Ac\x0bme").replace(",DE", ",D\x1fE")
+    (folder / "suppliers.csv").write_text(text, encoding="utf-8")
+    error = refused(stored, folder)
+    one_problem(error, "suppliers.csv", 1, "column 3", "U+001B")
+    one_problem(error, "suppliers.csv", 2, "name", "U+000B")
+    one_problem(error, "suppliers.csv", 3, "country", "U+001F")  # the header's name without the character
+    assert len(error.problems) == 3
+
+
+def test_a_utf16_file_without_a_byte_order_mark_is_refused_as_nul_characters(stored, tmp_path):
+    folder = write_dataset(tmp_path / "bad")
+    (folder / "suppliers.csv").write_bytes(GOOD["suppliers.csv"].encode("utf-16-le"))
+    one_problem(refused(stored, folder), "suppliers.csv", 1, "column 1", "a NUL character", "UTF-16 without a byte")
+
+
+def test_a_nul_in_jsonl_raw_or_escaped_is_refused_naming_its_key(stored, tmp_path):
+    for name, record, reason in (("raw", '{"record": "supplier", "supplier_id": "S9", "name": "Ac\x00me"}', "NUL"),
+                                 ("escaped", {"record": "supplier", "supplier_id": "S9", "name": "Ac\x00me"}, "NUL"),
+                                 ("bell", {"record": "supplier", "supplier_id": "S9", "name": "Ac\x07me"}, "U+0007")):
+        source = jsonl(tmp_path / f"{name}.jsonl", record)
+        assert ("\\u0000" in source.read_text()) == (name == "escaped")
+        one_problem(refused(stored, source), f"{name}.jsonl", 2, "name", reason)
+
+
+def test_a_nul_in_a_survey_csv_is_refused_naming_line_and_column(tmp_path):
+    store = open_store(None)
+    import_compositions(store, write_dataset(tmp_path / "good"))
+    survey, before = tmp_path / "survey.csv", everything(store)
+    survey.write_text("part_id,date,item,present,ppm,where_used\nP1,2026-04-01,A01,no,,\n"
+                      "P1,2026-04-01,A02,yes,200,solder\x00joint\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_survey(store, [survey])
+    one_problem(info.value, "survey.csv", 3, "where_used", "a NUL character")
+    assert everything(store) == before
+
+
+@pytest.mark.parametrize("list_id, shipped, before, after, reason", [
+    ("eu-rohs-annex-ii", "eu-rohs/annex-ii.csv", "Mercury (Hg)", "Mercury\x1b[31m (Hg)", "control character U+001B"),
+    # ECHA's reader looks for the header row first: the refusal must not read as "not ECHA's ... export"
+    ("eu-reach-svhc", "echa/candidate-list-of-svhc-for-authorisation-export.csv", '"Disodium octaborate"',
+     '"Disodium\x00octaborate"', "a NUL character"),
+], ids=["rohs-escape", "echa-nul"])
+def test_a_control_character_in_a_list_file_is_refused_naming_line_and_column(tmp_path, list_id, shipped, before,
+                                                                               after, reason):
+    text = (Path(__file__).parents[1] / "data" / shipped).read_text(encoding="utf-8").replace(before, after, 1)
+    changed = tmp_path / Path(shipped).name
+    changed.write_text(text, encoding="utf-8")
+    store = open_store(None)
+    with pytest.raises(InputError) as info:
+        load_list(store, list_id, [changed])
+    line = text[:text.index(after)].count("\n") + 1
+    one_problem(info.value, changed.name, line, "name", reason)
+    assert len(info.value.problems) == 1 and store.count() == 0
+
+
+# ------------------------------------------------------------------------ re-imports: the comparison in SPARQL
+def test_a_part_stored_as_packaging_or_not_is_compared_in_both_directions(tmp_path):
+    yes = GOOD["parts.csv"].replace("2025-05-01,no", "2025-05-01,yes")
+    blank = GOOD["parts.csv"].replace("2025-05-01,no", "2025-05-01,")
+    for first, again, was, now in ((GOOD["parts.csv"], yes, "'no'", "'yes'"),
+                                   (yes, GOOD["parts.csv"], "'yes'", "'no'")):
+        store = open_store(None)
+        import_compositions(store, write_dataset(tmp_path / f"first{was}", **{"parts.csv": first, "bom.csv": None}))
+        error = refused(store, write_dataset(tmp_path / f"again{was}", **{"parts.csv": again, "bom.csv": None}))
+        one_problem(error, "parts.csv", 2, "packaging", f"stored with packaging {was}", f"gives {now}")
+        assert len(error.problems) == 1
+        import_compositions(store, write_dataset(tmp_path / f"blank{was}", **{"parts.csv": blank, "bom.csv": None}))
+
+
+def test_the_same_number_written_otherwise_and_a_value_the_store_lacks_are_no_conflict(stored, tmp_path):
+    """2 g is 2000 mg and 2000.000 mg; an item number given the second time is added."""
+    parts = (GOOD["parts.csv"].replace("declaration_date,packaging", "declaration_date,packaging,item_number")
+             .replace("P1,Brass pin,S1,2,g,2025-05-01,no", "P1,Brass pin,S1,2000.000,mg,2025-05-01,no,IT-1")
+             .replace("2025-06-01,no\n", "2025-06-01,no,\n").replace("500,mg,,\n", "500,mg,,,\n"))
+    import_compositions(stored, write_dataset(tmp_path / "same", **{"parts.csv": parts, "bom.csv": None}))
+    rows = stored.select("SELECT ?m ?i WHERE { ?p cg:massMg ?m ; cg:itemNumber ?i }", {"p": entity_iri("part", "P1")})
+    assert [(float(r["m"].value), r["i"].value) for r in rows] == [(2000.0, "IT-1")]
+
