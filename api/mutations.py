@@ -3,7 +3,10 @@
 Every mutation needs the write token, checked before the upload is read (`api.guard`) and again here;
 an import runs as a job on the import thread (`api.work`), so reads go on meanwhile. Uploads are copied to a
 private folder that is gone when the import ends, and bad input becomes a coded GraphQL error, naming the
-file as uploaded, after which the loaders have stored nothing.
+file as uploaded, after which the loaders have stored nothing. With `skipInvalid: true` the declaration and
+survey imports keep going instead (`loaders.batch`, the same code as `complygraph load --skip-invalid`):
+every good file is stored in its own transaction, and each bad file is refused whole and answered in
+`rejected { file line field reason }`.
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ from complygraph.api.common import context, date_arg
 from complygraph.api.errors import scrub, user_error
 from complygraph.api.work import work
 from complygraph.graph.changes import warm_latest_changes
+from complygraph.loaders.batch import load_declarations, load_surveys
 from complygraph.loaders.catalog import load_list
 from complygraph.loaders.compositions import import_compositions
 from complygraph.loaders.declarations import FORMATS as DECLARATION_FORMATS
-from complygraph.loaders.declarations import import_declarations
-from complygraph.loaders.errors import InputError
-from complygraph.loaders.survey import import_survey
+from complygraph.loaders.errors import InputError, Problem
 
 T = TypeVar("T")
 MAX_UPLOAD = 200_000_000  # bytes per uploaded file (and per file in a zip)
@@ -102,11 +104,32 @@ def _unzip(path: Path, folder: Path) -> Path:
 
 
 @strawberry.type
-class DeclarationOutcome:
+class Rejection:
+    """One problem of a file that `skipInvalid` refused: the file as uploaded, the line and the element,
+    attribute or column (null when the problem is the whole file's), and why."""
+
     file: str
-    part: str
-    declaration_class: str
+    line: int | None
+    field: str | None
+    reason: str
+
+
+def _rejections(problems: list[Problem]) -> list[Rejection]:
+    """The loaders' problems as the client sees them: a file by the name it was uploaded as, and no
+    server path in a reason (`api.errors.scrub`)."""
+    return [Rejection(file=Path(p.file).name, line=p.line, field=p.field, reason=scrub(p.reason)) for p in problems]
+
+
+@strawberry.type
+class DeclarationOutcome:
+    """What one file did: `status` new, replaced or unchanged; with `skipInvalid`, a refused file is
+    `refused`, with no part or class and its problems in `rejected` (empty for a file loaded)."""
+
+    file: str
+    part: str | None
+    declaration_class: str | None
     status: str
+    rejected: list[Rejection] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -126,34 +149,45 @@ class ImportCount:
 class ImportResult:
     triples: int
     counts: list[ImportCount]
+    rejected: list[Rejection] = strawberry.field(
+        default_factory=list, description="Problems of the files `skipInvalid` refused (survey imports)")
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation
-    async def import_declarations(self, info: Info, files: list[Upload],
-                                  format: str | None = None) -> list[DeclarationOutcome]:
+    async def import_declarations(self, info: Info, files: list[Upload], format: str | None = None,
+                                  skip_invalid: bool = False) -> list[DeclarationOutcome]:
         """Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML; `format` ipc1752a or iec62474,
-        else read from each file's namespace. Any bad file stores nothing."""
+        else read from each file's namespace. Any bad file stores nothing; with `skipInvalid`, every good
+        file is stored (one transaction each) and each bad one is refused whole: an outcome with status
+        `refused` and its problems in `rejected`."""
         _require_token(info)
         store, _ = context(info)
         if format is not None and format not in DECLARATION_FORMATS:
             raise user_error(f"format: expected one of {', '.join(DECLARATION_FORMATS)}", "BAD_USER_INPUT")
-        outcomes = await work(info).write(_job(files, lambda paths: import_declarations(store, paths, format)))
-        return [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
-                                   status=o.status) for o in outcomes]
+        batch = await work(info).write(_job(files, lambda paths: load_declarations(store, paths, format,
+                                                                                   skip_invalid)))
+        loaded = [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
+                                     status=o.status) for o in batch.outcomes]
+        return loaded + [DeclarationOutcome(file=Path(file).name, part=None, declaration_class=None,
+                                            status="refused", rejected=_rejections(problems))
+                         for file, problems in batch.rejected.items()]
 
     @strawberry.mutation
     async def import_survey(self, info: Info, files: list[Upload], part: str | None = None,
-                            date: str | None = None) -> ImportResult:
+                            date: str | None = None, skip_invalid: bool = False) -> ImportResult:
         """Answers on the customer's survey form (Form 2-1) as CSV or the returned XLSX form; `part` and
-        `date` when the file has no such columns. Any problem stores nothing."""
+        `date` when the file has no such columns. Any problem stores nothing; with `skipInvalid`, every
+        good file is stored (one transaction each), each bad one is refused whole and its problems are in
+        `rejected`, and the counts are those of the files stored."""
         _require_token(info)
         store, _ = context(info)
         day = date_arg(date, "date") if date else None
-        counts = await work(info).write(_job(files, lambda paths: import_survey(store, paths, part, day)))
+        batch = await work(info).write(_job(files, lambda paths: load_surveys(store, paths, part, day, skip_invalid)))
+        counts = batch.counts
         return ImportResult(triples=counts["triples"], counts=[
-            ImportCount(kind=k, count=counts[k]) for k in ("surveys", "answers")])
+            ImportCount(kind=k, count=counts[k]) for k in ("surveys", "answers")], rejected=_rejections(batch.problems))
 
     @strawberry.mutation
     async def import_compositions(self, info: Info, file: Upload) -> ImportResult:

@@ -14,6 +14,7 @@ from complygraph.api.changes import (
     resolve_where_used,
 )
 from complygraph.api.parts import Part, PartConnection, Product, resolve_part, resolve_parts, resolve_product
+from complygraph.api.requests import OutstandingAnswer, resolve_outstanding
 from complygraph.api.substances import Substance, SubstanceConnection, resolve_substance, resolve_substances
 from complygraph.api.suppliers import SupplierRef, resolve_supplier
 from complygraph.api.validation import ValidationSummary, resolve_validate
@@ -32,3 +33,4 @@ class Query:
     where_used: list[Impact] = strawberry.field(resolver=resolve_where_used)
     what_if: list[Impact] = strawberry.field(resolver=resolve_what_if)
     validate: ValidationSummary = strawberry.field(resolver=resolve_validate)
+    outstanding: OutstandingAnswer = strawberry.field(resolver=resolve_outstanding)

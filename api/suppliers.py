@@ -4,12 +4,16 @@ status, and the `supplier` query."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from complygraph.api.common import context, date_arg, to_float
 from complygraph.vocab import entity_iri
+
+if TYPE_CHECKING:
+    from complygraph.api.requests import SupplierRequests
 
 
 @strawberry.type
@@ -97,6 +101,16 @@ class SupplierRef:
             required_rank=e.required_rank, below_required=e.below_required,
             improvement_due=e.improvement_due.isoformat() if e.improvement_due else None,
             answers=[EvaluationAnswer(item=k, answer=v) for k, v in sorted(e.answers.items())])
+
+    @strawberry.field
+    async def requests(self, info: Info, at: str | None = None,
+                       packs: list[str] | None = None) -> Annotated[
+                           SupplierRequests, strawberry.lazy("complygraph.api.requests")]:
+        """The supplier's outstanding declarations at `at` (default today), with due dates from the request
+        policy, and the requests sent to it with the declarations that answered them."""
+        from complygraph.api.requests import resolve_supplier_requests
+
+        return await resolve_supplier_requests(info, str(self.id), at, packs)
 
     @strawberry.field
     async def sustainability(self, info: Info) -> Sustainability | None:

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from complygraph import cli_exports, cli_status, cli_views  # noqa: F401  (register their commands)
+from complygraph import cli_exports, cli_requests, cli_status, cli_views  # noqa: F401  (register their commands)
 from complygraph.cli_base import (
     JsonOpt,
     StoreOpt,
@@ -54,10 +54,11 @@ from complygraph.reports import (
     RESULT_COLUMNS,
     Label,
     csv_text,
+    in_order,
     json_text,
     labels,
+    result_context,
     result_csv_row,
-    result_nodes,
     result_row,
     validation_json,
 )
@@ -122,6 +123,8 @@ class DeclarationFormat(StrEnum):
 
 
 DECLARATION_COLUMNS = ["file", "part_id", "part_name", "supplier_id", "supplier_name", "class", "result"]
+SOME_REFUSED = 3  # exit code of `load --skip-invalid` when some files were refused and the others loaded
+SHOWN_PROBLEMS = 50  # problems of refused files listed on stderr; the rejection report holds every one
 
 
 @command("load")
@@ -134,42 +137,78 @@ def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files
              output: Annotated[OutputFormat, typer.Option(
                  "--output-format", help="What is printed: text, json or csv")] = OutputFormat.text,
              as_json: Annotated[bool, typer.Option("--json", help="Same as --output-format json")] = False,
+             skip_invalid: Annotated[bool, typer.Option(
+                 "--skip-invalid", help="Load every good file, each in its own transaction, and refuse each bad "
+                                        "file whole, its problems going to the rejection report; exit 3 when some "
+                                        "files were refused, 2 when all were")] = False,
+             rejections: Annotated[Path | None, typer.Option(
+                 "--rejections", help="With --skip-invalid: the rejection report (CSV: file, line, field, reason); "
+                                      "default: rejections-YYYYMMDD-HHMMSS.csv in the working directory, "
+                                      "written when a file is refused")] = None,
              store: StoreOpt = None) -> None:
     """Load supplier declarations: IPC-1752A Class C/D or IEC 62474 / chemSHERPA-AI XML (docs/declarations.md),
     or answers on the customer's survey form (Form 2-1) as CSV or XLSX.
 
     A newer declaration of a part replaces its stored composition and keeps the old one as history; the
-    same file again changes nothing; any bad file stores nothing."""
-    from complygraph.loaders.declarations import import_declarations
+    same file again changes nothing; any bad file stores nothing, unless --skip-invalid is given. Exit 0
+    every file loaded, 2 nothing loaded (a bad file without --skip-invalid, or every file refused), 3 some
+    files refused and the others loaded (--skip-invalid)."""
+    from complygraph.loaders import batch as batches
 
     output = output_format(output, as_json)
-    if fmt is DeclarationFormat.survey:
-        from complygraph.loaders.survey import import_survey
-
-        with input_errors(), store_at(store) as s:
-            with progress_bars() as progress, metered(s, progress) as watched:
-                counts = import_survey(watched, files, part, iso_date(date) if date else None)
-        if output is OutputFormat.json:
-            return emit_json(counts)
-        if output is OutputFormat.csv:
-            return emit_csv(list(counts), [list(counts.values())])
-        return say(f"{plural(counts['surveys'], 'survey response')}, {plural(counts['answers'], 'answer')}")
+    if rejections and not skip_invalid:
+        fail("--rejections needs --skip-invalid (without it the first bad file stops the load, nothing stored)")
+    if rejections and not rejections.absolute().parent.is_dir():  # known before any file is loaded
+        fail(f"--rejections {rejections}: the folder {rejections.absolute().parent} does not exist")
+    survey = fmt is DeclarationFormat.survey
     with input_errors(), store_at(store) as s:
         with progress_bars() as progress, metered(s, progress) as watched:
-            outcomes = import_declarations(watched, files, fmt.value if fmt else None)
+            if survey:
+                batch = batches.load_surveys(watched, files, part, iso_date(date) if date else None, skip_invalid)
+            else:
+                batch = batches.load_declarations(watched, files, fmt.value if fmt else None, skip_invalid)
+        outcomes = [] if survey else batch.outcomes
         names = labels(s, [entity_iri("part", o.part).value for o in outcomes])
-    rows = []
-    for o in outcomes:
-        name = names.get(entity_iri("part", o.part).value, Label())
-        rows.append({"file": str(o.file), "part_id": o.part, "part_name": name.name, "supplier_id": name.supplier_id,
-                     "supplier_name": name.supplier_name, "class": o.declaration_class, "result": o.status})
-    if output is OutputFormat.json:
-        return emit_json(rows)
-    if output is OutputFormat.csv:
-        return emit_csv(DECLARATION_COLUMNS, [[r[c] for c in DECLARATION_COLUMNS] for r in rows])
-    print_table(["file", "part", "supplier", "class", "result"],
-                [[Path(r["file"]).name, f"{r['part_id']} {r['part_name']}".strip(),
-                  f"{r['supplier_id']} {r['supplier_name']}".strip(), r["class"] or "", r["result"]] for r in rows])
+        report = rejections or (batches.default_rejections_path() if skip_invalid and batch.refused else None)
+        if report:
+            batches.write_rejections(report, batch.problems)
+    extra = batches.batch_json(batch, report) if skip_invalid else {}
+    if survey:
+        counts = batch.counts
+        if output is OutputFormat.json:
+            emit_json({**counts, **extra})
+        elif output is OutputFormat.csv:
+            emit_csv(list(counts), [list(counts.values())])
+        else:
+            say(f"{plural(counts['surveys'], 'survey response')}, {plural(counts['answers'], 'answer')}")
+    else:
+        rows = []
+        for o in outcomes:
+            name = names.get(entity_iri("part", o.part).value, Label())
+            rows.append({"file": str(o.file), "part_id": o.part, "part_name": name.name,
+                         "supplier_id": name.supplier_id, "supplier_name": name.supplier_name,
+                         "class": o.declaration_class, "result": o.status})
+        if output is OutputFormat.json:
+            emit_json({"declarations": rows, **extra} if skip_invalid else rows)
+        elif output is OutputFormat.csv:
+            emit_csv(DECLARATION_COLUMNS, [[r[c] for c in DECLARATION_COLUMNS] for r in rows])
+        elif rows or not skip_invalid:
+            print_table(["file", "part", "supplier", "class", "result"],
+                        [[Path(r["file"]).name, f"{r['part_id']} {r['part_name']}".strip(),
+                          f"{r['supplier_id']} {r['supplier_name']}".strip(), r["class"] or "", r["result"]]
+                         for r in rows])
+    if skip_invalid:
+        for problem in batch.problems[:SHOWN_PROBLEMS]:
+            err.print(f"[yellow]refused:[/yellow] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        summary = batch.summary() + (f"; rejections in {report}" if report else "")
+        if output is OutputFormat.text:
+            say(summary)
+        else:  # stdout holds the JSON or CSV alone
+            err.print(escape(summary), highlight=False, soft_wrap=True)
+        if batch.refused and not batch.loaded:
+            fail("every file was refused, nothing was loaded")
+        if batch.refused:
+            raise typer.Exit(SOME_REFUSED)
 
 
 @command("generate")
@@ -187,17 +226,18 @@ def generate_cmd(out: Annotated[Path, typer.Option("--out", help="Output folder"
 
 
 class ValidateFormat(StrEnum):
-    """The summary and named results (text, json, csv), or the W3C report (turtle, json-ld)."""
+    """The summary and named results (text, json, csv, xlsx), or the W3C report (turtle, compact json-ld)."""
 
     text = "text"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
     turtle = "turtle"
     json_ld = "json-ld"
 
 
-TEXT_RESULTS = 50  # results a text report shows; json and csv hold all of them
-_NAMED = (ValidateFormat.text, ValidateFormat.json, ValidateFormat.csv)  # the formats that show names, not IRIs
+TEXT_RESULTS = 50  # results a text report shows; json, csv and xlsx hold all of them
+_NAMED = (ValidateFormat.text, ValidateFormat.json, ValidateFormat.csv, ValidateFormat.xlsx)  # names, not IRIs
 
 
 @command("validate")
@@ -212,8 +252,10 @@ def validate_cmd(store: StoreOpt = None,
                      "--report", help="Write the report (in --format) to this file; the summary goes to stdout")]
                  = None,
                  fmt: Annotated[ValidateFormat, typer.Option(
-                     "--format", help="text (summary and results with names), json or csv (every result with "
-                                      "names), turtle or json-ld (the W3C validation report)")] = ValidateFormat.text,
+                     "--format", help="text (summary and results with names), json, csv or xlsx (every result "
+                                      "with names and context; xlsx needs --report FILE.xlsx), turtle or json-ld "
+                                      "(the W3C validation report; json-ld compact, with an @context)")]
+                 = ValidateFormat.text,
                  as_json: JsonOpt = False,
                  pack_dir: Annotated[list[Path] | None, typer.Option(
                      "--pack-dir", help="A folder of your own packs, or one pack (repeatable)")] = None,
@@ -223,10 +265,13 @@ def validate_cmd(store: StoreOpt = None,
     from complygraph.graph.shacl.packs import default_packs
     from complygraph.graph.shacl.report_stream import write_report
     from complygraph.loaders.catalog import list_warnings
+    from complygraph.report_workbooks import validation_workbook
 
     if as_json and fmt not in (ValidateFormat.text, ValidateFormat.json):
         fail(f"--json and --format {fmt.value} contradict each other")
     fmt = ValidateFormat.json if as_json else fmt
+    if fmt is ValidateFormat.xlsx and report is None:
+        fail("--format xlsx needs --report FILE.xlsx (a workbook is not written to stdout)")
     with input_errors(), store_at(store, create=False) as s:
         names = pack or default_packs(pack_dir)
         with progress_bars() as progress:
@@ -235,12 +280,15 @@ def validate_cmd(store: StoreOpt = None,
                               progress=lambda _, i, n: progress.update(task, completed=i, total=n))
             finish(progress, task)
         result.warnings += list_warnings(s, result.lists)
-        # on the terminal the first TEXT_RESULTS, saying how many more; a report file holds every result
-        shown = result.results[:TEXT_RESULTS] if fmt is ValidateFormat.text and not report else result.results
-        named = labels(s, result_nodes(shown)) if fmt in _NAMED else {}
-    rows = [result_row(r, named) for r in shown] if fmt in _NAMED else []
+        # every named format in one order; on the terminal the first TEXT_RESULTS, saying how many more
+        ordered = in_order(result.results) if fmt in _NAMED else result.results
+        shown = ordered[:TEXT_RESULTS] if fmt is ValidateFormat.text and not report else ordered
+        context = result_context(s, result, shown) if fmt in _NAMED else None
+        revision = s.revision() if fmt is ValidateFormat.xlsx else None
+    rows = [result_row(r, context) for r in shown] if context is not None else []
     summary = validation_summary(result)
     more = more_results(len(result.results), len(shown)) if len(result.results) > len(shown) else ""
+    text = ""
     if fmt is ValidateFormat.json:
         text = json_text(validation_json(result, rows))
     elif fmt is ValidateFormat.csv:
@@ -248,16 +296,17 @@ def validate_cmd(store: StoreOpt = None,
     elif fmt is ValidateFormat.text:
         text = "\n".join([summary] + ([plain_table(RESULT_TEXT_COLUMNS, result_cells(rows)).rstrip()] if rows else [])
                          + ([more] if more else [])) + "\n"
-    elif report:  # the W3C report streamed to the file, result by result, in a stable order
-        text = ""
-    else:
-        text = result.serialize(fmt.value)
     with stdout_may_close():
         if report:
-            if text:
-                report.write_text(text, encoding="utf-8")
-            else:
-                write_report(result, report, fmt.value)
+            try:
+                if fmt is ValidateFormat.xlsx:
+                    validation_workbook(result, rows, report, revision)
+                elif text:
+                    report.write_text(text, encoding="utf-8")
+                else:  # the W3C report streamed to the file, result by result, in a stable order
+                    write_report(result, report, fmt.value)
+            except OSError as exc:
+                fail(f"cannot write the report {report}: {exc.strerror or exc}")
             say(summary)
         elif fmt is ValidateFormat.text:
             say(summary)
@@ -265,8 +314,12 @@ def validate_cmd(store: StoreOpt = None,
                 print_table(RESULT_TEXT_COLUMNS, result_cells(rows))
             if more:
                 say(more)
-        else:
+        elif text:
             emit(text)
+        else:  # the W3C report streamed to stdout, in the same stable order as a report file
+            sys.stdout.flush()
+            write_report(result, sys.stdout.buffer, fmt.value)
+            sys.stdout.buffer.flush()
     raise typer.Exit(0 if result.compliant else 1)
 
 

@@ -44,6 +44,7 @@ from complygraph.dates import iso_date
 from complygraph.graph import open_store
 from complygraph.graph import queries as q
 from complygraph.graph.impact import impact
+from complygraph.report_workbooks import impact_workbook
 from complygraph.reports import (
     DIFF_COLUMNS,
     LIST_COLUMNS,
@@ -147,7 +148,9 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)],
     if fmt in (ImpactFormat.text, ImpactFormat.table):
         impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}")
         return say(f"{plural(len(rows), 'impact')} in {plural(len({r.part_id for r in rows}), 'part')}")
-    text = write_impact(rows, fmt.value, out)
+    text = None if fmt is ImpactFormat.xlsx else write_impact(rows, fmt.value, out)
+    if fmt is ImpactFormat.xlsx and out is not None:
+        impact_workbook(rows, out)
     if text is not None:
         if out:
             out.write_text(text, encoding="utf-8")

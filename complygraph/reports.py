@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.bom_index import bom_index
 from complygraph.graph.impact import EntryChange, ImpactRow
 from complygraph.graph.queries import ListInfo
 from complygraph.graph.store import Row, Store
@@ -58,47 +59,12 @@ def impact_json(rows: list[ImpactRow]) -> list[dict]:
 
 
 def write_impact(rows: list[ImpactRow], fmt: str, out: Path | None) -> str | None:
-    """CSV or JSON text, or (xlsx) a workbook written to `out` with one sheet per view."""
+    """CSV or JSON text (the xlsx workbook is complygraph/report_workbooks.py's `impact_workbook`)."""
     if fmt == "csv":
         return csv_text(COLUMNS, ([_flat(i)[c] for c in COLUMNS] for i in rows))
     if fmt == "json":
         return json_text(impact_json(rows))
-    if fmt == "xlsx" and out is not None:
-        _xlsx(rows, out)
-        return None
-    raise ValueError(f"unknown format {fmt!r}" + (" (xlsx needs --out FILE)" if fmt == "xlsx" else ""))
-
-
-def _xlsx(rows: list[ImpactRow], out: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    by_part = wb.active
-    by_part.title = "by part"
-    by_part.append(COLUMNS)
-    for i in rows:
-        by_part.append([_flat(i)[c] for c in COLUMNS])
-    suppliers: dict[tuple[str, str], list[ImpactRow]] = defaultdict(list)
-    products: dict[tuple[str, str], list[ImpactRow]] = defaultdict(list)
-    for i in rows:
-        suppliers[(i.supplier_id, i.supplier_name)].append(i)
-        for p in i.products:
-            products[p].append(i)
-    _summary_sheet(wb.create_sheet("by supplier"), "supplier", suppliers,
-                   lambda items: sorted({i.part_id for i in items}))
-    _summary_sheet(wb.create_sheet("by product"), "product", products,
-                   lambda items: sorted({i.supplier_id for i in items}))
-    wb.save(out)
-
-
-def _summary_sheet(sheet, kind: str, groups: dict[tuple[str, str], list[ImpactRow]], listed) -> None:
-    """One row per supplier or product: parts touched, parts over the threshold, substances, and the
-    parts (per supplier) or suppliers (per product) to contact."""
-    last = "part_ids" if kind == "supplier" else "suppliers"
-    sheet.append([f"{kind}_id", f"{kind}_name", "parts", "over_threshold_parts", "substances", last])
-    for (key, name), items in sorted(groups.items()):
-        sheet.append([key, name, len({i.part_id for i in items}), len({i.part_id for i in items if i.over_threshold}),
-                      "; ".join(sorted({f"{i.substance_name} ({i.cas})" for i in items})), "; ".join(listed(items))])
+    raise ValueError(f"unknown format {fmt!r}" + (" (xlsx: complygraph/report_workbooks.py)" if fmt == "xlsx" else ""))
 
 
 # --- lists and list-diff -------------------------------------------------------------------------------
@@ -166,6 +132,8 @@ class Label:
         return " ".join(v for v in (self.supplier_id, self.supplier_name) if v)
 
 
+_NO_LABEL = Label()
+
 # One set query for all the nodes a table names (parts, substances, suppliers, any other focus node),
 # bound as VALUES and batched by `select_batched`; never one query per result.
 _LABELS = """
@@ -208,21 +176,85 @@ def short(term: object) -> str:
 
 # --- validation results ---------------------------------------------------------------------------------
 
+# The columns of `validate --format csv` and of the xlsx results sheet; columns are added at the end, never
+# renamed or removed. measured and limit are in `unit`, the unit the rule's message states.
 RESULT_COLUMNS = ["severity", "pack", "part_id", "part_name", "supplier_id", "supplier_name", "substance_names",
-                  "cas", "message", "focus", "focus_label", "part", "material", "shape", "component", "path", "value"]
+                  "cas", "message", "focus", "focus_label", "part", "material", "shape", "component", "path", "value",
+                  "products", "product_names", "material_id", "material_name", "regulation", "measured", "limit",
+                  "unit", "basis", "exemption", "restriction", "entry"]
+_SEVERITIES = {"Violation": 0, "Warning": 1, "Info": 2}
+_LAST = re.compile(r"[/#]")
+_NAMED_DETAILS = ("part", "material", "substance", "regulation", "exemption", "restriction", "entry")
+# a unit the message template writes after the measured value or the limit, e.g. "{?measured} % w/w"
+_UNIT = r"\s*(% w/w|%|ppm|mg/kg)"
+_MEASURED, _LIMIT = re.compile(r"\{\?measured\}" + _UNIT), re.compile(r"\{([?$])(limit\w*)\}" + _UNIT)
+UNIT_FORMATS = {"ppm": "#,##0.####", "mg/kg": "#,##0.####", "%": "0.0#####", "% w/w": "0.0#####"}
+
+
+def in_order(results: Iterable[ValidationResult]) -> list[ValidationResult]:
+    """The results in the order every named format (text, json, csv, xlsx) shows them, whatever order the
+    engine found them in: severity, pack, focus node, shape, then value, message and details."""
+    return sorted(results, key=lambda r: (_SEVERITIES.get(str(r.severity).rsplit("#", 1)[-1], 9), r.pack or "",
+                                          str(r.focus), str(r.shape), str(r.value or ""), str(r.message or ""),
+                                          [(k, str(v)) for k, v in r.details]))
+
+
+@dataclass
+class ResultContext:
+    """What named results show beside each result: labels, the products each part goes into (through the
+    BOM), and per rule the unit of its measured value and a limit given as a shape parameter."""
+
+    names: dict[str, Label]
+    products: dict[str, list[tuple[str, str]]]
+    measures: dict[tuple[str, str], tuple[str | None, object]]
+
+
+def result_context(store: Store, report: ValidationReport, results: list[ValidationResult]) -> ResultContext:
+    """One set query for the labels and the products from the BOM kept per store revision (read by the
+    validation's derived facts just before), none per result."""
+    parts = sorted({str(v) for r in results for k, v in r.details if k == "part"})
+    return ResultContext(labels(store, result_nodes(results)), bom_index(store).products_above(parts),
+                         _measures(report, results))
+
+
+def _measures(report: ValidationReport, results: list[ValidationResult]) -> dict[tuple[str, str], tuple]:
+    """(unit, limit parameter value) per (shape, component), read from the rules: the unit the message
+    template writes after `{?measured}`, and the value the shape gives the `{$limit...}` parameter the
+    template names (sh:parameter paths: `$limitPercent` is the shape's cg:limitPercent)."""
+    from rdflib.namespace import SH
+
+    g, out = report.shapes, {}
+    for r in results if g is not None else ():
+        key = (str(r.shape), str(r.component))
+        if key in out:
+            continue
+        nodes = [r.shape, r.constraint, *g.objects(r.component, SH.validator),
+                 *g.objects(r.component, SH.nodeValidator), *g.objects(r.component, SH.propertyValidator)]
+        text = " ".join(str(m) for n in nodes if n is not None for m in g.objects(n, SH.message))
+        unit, limit = _MEASURED.search(text), _LIMIT.search(text)
+        value = None
+        if limit and limit.group(1) == "$":
+            paths = (p for param in g.objects(r.component, SH.parameter) for p in g.objects(param, SH.path))
+            value = next((g.value(r.shape, p) for p in paths if str(p).endswith(limit.group(2))), None)
+        out[key] = (unit.group(1) if unit else (limit.group(3) if limit else None), value)
+    return out
 
 
 def result_nodes(results: Iterable[ValidationResult]) -> set[str]:
-    """The nodes a results table names: focus nodes, their parts, the substances they concern."""
-    return {str(v) for r in results for v in (r.focus, *(v for k, v in r.details if k in ("part", "substance")))}
+    """The nodes a results table names: focus nodes, their parts, materials, substances, rules."""
+    return {str(v) for r in results for v in (r.focus, *(v for k, v in r.details if k in _NAMED_DETAILS))}
 
 
-def result_row(r: ValidationResult, names: dict[str, Label]) -> dict:
+def result_row(r: ValidationResult, names: dict[str, Label] | ResultContext) -> dict:
     """One result with names: the part and its supplier (or the supplier a result is about), the
-    substances, and the IRIs for programs that join further."""
-    part = r.detail("part")
-    focus = names.get(str(r.focus), Label())
-    owner = names.get(str(part), Label()) if part is not None else focus
+    substances, the products, what was measured against which limit, and the IRIs for programs that join
+    further."""
+    context = names if isinstance(names, ResultContext) else ResultContext(names, {}, {})
+    names, one = context.names, dict(r.details)  # one value of each detail; `details` below keeps them all
+    part, material, measured = one.get("part"), one.get("material"), one.get("measured")
+    focus = names.get(str(r.focus), _NO_LABEL)
+    owner = names.get(str(part), _NO_LABEL) if part is not None else focus
+    mat = names.get(str(material), _NO_LABEL)
     supplier = (owner.supplier_id, owner.supplier_name) if owner.supplier_id else (
         (focus.id, focus.name) if focus.is_supplier else ("", ""))
     substances = [str(v) for k, v in r.details if k == "substance"] or ([str(r.focus)] if focus.cas else [])
@@ -230,15 +262,27 @@ def result_row(r: ValidationResult, names: dict[str, Label]) -> dict:
     for k, v in r.details:
         if k not in ("part", "material", "substance"):
             details[k].append(str(v))
+    unit, limit = context.measures.get((str(r.shape), str(r.component)), (None, None))
+    limit = one.get("limit", limit)
+
+    def named(key: str) -> str | None:  # a rule's or regulation's identifier, else the end of its IRI
+        return "; ".join(names.get(v, _NO_LABEL).id or _LAST.split(v)[-1] for v in details[key]) or None
+
     return {"severity": str(r.severity).rsplit("#", 1)[-1], "pack": r.pack, "focus": str(r.focus),
-            "focus_label": focus.text or short(r.focus), "part": str(part) if part is not None else None,
+            "focus_label": focus.text or short(r.focus), "part": _text(part),
             "part_id": owner.id if part is not None else None, "part_name": owner.name if part is not None else None,
-            "material": str(r.detail("material")) if r.detail("material") is not None else None,
-            "supplier_id": supplier[0] or None, "supplier_name": supplier[1] or None,
-            "substances": [{"iri": s, "name": names.get(s, Label()).name or None,
-                            "cas": names.get(s, Label()).cas or None} for s in substances],
+            "material": _text(material), "supplier_id": supplier[0] or None, "supplier_name": supplier[1] or None,
+            "substances": [{"iri": s, "name": names.get(s, _NO_LABEL).name or None,
+                            "cas": names.get(s, _NO_LABEL).cas or None} for s in substances],
             "shape": str(r.shape), "component": str(r.component), "path": _text(r.path), "value": _text(r.value),
-            "message": _text(r.message), "details": dict(details)}
+            "message": _text(r.message), "details": dict(details),
+            "products": [{"id": i, "name": n} for i, n in context.products.get(str(part), [])],
+            "material_id": mat.id or None if material is not None else None,
+            "material_name": mat.name or None if material is not None else None,
+            "regulation": named("regulation"), "measured": _text(measured), "limit": _text(limit),
+            "unit": unit if measured is not None or limit is not None else None,
+            "basis": _text(one.get("basis")), "exemption": named("exemption"),
+            "restriction": named("restriction"), "entry": named("entry")}
 
 
 def _text(term: object) -> str | None:
@@ -246,10 +290,12 @@ def _text(term: object) -> str | None:
 
 
 def result_csv_row(row: dict) -> list[object]:
-    """A named result flattened to RESULT_COLUMNS: the substances' names and CAS numbers joined by "; "."""
+    """A named result flattened to RESULT_COLUMNS: several substances, CAS numbers or products joined by "; "."""
+    products = row.get("products", [])
     flat = {**row, "substance_names": "; ".join(s["name"] or short(s["iri"]) for s in row["substances"]),
-            "cas": "; ".join(s["cas"] or "" for s in row["substances"])}
-    return [flat[c] for c in RESULT_COLUMNS]
+            "cas": "; ".join(s["cas"] or "" for s in row["substances"]),
+            "products": "; ".join(p["id"] for p in products), "product_names": "; ".join(p["name"] for p in products)}
+    return [flat.get(c) for c in RESULT_COLUMNS]
 
 
 def validation_json(report: ValidationReport, rows: list[dict]) -> dict:

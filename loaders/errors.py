@@ -22,13 +22,18 @@ class Problem:
 
 
 class InputError(ValueError):
-    """One or more problems in input files; nothing was stored."""
+    """One or more problems in input files; nothing of the files in question was stored. `stored` names the
+    files of the same batch that were written, each in its own transaction, before the problem was found (a
+    declaration batch is written one file at a time), so the message never claims that nothing was stored."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], stored: list[str] | None = None) -> None:
         self.problems = problems
+        self.stored = list(stored or [])
         shown = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the input, nothing was stored:\n{shown}{more}")
+        what = ("nothing was stored" if not self.stored else
+                f"that file was not stored; stored before it, each whole: {', '.join(self.stored)}")
+        super().__init__(f"{len(problems)} problem(s) in the input, {what}:\n{shown}{more}")
 
 
 class Problems:

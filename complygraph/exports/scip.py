@@ -29,6 +29,7 @@ from complygraph.graph.shacl.packs import shapes_graph
 from complygraph.graph.shacl.preconditions import check_inputs
 from complygraph.graph.store import Row, Store
 from complygraph.vocab import CG
+from complygraph.xlsx_tables import Table, write_workbook
 
 # (exclusive lower bound, inclusive upper bound, label), % w/w of the article
 SCIP_RANGES = (
@@ -225,28 +226,7 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx(rows: list[dict], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "SCIP"
-    ws.append(COLUMNS)
-    for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else (v if v is not None else None)
-                   for v in (row.get(c) for c in COLUMNS)])
-    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E78")
-    for cell in ws[1]:
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
-    for i, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(i)
-        texts = [column] + [_cell_text(row.get(column)) for row in rows]
-        ws.column_dimensions[letter].width = min(60, max(10, max(len(t) for t in texts) + 2))
-        if column in NUMBER_FORMATS:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = NUMBER_FORMATS[column]
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(rows) + 1)}"
-    wb.save(path)
+    """The shared formatted table (complygraph/xlsx_tables.py), the inclusion date as an Excel date."""
+    table = Table("SCIP", COLUMNS, [[row.get(c) for c in COLUMNS] for row in rows], NUMBER_FORMATS,
+                  frozenset({"date_of_inclusion"}))
+    write_workbook(path, [table])

@@ -4,22 +4,32 @@ A million results as an rdflib graph take gigabytes and minutes to serialise; th
 pyoxigraph's serialiser holds one result at a time. Results are written in one order whatever order the
 engine found them in (pack, severity, focus node, shape, value, message), so two runs on the same store give
 the same file and a diff between runs shows what changed.
+
+JSON-LD is written compact: one `@context` maps short keys (`focusNode`, `resultSeverity`, `sourceShape`, ...)
+to the sh: IRIs and the result's context (`part`, `material`, `substance`, `limit`, `measured`, ...) to cg:
+terms, and each result is one line of JSON. A JSON-LD processor expands it to the same triples as the
+Turtle report (tests/test_report_formats.py checks it with rdflib); `json-ld-expanded` is pyoxigraph's
+expanded form without a context.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
 from complygraph import vocab
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from complygraph.graph.shacl.terms import to_oxigraph
 
-FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "json-ld": ox.RdfFormat.JSON_LD}
+FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+           "json-ld-expanded": ox.RdfFormat.JSON_LD}
+COMPACT = "json-ld"  # written by this module, not by pyoxigraph
 _SH, _CG = str(SH), vocab.CG
 
 
@@ -71,10 +81,133 @@ def report_triples(report: ValidationReport) -> Iterator[ox.Triple]:
             yield _t(node, _CG + name, to_oxigraph(value))
 
 
-def write_report(report: ValidationReport, path: Path, fmt: str = "turtle") -> int:
-    """Write the report to `path` as it is generated; the number of results written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"report format {fmt!r}: one of {', '.join(FORMATS)}")
-    ox.serialize(report_triples(report), output=str(path), format=FORMATS[fmt],
-                 prefixes={"sh": _SH, "cg": _CG, "xsd": str(XSD)} if fmt == "turtle" else None)
+def write_report(report: ValidationReport, path: Path | BinaryIO, fmt: str = "turtle") -> int:
+    """Write the report to `path` (a file name, or a binary stream such as stdout's) as it is generated; the
+    number of results written."""
+    if fmt not in FORMATS and fmt != COMPACT:
+        raise ValueError(f"report format {fmt!r}: one of {', '.join([*FORMATS, COMPACT])}")
+    if fmt == COMPACT:
+        if isinstance(path, Path | str):
+            with open(path, "w", encoding="utf-8") as f:
+                write_compact(report, f.write)
+        else:
+            write_compact(report, lambda text: path.write(text.encode("utf-8")))
+        return len(report.results)
+    ox.serialize(report_triples(report), output=path if not isinstance(path, Path) else str(path),
+                 format=FORMATS[fmt], prefixes={"sh": _SH, "cg": _CG, "xsd": str(XSD)} if fmt == "turtle" else None)
     return len(report.results)
+
+
+# --- compact JSON-LD ------------------------------------------------------------------------------------
+
+_XSD = str(XSD)
+_PREFIXES = {"sh": _SH, "cg": _CG, "cgsh": vocab.CGSH, "xsd": _XSD}
+# short key -> (IRI, coercion): "@id" keys hold IRIs (a literal is then written as a value object), a datatype
+# key holds literals of that datatype as plain strings, None plain strings
+_SHORT = {"focusNode": ("sh:focusNode", "@id"), "resultSeverity": ("sh:resultSeverity", "@id"),
+          "sourceShape": ("sh:sourceShape", "@id"),
+          "sourceConstraintComponent": ("sh:sourceConstraintComponent", "@id"),
+          "sourceConstraint": ("sh:sourceConstraint", "@id"), "resultPath": ("sh:resultPath", "@id"),
+          "value": ("sh:value", "@id"), "resultMessage": ("sh:resultMessage", None), "pack": ("cg:pack", None),
+          **{name: (f"cg:{name}", "@id") for name in ("part", "material", "substance", "entry", "restriction",
+                                                       "exemption", "regulation", "status")},
+          "limit": ("cg:limit", "xsd:decimal"), "measured": ("cg:measured", "xsd:decimal"),
+          "basis": ("cg:basis", None), "duty": ("cg:duty", None), "everyPack": ("cg:everyPack", "xsd:boolean")}
+CONTEXT = {**_PREFIXES, "ValidationReport": "sh:ValidationReport", "ValidationResult": "sh:ValidationResult",
+           "conforms": "sh:conforms", "compliant": "cg:compliant", "result": "sh:result",
+           "evaluationDate": {"@id": "cg:evaluationDate", "@type": "xsd:date"},
+           **{k: ({"@id": iri, "@type": kind} if kind else iri) for k, (iri, kind) in _SHORT.items()}}
+_KEY_OF = {f"{_SH}{k}": k for k in ("focusNode", "resultSeverity", "sourceShape", "sourceConstraintComponent",
+                                    "sourceConstraint", "resultPath", "value", "resultMessage")}
+
+
+def _compact(iri: str) -> str:
+    """sh:, cg:, cgsh: and xsd: IRIs as compact IRIs; any other IRI in full."""
+    for prefix, ns in _PREFIXES.items():
+        rest = iri[len(ns):]
+        if iri.startswith(ns) and rest and not rest.startswith("//"):
+            return f"{prefix}:{rest}"
+    return iri
+
+
+class _Terms:
+    """RDF terms as compact JSON-LD values; blank nodes relabelled _:b0, _:b1, ... in the order they are met,
+    so that the same report is the same text on every run."""
+
+    def __init__(self) -> None:
+        self.blank: dict[BNode, str] = {}
+        self.met: list[BNode] = []
+
+    def node(self, term) -> str:
+        if isinstance(term, BNode):
+            if term not in self.blank:
+                self.blank[term] = f"_:b{len(self.blank)}"
+                self.met.append(term)
+            return self.blank[term]
+        return _compact(str(term))
+
+    def value(self, term, kind: str | None):
+        """A plain string where the key's coercion says what it is, else an {"@id"} or value object."""
+        if isinstance(term, URIRef | BNode):
+            return self.node(term) if kind == "@id" else {"@id": self.node(term)}
+        lit = term if isinstance(term, Literal) else Literal(term)
+        if lit.language:
+            return {"@value": str(lit), "@language": lit.language}
+        datatype = _compact(str(lit.datatype)) if lit.datatype is not None else None
+        if datatype == kind or (datatype is None and kind is None):
+            return str(lit)
+        return {"@value": str(lit), **({"@type": datatype} if datatype else {})}
+
+
+def _add(node: dict, key: str, value) -> None:
+    if key not in node:
+        node[key] = value
+    else:
+        node[key] = (node[key] if isinstance(node[key], list) else [node[key]]) + [value]
+
+
+def write_compact(report: ValidationReport, write: Callable[[str], object]) -> None:
+    """The report as compact JSON-LD through `write`, one result per line, the blank-node structure of the
+    paths and constraints the results name after them (once per report)."""
+    terms, structure = _Terms(), Graph()
+    head = {"@id": "_:report", "@type": "ValidationReport", "conforms": report.conforms,
+            "compliant": report.compliant}
+    if report.at:
+        head["evaluationDate"] = report.at
+    write('{\n"@context": ' + json.dumps(CONTEXT, ensure_ascii=False) + ',\n"@graph": [\n')
+    write(json.dumps(head, ensure_ascii=False)[:-1] + ', "result": [')
+    for i, r in enumerate(ordered(report.results)):
+        node: dict = {"@id": f"_:r{i}", "@type": "ValidationResult"}
+        for predicate, term in ((SH.focusNode, r.focus), (SH.resultSeverity, r.severity),
+                                (SH.sourceShape, r.shape), (SH.sourceConstraintComponent, r.component),
+                                (SH.resultPath, r.path), (SH.sourceConstraint, r.constraint), (SH.value, r.value),
+                                (SH.resultMessage, r.message or None)):
+            if term is not None:
+                key = _KEY_OF[str(predicate)]
+                node[key] = terms.value(term, _SHORT[key][1])
+        if r.path is not None:
+            report._copy_path(structure, r.path)
+        if r.constraint is not None:
+            report._copy_structure(structure, r.constraint)
+        if r.pack:
+            node["pack"] = r.pack
+        for name, value in r.details:
+            key = name if name in _SHORT else f"cg:{name}"
+            _add(node, key, terms.value(value, _SHORT[key][1] if key in _SHORT else None))
+        write(("\n" if i == 0 else ",\n") + json.dumps(node, ensure_ascii=False))
+    write("\n]}")
+    todo, done = [b for b in terms.met if (b, None, None) in structure], set()
+    while todo:  # breadth first from the nodes the results name: the labels of nested nodes follow that order
+        s = todo.pop(0)
+        if s in done:
+            continue
+        done.add(s)
+        node = {"@id": terms.node(s)}
+        for p, o in sorted(structure.predicate_objects(s), key=lambda po: (
+                str(po[0]), type(po[1]).__name__, "" if isinstance(po[1], BNode) else str(po[1]))):
+            _add(node, "@type" if p == RDF.type else _compact(str(p)),
+                 terms.node(o) if p == RDF.type else terms.value(o, None))
+            if isinstance(o, BNode):
+                todo.append(o)
+        write(",\n" + json.dumps(node, ensure_ascii=False))
+    write("\n]\n}\n")

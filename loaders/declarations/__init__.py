@@ -23,8 +23,10 @@ __all__ = ["FORMATS", "Outcome", "import_declarations", "read_declaration"]
 
 
 def import_declarations(store: Store, paths: list[Path], fmt: str | None = None) -> list[Outcome]:
-    """Read every file first (any problem in any file stores nothing), then write one transaction per file,
-    oldest declaration first."""
+    """Read every file first (a problem found while reading any file stores nothing), then write one
+    transaction per file, oldest declaration first; a problem found while writing a file (it is older than
+    the stored declaration, it closes a BOM cycle) stops the batch there and the error names the files
+    already stored."""
     decls, problems = [], []
     for path in paths:
         try:
@@ -34,4 +36,12 @@ def import_declarations(store: Store, paths: list[Path], fmt: str | None = None)
     if problems:
         raise InputError(problems)
     decls.sort(key=lambda d: (d.date or dt.date.min, d.file))
-    return [write_declaration(store, d) for d in decls]
+    outcomes: list[Outcome] = []
+    for decl in decls:
+        try:
+            outcomes.append(write_declaration(store, decl))
+        except InputError as exc:  # found while writing (older than the stored one, a BOM cycle, ...)
+            if not outcomes:
+                raise
+            raise InputError(exc.problems, stored=[o.file for o in outcomes]) from exc
+    return outcomes

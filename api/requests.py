@@ -1,0 +1,146 @@
+"""Outstanding declarations and the requests sent to suppliers: the `outstanding` query and
+`Supplier.requests` (graph/outstanding.py, graph/requests.py, due dates from shapes/data/request-policy.ttl).
+
+Both answers are computed once per store revision, date, supplier and packs, shared by every request asking
+the same (`api.work`): on the whole store it is a set computation over every part."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from complygraph.api.common import NamedRef, context, date_arg, page_size, require_packs
+from complygraph.api.errors import user_error
+from complygraph.api.work import answers, work
+from complygraph.graph import requests as rq
+from complygraph.graph.outstanding import Outstanding
+from complygraph.graph.request_policy import load_policy
+from complygraph.graph.store import Store
+from complygraph.vocab import entity_iri
+
+
+@strawberry.type(description="A version of a watched list after the part's declaration")
+class ListChangeNote:
+    list: str
+    date: str
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+
+
+@strawberry.type(description="A part whose declaration is outstanding for one reason")
+class OutstandingDeclaration:
+    supplier: NamedRef
+    part: NamedRef
+    reason: str = strawberry.field(description="no-declaration, list-change, unresolved-identity, missing-evidence")
+    detail: str
+    since: str | None = strawberry.field(description="The reason's start date (a list change, first use, ...)")
+    due_date: str | None = strawberry.field(description="since + the policy's days; overdue from the day after")
+    overdue: bool
+    declared: str | None = strawberry.field(description="The part's latest declaration date")
+    changes: list[ListChangeNote]
+    requested: str | None = strawberry.field(description="The open request that already asks for it")
+
+
+@strawberry.type
+class OutstandingAnswer:
+    at: str
+    total: int
+    overdue: int
+    items: list[OutstandingDeclaration] = strawberry.field(description="The first `first`, by supplier and part")
+
+
+@strawberry.type(description="A declaration that answers a request item")
+class RequestAnswer:
+    declaration: str
+    date: str
+    declaration_class: str
+    declared_by: str | None
+
+
+@strawberry.type
+class DeclarationRequestItem:
+    part: NamedRef
+    reason: str
+    detail: str
+    due_date: str | None
+    closed: bool
+    answers: list[RequestAnswer]
+
+
+@strawberry.type(description="A request sent to a supplier; closed when every part is declared on or after it")
+class DeclarationRequest:
+    id: strawberry.ID
+    sent_on: str
+    respond_by: str | None
+    closed: bool
+    overdue: bool
+    items: list[DeclarationRequestItem]
+
+
+@strawberry.type
+class SupplierRequests:
+    at: str
+    outstanding: list[OutstandingDeclaration]
+    sent: list[DeclarationRequest]
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _outstanding(o: Outstanding) -> OutstandingDeclaration:
+    p = o.part
+    return OutstandingDeclaration(
+        supplier=NamedRef(id=p.supplier_id, name=p.supplier_name or None), part=NamedRef(id=p.id, name=p.name or None),
+        reason=o.reason.id, detail=o.detail, since=_iso(o.start), due_date=_iso(o.due), overdue=o.overdue,
+        declared=_iso(o.declared), requested=o.requested,
+        changes=[ListChangeNote(list=c.list_id, date=c.date.isoformat(), added=list(c.added), removed=list(c.removed),
+                                changed=list(c.changed)) for c in o.changes])
+
+
+def _request(r: rq.SentRequest, at: dt.date) -> DeclarationRequest:
+    return DeclarationRequest(
+        id=r.id, sent_on=r.sent.isoformat(), respond_by=_iso(r.due), closed=r.closed, overdue=r.overdue(at),
+        items=[DeclarationRequestItem(
+            part=NamedRef(id=i.part_id, name=i.part_name or None), reason=i.reason, detail=i.detail,
+            due_date=_iso(i.due), closed=i.closed,
+            answers=[RequestAnswer(declaration=a.declaration, date=a.date.isoformat(),
+                                   declaration_class=a.declaration_class, declared_by=a.declared_by or None)
+                     for a in i.answers]) for i in r.items])
+
+
+def _view(store: Store, day: dt.date, supplier: str | None, packs: tuple[str, ...]) -> rq.RequestsView:
+    return rq.requests_view(store, day, supplier, list(packs), load_policy())
+
+
+async def _shared_view(info: Info, at: str | None, supplier: str | None, packs: list[str] | None) -> rq.RequestsView:
+    store, _ = context(info)
+    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    day = date_arg(at, "at") if at else dt.date.today()
+    chosen = tuple(sorted(set(packs or [])))
+    if supplier and not store.ask("ASK WHERE { ?s a cg:Supplier }", {"s": entity_iri("supplier", supplier)}):
+        raise user_error(f"supplier: no supplier {supplier!r}", "NOT_FOUND")
+    return await work(info).shared(answers(info), ("requests", day, supplier, chosen),
+                                   lambda: _view(store, day, supplier, chosen))
+
+
+async def resolve_outstanding(info: Info, at: str | None = None, supplier: strawberry.ID | None = None,
+                              packs: list[str] | None = None, overdue_only: bool = False,
+                              first: int | None = None) -> OutstandingAnswer:
+    """Outstanding declarations at `at` (default today), of every supplier or of `supplier`; `packs` add the
+    reasons of those packs (evidence: missing certificates of non-use). At most `first` items (1-100)."""
+    n = page_size(first)
+    view = await _shared_view(info, at, str(supplier) if supplier else None, packs)
+    rows = [o for o in view.outstanding if o.overdue or not overdue_only]
+    return OutstandingAnswer(at=view.at.isoformat(), total=len(rows), overdue=sum(o.overdue for o in rows),
+                             items=[_outstanding(o) for o in rows[:n]])
+
+
+async def resolve_supplier_requests(info: Info, supplier: str, at: str | None = None,
+                                    packs: list[str] | None = None) -> SupplierRequests:
+    view = await _shared_view(info, at, supplier, packs)
+    return SupplierRequests(at=view.at.isoformat(), outstanding=[_outstanding(o) for o in view.outstanding],
+                            sent=[_request(r, view.at) for r in view.sent])

@@ -1,0 +1,224 @@
+"""Declaration requests sent to suppliers, and whether they have been answered.
+
+Sending records a `cg:DeclarationRequest` per supplier: the supplier, the day it was sent, the day the answer
+is due (the policy's `cg:responseWithinDays` later) and one `cg:RequestItem` per part and reason, with the
+reason in words as it stood when sent. Nothing marks a request answered: an item is closed when a declaration
+of its part dated on or after the day the request was sent is in the store (an IPC-1752A or IEC 62474
+declaration, a Form 2-1 survey answer, an imported `declaration_date`), so the history stays what it was:
+which declaration answered, of which class, from whom, on which day; a request is closed when every item is.
+Sending the same supplier a request again on the same day replaces that day's request.
+
+Two set queries answer for every request of the store (or of one supplier), whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from complygraph.graph.outstanding import Outstanding, outstanding
+from complygraph.graph.request_policy import Policy, load_policy
+from complygraph.graph.store import Store
+from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, entity_iri, prov, rdfs
+
+_DATE = NamedNode(XSD + "date")
+_DATETIME = NamedNode(XSD + "dateTime")
+
+
+def _t(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Triple:
+    return Triple(s, p, o)
+
+
+def _day(d: dt.date) -> Literal:
+    return Literal(d.isoformat(), datatype=_DATE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A declaration that answers a request item: which, on which day, of which class, by whom."""
+
+    declaration: str
+    date: dt.date
+    declaration_class: str
+    declared_by: str
+
+
+@dataclass
+class RequestItem:
+    part_iri: str
+    part_id: str
+    part_name: str
+    reason: str  # the reason's id in the policy (its IRI's local name when the policy no longer has it)
+    detail: str
+    due: dt.date | None  # when the declaration was due for the reason, as computed when sent
+    answers: list[Answer] = field(default_factory=list)
+    item_number: str = ""  # the supplier's own number of the part, where known (for the files sent)
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.answers)
+
+
+@dataclass
+class SentRequest:
+    iri: str
+    id: str
+    supplier_iri: str
+    supplier_id: str
+    supplier_name: str
+    sent: dt.date
+    due: dt.date | None
+    items: list[RequestItem] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        return all(i.closed for i in self.items)
+
+    def overdue(self, at: dt.date) -> bool:
+        return not self.closed and self.due is not None and at > self.due
+
+
+def request_iri(supplier_id: str, sent: dt.date) -> NamedNode:
+    return NamedNode(f"{ID}request/{quote(supplier_id, safe='')}/{sent.isoformat()}")
+
+
+def request_id(supplier_id: str, sent: dt.date) -> str:
+    return f"REQ-{supplier_id}-{sent:%Y%m%d}"
+
+
+def plan(rows: list[Outstanding], sent: dt.date, policy: Policy | None = None) -> list[SentRequest]:
+    """The requests that sending `rows` on `sent` makes: one per supplier, one item per part and reason."""
+    policy = policy or load_policy()
+    due = sent + dt.timedelta(days=policy.response_days)
+    out: dict[str, SentRequest] = {}
+    for o in rows:
+        p = o.part
+        req = out.get(p.supplier_iri)
+        if req is None:
+            req = out[p.supplier_iri] = SentRequest(request_iri(p.supplier_id, sent).value,
+                                                    request_id(p.supplier_id, sent), p.supplier_iri,
+                                                    p.supplier_id, p.supplier_name, sent, due)
+        req.items.append(RequestItem(p.iri, p.id, p.name, o.reason.id, o.detail, o.due, item_number=p.item_number))
+    return sorted(out.values(), key=lambda r: r.supplier_id)
+
+
+def record(store: Store, requests: list[SentRequest], policy: Policy | None = None) -> int:
+    """Store the requests in one transaction (replacing a request to the same supplier on the same day);
+    returns the triples written."""
+    if not requests:
+        return 0
+    policy = policy or load_policy()
+    replace = ("DELETE { ?r ?p ?o . ?i ?ip ?io } WHERE { VALUES ?r { "
+               + " ".join(f"<{r.iri}>" for r in requests)
+               + " } ?r ?p ?o . OPTIONAL { ?r cg:hasRequestItem ?i . ?i ?ip ?io } }")
+    return store.write(_triples(requests, policy), replace=replace)
+
+
+def _triples(requests: list[SentRequest], policy: Policy) -> Iterator[Triple]:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    act = NamedNode(f"{ID}request/sent/{now.strftime('%Y%m%dT%H%M%S')}")
+    yield _t(act, RDF_TYPE, prov.Activity)
+    yield _t(act, rdfs.label, Literal("declaration requests sent", language="en"))
+    yield _t(act, prov.startedAtTime, Literal(now.isoformat(), datatype=_DATETIME))
+    reasons = {r.id: NamedNode(r.iri) for r in policy.reasons}
+    for req in requests:
+        node = NamedNode(req.iri)
+        yield _t(node, RDF_TYPE, cg.DeclarationRequest)
+        yield _t(node, dct.identifier, Literal(req.id))
+        yield _t(node, cg.requestedFrom, NamedNode(req.supplier_iri))
+        yield _t(node, cg.sentOn, _day(req.sent))
+        if req.due is not None:
+            yield _t(node, cg.dueDate, _day(req.due))
+        yield _t(node, prov.wasGeneratedBy, act)
+        for item in req.items:
+            it = NamedNode(f"{req.iri}/{quote(item.part_id, safe='')}/{quote(item.reason, safe='')}")
+            yield _t(node, cg.hasRequestItem, it)
+            yield _t(it, RDF_TYPE, cg.RequestItem)
+            yield _t(it, cg.requestsPart, NamedNode(item.part_iri))
+            yield _t(it, cg.requestReason, reasons[item.reason])
+            yield _t(it, cg.reasonDetail, Literal(item.detail))
+            if item.due is not None:
+                yield _t(it, cg.dueDate, _day(item.due))
+
+
+def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
+                  policy: Policy | None = None) -> list[SentRequest]:
+    """Every request sent on or before `at` (to one supplier when given), each item with the declarations
+    dated from the day it was sent to `at` that answer it, earliest first."""
+    policy = policy or load_policy()
+    bindings: dict = {"at": _day(at)}
+    if supplier:
+        bindings["supplier"] = entity_iri("supplier", supplier)
+    rows = store.select("""
+        SELECT ?req ?rid ?supplier ?sid ?sname ?sent ?due ?item ?part ?pid ?pname ?reason ?detail ?idue WHERE {
+          ?req cg:requestedFrom ?supplier .
+          ?req a cg:DeclarationRequest ; dct:identifier ?rid ; cg:sentOn ?sent ; cg:hasRequestItem ?item .
+          FILTER(?sent <= ?at)
+          ?supplier dct:identifier ?sid .
+          OPTIONAL { ?supplier rdfs:label ?sname }
+          OPTIONAL { ?req cg:dueDate ?due }
+          ?item cg:requestsPart ?part ; cg:requestReason ?reason .
+          ?part dct:identifier ?pid .
+          OPTIONAL { ?part rdfs:label ?pname }
+          OPTIONAL { ?item cg:reasonDetail ?detail }
+          OPTIONAL { ?item cg:dueDate ?idue }
+        }""", bindings)
+    answers = store.select("""
+        SELECT DISTINCT ?item ?answer ?adate ?aclass ?aby WHERE {
+          ?req cg:requestedFrom ?supplier .
+          ?req a cg:DeclarationRequest ; cg:sentOn ?sent ; cg:hasRequestItem ?item .
+          ?item cg:requestsPart ?part .
+          ?answer cg:declares ?part ; dct:date ?adate .
+          FILTER(?sent <= ?at && ?adate >= ?sent && ?adate <= ?at)
+          OPTIONAL { ?answer cg:declarationClass ?aclass }
+          OPTIONAL { ?answer cg:declaredBy ?by . ?by dct:identifier ?aby }
+        }""", bindings)
+    found: dict[str, list[Answer]] = {}
+    for r in answers:
+        found.setdefault(r["item"].value, []).append(Answer(
+            r["answer"].value, dt.date.fromisoformat(r["adate"].value[:10]),
+            r["aclass"].value if "aclass" in r else "import", r["aby"].value if "aby" in r else ""))
+    out: dict[str, SentRequest] = {}
+    for r in rows:
+        req = out.get(r["req"].value)
+        if req is None:
+            req = out[r["req"].value] = SentRequest(
+                r["req"].value, r["rid"].value, r["supplier"].value, r["sid"].value,
+                r["sname"].value if "sname" in r else "", dt.date.fromisoformat(r["sent"].value),
+                dt.date.fromisoformat(r["due"].value) if "due" in r else None)
+        reason = policy.by_iri(r["reason"].value)
+        req.items.append(RequestItem(
+            r["part"].value, r["pid"].value, r["pname"].value if "pname" in r else "",
+            reason.id if reason else r["reason"].value.rsplit("#", 1)[-1],
+            r["detail"].value if "detail" in r else "",
+            dt.date.fromisoformat(r["idue"].value) if "idue" in r else None,
+            sorted(found.get(r["item"].value, []), key=lambda a: (a.date, a.declaration))))
+    for req in out.values():
+        req.items.sort(key=lambda i: (i.part_id, i.reason))
+    return sorted(out.values(), key=lambda r: (r.supplier_id, r.sent))
+
+
+@dataclass
+class RequestsView:
+    """What `complygraph requests` shows: the outstanding declarations and the requests sent, at a date."""
+
+    at: dt.date
+    outstanding: list[Outstanding]
+    sent: list[SentRequest]
+
+
+def requests_view(store: Store, at: dt.date, supplier: str | None = None, packs: list[str] | None = None,
+                  policy: Policy | None = None) -> RequestsView:
+    """Outstanding declarations, each marked with the open request that already asks for it, and the sent
+    requests with their answers."""
+    policy = policy or load_policy()
+    rows = outstanding(store, at, supplier, packs, policy)
+    sent = sent_requests(store, at, supplier, policy)
+    open_items = {(i.part_iri, i.reason): r.id for r in sent for i in r.items if not i.closed}
+    for o in rows:
+        o.requested = open_items.get((o.part.iri, o.reason.id))
+    return RequestsView(at, rows, sent)
