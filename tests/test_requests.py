@@ -202,8 +202,15 @@ def test_the_loop_list_change_requests_forms_answers_close_one_request(data, sto
         import_survey(store, [files[a][0]], date=dt.date(2026, 3, 5))
     assert f"{files[a][0]}:10" in str(refused.value) and "present" in str(refused.value)
 
+    # the answers come back as one batch: a's form filled in, b's returned as sent (not an answer); with
+    # --skip-invalid (loaders/batch.py) a's is loaded and b's refused whole, with file, line and field
+    from complygraph.loaders.batch import load_surveys
+
     _fill(files[a][0])
-    counts = import_survey(store, [files[a][0]], date=dt.date(2026, 3, 5))
+    batch = load_surveys(store, [files[a][0], files[b][0]], date=dt.date(2026, 3, 5), skip_invalid=True)
+    assert batch.loaded == [str(files[a][0])] and batch.refused == [str(files[b][0])]
+    assert {(p.file, p.line, p.field) for p in batch.problems} >= {(str(files[b][0]), 10, "present")}
+    counts = batch.counts
     assert counts["surveys"] == len(stale[a]) and counts["answers"] == 33 * len(stale[a])
 
     before = {r.supplier_id: r for r in requests_view(store, dt.date(2026, 3, 4)).sent}
