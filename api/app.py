@@ -7,6 +7,11 @@ bounded pools and refuses heavy work that would have to wait (BUSY); and every r
 after which the client gets DEADLINE_EXCEEDED. Swagger UI and ReDoc (`/docs`, `/redoc`) are off: FastAPI
 loads them from public CDNs, which offline machines cannot reach and which would see every visit;
 `/openapi.json` stays, and GraphiQL is served from complygraph's own copy of its assets.
+
+Requests to `/graphql` go from the app straight to the guard and strawberry's plain ASGI view (`_App`), not
+through FastAPI's middleware, routing and dependency injection, which took about 15 % of the event loop's
+time per `part(id)` request (benchmarks/RESULTS.md); the FastAPI router stays, so `/openapi.json`
+documents `/graphql` as before. Everything else (`/healthz`, `/report`, the IDE's assets) is FastAPI's.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from graphql import GraphQLError
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionResult
 
@@ -66,13 +73,11 @@ def _warm(store: Store, cache: NotedCache) -> None:
     warm_latest_changes(store, cache)
 
 
-class _Router(GraphQLRouter):
+class _Deadlines:
     """Serves GraphiQL from complygraph's own copy of its assets (static/graphiql/VENDORED.md): the stock
     page loads them from a CDN that offline machines cannot reach. Puts a deadline on every operation."""
 
-    def __init__(self, *args: Any, settings: ApiSettings, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.settings = settings
+    settings: ApiSettings
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse((IDE / "index.html").read_text(encoding="utf-8"))
@@ -86,6 +91,40 @@ class _Router(GraphQLRouter):
                 return await super().execute_single(*args, **kwargs)
         except TimeoutError:
             return ExecutionResult(data=None, errors=[deadline_error(seconds, upload)])
+
+
+class _Router(_Deadlines, GraphQLRouter):
+    """The FastAPI router of `/graphql`: what `/openapi.json` documents, and serves a request that reaches it
+    by another path than `_App`'s (none today)."""
+
+    def __init__(self, *args: Any, settings: ApiSettings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+
+
+class _View(_Deadlines, GraphQL):
+    """The same GraphQL endpoint as strawberry's plain ASGI app, which serves `/graphql` (see `_App`)."""
+
+    def __init__(self, context: Any, settings: ApiSettings) -> None:
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+        self.settings = settings
+        self._context = context
+
+    async def get_context(self, request: Any, response: Any) -> dict:
+        return {**await self._context(request), "response": response}
+
+
+class _App(FastAPI):
+    """FastAPI, except that `/graphql` (and `/graphql/`) goes straight to `graphql`: the guard, then the view."""
+
+    graphql: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.graphql is not None and scope["type"] == "http" and scope["path"].rstrip("/") == "/graphql":
+            scope["app"] = self
+            await self.graphql(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = None) -> FastAPI:
@@ -108,8 +147,8 @@ def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = N
         probe.close()
         gc.unfreeze()
 
-    app = FastAPI(title="complygraph", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
-                  description="Product chemical compliance knowledge graph: GraphQL at /graphql.")
+    app = _App(title="complygraph", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
+               description="Product chemical compliance knowledge graph: GraphQL at /graphql.")
 
     cache = NotedCache(RevisionCache(store), pools)  # list changes (shared with the start-up warming)
     answers = RevisionCache(store, size=64)  # validations, parts that violate a pack, where-used, what-if
@@ -122,7 +161,8 @@ def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = N
     if warm:
         threading.Thread(target=_warm, args=(store, cache), daemon=True, name="warm-list-changes").start()
 
-    app.add_middleware(Guard, settings=settings)
+    app.add_middleware(Guard, settings=settings)  # in FastAPI's stack too, for the router's path
+    app.graphql = Guard(_View(context, settings), settings=settings)
     app.mount("/graphql-ide", StaticFiles(directory=IDE), name="graphql-ide")
     app.include_router(_Router(schema, context_getter=context, graphql_ide="graphiql",
                                multipart_uploads_enabled=True, settings=settings), prefix="/graphql")

@@ -1,5 +1,6 @@
 """Regulatory lists and what their changes touch: the `lists`, `listChange` (entries added, removed and changed,
-with what changed), `whereUsed` and `whatIf` queries and the impact rows they answer with."""
+with what changed; each added or removed entry with its date of inclusion and the substances it concerns),
+`whereUsed` and `whatIf` queries and the impact rows they answer with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from strawberry.types import Info
 
 from complygraph.api.common import MAX_PAGE, NamedRef, cas_arg, context, date_arg
 from complygraph.api.errors import user_error
+from complygraph.api.substances import Substance
 from complygraph.api.work import answers, work
 from complygraph.graph import changes
 from complygraph.graph.impact import ImpactRow
@@ -66,10 +68,14 @@ def _impact(i: ImpactRow) -> Impact:
                   products=[NamedRef(id=p, name=n) for p, n in i.products])
 
 
-@strawberry.type
+@strawberry.type(description="An entry the list gained or lost between the two dates")
 class ChangedEntry:
     entry: str
     name: str
+    date_of_inclusion: str | None = strawberry.field(description="The date the entry was added to the list")
+    substances: list[Substance] = strawberry.field(
+        description="The substances the entry concerns (an added entry at `to`, a removed one at `from`), by CAS "
+                    "number, then EC number, then name; a group entry's member substances as the list names them")
 
 
 @strawberry.type(description="One field of an entry that differs between the two dates")
@@ -103,9 +109,17 @@ def _joined(values: list[str]) -> str | None:
     return "; ".join(values) or None
 
 
+def _entry(answer: changes.ChangeAnswer, entry: str, name: str) -> ChangedEntry:
+    """An added or removed entry with what the kept answer says it concerns (no query)."""
+    facts = answer.entries.get(entry) or changes.EntryFacts(None)
+    return ChangedEntry(entry=entry, name=name, date_of_inclusion=facts.date_of_inclusion,
+                        substances=[Substance(iri=s.iri, cas=s.cas, ec=s.ec, names=list(s.names))
+                                    for s in facts.substances])
+
+
 def _list_change(answer: changes.ChangeAnswer) -> ListChange:
-    return ListChange(added=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.added.items())],
-                      removed=[ChangedEntry(entry=k, name=v) for k, v in sorted(answer.change.removed.items())],
+    return ListChange(added=[_entry(answer, k, v) for k, v in sorted(answer.change.added.items())],
+                      removed=[_entry(answer, k, v) for k, v in sorted(answer.change.removed.items())],
                       changed=[EntryChange(entry=c.entry, name=c.name, changes=[
                           FieldChange(field=f.field, before=_joined(f.before), after=_joined(f.after),
                                       added=f.added, removed=f.removed) for f in c.changes])

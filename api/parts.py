@@ -8,6 +8,7 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
+from complygraph.api.bom import BomConnection, bom_of
 from complygraph.api.common import (
     PageInfo,
     after_key,
@@ -19,12 +20,16 @@ from complygraph.api.common import (
     validation_errors,
 )
 from complygraph.api.compliance import Compliance, part_compliance, product_compliance, status_index
+from complygraph.api.dataloaders import part_plan, then
 from complygraph.api.substances import Substance, to_substance
 from complygraph.api.suppliers import SupplierRef, to_supplier
 from complygraph.api.work import answers, work
 from complygraph.graph.browse import part_page, violating_parts
 from complygraph.graph.browse import product as find_product
 from complygraph.vocab import entity_iri
+
+_BOM_HELP = ("The bill of materials below it, one page of lines (first 1 to 100, after a cursor), each with its "
+             "child part, quantity, path and own `bom`; a BOM cycle ends the tree (`cycle`)")
 
 
 @strawberry.type
@@ -36,9 +41,9 @@ class SubstanceInMaterial:
     exemption: str | None
 
     @strawberry.field
-    async def substance(self, info: Info) -> Substance | None:
+    def substance(self, info: Info) -> Substance | None:
         _, loaders = context(info)
-        return to_substance(await loaders.substance.load(self.substance_iri))
+        return then(loaders.substance, self.substance_iri, to_substance)
 
 
 @strawberry.type
@@ -49,13 +54,15 @@ class Material:
     mass: float | None
 
     @strawberry.field
-    async def substances(self, info: Info) -> list[SubstanceInMaterial]:
+    def substances(self, info: Info) -> list[SubstanceInMaterial]:
         _, loaders = context(info)
-        rows = await loaders.occurrences.load(self.iri)
-        return [SubstanceInMaterial(substance_iri=r["substance"], ppm=to_float(r.get("ppm")),
-                                    mass_mg=to_float(r.get("mg")),
-                                    intentional=None if "intentional" not in r else r["intentional"] == "true",
-                                    exemption=r.get("exemption")) for r in rows]
+        return then(loaders.occurrences, self.iri, _occurrences)
+
+
+def _occurrences(rows: list[dict]) -> list[SubstanceInMaterial]:
+    return [SubstanceInMaterial(substance_iri=r["substance"], ppm=to_float(r.get("ppm")), mass_mg=to_float(r.get("mg")),
+                                intentional=None if "intentional" not in r else r["intentional"] == "true",
+                                exemption=r.get("exemption")) for r in rows]
 
 
 @strawberry.type
@@ -128,17 +135,17 @@ class Part:
         return part_compliance(await status_index(info, packs, at), self.iri)
 
     @strawberry.field
-    async def supplier(self, info: Info) -> SupplierRef | None:
+    def supplier(self, info: Info) -> SupplierRef | None:
         if not self.supplier_iri:
             return None
         _, loaders = context(info)
-        return to_supplier(await loaders.supplier.load(self.supplier_iri))
+        return then(loaders.supplier, self.supplier_iri, to_supplier)
 
     @strawberry.field
-    async def materials(self, info: Info) -> list[Material]:
+    def materials(self, info: Info) -> list[Material]:
         _, loaders = context(info)
-        return [Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=to_float(r.get("mass")))
-                for r in await loaders.materials.load(self.iri)]
+        return then(loaders.materials, self.iri, lambda rows: [
+            Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=to_float(r.get("mass"))) for r in rows])
 
     @strawberry.field
     async def declarations(self, info: Info) -> list[DeclarationInfo]:
@@ -185,6 +192,10 @@ class Part:
                              part=None if product else local, quantity=float(r["quantity"])))
         return out
 
+    @strawberry.field(description=_BOM_HELP)
+    async def bom(self, info: Info, first: int | None = 20, after: str | None = None) -> BomConnection:
+        return await bom_of(info, _part, self.iri, self.id, first, after)
+
 
 def _part(d: dict | None, iri: str) -> Part | None:
     if d is None:
@@ -206,8 +217,8 @@ class PartConnection:
 
 async def resolve_part(info: Info, id: strawberry.ID) -> Part | None:
     _, loaders = context(info)
-    iri = entity_iri("part", str(id)).value
-    return _part(await loaders.part.load(iri), iri)
+    iri = entity_iri("part", str(id)).value  # read with what the query asks below it, in one hand-over
+    return _part(await loaders.part_tree.load((iri, part_plan(info))), iri)
 
 
 async def resolve_parts(info: Info, first: int | None = 20, after: str | None = None,
@@ -222,7 +233,9 @@ async def resolve_parts(info: Info, first: int | None = 20, after: str | None = 
             among = await work(info).shared(answers(info), ("violatingParts", pack, dt.date.today()),
                                             lambda: violating_parts(store, pack))
     page = await work(info).read(part_page, store, start, n, None if supplier is None else str(supplier), among)
-    nodes = [_part(d, k) for d, k in zip(await loaders.part.load_many(page.keys), page.keys, strict=True)]
+    plan = part_plan(info, ("edges", "node"))
+    found = await loaders.part_tree.load_many([(k, plan) for k in page.keys])
+    nodes = [_part(d, k) for d, k in zip(found, page.keys, strict=True)]
     edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more)
     return PartConnection(edges=edges, page_info=info_)
 
@@ -238,6 +251,10 @@ class Product:
                                   "how many of each the product holds.")
     async def compliance(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> list[Compliance]:
         return product_compliance(await status_index(info, packs, at), self.iri)
+
+    @strawberry.field(description=_BOM_HELP)
+    async def bom(self, info: Info, first: int | None = 20, after: str | None = None) -> BomConnection:
+        return await bom_of(info, _part, self.iri, self.id, first, after)
 
 
 async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:

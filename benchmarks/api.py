@@ -1,7 +1,9 @@
 """A bounded loopback load test of the GraphQL API: the server in its own process on 127.0.0.1, clients here.
 
 Every phase stops by itself, after `--seconds` or `--requests` (capped at 120 s and 100,000 requests),
-whichever comes first, and prints requests/s, p50/p99/max latency and the errors by code:
+whichever comes first, and prints requests/s, p50/p99/max latency, the errors by code and the machine's load
+average (1 minute) when it ended; the `part(id)` phases also print the server's CPU time per request (all its
+threads, and its event loop's thread alone; Linux). `--phases` runs some of them only:
 
 1. `listChange` for the SVHC change 2025-06-25 -> 2026-02-04: the first request (it computes the impact,
    unless the server's start-up warming got there first), then the answer kept for the store's revision;
@@ -12,6 +14,7 @@ whichever comes first, and prints requests/s, p50/p99/max latency and the errors
 
     python benchmarks/api.py --parts 10000            # builds a store of 10,000 generated parts first
     python benchmarks/api.py --store DIR --parts N    # a store already holding N generated parts
+    python benchmarks/api.py --store DIR --parts N --phases part   # the two part(id) phases only
 
 The store must hold the SVHC and RoHS lists and generated parts (ids P0000000, ...), as the built one does.
 """
@@ -39,6 +42,7 @@ import httpx
 
 MAX_SECONDS = 120.0
 MAX_REQUESTS = 100_000
+PHASES = ("change", "part", "import", "health")
 TOKEN = "bench-token"
 LISTS = ("eu-reach-svhc", "eu-rohs-annex-ii", "eu-rohs-annex-iii")
 LIST_CHANGE = """{ listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04") {
@@ -66,7 +70,8 @@ class Tally:
             if error:
                 self.errors[error] += 1
 
-    def report(self, name: str, elapsed: float) -> None:
+    def report(self, name: str, elapsed: float, cpu: tuple[float, float] | None = None) -> None:
+        """`cpu`: the server's CPU seconds (all threads, event loop thread) spent during the phase."""
         t = sorted(self.times)
         if not t:
             print(f"{name:34} no requests", flush=True)
@@ -76,8 +81,34 @@ class Tally:
             return t[min(len(t) - 1, int(len(t) * q))] * 1000
         errors = ", ".join(f"{k} {v}" for k, v in self.errors.most_common()) or "none"
         print(f"{name:34} {len(t):6} requests in {elapsed:6.1f} s  {len(t) / elapsed:7.1f}/s  "
-              f"p50 {pct(0.5):7.1f} ms  p99 {pct(0.99):7.1f} ms  max {t[-1] * 1000:7.1f} ms  errors: {errors}",
-              flush=True)
+              f"p50 {pct(0.5):7.1f} ms  p99 {pct(0.99):7.1f} ms  max {t[-1] * 1000:7.1f} ms  errors: {errors}  "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
+        if cpu is not None:
+            print(f"{'':34} server CPU {cpu[0] / len(t) * 1000:.2f} ms/request "
+                  f"(event loop thread {cpu[1] / len(t) * 1000:.2f} ms)", flush=True)
+
+
+def server_cpu(pid: int) -> tuple[float, float] | None:
+    """CPU seconds of the process `pid` (all threads) and of its main thread, from /proc; None elsewhere."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read(path: str) -> float:
+        with open(path, encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    try:
+        return read(f"/proc/{pid}/stat"), read(f"/proc/{pid}/task/{pid}/stat")
+    except OSError:
+        return None
+
+
+def measured(server: subprocess.Popen, run, *args) -> tuple[Tally, float, tuple[float, float] | None]:
+    """`run(*args)` (a load phase) with the server's CPU time spent meanwhile."""
+    before = server_cpu(server.pid)
+    tally, elapsed = run(*args)
+    after = server_cpu(server.pid)
+    cpu = None if before is None or after is None else (after[0] - before[0], after[1] - before[1])
+    return tally, elapsed, cpu
 
 
 def _error(r: httpx.Response) -> str | None:
@@ -234,7 +265,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5_000, help=f"per phase, at most {MAX_REQUESTS}")
     parser.add_argument("--import-parts", type=int, default=5_000, help="parts of the import beside the load")
     parser.add_argument("--n-change", type=int, default=10, help="listChange requests after the first")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated phases to run, of {', '.join(PHASES)} (default: all)")
     args = parser.parse_args()
+    phases = {p.strip() for p in args.phases.split(",") if p.strip()}
+    if not phases or phases - set(PHASES):
+        parser.error(f"--phases: expected some of {', '.join(PHASES)}, got {args.phases!r}")
     args.seconds, args.requests = min(args.seconds, MAX_SECONDS), min(args.requests, MAX_REQUESTS)
     args.clients = max(1, min(args.clients, 64))
     print(f"machine: {os.cpu_count()} cores, "
@@ -246,19 +282,28 @@ def main() -> None:
         try:
             rng = random.Random(1)
             ids = [f"P{rng.randrange(args.parts):07d}" for _ in range(10_000)]
-            with httpx.Client() as client:
-                first, error = _ask(client, url, LIST_CHANGE)
-                print(f"{'listChange, first request':34} {first * 1000:8.1f} ms  error: {error or 'none'}", flush=True)
-                tally, t0 = Tally(), time.perf_counter()
-                for _ in range(min(args.n_change, args.requests)):
-                    tally.add(*_ask(client, url, LIST_CHANGE))
-                tally.report("listChange, kept answer", time.perf_counter() - t0)
-            tally, elapsed = load(url, 1, ids, args.seconds, args.requests)
-            tally.report("part(id), 1 client", elapsed)
-            tally, elapsed = load(url, args.clients, ids, args.seconds, args.requests)
-            tally.report(f"part(id) x{args.clients}", elapsed)
-            beside_an_import(url, args, ids, work)
-            health_under_heavy(url, args.seconds)
+            if "change" in phases:
+                with httpx.Client() as client:
+                    first, error = _ask(client, url, LIST_CHANGE)
+                    print(f"{'listChange, first request':34} {first * 1000:8.1f} ms  error: {error or 'none'}",
+                          flush=True)
+                    tally, t0 = Tally(), time.perf_counter()
+                    for _ in range(min(args.n_change, args.requests)):
+                        tally.add(*_ask(client, url, LIST_CHANGE))
+                    tally.report("listChange, kept answer", time.perf_counter() - t0)
+            if "part" in phases:
+                if "change" not in phases:  # the start-up warming computes this: let it end before measuring
+                    with httpx.Client() as client:
+                        first, error = _ask(client, url, LIST_CHANGE)
+                    print(f"{'warm-up (listChange)':34} {first * 1000:8.1f} ms  error: {error or 'none'}", flush=True)
+                tally, elapsed, cpu = measured(server, load, url, 1, ids, args.seconds, args.requests)
+                tally.report("part(id), 1 client", elapsed, cpu)
+                tally, elapsed, cpu = measured(server, load, url, args.clients, ids, args.seconds, args.requests)
+                tally.report(f"part(id) x{args.clients}", elapsed, cpu)
+            if "import" in phases:
+                beside_an_import(url, args, ids, work)
+            if "health" in phases:
+                health_under_heavy(url, args.seconds)
         finally:
             server.terminate()
             try:
