@@ -17,10 +17,12 @@ from rich.markup import escape
 
 from complygraph import cli_exports, cli_requests, cli_status, cli_views  # noqa: F401  (register their commands)
 from complygraph.cli_base import (
+    ExcelBomOpt,
     JsonOpt,
     StoreOpt,
     app,
     command,
+    csv_encoding,
     fail,
     input_errors,
     metered,
@@ -257,6 +259,7 @@ def validate_cmd(store: StoreOpt = None,
                                       "(the W3C validation report; json-ld compact, with an @context)")]
                  = ValidateFormat.text,
                  as_json: JsonOpt = False,
+                 excel_bom: ExcelBomOpt = False,
                  pack_dir: Annotated[list[Path] | None, typer.Option(
                      "--pack-dir", help="A folder of your own packs, or one pack (repeatable)")] = None,
                  ) -> None:
@@ -302,7 +305,7 @@ def validate_cmd(store: StoreOpt = None,
                 if fmt is ValidateFormat.xlsx:
                     validation_workbook(result, rows, report, revision)
                 elif text:
-                    report.write_text(text, encoding="utf-8")
+                    report.write_text(text, encoding=csv_encoding(excel_bom and fmt is ValidateFormat.csv))
                 else:  # the W3C report streamed to the file, result by result, in a stable order
                     write_report(result, report, fmt.value)
             except OSError as exc:

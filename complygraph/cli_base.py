@@ -63,6 +63,15 @@ ToOpt = Annotated[str, typer.Option("--to", help="End date (YYYY-MM-DD): the lis
 FormatOpt = Annotated[OutputFormat, typer.Option(
     "--format", help="text for people (a table on a terminal, aligned plain text in a pipe), json or csv")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json")]
+ExcelBomOpt = Annotated[bool, typer.Option(
+    "--excel-bom", help="Start a CSV file with a UTF-8 byte order mark, so that Excel reads it as UTF-8 (CSV to a "
+                        "file only)")]
+
+
+def csv_encoding(excel_bom: bool) -> str:
+    """The encoding a CSV file is written in: with a byte order mark when asked for Excel, which otherwise reads
+    a BOM-less file in the machine's code page and garbles every non-ASCII name (Japanese, umlauts, µ)."""
+    return "utf-8-sig" if excel_bom else "utf-8"
 
 
 def _version(value: bool) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from complygraph.cli_base import StoreOpt, command, fail, input_errors, store_at
+from complygraph.cli_base import ExcelBomOpt, StoreOpt, command, fail, input_errors, store_at
 from complygraph.console import plural, say
 from complygraph.dates import iso_date
 from complygraph.exports import Company, export_iec62474, export_ipc1752a, scip_rows, write_scip
@@ -57,8 +57,7 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", help="The XML file to 
 @command("scip")
 def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx file to write")],
              fmt: Annotated[TableFormat, typer.Option("--format", help="csv or xlsx")] = TableFormat.csv,
-             excel_bom: Annotated[bool, typer.Option(
-                 "--excel-bom", help="Start the CSV with a UTF-8 byte order mark, for Excel")] = False,
+             excel_bom: ExcelBomOpt = False,
              store: StoreOpt = None, at: AtOpt = None) -> None:
     """Write the SCIP-ready dataset: one row per article, Candidate List substance above 0.1 % w/w, material
     and place in the BOM, with the SCIP concentration range."""

@@ -15,12 +15,14 @@ import typer
 
 from complygraph.cli_base import (
     LISTS_HELP,
+    ExcelBomOpt,
     FormatOpt,
     FromOpt,
     JsonOpt,
     StoreOpt,
     ToOpt,
     command,
+    csv_encoding,
     fail,
     input_errors,
     metered,
@@ -134,7 +136,7 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)],
                fmt: Annotated[ImpactFormat, typer.Option(
                    "--format", help="text (table: the same), csv, json, or xlsx (one sheet by part, by supplier "
                                     "and by product; needs --out)")] = ImpactFormat.text,
-               as_json: JsonOpt = False,
+               as_json: JsonOpt = False, excel_bom: ExcelBomOpt = False,
                out: Annotated[Path | None, typer.Option("--out", help="Write to this file (required for xlsx)")] = None,
                store: StoreOpt = None) -> None:
     """Parts, materials, suppliers and products touched by the entries a list gained or lost between dates."""
@@ -153,7 +155,7 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)],
         impact_workbook(rows, out)
     if text is not None:
         if out:
-            out.write_text(text, encoding="utf-8")
+            out.write_text(text, encoding=csv_encoding(excel_bom and fmt is ImpactFormat.csv))
         else:
             emit(text)
     if out:  # a status line, on stderr as before: stdout may be the data

@@ -351,3 +351,19 @@ def test_the_impact_workbook_has_one_value_per_cell(tmp_path):
     assert supplier[:5] == ["S1", "Test Supplier", 2, 1, DBDPE] and supplier[6] == 1100  # parts, over, max ppm
     products = [[c.value for c in r] for r in wb["by product"].iter_rows(min_row=2)]
     assert [(r[0], r[2], r[4], r[6]) for r in products] == [("PRD1", 1, "S1", DBDPE), ("PRD2", 1, "S1", DBDPE)]
+
+
+def test_csv_files_start_with_a_byte_order_mark_for_excel_only_when_asked(store_path, tmp_path, csv_rows):
+    """Excel reads a CSV without a BOM in the machine's code page (issue 13, item 5: "CSV with an optional
+    UTF-8 BOM for Excel"); the same rows either way."""
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert _validate(store_path, "--format", "csv", "--report", str(plain)).exit_code == 1
+    assert _validate(store_path, "--format", "csv", "--report", str(excel), "--excel-bom").exit_code == 1
+    assert not plain.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbf") and excel.read_bytes()[3:] == plain.read_bytes()
+    assert list(csv.reader(io.StringIO(excel.read_text(encoding="utf-8-sig")))) == csv_rows
+    impact = tmp_path / "impact.csv"
+    done = runner.invoke(app, ["impact", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to", "2026-02-04",
+                               "--store", store_path, "--format", "csv", "--out", str(impact), "--excel-bom"])
+    assert done.exit_code == 0, done.output
+    assert impact.read_bytes().startswith(b"\xef\xbb\xbf")
