@@ -32,7 +32,8 @@ class BomIndex:
     revision: str
     children: dict[str, list[tuple[str, Decimal]]] = field(default_factory=dict)
     products: dict[str, tuple[str, str]] = field(default_factory=dict)  # IRI -> (id, name)
-    _parents: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    # {"": child -> its parents}, made when first asked for
+    _parents: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False, compare=False)
 
     def graph(self) -> dict[str, list[str]]:
         """parent -> children, without quantities (what the cycle search walks)."""
@@ -42,15 +43,18 @@ class BomIndex:
         """The products (id, name) each part goes into through any number of BOM levels, in id order: walked
         up in memory (a validation report names most parts of the store: per BOM level queries for 83,203
         results took about a minute on 100k parts). A BOM cycle is not walked twice round."""
-        if not self._parents:
+        parents = self._parents.get("")  # built whole, then published: a concurrent reader never sees half of it
+        if parents is None:
+            parents = {}
             for parent, lines in self.children.items():
                 for child, _ in lines:
-                    self._parents.setdefault(child, []).append(parent)
+                    parents.setdefault(child, []).append(parent)
+            self._parents[""] = parents
         out: dict[str, list[tuple[str, str]]] = {}
         for part in parts:
             seen, todo = {part}, [part]
             while todo:
-                for parent in self._parents.get(todo.pop(), ()):
+                for parent in parents.get(todo.pop(), ()):
                     if parent not in seen:
                         seen.add(parent)
                         todo.append(parent)
