@@ -366,9 +366,12 @@ def serve(store: StoreOpt = None,
     import uvicorn
 
     from complygraph.api import create_app
+    from complygraph.graph.embedded import EmbeddedStore
+    from complygraph.graph.served import serving
 
     with input_errors(), store_at(store, create=False) as s:
-        uvicorn.run(create_app(s), host=host, port=port, log_level="info", access_log=False)  # 4 % of the loop
+        with serving(s.location if isinstance(s, EmbeddedStore) else None, host, port):
+            uvicorn.run(create_app(s), host=host, port=port, log_level="info", access_log=False)  # 4 % of the loop
 
 
 @command("check-ontology")

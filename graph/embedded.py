@@ -9,6 +9,7 @@ from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from complygraph.graph.bindings import bind
+from complygraph.graph.served import served_by
 from complygraph.graph.store import (
     QueryMixin,
     StoreError,
@@ -26,11 +27,15 @@ def is_oxigraph_store(path: Path) -> bool:
     return (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
 
 
-def _why(exc: OSError) -> str:
+def _why(exc: OSError, path: str) -> str:
     """What RocksDB's message about a store that did not open means for the user."""
     text = str(exc)
     if "lock" in text.lower():
-        return "another process has it open (a `complygraph serve` or an import still running?)"
+        server = served_by(path)
+        if server:
+            return (f"it is held by {server}: stop the server to use the store from the command line, or ask "
+                    f"the server (GraphQL at its /graphql)")
+        return "another process has it open (an import or another command still running?)"
     if "Permission denied" in text:
         return "this user may not write to its files (Oxigraph writes its lock and log files even to read)"
     return text
@@ -42,7 +47,7 @@ class EmbeddedStore(QueryMixin):
         try:
             self._store = OxStore(path) if path else OxStore()
         except OSError as exc:  # a second process holding the lock, a read-only folder, ...
-            raise StoreError(f"cannot open the store at {path}: {_why(exc)}") from None
+            raise StoreError(f"cannot open the store at {path}: {_why(exc, path)}") from None
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
