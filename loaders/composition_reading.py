@@ -43,7 +43,7 @@ REQUIRED = {
 OPTIONAL = {
     "supplier": ("country", "email"),
     "product": ("mass", "mass_unit", "eee_category", "uses"),
-    "part": ("item_number", "declaration_date", "packaging", "uses"),
+    "part": ("item_number", "declaration_date", "packaging", "uses", "first_use"),
     "material": ("category", "raw_material"),
     "substance": ("cas", "ec", "substance_name", "intentional", "exemption"),
     "bom": (),

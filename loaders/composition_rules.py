@@ -127,6 +127,10 @@ class CompositionRules:
         if rec.fields.get("packaging") and self.checks.yes_no(rec, "packaging"):
             yield rdf.t(node, RDF_TYPE, cg.PackagingComponent)
         yield from self._uses(rec, node)
+        if rec.fields.get("first_use"):  # when the part goes into production: a missing declaration is due then
+            first = self.checks.date(rec, "first_use")
+            if first is not None:
+                yield rdf.t(node, cg.firstUseDate, rdf.date(first))
         if rec.fields.get("declaration_date"):
             date = self.checks.date(rec, "declaration_date")
             if date is None:

@@ -45,7 +45,8 @@ FIELDS: dict[str, dict[NamedNode, str]] = {
     "supplier": {rdfs.label: "name", vcard["country-name"]: "country", vcard.hasEmail: "email"},
     "product": {rdfs.label: "name", cg.massMg: "mass"},
     "part": {rdfs.label: "name", cg.massMg: "mass", cg.suppliedBy: "supplier_id", cg.itemNumber: "item_number",
-             RDF_TYPE: "packaging", dct.date: "declaration_date", cg.declaredBy: "supplier_id"},
+             RDF_TYPE: "packaging", dct.date: "declaration_date", cg.declaredBy: "supplier_id",
+             cg.firstUseDate: "first_use"},
     "material": {rdfs.label: "name", cg.massMg: "mass", cg.materialCategory: "category", OWNER: "part_id",
                  cg.citesRawMaterial: "raw_material"},
     # (an occurrence's mass and ppm follow from these and its material's mass, which is compared itself)

@@ -298,3 +298,31 @@ def test_the_english_form_reads_back_too(data, store, tmp_path):
         ws.cell(row, 6, "no")
     wb.save(path)
     assert import_survey(store, [path], date=dt.date(2026, 3, 2))["answers"] == 33
+
+
+def test_first_use_comes_from_the_import_format_and_a_different_one_is_a_conflict(tmp_path):
+    """A part's `first_use` column (docs/import-format.md) is when a missing declaration is due; re-importing
+    the part with another first use is refused naming both dates, as any other one-valued fact."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Supplier One\n")
+
+    def parts(first_use: str) -> None:
+        (folder / "parts.csv").write_text("part_id,name,supplier_id,mass,mass_unit,first_use\n"
+                                          f"NEW-1,new part,S1,10,mg,{first_use}\n")
+
+    parts("2026-04-01")
+    store = open_store(None)
+    load_reference(store, ["eu-reach-svhc"])
+    import_compositions(store, folder)
+    at_due = _by(outstanding(store, dt.date(2026, 4, 1)), "no-declaration")["NEW-1"]
+    assert (at_due.start, at_due.due, at_due.overdue) == (dt.date(2026, 4, 1), dt.date(2026, 4, 1), False)
+    assert _by(outstanding(store, dt.date(2026, 4, 2)), "no-declaration")["NEW-1"].overdue
+    import_compositions(store, folder)  # the same again: no conflict
+    parts("2026-05-01")
+    with pytest.raises(InputError, match="2026-04-01") as refused:
+        import_compositions(store, folder)
+    assert "2026-05-01" in str(refused.value) and "first_use" in str(refused.value)
+    parts("2026-02-30")
+    with pytest.raises(InputError, match="first_use"):
+        import_compositions(open_store(None), folder)
