@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 
 from complygraph.exports import (
     SCIP_COLUMNS,
+    SCIP_RANGES,
     Company,
     ExportError,
     concentration_range,
@@ -326,10 +327,27 @@ def test_scip_rows_need_the_list_in_force():
         scip_rows(open_store(None), AT)
 
 
+def test_the_scip_ranges_are_five_adjacent_bands_from_0_1_to_100_percent():
+    # ECHA's picklist could not be read (docs/exports.md, The SCIP dataset): this pins the table as it stands,
+    # so a change to it is a deliberate one.
+    assert [(low, high, label) for low, high, label in SCIP_RANGES] == [
+        (Decimal("0.1"), Decimal("0.3"), ">0.1 % - 0.3 %"), (Decimal("0.3"), Decimal("1.0"), ">0.3 % - 1.0 %"),
+        (Decimal("1.0"), Decimal("10"), ">1.0 % - 10 %"), (Decimal("10"), Decimal("20"), ">10 % - 20 %"),
+        (Decimal("20"), Decimal("100"), ">20 % - 100 %")]
+    assert all(a[1] == b[0] for a, b in zip(SCIP_RANGES[:-1], SCIP_RANGES[1:], strict=True))  # no gap, no overlap
+
+
+# Exactly at each bound, a hair (1e-7 %) below and above: a bound belongs to the range below it.
 @pytest.mark.parametrize(("percent", "expected"), [
-    ("0.1", None), ("0.1000001", ">0.1 % - 0.3 %"), ("0.3", ">0.1 % - 0.3 %"), ("0.3000001", ">0.3 % - 1.0 %"),
-    ("1.0", ">0.3 % - 1.0 %"), ("1.01", ">1.0 % - 10 %"), ("10", ">1.0 % - 10 %"), ("20", ">10 % - 20 %"),
-    ("20.5", ">20 % - 100 %"), ("100", ">20 % - 100 %"), ("100.5", ">20 % - 100 %"), ("0", None),
+    ("-1", None), ("0", None),
+    ("0.0999999", None), ("0.1", None), ("0.1000001", ">0.1 % - 0.3 %"),
+    ("0.2999999", ">0.1 % - 0.3 %"), ("0.3", ">0.1 % - 0.3 %"), ("0.3000001", ">0.3 % - 1.0 %"),
+    ("0.9999999", ">0.3 % - 1.0 %"), ("1.0", ">0.3 % - 1.0 %"), ("1", ">0.3 % - 1.0 %"),
+    ("1.0000001", ">1.0 % - 10 %"),
+    ("9.9999999", ">1.0 % - 10 %"), ("10", ">1.0 % - 10 %"), ("10.0000001", ">10 % - 20 %"),
+    ("19.9999999", ">10 % - 20 %"), ("20", ">10 % - 20 %"), ("20.0000001", ">20 % - 100 %"),
+    ("99.9999999", ">20 % - 100 %"), ("100", ">20 % - 100 %"),
+    ("100.0000001", ">20 % - 100 %"), ("100.5", ">20 % - 100 %"),  # masses agree within 1 %: the last range
 ])
 def test_the_scip_concentration_ranges_exclude_their_lower_bound(percent, expected):
     assert concentration_range(Decimal(percent)) == expected
