@@ -62,9 +62,10 @@ class Compliance:
     @strawberry.field(description="For a product: the parts below it whose status is the product's, in part IRI "
                                   "order, `first` (1 to 100, default 20) after the part id `after`; see "
                                   "`decidingCount` for how many there are")
-    def deciding(self, first: int | None = 20, after: strawberry.ID | None = None) -> list[DecidingPart]:
+    async def deciding(self, info: Info, first: int | None = 20,
+                       after: strawberry.ID | None = None) -> list[DecidingPart]:
         n = page_size(first)
-        chosen = self.source.deciding if self.source is not None else []
+        chosen = await _deciding_of(info, self.source)
         if after is not None:
             ids = [_slug(d.part) for d in chosen]
             if str(after) not in ids:
@@ -76,8 +77,16 @@ class Compliance:
                 for d in chosen[:n]]
 
     @strawberry.field(description="For a product: how many parts below it decide its status (0 for a part)")
-    def deciding_count(self) -> int:
-        return len(self.source.deciding) if self.source is not None else 0
+    async def deciding_count(self, info: Info) -> int:
+        return len(await _deciding_of(info, self.source))
+
+
+async def _deciding_of(info: Info, source: st.ProductStatus | None) -> list[st.Deciding]:
+    """The deciding parts of a product's status, worked out (a walk of its BOM) on a read thread, never on the
+    event loop."""
+    if source is None:
+        return []
+    return await work(info).read(lambda: source.deciding)
 
 
 def _slug(iri: object) -> str | None:

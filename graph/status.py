@@ -209,22 +209,55 @@ def _below(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> set[str]:
 
 
 def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict[str, tuple[tuple, Decimal]]:
-    """Every part below `root`: the first path found to it (breadth first, so a shortest one) and the number
-    of it in one `root` (summed over all paths). A BOM cycle is not followed twice round."""
-    first: dict[str, tuple] = {}
+    """Every part below `root`: one shortest path to it (breadth first, in BOM line order) and the number of it
+    in one `root`, summed over every path. The sum is taken in topological order over the lines below `root`
+    (each line once), not path by path: BOMs share sub-assemblies, and the paths through shared ones grow
+    exponentially (13 s for 42 parts in nested diamonds when they were enumerated). A line that closes a BOM
+    cycle is not followed (a cycle is reported by data-quality, never walked round)."""
+    state: dict[str, int] = {root: 1}  # 1: on the depth-first stack, 2: done
+    order: list[str] = []  # post-order
+    back: set[tuple[str, str]] = set()  # the lines that close a cycle
+    stack = [(root, iter(edges.get(root, ())))]
+    while stack:
+        node, lines = stack[-1]
+        for child, _ in lines:
+            seen = state.get(child)
+            if seen is None:
+                state[child] = 1
+                stack.append((child, iter(edges.get(child, ()))))
+                break
+            if seen == 1:
+                back.add((node, child))
+        else:
+            state[node] = 2
+            order.append(node)
+            stack.pop()
     total: dict[str, Decimal] = defaultdict(Decimal)
-    frontier = [((root,), Decimal(1))]
+    total[root] = Decimal(1)
+    for node in reversed(order):
+        for child, q in edges.get(node, ()):
+            if (node, child) not in back:
+                total[child] += total[node] * q
+    before: dict[str, str | None] = {root: None}
+    frontier = [root]
     while frontier:
         nxt = []
-        for path, qty in frontier:
-            for child, q in edges.get(path[-1], ()):
-                if child in path:
-                    continue  # a cycle (reported by data-quality), never an endless walk
-                first.setdefault(child, path + (child,))
-                total[child] += qty * q
-                nxt.append((path + (child,), qty * q))
+        for node in frontier:
+            for child, _ in edges.get(node, ()):
+                if child not in before:
+                    before[child] = node
+                    nxt.append(child)
         frontier = nxt
-    return {p: (first[p], total[p]) for p in first}
+    out = {}
+    for part in before:
+        if part == root:
+            continue
+        path, node = [], part
+        while node is not None:
+            path.append(node)
+            node = before[node]
+        out[part] = (tuple(reversed(path)), total[part])
+    return out
 
 
 def _parts_of(store: Store, results: list[ValidationResult]) -> dict[str, tuple[str, ...]]:
