@@ -26,8 +26,9 @@ EDGES = """SELECT ?parent ?child ?q WHERE { ?u cg:parent ?parent ; cg:child ?chi
 
 @dataclass(frozen=True)
 class BomIndex:
-    """Each parent's children with the quantity of the line (a line without quantity counts 1), and the
-    products of the store with their ids and names."""
+    """Each parent's children in IRI order with the quantity of the line (a line without quantity counts 1),
+    and the products of the store with their ids and names. The order makes walks that keep the first path
+    they find (graph/status.py) give the same path on every store."""
 
     revision: str
     children: dict[str, list[tuple[str, Decimal]]] = field(default_factory=dict)
@@ -81,6 +82,8 @@ def bom_index(store: Store) -> BomIndex:
     for r in store.select(EDGES):
         q = r.get("q")
         children.setdefault(r["parent"].value, []).append((r["child"].value, Decimal(q.value) if q else Decimal(1)))
+    for lines in children.values():
+        lines.sort()  # in child order: each engine (even each Oxigraph storage) returns the lines in its own order
     products = {r["p"].value: (r["id"].value if "id" in r else _local(r["p"].value),
                                r["name"].value if "name" in r else "") for r in store.select(PRODUCTS)}
     index = BomIndex(revision, children, products)

@@ -147,14 +147,21 @@ def fill_first_use(store: Store, infos: list[PartInfo]) -> None:
         p.first_use, p.first_use_read = stated.get(iri, recorded.get(iri)), True
 
 
-def declared(store: Store, supplier: str | None = None) -> dict[str, dt.date]:
-    """The date of each part's latest declaration, superseded ones included (they are older anyway)."""
-    rows = store.select("""
-        SELECT ?part (MAX(?date) AS ?latest) WHERE {
+def declared(store: Store, supplier: str | None = None, at: dt.date | None = None) -> dict[str, dt.date]:
+    """The date of each part's latest declaration made on or before `at` (all of them without `at`), superseded
+    ones included (they are older anyway): what was declared as the day `at` stood, so `requests --at` a past
+    date does not count a declaration that came later. Compared in Python: declarations carry xsd:date or
+    xsd:dateTime, which SPARQL does not compare with each other."""
+    latest: dict[str, dt.date] = {}
+    for r in store.select("""
+        SELECT ?part ?date WHERE {
           ?part cg:suppliedBy ?supplier .
           ?d cg:declares ?part ; dct:date ?date .
-        } GROUP BY ?part""", _bindings(supplier))
-    return {r["part"].value: dt.date.fromisoformat(r["latest"].value[:10]) for r in rows if "latest" in r}
+        }""", _bindings(supplier)):
+        day = dt.date.fromisoformat(r["date"].value[:10])
+        if (at is None or day <= at) and day > latest.get(r["part"].value, dt.date.min):
+            latest[r["part"].value] = day
+    return latest
 
 
 def list_versions(store: Store, lists: tuple[str, ...], at: dt.date) -> dict[str, tuple[str, list[dt.date]]]:
@@ -222,7 +229,7 @@ def outstanding(store: Store, at: dt.date, supplier: str | None = None, packs: l
     part and reason."""
     policy = policy or load_policy()
     known = parts(store, supplier)
-    latest = declared(store, supplier)
+    latest = declared(store, supplier, at)
     out: list[Outstanding] = []
     for reason in policy.applying(packs or []):
         finder = _FINDERS.get(reason.id)

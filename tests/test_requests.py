@@ -117,7 +117,7 @@ def test_no_declaration_is_due_on_first_use(data, store):
     assert (o.part.id, o.start, o.due, o.overdue) == (undeclared, today, today, False)  # first use: the import
     assert _by(outstanding(store, today + dt.timedelta(days=1)), "no-declaration")[undeclared].overdue
     store.update(f'INSERT DATA {{ <{o.part.iri}> cg:firstUseDate "2026-01-10"^^xsd:date }}')
-    [o] = _by(outstanding(store, dt.date(2026, 1, 10)), "no-declaration").values()
+    o = _by(outstanding(store, dt.date(2026, 1, 10)), "no-declaration")[undeclared]  # (parts declared later too)
     assert (o.start, o.due, o.overdue) == (dt.date(2026, 1, 10), dt.date(2026, 1, 10), False)
     assert _by(outstanding(store, dt.date(2026, 1, 11)), "no-declaration")[undeclared].overdue
 
@@ -326,3 +326,20 @@ def test_first_use_comes_from_the_import_format_and_a_different_one_is_a_conflic
     parts("2026-02-30")
     with pytest.raises(InputError, match="first_use"):
         import_compositions(open_store(None), folder)
+
+
+def test_a_declaration_made_after_the_as_of_date_does_not_count_then(tmp_path):
+    """Regression (review): `requests --at` a past date counted a declaration made later, so a part nobody had
+    declared at that date was not listed. Declared on 2026-06-16, in use since 2024-01-01: outstanding and
+    overdue on 2026-06-15, answered on 2026-06-16."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Supplier One\n")
+    (folder / "parts.csv").write_text("part_id,name,supplier_id,mass,mass_unit,first_use,declaration_date\n"
+                                      "LATE-1,late part,S1,10,mg,2024-01-01,2026-06-16\n")
+    store = open_store(None)
+    load_reference(store, ["eu-reach-svhc"])
+    import_compositions(store, folder)
+    before = _by(outstanding(store, dt.date(2026, 6, 15)), "no-declaration")["LATE-1"]
+    assert (before.due, before.overdue) == (dt.date(2024, 1, 1), True)
+    assert "LATE-1" not in _by(outstanding(store, dt.date(2026, 6, 16)), "no-declaration")
