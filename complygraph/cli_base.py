@@ -149,6 +149,9 @@ def input_errors() -> Iterator[None]:
         yield
     except (InputError, StoreError, FileNotFoundError, ValueError) as exc:
         fail(str(exc))
+    except OSError as exc:  # a file that cannot be written or read: a folder where a file is wanted, no permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}")
 
 
 class MeteredStore:

@@ -50,7 +50,8 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", help="The XML file to 
     with input_errors(), store_at(store, create=False) as s:
         data = writer(s, part or product, iso_date(at) if at else dt.date.today(), kind="part" if part else "product",
                       company=Company(company, company_id) if company else None)
-    out.write_bytes(data)
+    with input_errors():  # a file that cannot be written: exit 2 naming it
+        out.write_bytes(data)
     say(f"wrote {out} ({fmt.value}, {plural(len(data), 'byte')})")
 
 
@@ -63,5 +64,6 @@ def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx fi
     and place in the BOM, with the SCIP concentration range."""
     with input_errors(), store_at(store, create=False) as s:
         rows = scip_rows(s, iso_date(at) if at else dt.date.today())
-    write_scip(rows, out, fmt.value, excel_bom=excel_bom)
+    with input_errors():  # a file that cannot be written: exit 2 naming it
+        write_scip(rows, out, fmt.value, excel_bom=excel_bom)
     say(f"wrote {out}: {plural(len(rows), 'row')}")

@@ -22,6 +22,7 @@ from complygraph.cli_base import (
     JsonOpt,
     StoreOpt,
     command,
+    fail,
     input_errors,
     output_format,
     shipped_packs,
@@ -137,6 +138,8 @@ def requests_cmd(store: StoreOpt = None,
     from complygraph.graph.shacl.packs import check_names
 
     fmt = output_format(fmt, as_json)
+    if out is not None and out.exists() and not out.is_dir():  # known before anything is recorded as sent
+        fail(f"--out {out}: a file, not a folder")
     with input_errors(), store_at(store, create=False) as s:
         day = iso_date(at) if at else dt.date.today()
         check_names(pack or [])  # an unknown pack is refused, naming the available ones

@@ -151,13 +151,14 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)],
         impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}")
         return say(f"{plural(len(rows), 'impact')} in {plural(len({r.part_id for r in rows}), 'part')}")
     text = None if fmt is ImpactFormat.xlsx else write_impact(rows, fmt.value, out)
-    if fmt is ImpactFormat.xlsx and out is not None:
-        impact_workbook(rows, out)
-    if text is not None:
-        if out:
-            out.write_text(text, encoding=csv_encoding(excel_bom and fmt is ImpactFormat.csv))
-        else:
-            emit(text)
+    with input_errors():  # a file that cannot be written: exit 2 naming it
+        if fmt is ImpactFormat.xlsx and out is not None:
+            impact_workbook(rows, out)
+        if text is not None:
+            if out:
+                out.write_text(text, encoding=csv_encoding(excel_bom and fmt is ImpactFormat.csv))
+            else:
+                emit(text)
     if out:  # a status line, on stderr as before: stdout may be the data
         err.print(f"{plural(len(rows), 'impact')} written to {out}", highlight=False, soft_wrap=True)
 

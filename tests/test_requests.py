@@ -343,3 +343,24 @@ def test_a_declaration_made_after_the_as_of_date_does_not_count_then(tmp_path):
     before = _by(outstanding(store, dt.date(2026, 6, 15)), "no-declaration")["LATE-1"]
     assert (before.due, before.overdue) == (dt.date(2024, 1, 1), True)
     assert "LATE-1" not in _by(outstanding(store, dt.date(2026, 6, 16)), "no-declaration")
+
+
+def test_request_files_stay_in_the_folder_whatever_the_supplier_id(tmp_path):
+    """Regression (review): a supplier id such as `A/../../../escaped` (imports accept it) put the request
+    files outside `--out`: the request id, which holds the supplier id, was used as a file name as it was."""
+    from complygraph.exports.request_forms import write_request_files
+    from complygraph.graph.requests import RequestItem, SentRequest
+
+    sid = "A/../../../escaped"
+    request = SentRequest(iri="urn:x:req", id=f"REQ-{sid}-20260301", supplier_iri="urn:x:s", supplier_id=sid,
+                          supplier_name="Escaping Supplier", sent=dt.date(2026, 3, 1), due=dt.date(2026, 3, 31),
+                          items=[RequestItem(part_iri="urn:x:p", part_id="P1", part_name="part one",
+                                             reason="no-declaration", detail="no declaration", due=None)])
+    for supplier in (sid, "..", "."):
+        request.supplier_id = supplier
+        out = tmp_path / supplier.replace("/", "_") / "out"
+        written = write_request_files(out, request, "Our Company", "OC-1")
+        assert len(written) == 4
+        for path in written:
+            assert path.resolve().is_relative_to(out.resolve()), path
+            assert path.is_file()

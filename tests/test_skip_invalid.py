@@ -352,3 +352,21 @@ def test_without_the_flag_a_file_refused_while_written_names_the_files_already_s
         assert _mentions(s, "Kobe Connectors") == 0
     finally:
         s.close()
+
+
+def test_a_rejection_report_that_cannot_be_written_is_known_before_loading(tmp_path):
+    """Regression (review): `--rejections` naming a folder failed after the good files were stored, with
+    "nothing was stored" and exit 2."""
+    good = _good(tmp_path)[1]
+    bad = _bad(tmp_path, "badmass.xml")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    store = str(tmp_path / "store")
+    code, out, errs = _run("load", "--skip-invalid", "--rejections", str(folder), str(good), str(bad),
+                           "--store", store)
+    assert code == 2 and "cannot be written" in out + errs and "nothing was stored" not in out + errs
+    s = open_store(store)
+    try:
+        assert _declared(s) == {}  # refused before any file was loaded
+    finally:
+        s.close()

@@ -259,3 +259,22 @@ def test_a_url_of_a_web_server_that_is_no_sparql_endpoint_is_refused():
 def test_a_sparql_endpoint_url_opens(oxigraph_server):
     store = open_store(oxigraph_server + "/query")
     assert store.ask("ASK {}") is True and store.staging_graphs() == []
+
+
+def test_an_output_file_that_cannot_be_written_stops_with_exit_2_naming_it(tmp_path):
+    """Regression (review): `requests --out` on a file, `impact --out` and `scip --out` in a missing folder
+    ended in a traceback (exit 1)."""
+    store = str(tmp_path / "store")
+    assert cli("load-lists", "--store", store, "--list", "eu-reach-svhc")[0] == 0
+    generate(tmp_path / "data", products=2, parts=20, seed=1)
+    assert cli("import", str(tmp_path / "data"), "--store", store)[0] == 0
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    missing = tmp_path / "no-such-folder"
+    for args, named in [(("requests", "--out", str(a_file)), str(a_file)),
+                        (("impact", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to", "2026-02-04",
+                          "--format", "csv", "--out", str(missing / "i.csv")), str(missing / "i.csv")),
+                        (("scip", "--out", str(missing / "s.csv")), str(missing / "s.csv"))]:
+        done = run(*args, "--store", store)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "Traceback" not in done.stderr and named in done.stderr, done.stderr

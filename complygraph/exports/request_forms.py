@@ -175,7 +175,7 @@ def write_summary(folder: Path, request: SentRequest) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     rows = summary_rows(request)
-    csv_path, xlsx_path = folder / f"{request.id}-summary.csv", folder / f"{request.id}-summary.xlsx"
+    csv_path, xlsx_path = folder / f"{_safe(request.id)}-summary.csv", folder / f"{_safe(request.id)}-summary.xlsx"
     with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(SUMMARY_COLUMNS)
@@ -193,12 +193,14 @@ def write_request_files(out: Path, request: SentRequest, company: str, company_i
                         declaration_class: str = "D", lang: str = "ja") -> list[Path]:
     """Everything one supplier is sent, in `out/<supplier id>/`; returns the files written."""
     folder = out / _safe(request.supplier_id)
-    files = [write_form21(folder / f"{request.id}-form2-1.xlsx", request, lang)]
-    xml = folder / f"{request.id}-ipc1752a-request.xml"
+    files = [write_form21(folder / f"{_safe(request.id)}-form2-1.xlsx", request, lang)]
+    xml = folder / f"{_safe(request.id)}-ipc1752a-request.xml"
     xml.write_bytes(ipc1752a_request(request, company, company_id, declaration_class))
     return files + [xml] + write_summary(folder, request)
 
 
 def _safe(name: str) -> str:
-    """A supplier id as a folder name: path separators and the like replaced."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"
+    """An id (a supplier's, a request's) as one file or folder name: path separators and the like replaced,
+    and never "." or ".." or a leading dot, so nothing is written outside the folder it is given."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "_"
+    return "_" + safe[1:] if safe.startswith(".") else safe
