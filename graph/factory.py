@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 from complygraph.graph.embedded import EmbeddedStore, is_oxigraph_store
@@ -36,7 +37,12 @@ def open_store(location: str | os.PathLike[str] | None = None, create: bool = Tr
     if text.startswith(("http://", "https://")):
         store = RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
         store.check()
-        store.dropped_staging = store.drop_staging()  # what a crashed writer left (see RemoteStore.drop_staging)
+        try:  # what a crashed writer left (see RemoteStore.drop_staging)
+            store.dropped_staging = store.drop_staging()
+        except StoreError as exc:  # a read-only endpoint: reading still works (the default graph is not staging)
+            store.dropped_staging = []
+            warnings.warn(f"staging graphs left by a crashed writer were not dropped ({exc}); "
+                          "run `complygraph doctor` with write access", stacklevel=2)
         return store
     return _embedded(Path(text), create)
 

@@ -7,11 +7,13 @@ embedded Oxigraph store and on a remote endpoint (Oxigraph server, Fuseki, Virtu
 from __future__ import annotations
 
 import calendar
+import hashlib
 import os
 import socket
 import time
 import uuid
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
@@ -70,13 +72,23 @@ def staging_graph() -> NamedNode:
 
 
 def writer() -> str:
-    """This process as a staging graph names it: host, PID namespace (Linux containers share host names less
-    often than PIDs) and process id, as `w.<host>.<namespace>.<pid>`."""
+    """This process as a staging graph names it: host, this boot of this machine and its PID namespace, and the
+    process id, as `w.<host>.<machine>.<pid>`. The host name alone is not enough (cloned machines and CI runners
+    share one), nor the PID namespace's inode (the initial namespace has the same inode on every Linux host):
+    the kernel's random boot id tells machines, and boots, apart."""
+    parts = []
+    for source in ("/proc/sys/kernel/random/boot_id", "/etc/machine-id"):
+        try:
+            parts.append(Path(source).read_text(encoding="ascii").strip())
+            break
+        except (OSError, UnicodeDecodeError):
+            continue
     try:
-        namespace = os.stat("/proc/self/ns/pid").st_ino
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
     except OSError:
-        namespace = 0
-    return f"w.{quote(socket.gethostname(), safe='-')}.{namespace}.{os.getpid()}"
+        pass
+    machine = hashlib.sha256("/".join(parts).encode()).hexdigest()[:16] if parts else "0"
+    return f"w.{quote(socket.gethostname(), safe='-')}.{machine}.{os.getpid()}"
 
 
 def staging_started(graph: str) -> float | None:

@@ -143,3 +143,55 @@ def test_a_conflicting_reimport_is_refused_on_an_oxigraph_server_too(oxigraph_se
     one_problem(error, "parts.csv", 2, "mass", "stored with mass '2000 mg'", "gives '3000 mg'")
     assert len(error.problems) == 1 and store.staging_graphs() == []
     store.update("DROP SILENT ALL", new_revision=False)
+
+
+def test_a_read_only_client_opens_an_endpoint_that_holds_a_crashed_writers_staging_graph(oxigraph_server,
+                                                                                        monkeypatch):
+    """Regression (review): dropping a crashed writer's staging graph at open failed on an endpoint the client
+    may only read, and every read command then stopped with exit 2 until someone ran `doctor`."""
+    import urllib.parse
+    import urllib.request
+
+    stale = "urn:complygraph:staging:20200101T000000Z:w.otherhost.0.1:00000000-0000-0000-0000-000000000000"
+    data = urllib.parse.urlencode({"update": f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:a> <urn:b> <urn:c> }} }}"})
+    urllib.request.urlopen(oxigraph_server + "/update", data=data.encode()).read()
+    monkeypatch.setenv("COMPLYGRAPH_UPDATE_URL", oxigraph_server + "/no-updates-here")  # it may only read
+    try:
+        with pytest.warns(UserWarning, match="were not dropped"):
+            store = open_store(oxigraph_server + "/query")
+        assert store.dropped_staging == [] and store.ask("ASK { GRAPH ?g { <urn:a> <urn:b> <urn:c> } }")
+    finally:  # the server is shared with other tests, which count what they drop
+        drop = urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{stale}>"})
+        urllib.request.urlopen(oxigraph_server + "/update", data=drop.encode()).read()
+
+
+def test_a_staging_graph_of_another_machine_with_the_same_host_name_is_never_taken_for_a_dead_writers():
+    """Regression (review): the writer tag was host name + PID namespace inode + pid, and the initial PID
+    namespace has the same inode on every Linux host: two cloned machines sharing an endpoint took each other's
+    running imports for leftovers and dropped them, committing half an import."""
+    from complygraph.graph.store import STAGING, staging_writer_gone, writer
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    mine = writer().rpartition(".")[0]  # w.<host>.<machine>
+    here = f"{STAGING}20260101T000000Z:{mine}.{dead.pid}:u"
+    assert staging_writer_gone(here)  # this machine, a process that has ended
+    host, _, machine = mine.rpartition(".")
+    other = f"{STAGING}20260101T000000Z:{host}.{'0' * len(machine)}.{dead.pid}:u"
+    assert machine != "0" * len(machine) and not staging_writer_gone(other)  # same host name, another machine
+
+
+def test_the_writer_tag_tells_machines_with_the_same_host_name_and_pid_namespace_apart(monkeypatch):
+    """Another machine (another boot id), same host name, same PID namespace inode: another writer tag."""
+    from complygraph.graph import store as store_module
+
+    here = store_module.writer()
+    real = Path.read_text
+
+    def other_boot(self, *args, **kwargs):
+        text = real(self, *args, **kwargs)
+        return "00000000-0000-0000-0000-000000000000" if str(self).endswith("boot_id") else text
+
+    monkeypatch.setattr(Path, "read_text", other_boot)
+    assert store_module.writer() != here
+    assert store_module.writer().rpartition(".")[2] == here.rpartition(".")[2]  # the same process id
