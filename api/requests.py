@@ -121,7 +121,8 @@ async def _shared_view(info: Info, at: str | None, supplier: str | None, packs: 
     require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
     day = date_arg(at, "at") if at else dt.date.today()
     chosen = tuple(sorted(set(packs or [])))
-    if supplier and not store.ask("ASK WHERE { ?s a cg:Supplier }", {"s": entity_iri("supplier", supplier)}):
+    if supplier and not await work(info).read(  # on a read thread: a remote store's answer may take a while
+            store.ask, "ASK WHERE { ?s a cg:Supplier }", {"s": entity_iri("supplier", supplier)}):
         raise user_error(f"supplier: no supplier {supplier!r}", "NOT_FOUND")
     return await work(info).shared(answers(info), ("requests", day, supplier, chosen),
                                    lambda: _view(store, day, supplier, chosen))

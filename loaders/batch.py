@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from complygraph.graph.store import Store
+from complygraph.graph.store import Store, StoreError
 from complygraph.loaders.declarations import import_declarations, read_declaration
 from complygraph.loaders.declarations.model import Declaration, Outcome
 from complygraph.loaders.declarations.writer import write_declaration
@@ -103,6 +103,11 @@ def load_declarations(store: Store, paths: list[Path], fmt: str | None = None,
         except InputError as exc:  # its transaction was aborted: nothing of this file is stored
             batch.refuse(decl.file, exc.problems)
             continue
+        except StoreError as exc:  # not the file's fault: the batch stops, saying what is stored anyway
+            if not batch.loaded:
+                raise
+            raise StoreError(f"{exc} (that file only: stored before it, each whole: "
+                             f"{', '.join(batch.loaded)})") from exc
         batch.outcomes.append(outcome)
         batch.loaded.append(decl.file)
     batch.in_given_order(paths)

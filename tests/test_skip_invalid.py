@@ -370,3 +370,27 @@ def test_a_rejection_report_that_cannot_be_written_is_known_before_loading(tmp_p
         assert _declared(s) == {}  # refused before any file was loaded
     finally:
         s.close()
+
+
+def test_a_store_failure_after_some_files_names_the_files_already_stored(tmp_path, monkeypatch):
+    """Regression (review): a store failure while writing file k said "the store is as it was" although the
+    files before it were committed, each in its own transaction."""
+    import complygraph.loaders.batch as batch_module
+    import complygraph.loaders.declarations as declarations_module
+    from complygraph.graph.store import StoreError
+
+    good = _good(tmp_path)
+    for module in (declarations_module, batch_module):
+        real, calls = module.write_declaration, []
+
+        def failing(store, decl, real=real, calls=calls):
+            calls.append(decl.file)
+            if len(calls) == 2:
+                raise StoreError("the endpoint stopped answering; the write was not committed")
+            return real(store, decl)
+
+        monkeypatch.setattr(module, "write_declaration", failing)
+        store = open_store(None)
+        with pytest.raises(StoreError, match="stored before it, each whole: ") as failed:
+            load_declarations(store, good, skip_invalid=module is batch_module)
+        assert calls[0] in str(failed.value) and calls[1] not in str(failed.value).split("each whole:")[1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from complygraph.graph.store import Store
+from complygraph.graph.store import Store, StoreError
 from complygraph.loaders.declarations.model import Outcome
 from complygraph.loaders.declarations.reading import FORMATS, read_declaration
 from complygraph.loaders.declarations.writer import write_declaration
@@ -44,4 +44,9 @@ def import_declarations(store: Store, paths: list[Path], fmt: str | None = None)
             if not outcomes:
                 raise
             raise InputError(exc.problems, stored=[o.file for o in outcomes]) from exc
+        except StoreError as exc:  # the store failed (an endpoint gone, a full disk): say what is stored anyway
+            if not outcomes:
+                raise
+            raise StoreError(f"{exc} (that file only: stored before it, each whole: "
+                             f"{', '.join(o.file for o in outcomes)})") from exc
     return outcomes
