@@ -136,6 +136,10 @@ def store_at(location: str | None, default: str = "complygraph-store", create: b
     only read pass `create=False`: they refuse a path that holds no store instead of answering from a new,
     empty one."""
     store = open_store(location or default, create=create)
+    if getattr(store, "rolled_back", False):
+        err.print(f"[yellow]warning:[/yellow] an import into {escape(store.location)} that did not finish (its "
+                  "process ended before it committed) was rolled back: the store is as it was before it",
+                  highlight=False, soft_wrap=True)
     try:
         yield store
     finally:

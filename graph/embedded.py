@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+import itertools
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
+from complygraph.graph import rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.served import served_by
 from complygraph.graph.store import (
@@ -21,10 +26,22 @@ from complygraph.graph.store import (
 )
 from complygraph.vocab import PREFIXES
 
+ENV_BULK = "COMPLYGRAPH_BULK_WRITE_AFTER"
+BULK_AFTER = 500_000  # triples: a write that brings more is loaded in bounded memory (graph/rollback.py)
+
+
+def bulk_after() -> int:
+    """How many triples a write may bring before it is bulk-loaded instead of held in one transaction."""
+    try:
+        return max(1, int(os.environ.get(ENV_BULK, BULK_AFTER)))
+    except ValueError:
+        return BULK_AFTER
+
 
 def is_oxigraph_store(path: Path) -> bool:
-    """Whether the folder holds an Oxigraph database (RocksDB's CURRENT file and a MANIFEST beside it)."""
-    return (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
+    """Whether the folder holds an Oxigraph database (RocksDB's CURRENT file and a MANIFEST beside it), or one
+    that a bulk write cut short left to be rolled back."""
+    return ((path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))) or rollback.pending(path)
 
 
 def _why(exc: OSError, path: str) -> str:
@@ -44,20 +61,45 @@ def _why(exc: OSError, path: str) -> str:
 class EmbeddedStore(QueryMixin):
     def __init__(self, path: str | None) -> None:
         self.location = path or ":memory:"
-        try:
-            self._store = OxStore(path) if path else OxStore()
-        except OSError as exc:  # a second process holding the lock, a read-only folder, ...
-            raise StoreError(f"cannot open the store at {path}: {_why(exc, path)}") from None
+        self._folder = Path(path) if path else None
+        self._reader: OxStore | None = None  # the checkpoint, while a bulk write runs (graph/rollback.py)
+        self._writing = threading.RLock()  # one write at a time; reads go on beside it
+        self.rolled_back = self._recover() if path else False  # a bulk write that a crash cut short
+        self._store = self._open()
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
+
+    def _open(self) -> OxStore:
+        try:
+            return OxStore(self.location) if self._folder else OxStore()
+        except OSError as exc:  # a second process holding the lock, a read-only folder, ...
+            raise StoreError(f"cannot open the store at {self.location}: {_why(exc, self.location)}") from None
+
+    def _recover(self) -> bool:
+        """Roll back a bulk write that did not commit (its process crashed), before the store is opened."""
+        folder = self._folder
+        if not folder.is_dir() or not (rollback.pending(folder) or (folder / rollback.CHECKPOINT).exists()):
+            return False
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return False  # opening will say why
+        with rollback.exclusive(folder):
+            if not rollback.pending(folder):
+                rollback.tidy(folder)
+                return False
+            if rollback.held_elsewhere(folder):
+                raise StoreError(f"cannot open the store at {folder}: {_why(OSError('lock'), str(folder))}")
+            rollback.roll_back(folder)
+            rollback.commit(folder)
+        return True
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
         try:
-            return self._store.query(bind(query, bindings), prefixes=PREFIXES)
+            return (self._reader or self._store).query(bind(query, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
     def update(self, update: str, new_revision: bool = True) -> None:
-        self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
+        with self._writing:
+            self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
         try:
@@ -66,6 +108,52 @@ class EmbeddedStore(QueryMixin):
             raise StoreError(f"SPARQL update syntax error: {exc}") from exc
 
     def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
+        with self._writing:
+            if replace or self._folder is None:
+                return self._transaction(triples, replace)
+            rest = iter(triples)
+            first = list(itertools.islice(rest, bulk_after()))
+            if len(first) < bulk_after():
+                return self._transaction(first, None)
+            return self._bulk(itertools.chain(first, rest))
+
+    def _bulk(self, triples: Iterator[Triple]) -> int:
+        """A write too big for one transaction: bulk-loaded in bounded memory, all or nothing by the checkpoint
+        taken first (graph/rollback.py). Reads, the writer's own included, see the checkpoint until the commit."""
+        count = 0
+        revision = new_revision(self.revision())
+        checkpoint = rollback.begin(self._store, self._folder)
+        self._reader = OxStore.read_only(str(checkpoint))
+
+        def quads() -> Iterator[Quad]:
+            nonlocal count
+            graph = DefaultGraph()
+            for t in triples:
+                count += 1
+                yield Quad(t.subject, t.predicate, t.object, graph)
+
+        try:
+            self._store.bulk_extend(quads())
+            self._store.extend([revision_quad(revision)])
+            self._store.flush()
+        except BaseException:
+            self._undo()
+            raise
+        self._reader = None
+        rollback.commit(self._folder)
+        return count
+
+    def _undo(self) -> None:
+        """Put the store back as the checkpoint holds it, in this process, while reads still go to the checkpoint."""
+        del self._store
+        gc.collect()  # RocksDB closes (and lets go of its lock) when the last reference goes
+        rollback.roll_back(self._folder)
+        self._store = self._open()
+        self._reader = None
+        gc.collect()
+        rollback.commit(self._folder)
+
+    def _transaction(self, triples: Iterable[Triple], replace: str | None) -> int:
         # Store.extend is one transaction: an exception raised by the iterable aborts it, so a failed
         # import leaves the store exactly as it was; the new revision is its last quad, so data and
         # revision land together. With `replace`, the triples are staged in a private named graph and
@@ -112,4 +200,5 @@ class EmbeddedStore(QueryMixin):
 
     def close(self) -> None:
         self.flush()
+        self._reader = None
         del self._store
