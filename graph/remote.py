@@ -133,7 +133,7 @@ class RemoteStore(QueryMixin):
         self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
-        text = SPARQL_PREFIXES + update
+        text = self.dialect.rewrite(SPARQL_PREFIXES + update)  # an update's WHERE meets the same engine bugs
         dataset = self.dialect.update_params(text)  # first: asking the dialect may settle the update URL
         self._post(self.update_url, [("update", text), *dataset], "*/*")
 

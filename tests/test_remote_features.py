@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from rdflib import BNode
 
-from complygraph.graph import open_store
 from complygraph.graph.bom import bom_pages
 from complygraph.graph.bom_index import bom_index
 from complygraph.graph.changes import entry_facts, list_change_answer
@@ -93,22 +92,6 @@ def _lines() -> str:
 
 def _engine(request) -> str:
     return request.node.callspec.params["any_store"]
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def any_store(request, tmp_path):
-    """conftest's `any_store` without Virtuoso, for now: with this module's Virtuoso cases before them, later
-    validations on the session's Virtuoso lost their SVHC results (tests/test_virtuoso.py eu-reach-svhc and
-    corporate-example, and this module's roll-up after tests/test_list_history.py), an order-dependent
-    interaction not understood yet (issue 14). Each case passed on Virtuoso on its own (23 passed, 1 strict
-    xfail for SQ156, 2026-12-02)."""
-    if request.param == "embedded":
-        store = open_store(tmp_path / "store")
-    else:
-        store = open_store(request.getfixturevalue("oxigraph_server") + "/query")
-        store.update("DROP SILENT ALL")
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ embedded store, with identical results.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from complygraph.generate import generate
 from complygraph.graph import open_store
-from complygraph.graph.dialects import DATA_GRAPH, VIRTUOSO
+from complygraph.graph.dialects import DATA_GRAPH, SPARQL11, VIRTUOSO
 from complygraph.graph.impact import changed_entries, impact
 from complygraph.graph.queries import list_change
 from complygraph.graph.remote import RemoteStore
@@ -113,6 +114,59 @@ def test_a_cut_or_partial_result_is_an_error_not_a_short_answer():
         VIRTUOSO.check_response(200, {"X-SPARQL-MaxRows": "10000"})
     with pytest.raises(StoreError, match="ANYTIME"):
         VIRTUOSO.check_response(206, {"X-SPARQL-Anytime": "timeout=1000"})
+
+
+def _dates(n: int = 50) -> list[dt.date]:
+    """Dates 30 days apart: an index segment Virtuoso 7.2 compresses so that `<=` on it finds none of them."""
+    return [dt.date(2008, 1, 1) + dt.timedelta(days=30 * i) for i in range(n)]
+
+
+def _dated(dates: list[dt.date]) -> list[Triple]:
+    date = NamedNode(XSD + "date")
+    return [Triple(NamedNode(f"{EX}e{i}"), NamedNode(f"{EX}d"), Literal(d.isoformat(), datatype=date))
+            for i, d in enumerate(dates)]
+
+
+def test_dates_compared_with_less_or_equal_are_all_found_which_lost_the_svhc_threshold_results(virtuoso, tmp_path):
+    """Issue 14: Virtuoso 7.2 evaluates `?d <= x` (and `x >= ?d`) on xsd:date objects inside its column-store
+    index search and loses rows there (the Candidate List entries' `FILTER(?included <= $evaluationDate)`: the
+    SVHC article threshold found no part, depending on what the session's Virtuoso held before). The dialect
+    wraps such variables in COALESCE; here every form answers as on the embedded store."""
+    triples = _dated(_dates())
+    embedded = open_store(tmp_path / "e")
+    for store in (embedded, virtuoso):
+        store.write(triples)
+    at = Literal(_dates()[20].isoformat(), datatype=NamedNode(XSD + "date"))
+    queries = [(f'SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER(?d <= "2030-01-01"^^xsd:date) }}', None),
+               (f'SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER("2030-01-01"^^xsd:date >= ?d) }}', None),
+               (f"SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER(?d <= ?at) }}", {"at": at}),
+               (f"SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER(?d >= ?at) }}", {"at": at}),
+               (f"SELECT ?e WHERE {{ ?e <{EX}d> ?d BIND(?d <= ?at AS ?early) FILTER(?early) }}", {"at": at})]
+    for query, bindings in queries:
+        got = sorted(r["e"].value for r in virtuoso.select(query, bindings))
+        assert got == sorted(r["e"].value for r in embedded.select(query, bindings)) and got, query
+    assert len(virtuoso.select(*queries[2])) == 21
+    # the update path is rewritten too: an update's WHERE reads through the same index search
+    virtuoso.update(f'INSERT {{ ?e <{EX}early> true }} WHERE {{ ?e <{EX}d> ?d FILTER(?d <= "2030-01-01"^^xsd:date) }}')
+    assert virtuoso.count() == 2 * len(_dates())
+
+
+def test_virtuoso_still_loses_those_dates_without_the_rewrite(virtuoso, virtuoso_server):
+    """Why the rewrite is there: the same query sent as written finds fewer dates. When this fails, the
+    endpoint's Virtuoso no longer has the bug and the `<=` rewrite in graph/dialects.py can go."""
+    virtuoso.write(_dated(_dates()))
+    as_written = RemoteStore(virtuoso_server, dialect=dataclasses.replace(VIRTUOSO, rewrites=()))
+    query = f'SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER(?d <= "2030-01-01"^^xsd:date) }}'
+    assert len(virtuoso.select(query)) == len(_dates()) > len(as_written.select(query))
+
+
+def test_inclusive_comparisons_are_rewritten_for_virtuoso_outside_strings_iris_and_comments():
+    text = ('FILTER(?a <= $b && "2026-01-01"^^xsd:date >= ?c && ?s != "?x <= ?y" && ?n <= 2 * ?m) '
+            "# ?p >= ?q\nBIND(<http://h/?p> AS ?i) HAVING (SUM(?x) >= ?limit)")
+    want = ('FILTER(COALESCE(?a) <= COALESCE($b) && "2026-01-01"^^xsd:date >= COALESCE(?c) && ?s != "?x <= ?y" && '
+            "COALESCE(?n) <= 2 * ?m) # ?p >= ?q\nBIND(<http://h/?p> AS ?i) HAVING (SUM(?x) >= COALESCE(?limit))")
+    assert VIRTUOSO.rewrite(text) == want and VIRTUOSO.rewrite(want) == want
+    assert SPARQL11.rewrite(text) == text
 
 
 # --- crash safety on a remote endpoint (tests/test_crash_safety.py, on Virtuoso) ----------------------------
