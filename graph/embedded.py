@@ -6,6 +6,7 @@ import gc
 import itertools
 import os
 import threading
+import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pyoxigraph import Store as OxStore
 
 from complygraph.graph import rollback
 from complygraph.graph.bindings import bind
+from complygraph.graph.bulk_feed import bulk_feed
 from complygraph.graph.served import served_by
 from complygraph.graph.store import (
     QueryMixin,
@@ -120,23 +122,15 @@ class EmbeddedStore(QueryMixin):
     def _bulk(self, triples: Iterator[Triple]) -> int:
         """A write too big for one transaction: bulk-loaded in bounded memory, all or nothing by the checkpoint
         taken first (graph/rollback.py). Reads, the writer's own included, see the checkpoint until the commit."""
-        count = 0
         revision = new_revision(self.revision())
         checkpoint = rollback.begin(self._store, self._folder)
         self._reader = OxStore.read_only(str(checkpoint))
-
-        def quads() -> Iterator[Quad]:
-            nonlocal count
-            graph = DefaultGraph()
-            for t in triples:
-                count += 1
-                yield Quad(t.subject, t.predicate, t.object, graph)
-
         try:
-            self._store.bulk_extend(quads())
+            count = bulk_feed(self._store, triples)
             self._store.extend([revision_quad(revision)])
             self._store.flush()
-        except BaseException:
+        except BaseException as exc:
+            traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
             self._undo()
             raise
         self._reader = None

@@ -10,6 +10,7 @@ SMILES) are checked here too and handed to `membership.enrichment` at the end of
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -110,7 +111,7 @@ class CompositionRules:
         mass = self.checks.mass_mg(rec)
         if not ok or mass is None:
             return None
-        tallies[local] = Tally(mass, Decimal(0), rec.file, rec.line)
+        tallies[sys.intern(local)] = Tally(mass, Decimal(0), rec.file, rec.line)  # shared by later keys
         return mass
 
     def part(self, rec: Record) -> Iterator[Triple]:
@@ -180,7 +181,7 @@ class CompositionRules:
         if (mid, key) in state.occurrences:
             self.checks.problem(rec, "cas", f"substance {key!r} is declared twice in material {mid!r}")
             return
-        state.occurrences.add((mid, key))
+        state.occurrences.add((sys.intern(mid), sys.intern(key)))  # millions: only their references are new
         state.substances_seen.add(key)
         if f.get("cas"):
             state.cas_numbers.add(key)
@@ -351,7 +352,7 @@ class CompositionRules:
         quantity = self.checks.number(rec, "quantity", most=MAX_QUANTITY)
         if not ok or parent_node is None or quantity is None:
             return
-        state.bom[(parent, child)] = rec
+        state.bom[(parent, child)] = Record(rec.kind, rec.file, rec.line, {}, rec.labels)  # where, not what
         yield from self.usage(parent_node, parent, child, quantity)
 
     def usage(self, parent_node: NamedNode, parent: str, child: str, quantity: Decimal) -> Iterator[Triple]:

@@ -19,7 +19,7 @@ from complygraph.loaders.records import Record
 from complygraph.vocab import entity_iri
 
 
-@dataclass
+@dataclass(slots=True)  # one per part and material: millions in a large import
 class Tally:
     """A part's or material's own mass (mg) and the sum of what is declared inside it, to check that the
     contents do not outweigh the whole; `file` and `line` name the record a problem is reported on."""

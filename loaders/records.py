@@ -69,7 +69,7 @@ def _short(text: str | None) -> str:
     return repr(text if len(text) <= 40 else text[:20] + "..." + text[-10:] + f" ({len(text)} characters)")
 
 
-@dataclass
+@dataclass(slots=True)  # a million-part import keeps some of them (BOM lines) to name in problems
 class Record:
     """One record as read: its kind, where it stands, its fields as text, and for fields the source names
     otherwise than the field (an XML element path), that name."""

@@ -230,3 +230,28 @@ def test_a_command_that_opens_a_rolled_back_store_says_so(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "did not finish" in done.stderr and "rolled back" in done.stderr
+
+
+def test_blank_nodes_in_a_bulk_write_keep_their_identity(tmp_path, small_bulk):
+    """The N-Triples parser gives each load its own blank node labels: triples with one are added as quads."""
+    from pyoxigraph import BlankNode
+
+    store = open_store(tmp_path / "s")
+    node = BlankNode()
+    extra = [Triple(node, NamedNode(f"{EX}a"), Literal("1")), Triple(NamedNode(f"{EX}s0"), NamedNode(f"{EX}b"), node)]
+    assert store.write([*(_t(i) for i in range(100)), *extra]) == 102
+    rows = store.select(f"SELECT ?v WHERE {{ <{EX}s0> <{EX}b> ?n . ?n <{EX}a> ?v }}")
+    assert [r["v"].value for r in rows] == ["1"]
+
+
+def test_a_line_the_bulk_loader_refuses_stops_the_write_and_rolls_it_back(tmp_path, small_bulk):
+    from complygraph.loaders.rdf import Fact
+
+    store = open_store(tmp_path / "s")
+    store.write([_t(0)])
+    before = (store.count(), store.revision())
+    bad = Fact(NamedNode(f"{EX}x"), NamedNode(f"{EX}p"), "not a term")  # type: ignore[arg-type]
+    with pytest.raises(SyntaxError):
+        store.write([*(_t(i) for i in range(1, 50)), bad, *(_t(i) for i in range(50, 100))])
+    assert (store.count(), store.revision()) == before
+    assert _leftovers(tmp_path / "s") == []

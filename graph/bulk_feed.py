@@ -1,0 +1,106 @@
+"""Feeding a bulk load from Python at the speed of the bulk loader (issue 14, item 1).
+
+`Store.bulk_extend` takes pyoxigraph quads: building one costs more than the loader spends storing it, and it
+runs on the thread that makes the triples. Instead the triples are written as N-Triples lines into a pipe that
+`Store.bulk_load` reads on its own thread (it does not hold the interpreter lock while it parses and sorts), so
+making the triples and loading them overlap on two cores. Blank nodes are the exception: the N-Triples parser
+gives each load its own labels, so a triple with a blank node is kept aside and added as a quad afterwards,
+keeping the node it names (rare in imports).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat
+from pyoxigraph import Store as OxStore
+
+_LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
+
+
+def _open_writer(pipe: Path, loader: threading.Thread):
+    """The pipe's writing end once the loader reads it; None if the loader stopped first (it failed). A
+    blocking open would wait for ever for a reader that is gone."""
+    while True:
+        try:
+            fd = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody reads yet
+                raise
+            if not loader.is_alive():
+                return None
+            time.sleep(0.001)
+    os.set_blocking(fd, True)
+    return open(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad]]:
+    """Write the triples as lines; those with a blank node are returned aside, as quads. A loader that stops
+    reading (it failed) ends the writing: the caller raises the loader's error."""
+    count = 0
+    aside: list[Quad] = []
+    lines: list[str] = []
+    try:
+        for t in triples:
+            s, o = t.subject, t.object
+            if type(s) is BlankNode or type(o) is BlankNode:
+                aside.append(Quad(s, t.predicate, o, DefaultGraph()))
+            else:
+                lines.append(f"{s} {t.predicate} {o} .\n")
+                if len(lines) == _LINES:
+                    out.write("".join(lines))
+                    lines.clear()
+            count += 1
+        out.write("".join(lines))
+        out.flush()
+    except BrokenPipeError:
+        pass
+    return count, aside
+
+
+def bulk_feed(store: OxStore, triples: Iterable) -> int:
+    """Bulk-load `triples` (anything with subject, predicate and object terms) into the default graph of
+    `store`; the count loaded. Not atomic: the caller takes care of that (graph/rollback.py). An exception of
+    the iterable is raised after the loader has stopped, and so is one of the loader."""
+    count, aside = 0, []
+    failed: list[BaseException] = []
+    with tempfile.TemporaryDirectory(prefix="complygraph-feed-") as tmp:
+        pipe = Path(tmp) / "triples.nt"
+        os.mkfifo(pipe)
+
+        held = [store]  # emptied at the end: a failed write closes the store, and nothing here may hold it
+
+        def load() -> None:
+            try:
+                held[0].bulk_load(path=str(pipe), format=RdfFormat.N_TRIPLES)
+            except BaseException as exc:  # raised on the writer's thread; the writer sees a broken pipe
+                failed.append(exc)
+
+        loader = threading.Thread(target=load, name="complygraph-bulk-load", daemon=True)
+        loader.start()
+        try:
+            out = _open_writer(pipe, loader)
+            if out is not None:
+                try:
+                    count, aside = _write(out, triples)
+                finally:
+                    try:
+                        out.close()
+                    except BrokenPipeError:  # the loader failed with lines still buffered
+                        pass
+        finally:
+            loader.join()
+            held.clear()
+        if failed:
+            raise failed[0]
+    if aside:
+        store.bulk_extend(aside)
+    return count
