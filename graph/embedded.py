@@ -8,6 +8,7 @@ import os
 import threading
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Quad, Triple
@@ -19,6 +20,7 @@ from complygraph.graph.bulk_feed import bulk_feed
 from complygraph.graph.served import served_by
 from complygraph.graph.store import (
     QueryMixin,
+    Row,
     StoreError,
     Term,
     new_revision,
@@ -66,6 +68,8 @@ class EmbeddedStore(QueryMixin):
         self._folder = Path(path) if path else None
         self._reader: OxStore | None = None  # the checkpoint, while a bulk write runs (graph/rollback.py)
         self._writing = threading.RLock()  # one write at a time; reads go on beside it
+        self._reads = threading.Condition()  # reads in flight, so that a checkpoint is let go only after them
+        self._reading = 0
         self.rolled_back = self._recover() if path else False  # a bulk write that a crash cut short
         self._store = self._open()
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
@@ -92,6 +96,33 @@ class EmbeddedStore(QueryMixin):
             rollback.roll_back(folder)
             rollback.commit(folder)
         return True
+
+    def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
+        with self._read():
+            return super().select(query, bindings)
+
+    def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
+        with self._read():
+            return super().ask(query, bindings)
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """A read in flight: counted first, so that it picks the store (`_run`) only once counted."""
+        with self._reads:
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with self._reads:
+                self._reading -= 1
+                self._reads.notify_all()
+
+    def _let_go_of_checkpoint(self) -> None:
+        """Reads go to the store from now on; those that chose the checkpoint before are waited for."""
+        self._reader = None
+        with self._reads:
+            self._reads.wait_for(lambda: self._reading == 0)
+        gc.collect()
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
         try:
@@ -133,7 +164,7 @@ class EmbeddedStore(QueryMixin):
             traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
             self._undo()
             raise
-        self._reader = None
+        self._let_go_of_checkpoint()
         rollback.commit(self._folder)
         return count
 
@@ -143,8 +174,7 @@ class EmbeddedStore(QueryMixin):
         gc.collect()  # RocksDB closes (and lets go of its lock) when the last reference goes
         rollback.roll_back(self._folder)
         self._store = self._open()
-        self._reader = None
-        gc.collect()
+        self._let_go_of_checkpoint()
         rollback.commit(self._folder)
 
     def _transaction(self, triples: Iterable[Triple], replace: str | None) -> int:

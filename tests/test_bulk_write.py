@@ -255,3 +255,28 @@ def test_a_line_the_bulk_loader_refuses_stops_the_write_and_rolls_it_back(tmp_pa
         store.write([*(_t(i) for i in range(1, 50)), bad, *(_t(i) for i in range(50, 100))])
     assert (store.count(), store.revision()) == before
     assert _leftovers(tmp_path / "s") == []
+
+
+def test_reads_from_another_thread_during_a_bulk_write_see_before_or_after_never_between(tmp_path, small_bulk):
+    """The API answers reads while an import runs: each sees the store before the import or with all of it."""
+    import threading
+
+    store = open_store(tmp_path / "s")
+    store.write([_t(0)])
+    seen: list[int] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            seen.append(store.count())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        store.write(_t(i) for i in range(1, 60_001))
+    finally:
+        done.set()
+        thread.join()
+    seen.append(store.count())
+    assert set(seen) <= {1, 60_001} and seen[-1] == 60_001
+    assert _leftovers(tmp_path / "s") == []
