@@ -15,6 +15,7 @@ own header, frozen panes and filter: no row is dropped.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     pass
 
 EXCEL_ROWS = 1_048_576  # the rows of one worksheet, the header row included (Excel 2007 and later)
+EXCEL_CELL = 32_767  # the characters one cell holds: Excel cuts longer text silently, or refuses the file
 MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths in characters
 SHEET_TITLE = 31  # the longest sheet name Excel accepts
 HEADER_COLOUR = "1F4E78"
@@ -75,8 +77,16 @@ def cell_value(value: object, is_date: bool = False) -> object:
         except ValueError:
             pass  # not a date after all (a partial date as a list writes it): kept as written
     if isinstance(value, str):
-        return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+        return _fitted(_ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value))
     return value
+
+
+def _fitted(text: str) -> str:
+    """Text as one cell can hold it: longer text is cut, and says so and how long it was."""
+    if len(text) <= EXCEL_CELL:
+        return text
+    note = f" [cut: {len(text):,} characters; the CSV and JSON reports hold all]"
+    return text[:EXCEL_CELL - len(note)] + note
 
 
 def _width(value: object) -> int:
@@ -123,19 +133,24 @@ def write_workbook(path: Path, tables: Sequence[Table]) -> list[str]:
         if {t for _, done in planned for t in done} & set(titles):
             raise ValueError(f"two tables would write the sheet {titles[0]!r}")
         planned.append((table, titles))
-    # opened first: a path that cannot be written fails before any sheet is streamed, and a failure leaves
-    # no half-written file behind
-    with open(path, "wb") as handle:
-        try:
+    # written beside the target and moved over it at the end: a path that cannot be written fails before any
+    # sheet is streamed, and a failure leaves neither a half-written file nor a lost earlier report
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(part, "wb") as handle:
             wb = Workbook(write_only=True)
             for table, titles in planned:
                 per_sheet, widths = table.max_rows - 1, column_widths(table.columns, table.rows)
                 for n, title in enumerate(titles):
                     _sheet(wb.create_sheet(title), table, table.rows[n * per_sheet:(n + 1) * per_sheet], widths)
             wb.save(handle)
-        except BaseException:
-            Path(path).unlink(missing_ok=True)
-            raise
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return [t for _, titles in planned for t in titles]
 
 
