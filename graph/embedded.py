@@ -14,7 +14,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.graph import rollback
+import complygraph.graph.rollback as rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.bulk_feed import bulk_feed
 from complygraph.graph.served import served_by
