@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat
+from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
 _LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
@@ -51,7 +51,7 @@ def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad]]:
     try:
         for t in triples:
             s, o = t.subject, t.object
-            if type(s) is BlankNode or type(o) is BlankNode:
+            if type(s) is BlankNode or type(o) is BlankNode or type(o) is Triple:  # (RDF 1.2 triple terms)
                 aside.append(Quad(s, t.predicate, o, DefaultGraph()))
             else:
                 lines.append(f"{s} {t.predicate} {o} .\n")
@@ -64,6 +64,19 @@ def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad]]:
     except BrokenPipeError:
         pass
     return count, aside
+
+
+def _join(loader: threading.Thread) -> None:
+    """Wait for the loader even through Ctrl-C (its input is closed, so it ends soon): the store must not be
+    rolled back while it still writes; the interrupt is raised afterwards."""
+    interrupted: BaseException | None = None
+    while loader.is_alive():
+        try:
+            loader.join()
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+    if interrupted is not None:
+        raise interrupted
 
 
 def bulk_feed(store: OxStore, triples: Iterable) -> int:
@@ -97,7 +110,7 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
                     except BrokenPipeError:  # the loader failed with lines still buffered
                         pass
         finally:
-            loader.join()
+            _join(loader)
             held.clear()
         if failed:
             raise failed[0]

@@ -7,8 +7,9 @@ import itertools
 import os
 import threading
 import traceback
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Quad, Triple
@@ -62,16 +63,27 @@ def _why(exc: OSError, path: str) -> str:
     return text
 
 
+_OPEN: weakref.WeakValueDictionary[str, EmbeddedStore] = weakref.WeakValueDictionary()  # folders open here
+
+
 class EmbeddedStore(QueryMixin):
     def __init__(self, path: str | None) -> None:
         self.location = path or ":memory:"
         self._folder = Path(path) if path else None
         self._reader: OxStore | None = None  # the checkpoint, while a bulk write runs (graph/rollback.py)
         self._writing = threading.RLock()  # one write at a time; reads go on beside it
-        self._reads = threading.Condition()  # reads in flight, so that a checkpoint is let go only after them
-        self._reading = 0
+        self._reads = threading.Condition()  # guards the choice of `_reader` or `_store` and the counts below
+        self._in_flight: dict[int, int] = {}  # reads running, by the id of the database they chose
+        self._chosen = threading.local()  # the database this thread's current read chose
+        key = os.path.realpath(path) if path else None
+        if key is not None and key in _OPEN:
+            # RocksDB refuses a second open in one process too; refused here before the roll-back below, which
+            # cannot tell a lock held by this process from none (POSIX locks)
+            raise StoreError(f"cannot open the store at {path}: this process has it open already")
         self.rolled_back = self._recover() if path else False  # a bulk write that a crash cut short
         self._store = self._open()
+        if key is not None:
+            _OPEN[key] = self
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
 
     def _open(self) -> OxStore:
@@ -88,12 +100,17 @@ class EmbeddedStore(QueryMixin):
         if not os.access(folder, os.W_OK | os.X_OK):
             return False  # opening will say why
         with rollback.exclusive(folder):
+            if rollback.held_elsewhere(folder):  # a write running there: its checkpoint is not ours to touch
+                if rollback.pending(folder):
+                    raise StoreError(f"cannot open the store at {folder}: {_why(OSError('lock'), str(folder))}")
+                return False
             if not rollback.pending(folder):
                 rollback.tidy(folder)
                 return False
-            if rollback.held_elsewhere(folder):
-                raise StoreError(f"cannot open the store at {folder}: {_why(OSError('lock'), str(folder))}")
-            rollback.roll_back(folder)
+            try:
+                rollback.roll_back(folder)
+            except OSError as exc:
+                raise StoreError(str(exc)) from None
             rollback.commit(folder)
         return True
 
@@ -107,26 +124,36 @@ class EmbeddedStore(QueryMixin):
 
     @contextmanager
     def _read(self) -> Iterator[None]:
-        """A read in flight: counted first, so that it picks the store (`_run`) only once counted."""
+        """A read: it chooses the checkpoint while a bulk write runs, else the store, and is counted against the
+        one it chose until it has all its rows, so that neither is closed under it."""
         with self._reads:
-            self._reading += 1
+            chosen = self._reader or self._store
+            self._in_flight[id(chosen)] = self._in_flight.get(id(chosen), 0) + 1
+        outer, self._chosen.db = getattr(self._chosen, "db", None), chosen
         try:
             yield
         finally:
+            self._chosen.db = outer
             with self._reads:
-                self._reading -= 1
+                self._in_flight[id(chosen)] -= 1
                 self._reads.notify_all()
 
-    def _let_go_of_checkpoint(self) -> None:
-        """Reads go to the store from now on; those that chose the checkpoint before are waited for."""
-        self._reader = None
+    def _idle(self, db: OxStore) -> None:
+        """Wait for the reads that chose `db` (new reads choose another one by now)."""
         with self._reads:
-            self._reads.wait_for(lambda: self._reading == 0)
-        gc.collect()
+            self._reads.wait_for(lambda: self._in_flight.get(id(db), 0) == 0)
+            self._in_flight.pop(id(db), None)
+
+    def _route(self, reader: OxStore | None) -> OxStore | None:
+        """New reads go to `reader` (the checkpoint) or, with None, to the store; the one they left is returned."""
+        with self._reads:
+            left, self._reader = self._reader or self._store, reader
+        return left
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
+        db = getattr(self._chosen, "db", None) or self._reader or self._store
         try:
-            return (self._reader or self._store).query(bind(query, bindings), prefixes=PREFIXES)
+            return db.query(bind(query, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
@@ -154,9 +181,11 @@ class EmbeddedStore(QueryMixin):
         """A write too big for one transaction: bulk-loaded in bounded memory, all or nothing by the checkpoint
         taken first (graph/rollback.py). Reads, the writer's own included, see the checkpoint until the commit."""
         revision = new_revision(self.revision())
-        checkpoint = rollback.begin(self._store, self._folder)
-        self._reader = OxStore.read_only(str(checkpoint))
+        folder = self._folder
+        with rollback.exclusive(folder):  # no other process's open tidies a checkpoint being taken
+            checkpoint = rollback.begin(self._store, folder)
         try:
+            self._route(OxStore.read_only(str(checkpoint)))
             count = bulk_feed(self._store, triples)
             self._store.extend([revision_quad(revision)])
             self._store.flush()
@@ -164,18 +193,27 @@ class EmbeddedStore(QueryMixin):
             traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
             self._undo()
             raise
-        self._let_go_of_checkpoint()
-        rollback.commit(self._folder)
+        self._idle(self._route(None))
+        gc.collect()
+        rollback.commit(folder)
         return count
 
     def _undo(self) -> None:
-        """Put the store back as the checkpoint holds it, in this process, while reads still go to the checkpoint."""
-        del self._store
-        gc.collect()  # RocksDB closes (and lets go of its lock) when the last reference goes
-        rollback.roll_back(self._folder)
-        self._store = self._open()
-        self._let_go_of_checkpoint()
-        rollback.commit(self._folder)
+        """Put the store back as the checkpoint holds it, in this process: reads that chose the store are waited
+        for (new ones go to the checkpoint), the store is closed, its folder restored and the store reopened."""
+        folder = self._folder
+        with rollback.exclusive(folder):  # another process's open must not roll back beside this one
+            if self._reader is None:  # the write failed before reads went to the checkpoint
+                with suppress(OSError):  # if it cannot be opened either, a read while the store is closed fails
+                    self._route(OxStore.read_only(str(folder / rollback.CHECKPOINT)))
+            self._idle(self._store)
+            del self._store
+            gc.collect()  # RocksDB closes (and lets go of its lock) when the last reference goes
+            rollback.roll_back(folder)
+            self._store = self._open()
+            self._idle(self._route(None))
+            gc.collect()
+            rollback.commit(folder)
 
     def _transaction(self, triples: Iterable[Triple], replace: str | None) -> int:
         # Store.extend is one transaction: an exception raised by the iterable aborts it, so a failed
@@ -225,4 +263,7 @@ class EmbeddedStore(QueryMixin):
     def close(self) -> None:
         self.flush()
         self._reader = None
+        key = os.path.realpath(self.location)
+        if self._folder is not None and _OPEN.get(key) is self:
+            del _OPEN[key]
         del self._store

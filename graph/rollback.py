@@ -70,6 +70,10 @@ def roll_back(folder: Path) -> None:
     """Put the store folder back as the checkpoint holds it; `commit` then forgets the checkpoint. The store must
     be closed (no process holds it); reading the checkpoint meanwhile is fine (its files are only read)."""
     checkpoint = folder / CHECKPOINT
+    if not (checkpoint / "CURRENT").is_file():  # never delete the store's files for a checkpoint that is not whole
+        raise OSError(f"cannot roll back the store at {folder}: its checkpoint {checkpoint} is missing or "
+                      f"incomplete (no CURRENT file); the store is left as it is: remove {folder / READY} to "
+                      "keep the store as it is now, or restore it from a backup")
     for entry in folder.iterdir():
         if entry.name.startswith(OURS):
             continue

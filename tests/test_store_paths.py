@@ -181,9 +181,9 @@ def test_a_store_path_inside_a_file_is_refused(tmp_path):
 
 
 def test_a_store_another_process_holds_is_refused_naming_why(tmp_path):
-    held = open_store(tmp_path / "s")
+    held = open_store(tmp_path / "s")  # held here, in this process: refused before RocksDB is asked
     try:
-        with pytest.raises(StoreError, match="another process has it open"):
+        with pytest.raises(StoreError, match="this process has it open already"):
             open_store(tmp_path / "s")
     finally:
         held.close()
