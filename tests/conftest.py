@@ -184,3 +184,11 @@ def small_dataset(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "data"
     generate(out, products=5, parts=300, seed=7)
     return out
+
+
+@pytest.fixture
+def small_bulk(monkeypatch):
+    """Writes over 10 triples go through the bulk write (graph/rollback.py) instead of one transaction."""
+    from complygraph.graph.embedded import ENV_BULK
+
+    monkeypatch.setenv(ENV_BULK, "10")

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
@@ -20,20 +19,7 @@ from complygraph.graph import open_store, rollback
 from complygraph.graph.embedded import ENV_BULK, bulk_after
 from complygraph.graph.store import StoreError
 
-EX = "http://example.org/"
-
-
-def _t(i: int, p: str = "p") -> Triple:
-    return Triple(NamedNode(f"{EX}s{i}"), NamedNode(f"{EX}{p}"), Literal(str(i)))
-
-
-@pytest.fixture
-def small_bulk(monkeypatch):
-    monkeypatch.setenv(ENV_BULK, "10")
-
-
-def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name in (rollback.CHECKPOINT, rollback.READY))
+from .bulk_cases import EX, crashed, crashed_store, leftovers, t
 
 
 def test_the_bulk_threshold_is_read_from_the_environment_and_a_bad_value_keeps_the_default(monkeypatch):
@@ -49,20 +35,20 @@ def test_a_write_exactly_at_the_threshold_is_bulk_loaded_and_one_below_is_a_tran
     began = []
     real = rollback.begin
     monkeypatch.setattr(rollback, "begin", lambda *a: began.append(1) or real(*a))
-    assert store.write(_t(i) for i in range(9)) == 9
+    assert store.write(t(i) for i in range(9)) == 9
     assert began == []
-    assert store.write(_t(i) for i in range(100, 110)) == 10
+    assert store.write(t(i) for i in range(100, 110)) == 10
     assert began == [1]
     assert store.count() == 19
 
 
 def test_a_bulk_write_stores_everything_with_a_new_revision_and_leaves_no_checkpoint(tmp_path, small_bulk):
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     before = store.revision()
-    assert store.write(_t(i) for i in range(1, 5001)) == 5000
+    assert store.write(t(i) for i in range(1, 5001)) == 5000
     assert store.count() == 5001 and store.revision() > before
-    assert _leftovers(tmp_path / "s") == []
+    assert leftovers(tmp_path / "s") == []
     store.close()
     del store
     again = open_store(tmp_path / "s")  # durable, and nothing to roll back
@@ -71,69 +57,56 @@ def test_a_bulk_write_stores_everything_with_a_new_revision_and_leaves_no_checkp
 
 def test_a_bulk_write_whose_input_fails_leaves_the_store_as_it_was_and_usable(tmp_path, small_bulk):
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     before = (store.count(), store.revision())
 
     def bad():
-        yield from (_t(i) for i in range(1, 3000))
+        yield from (t(i) for i in range(1, 3000))
         raise ValueError("a bad record found at the end")
 
     with pytest.raises(ValueError, match="bad record"):
         store.write(bad())
     assert (store.count(), store.revision()) == before
-    assert _leftovers(tmp_path / "s") == []
-    assert store.write(_t(i) for i in range(1, 21)) == 20  # the store still takes writes
+    assert leftovers(tmp_path / "s") == []
+    assert store.write(t(i) for i in range(1, 21)) == 20  # the store still takes writes
     assert store.count() == 21
 
 
 def test_reads_during_a_bulk_write_see_the_store_as_it_was(tmp_path, small_bulk):
     """The import's own checks ask the store what it already holds while their triples stream in."""
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     seen = []
 
     def reading():
         for i in range(1, 2001):
             if i % 500 == 0:
                 seen.append(store.count())
-            yield _t(i)
+            yield t(i)
 
     store.write(reading())
     assert seen == [1, 1, 1, 1]
     assert store.count() == 2001
 
 
-def _crashed(folder: Path) -> None:
-    """What a bulk write killed half-way leaves: a ready checkpoint and part of its data in the store."""
-    raw = OxStore(str(folder))
-    rollback.begin(raw, folder)
-    raw.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in (_t(i, "half") for i in range(50)))
-    raw.flush()
-    del raw
-
-
 def test_the_next_open_rolls_back_a_bulk_write_that_a_crash_cut_short(tmp_path):
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     before = (store.count(), store.revision())
     store.close()
     del store
-    _crashed(tmp_path / "s")
+    crashed(tmp_path / "s")
     store = open_store(tmp_path / "s")
     assert store.rolled_back
     assert (store.count(), store.revision()) == before
-    assert _leftovers(tmp_path / "s") == []
+    assert leftovers(tmp_path / "s") == []
 
 
 def test_a_roll_back_cut_short_is_finished_by_the_next_open(tmp_path):
     """The folder's own files were removed and only some of the checkpoint's were put back: no CURRENT, no
     MANIFEST; the folder is still recognised as a store and the roll-back runs again."""
-    store = open_store(tmp_path / "s")
-    store.write([_t(0), _t(1)])
-    store.close()
-    del store
     folder = tmp_path / "s"
-    _crashed(folder)
+    crashed_store(folder, triples=2)
     for entry in folder.iterdir():
         if not entry.name.startswith(rollback.OURS) and entry.is_file():
             entry.unlink()
@@ -143,7 +116,7 @@ def test_a_roll_back_cut_short_is_finished_by_the_next_open(tmp_path):
 
 def test_a_checkpoint_without_its_ready_mark_is_removed_and_the_data_kept(tmp_path):
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     store.close()
     del store
     raw = OxStore(str(tmp_path / "s"))
@@ -152,16 +125,12 @@ def test_a_checkpoint_without_its_ready_mark_is_removed_and_the_data_kept(tmp_pa
     del raw
     store = open_store(tmp_path / "s")
     assert not store.rolled_back and store.count() == 2
-    assert _leftovers(tmp_path / "s") == []
+    assert leftovers(tmp_path / "s") == []
 
 
 def test_a_store_held_by_another_process_is_not_rolled_back_under_it(tmp_path):
     folder = tmp_path / "s"
-    store = open_store(folder)
-    store.write([_t(0)])
-    store.close()
-    del store
-    _crashed(folder)
+    crashed_store(folder)
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pyoxigraph import Store; "
                                f"s = Store({str(folder)!r}); print('open', flush=True); time.sleep(30)"],
                               stdout=subprocess.PIPE, text=True)
@@ -189,7 +158,7 @@ def test_kill_9_during_a_bulk_import_leaves_the_store_before_or_after_never_betw
     last case lets it finish and expects the import whole."""
     folder = tmp_path / "s"
     store = open_store(folder)
-    store.write([_t(0)])
+    store.write([t(0)])
     before = (store.count(), store.revision())
     store.close()
     del store
@@ -216,16 +185,12 @@ def test_kill_9_during_a_bulk_import_leaves_the_store_before_or_after_never_betw
         assert int(parts[0]["n"].value) == 1500, "an import is visible whole or not at all"
     if delay is None:
         assert now != before and not store.rolled_back
-    assert _leftovers(folder) == []
+    assert leftovers(folder) == []
 
 
 def test_a_command_that_opens_a_rolled_back_store_says_so(tmp_path):
     folder = tmp_path / "s"
-    store = open_store(folder)
-    store.write([_t(0)])
-    store.close()
-    del store
-    _crashed(folder)
+    crashed_store(folder)
     done = subprocess.run([sys.executable, "-m", "complygraph", "doctor", "--store", str(folder)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
@@ -239,7 +204,7 @@ def test_blank_nodes_in_a_bulk_write_keep_their_identity(tmp_path, small_bulk):
     store = open_store(tmp_path / "s")
     node = BlankNode()
     extra = [Triple(node, NamedNode(f"{EX}a"), Literal("1")), Triple(NamedNode(f"{EX}s0"), NamedNode(f"{EX}b"), node)]
-    assert store.write([*(_t(i) for i in range(100)), *extra]) == 102
+    assert store.write([*(t(i) for i in range(100)), *extra]) == 102
     rows = store.select(f"SELECT ?v WHERE {{ <{EX}s0> <{EX}b> ?n . ?n <{EX}a> ?v }}")
     assert [r["v"].value for r in rows] == ["1"]
 
@@ -248,13 +213,13 @@ def test_a_line_the_bulk_loader_refuses_stops_the_write_and_rolls_it_back(tmp_pa
     from complygraph.loaders.rdf import Fact
 
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     before = (store.count(), store.revision())
     bad = Fact(NamedNode(f"{EX}x"), NamedNode(f"{EX}p"), "not a term")  # type: ignore[arg-type]
     with pytest.raises(SyntaxError):
-        store.write([*(_t(i) for i in range(1, 50)), bad, *(_t(i) for i in range(50, 100))])
+        store.write([*(t(i) for i in range(1, 50)), bad, *(t(i) for i in range(50, 100))])
     assert (store.count(), store.revision()) == before
-    assert _leftovers(tmp_path / "s") == []
+    assert leftovers(tmp_path / "s") == []
 
 
 def test_reads_from_another_thread_during_a_bulk_write_see_before_or_after_never_between(tmp_path, small_bulk):
@@ -262,7 +227,7 @@ def test_reads_from_another_thread_during_a_bulk_write_see_before_or_after_never
     import threading
 
     store = open_store(tmp_path / "s")
-    store.write([_t(0)])
+    store.write([t(0)])
     seen: list[int] = []
     done = threading.Event()
 
@@ -273,145 +238,10 @@ def test_reads_from_another_thread_during_a_bulk_write_see_before_or_after_never
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        store.write(_t(i) for i in range(1, 60_001))
+        store.write(t(i) for i in range(1, 60_001))
     finally:
         done.set()
         thread.join()
     seen.append(store.count())
     assert set(seen) <= {1, 60_001} and seen[-1] == 60_001
-    assert _leftovers(tmp_path / "s") == []
-
-
-# Regression tests of the review of the bulk write (2026-12-02): each is named after what broke.
-
-
-def test_a_failed_bulk_write_rolls_back_holding_the_lock_that_other_processes_opening_the_store_take(
-        tmp_path, small_bulk, monkeypatch):
-    """A failed write closed the store and rolled back without the lock: another process opening the store in
-    that window rolled back too, and between them every file was deleted."""
-    import fcntl
-
-    store = open_store(tmp_path / "s")
-    store.write([_t(0)])
-    held = []
-    real = rollback.roll_back
-
-    def checked(folder):
-        with open(folder / rollback.LOCK, "a") as other:  # another open file description, as another process has
-            try:
-                fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                held.append(False)
-                fcntl.flock(other.fileno(), fcntl.LOCK_UN)
-            except BlockingIOError:
-                held.append(True)
-        real(folder)
-
-    monkeypatch.setattr(rollback, "roll_back", checked)
-
-    def bad():
-        yield from (_t(i) for i in range(1, 100))
-        raise ValueError("late")
-
-    with pytest.raises(ValueError):
-        store.write(bad())
-    assert held == [True] and store.count() == 1
-
-
-def test_an_incomplete_checkpoint_is_never_rolled_back_over_the_store(tmp_path):
-    """roll_back deleted the store's files before it looked at the checkpoint: a ready mark without a whole
-    checkpoint lost everything on every open."""
-    folder = tmp_path / "s"
-    store = open_store(folder)
-    store.write([_t(0), _t(1)])
-    store.close()
-    del store
-    (folder / rollback.CHECKPOINT).mkdir()
-    (folder / rollback.READY).write_text("x")
-    with pytest.raises(StoreError, match="missing or incomplete"):
-        open_store(folder)
-    (folder / rollback.READY).unlink()
-    assert open_store(folder).count() == 2
-
-
-def test_a_second_open_in_the_same_process_is_refused_and_leaves_a_running_bulk_write_alone(tmp_path, small_bulk):
-    """The lock probe cannot see this process's own lock and released it: a second open during a bulk write
-    rolled the store back under it."""
-    folder = tmp_path / "s"
-    store = open_store(folder)
-    refused = []
-
-    def opening_again():
-        for i in range(3000):
-            if i == 1500:
-                with pytest.raises(StoreError, match="this process has it open already") as exc:
-                    open_store(folder)
-                refused.append(str(exc.value))
-            yield _t(i)
-
-    assert store.write(opening_again()) == 3000
-    assert refused and store.count() == 3000
-    store.close()
-    del store
-    assert open_store(folder).count() == 3000  # closed: it opens again
-
-
-def _hammer(store, stop, seen, errors):
-    while not stop.is_set():
-        try:
-            seen.append(store.count())
-        except Exception as exc:  # noqa: BLE001 - any failure of a read is what the test looks for
-            errors.append(exc)
-            return
-
-
-def test_a_bulk_write_commits_while_reads_keep_coming(tmp_path, small_bulk):
-    """The commit waited until no read at all was running, so steady reads from the API kept it from ever
-    committing; it waits only for the reads that chose the checkpoint."""
-    import threading
-
-    store = open_store(tmp_path / "s")
-    store.write([_t(0)])
-    stop, seen, errors = threading.Event(), [], []
-    readers = [threading.Thread(target=_hammer, args=(store, stop, seen, errors)) for _ in range(3)]
-    for r in readers:
-        r.start()
-    writer = threading.Thread(target=lambda: store.write(_t(i) for i in range(1, 20_001)))
-    try:
-        writer.start()
-        writer.join(timeout=120)
-        committed = not writer.is_alive()
-    finally:
-        stop.set()
-        for r in readers:
-            r.join()
-        writer.join()
-    assert committed and not errors
-    assert set(seen) <= {1, 20_001} and store.count() == 20_001
-
-
-def test_reads_running_when_a_bulk_write_fails_do_not_break_the_store(tmp_path, small_bulk):
-    """A read on the store when a write failed kept RocksDB open through the roll-back: the store did not reopen
-    and every later call failed. Reads that chose the store are waited for before it is closed."""
-    import threading
-
-    store = open_store(tmp_path / "s")
-    store.write([_t(0)])
-    stop, seen, errors = threading.Event(), [], []
-    readers = [threading.Thread(target=_hammer, args=(store, stop, seen, errors)) for _ in range(3)]
-    for r in readers:
-        r.start()
-
-    def bad():
-        yield from (_t(i) for i in range(1, 5000))
-        raise ValueError("late")
-
-    try:
-        for _ in range(3):
-            with pytest.raises(ValueError):
-                store.write(bad())
-    finally:
-        stop.set()
-        for r in readers:
-            r.join()
-    assert not errors and set(seen) == {1}
-    assert store.write(_t(i) for i in range(1, 21)) == 20 and store.count() == 21
+    assert leftovers(tmp_path / "s") == []
