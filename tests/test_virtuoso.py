@@ -8,7 +8,6 @@ embedded store, with identical results.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import signal
 import subprocess
@@ -151,13 +150,8 @@ def test_dates_compared_with_less_or_equal_are_all_found_which_lost_the_svhc_thr
     assert virtuoso.count() == 2 * len(_dates())
 
 
-def test_virtuoso_still_loses_those_dates_without_the_rewrite(virtuoso, virtuoso_server):
-    """Why the rewrite is there: the same query sent as written finds fewer dates. When this fails, the
-    endpoint's Virtuoso no longer has the bug and the `<=` rewrite in graph/dialects.py can go."""
-    virtuoso.write(_dated(_dates()))
-    as_written = RemoteStore(virtuoso_server, dialect=dataclasses.replace(VIRTUOSO, rewrites=()))
-    query = f'SELECT ?e WHERE {{ ?e <{EX}d> ?d FILTER(?d <= "2030-01-01"^^xsd:date) }}'
-    assert len(virtuoso.select(query)) == len(_dates()) > len(as_written.select(query))
+# No canary for the bug itself: whether Virtuoso loses the rows depends on how its index segments were
+# compressed (it found all 50 in one CI run and 1 of 50 in others), so a test asserting the loss was flaky.
 
 
 def test_inclusive_comparisons_are_rewritten_for_virtuoso_outside_strings_iris_and_comments():
