@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -92,25 +93,32 @@ def _hammer(store, stop, seen, errors):
             return
 
 
+@contextmanager
+def _readers(store, n: int = 3):
+    """`n` threads reading the store's count over and over while the block runs: what they saw, what failed."""
+    stop, seen, errors = threading.Event(), [], []
+    threads = [threading.Thread(target=_hammer, args=(store, stop, seen, errors)) for _ in range(n)]
+    for r in threads:
+        r.start()
+    try:
+        yield seen, errors
+    finally:
+        stop.set()
+        for r in threads:
+            r.join()
+
+
 def test_a_bulk_write_commits_while_reads_keep_coming(tmp_path, small_bulk):
     """The commit waited until no read at all was running, so steady reads from the API kept it from ever
     committing; it waits only for the reads that chose the checkpoint."""
     store = open_store(tmp_path / "s")
     store.write([t(0)])
-    stop, seen, errors = threading.Event(), [], []
-    readers = [threading.Thread(target=_hammer, args=(store, stop, seen, errors)) for _ in range(3)]
-    for r in readers:
-        r.start()
     writer = threading.Thread(target=lambda: store.write(t(i) for i in range(1, 20_001)))
-    try:
+    with _readers(store) as (seen, errors):
         writer.start()
         writer.join(timeout=120)
         committed = not writer.is_alive()
-    finally:
-        stop.set()
-        for r in readers:
-            r.join()
-        writer.join()
+    writer.join()
     assert committed and not errors
     assert set(seen) <= {1, 20_001} and store.count() == 20_001
 
@@ -120,22 +128,14 @@ def test_reads_running_when_a_bulk_write_fails_do_not_break_the_store(tmp_path, 
     and every later call failed. Reads that chose the store are waited for before it is closed."""
     store = open_store(tmp_path / "s")
     store.write([t(0)])
-    stop, seen, errors = threading.Event(), [], []
-    readers = [threading.Thread(target=_hammer, args=(store, stop, seen, errors)) for _ in range(3)]
-    for r in readers:
-        r.start()
 
     def bad():
         yield from (t(i) for i in range(1, 5000))
         raise ValueError("late")
 
-    try:
+    with _readers(store) as (seen, errors):
         for _ in range(3):
             with pytest.raises(ValueError):
                 store.write(bad())
-    finally:
-        stop.set()
-        for r in readers:
-            r.join()
     assert not errors and set(seen) == {1}
     assert store.write(t(i) for i in range(1, 21)) == 20 and store.count() == 21
