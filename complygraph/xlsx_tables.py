@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -82,11 +83,20 @@ def cell_value(value: object, is_date: bool = False) -> object:
 
 
 def _fitted(text: str) -> str:
-    """Text as one cell can hold it: longer text is cut, and says so and how long it was."""
-    if len(text) <= EXCEL_CELL:
+    """Text as one cell can hold it: longer text is cut, and says so and how long it was (in characters, as
+    the CSV holds it). Excel counts UTF-16 code units, not characters: one outside the Basic Multilingual
+    Plane (an emoji, CJK extension B) takes two, so the limit and the cut are counted in units, and the cut
+    never splits such a pair (half of one is not text Excel or XML can hold)."""
+    if 2 * len(text) <= EXCEL_CELL:  # at most two units a character: the common case, without encoding
         return text
-    note = f" [cut: {len(text):,} characters; the CSV and JSON reports hold all]"
-    return text[:EXCEL_CELL - len(note)] + note
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) // 2 <= EXCEL_CELL:
+        return text
+    note = f" [cut: {len(text):,} characters; the CSV and JSON reports hold all]"  # ASCII: a unit a character
+    kept = units[:2 * (EXCEL_CELL - len(note))]
+    if 0xD800 <= int.from_bytes(kept[-2:], "little") <= 0xDBFF:  # the first half of a pair: its second is cut
+        kept = kept[:-2]
+    return kept.decode("utf-16-le", "surrogatepass") + note
 
 
 def _width(value: object) -> int:
@@ -135,10 +145,15 @@ def write_workbook(path: Path, tables: Sequence[Table]) -> list[str]:
         planned.append((table, titles))
     # written beside the target and moved over it at the end: a path that cannot be written fails before any
     # sheet is streamed, and a failure leaves neither a half-written file nor a lost earlier report
-    path = Path(path)
+    # a symlink is followed: the file it points to is replaced, not the link by a file (os.replace would)
+    path = Path(os.path.realpath(path))
     if path.is_dir():
         raise IsADirectoryError(21, "is a folder, not a file", str(path))
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:  # a report someone made private (or shared) stays so: the new file gets the old one's permissions
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
     try:
         with open(part, "wb") as handle:
             wb = Workbook(write_only=True)
@@ -147,6 +162,8 @@ def write_workbook(path: Path, tables: Sequence[Table]) -> list[str]:
                 for n, title in enumerate(titles):
                     _sheet(wb.create_sheet(title), table, table.rows[n * per_sheet:(n + 1) * per_sheet], widths)
             wb.save(handle)
+        if mode is not None:
+            os.chmod(part, mode)
         os.replace(part, path)
     except BaseException:
         part.unlink(missing_ok=True)

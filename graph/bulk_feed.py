@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -23,6 +24,47 @@ from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
 _LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
+_PREFIX = "complygraph-feed-"  # then the pid of the process whose feed it is, "-", and tempfile's random part
+
+
+def _process_gone(pid: int) -> bool:
+    """Whether no process has this pid (one of another user's answers PermissionError: it exists)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def sweep_stale_feeds(folder: str | None = None) -> list[str]:
+    """Remove the feed folders (and their pipes) that a process killed mid-import left in `folder` (the temp
+    folder by default): a kill -9 runs no clean-up, and every such import left one behind for ever. Only a
+    folder of this user whose name carries the pid of a process that is gone: a live process's feed is its
+    own, and a folder without a pid (made before pids were named) is left, as nothing says it is stale. The
+    names removed; best effort, so a sweep that cannot read or remove something never stops an import."""
+    folder = folder or tempfile.gettempdir()
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(_PREFIX):
+            continue
+        pid, dash, _ = entry.name[len(_PREFIX):].partition("-")
+        if not dash or not pid.isdigit() or int(pid) <= 0:  # tempfile's random part never holds a "-"
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        if _process_gone(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)  # another feed may sweep it at the same moment
+            removed.append(entry.name)
+    return removed
 
 
 def _open_writer(pipe: Path, loader: threading.Thread):
@@ -85,7 +127,8 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
     the iterable is raised after the loader has stopped, and so is one of the loader."""
     count, aside = 0, []
     failed: list[BaseException] = []
-    with tempfile.TemporaryDirectory(prefix="complygraph-feed-") as tmp:
+    sweep_stale_feeds()
+    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-") as tmp:  # the pid tells a sweep its owner
         pipe = Path(tmp) / "triples.nt"
         os.mkfifo(pipe)
 

@@ -1,0 +1,77 @@
+"""The bulk feed's temp folders (graph/bulk_feed.py): a process killed mid-import (kill -9 runs no clean-up)
+left its complygraph-feed-* folder in the temp folder for ever; the next feed removes those whose process is
+gone, and never one of a live process or one it cannot tell the owner of."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Store as OxStore
+
+from complygraph.graph.bulk_feed import bulk_feed, sweep_stale_feeds
+
+
+@pytest.fixture
+def temp(tmp_path, monkeypatch):
+    """A temp folder of the test's own, where tempfile (and so the feed) makes its folders."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (and been waited for, so no zombie holds it)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def feed_folder(temp, pid: int, rest: str = "abc_1234"):
+    folder = temp / f"complygraph-feed-{pid}-{rest}"
+    folder.mkdir()
+    os.mkfifo(folder / "triples.nt")  # as a killed feed leaves it
+    return folder
+
+
+def triples(count: int):
+    return [Triple(NamedNode(f"urn:x:{i}"), NamedNode("urn:p"), Literal(str(i))) for i in range(count)]
+
+
+def test_a_feed_removes_the_folder_a_killed_process_left_and_keeps_a_live_ones(temp):
+    stale = feed_folder(temp, dead_pid())
+    live = feed_folder(temp, os.getpid(), "live_567")
+    store = OxStore()
+    assert bulk_feed(store, triples(10)) == 10
+    assert len(store) == 10
+    assert not stale.exists()
+    assert live.exists()
+    assert sorted(p.name for p in temp.iterdir()) == [live.name]  # and the feed's own folder is gone
+
+
+def test_a_feed_folder_names_the_pid_of_its_process(temp):
+    seen: list[str] = []
+
+    def watched():
+        seen.extend(p.name for p in temp.iterdir())  # while the feed runs
+        yield from triples(3)
+
+    assert bulk_feed(OxStore(), watched()) == 3
+    assert len(seen) == 1 and seen[0].startswith(f"complygraph-feed-{os.getpid()}-")
+
+
+def test_a_feed_folder_without_a_pid_or_of_another_user_is_left(temp, monkeypatch):
+    gone = dead_pid()
+    old = temp / "complygraph-feed-2tv8fh65"  # named before pids were: nothing says it is stale
+    old.mkdir()
+    theirs = feed_folder(temp, gone, "theirs_9")
+    other = temp / "other-app-1"
+    other.mkdir()
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "getuid", lambda: os.stat(theirs).st_uid + 1)  # as if another user's
+        assert sweep_stale_feeds() == []
+    assert sweep_stale_feeds() == [theirs.name]
+    assert old.exists() and other.exists() and not theirs.exists()
