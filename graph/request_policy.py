@@ -1,6 +1,7 @@
 """The request policy (shapes/data/request-policy.ttl): why a part's declaration can be outstanding, how
 many days after each reason's start date it is due, which lists' new versions make a declaration stale,
-which evidence a pack requires and how old it may be, and how long a supplier has to answer a request.
+which evidence a pack requires and how old it may be, how long a supplier has to answer a request, and what
+answers a request item of each reason (its `cg:answeredBy` criterion: a SPARQL condition, graph/requests.py).
 
 Read from the Turtle file, not from the store, so that `requests` answers the same on a store that never
 ran a validation (which is what loads the shared pack data). The evidence class and maximum age are the
@@ -13,19 +14,31 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pyoxigraph import Store as MemoryStore
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from complygraph.graph.shacl.packs import available, shapes_dir
-from complygraph.vocab import CG
+from complygraph.vocab import CG, PREFIXES
 
 _CG = {name: URIRef(CG + name) for name in (
     "RequestPolicy", "hasRequestReason", "dueAfterDays", "responseWithinDays", "requestedClass", "watchesList",
-    "requiresEvidenceOf", "forPack", "evidenceClass", "maxAgeDays")}
+    "requiresEvidenceOf", "forPack", "evidenceClass", "maxAgeDays", "answeredBy", "answerCondition")}
 
 
 class PolicyError(ValueError):
     """The policy file says something the requests cannot use; the message names the file and the term."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """What a declaration of a requested part, dated from the day the request was sent, must meet to answer
+    an item: a SPARQL FILTER expression (`cg:answerCondition`), so that the rule lives in the policy file."""
+
+    iri: str
+    id: str
+    label: str
+    condition: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,7 @@ class Reason:
     pack: str | None = None  # the reason applies when this shape pack is chosen (None: always)
     evidence_class: str | None = None
     max_age_days: int | None = None
+    answered_by: Criterion | None = None  # load_policy always sets it
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,7 @@ class Policy:
     response_days: int
     requested_class: str
     reasons: tuple[Reason, ...]
+    answered_by: Criterion | None = None  # for items of a reason the policy no longer has (None: never answered)
 
     def reason(self, reason_id: str) -> Reason:
         for r in self.reasons:
@@ -81,8 +96,9 @@ def load_policy(path: Path | None = None) -> Policy:
     p = policies[0]
     reasons = tuple(sorted((_reason(g, path, r) for r in g.objects(p, _CG["hasRequestReason"])),
                            key=lambda r: _ORDER.get(r.id, 99)))
+    default = g.value(p, _CG["answeredBy"])
     return Policy(str(p), _int(g, path, p, "responseWithinDays"), str(g.value(p, _CG["requestedClass"]) or "D"),
-                  reasons)
+                  reasons, None if default is None else _criterion(g, path, default))
 
 
 _ORDER = {"no-declaration": 0, "list-change": 1, "unresolved-identity": 2, "missing-evidence": 3}
@@ -103,9 +119,32 @@ def _reason(g: Graph, path: Path, node) -> Reason:
     shape = g.value(node, _CG["requiresEvidenceOf"])
     evidence_class, max_age = (None, None) if shape is None else _evidence(path, shape)
     pack = g.value(node, _CG["forPack"])
+    answered = list(g.objects(node, _CG["answeredBy"]))
+    if len(answered) != 1:
+        raise PolicyError(f"{path}: request reason {node} needs one cg:answeredBy (what answers its request "
+                          f"items), found {len(answered)}")
     return Reason(str(node), str(rid), label, _int(g, path, node, "dueAfterDays"),
                   tuple(sorted(str(x) for x in g.objects(node, _CG["watchesList"]))),
-                  str(pack) if pack is not None else None, evidence_class, max_age)
+                  str(pack) if pack is not None else None, evidence_class, max_age, _criterion(g, path, answered[0]))
+
+
+def _criterion(g: Graph, path: Path, node) -> Criterion:
+    """The answer criterion `node`; its condition is parsed here (against an empty store, with the variables
+    graph/requests.py binds) so that a typo names the file and the criterion, not a failed query later."""
+    condition = g.value(node, _CG["answerCondition"])
+    if not isinstance(condition, Literal) or not str(condition).strip():
+        raise PolicyError(f"{path}: answer criterion {node} needs a cg:answerCondition (a SPARQL expression)")
+    try:
+        MemoryStore().query(f"ASK {{ {_CONDITION_VARIABLES} FILTER({condition}) }}", prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise PolicyError(f"{path}: cg:answerCondition of {node} is not a SPARQL expression: {exc}") from exc
+    label = next((str(v) for v in g.objects(node, RDFS.label) if getattr(v, "language", None) == "en"), str(node))
+    return Criterion(str(node), str(g.value(node, DCTERMS.identifier) or node), label, str(condition))
+
+
+# what an answer condition may use, bound as graph/requests.py binds them (for the syntax check only)
+_CONDITION_VARIABLES = ("VALUES (?item ?part ?reason ?answer ?adate ?sent ?at ?evidenceClass ?maxAgeDays) "
+                        "{ (UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF) }")
 
 
 def _evidence(path: Path, shape: URIRef) -> tuple[str, int]:

@@ -4,11 +4,15 @@ Sending records a `cg:DeclarationRequest` per supplier: the supplier, the day it
 is due (the policy's `cg:responseWithinDays` later) and one `cg:RequestItem` per part and reason, with the
 reason in words as it stood when sent. Nothing marks a request answered: an item is closed when a declaration
 of its part dated on or after the day the request was sent is in the store (an IPC-1752A or IEC 62474
-declaration, a Form 2-1 survey answer, an imported `declaration_date`), so the history stays what it was:
-which declaration answered, of which class, from whom, on which day; a request is closed when every item is.
-Sending the same supplier a request again on the same day replaces that day's request.
+declaration, a Form 2-1 survey answer, an imported `declaration_date`) and meets what its reason's policy
+says answers it (`cg:answeredBy`, a SPARQL condition in shapes/data/request-policy.ttl: any newer
+declaration for a missing or stale one, but for missing evidence one with the evidence, for an unresolved
+substance identity one without such a substance), so the history stays what it was: which declaration
+answered, of which class, from whom, on which day; a request is closed when every item is. Sending the same
+supplier a request again on the same day replaces that day's request.
 
-Two set queries answer for every request of the store (or of one supplier), whatever their number.
+Two set queries answer for every request of the store (or of one supplier), whatever their number: the
+second tests every (item, declaration) pair against its reason's condition in the query itself.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from complygraph.graph.outstanding import Outstanding, outstanding
-from complygraph.graph.request_policy import Policy, load_policy
+from complygraph.graph.request_policy import Criterion, Policy, load_policy
 from complygraph.graph.store import Store
 from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, entity_iri, prov, rdfs
 
 _DATE = NamedNode(XSD + "date")
 _DATETIME = NamedNode(XSD + "dateTime")
+_INTEGER = NamedNode(XSD + "integer")
 
 
 def _t(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> Triple:
@@ -148,7 +153,7 @@ def _triples(requests: list[SentRequest], policy: Policy) -> Iterator[Triple]:
 def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
                   policy: Policy | None = None) -> list[SentRequest]:
     """Every request sent on or before `at` (to one supplier when given), each item with the declarations
-    dated from the day it was sent to `at` that answer it, earliest first."""
+    dated from the day it was sent to `at` that answer it by its reason's criterion, earliest first."""
     policy = policy or load_policy()
     bindings: dict = {"at": _day(at)}
     if supplier:
@@ -167,16 +172,8 @@ def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
           OPTIONAL { ?item cg:reasonDetail ?detail }
           OPTIONAL { ?item cg:dueDate ?idue }
         }""", bindings)
-    answers = store.select("""
-        SELECT DISTINCT ?item ?answer ?adate ?aclass ?aby WHERE {
-          ?req cg:requestedFrom ?supplier .
-          ?req a cg:DeclarationRequest ; cg:sentOn ?sent ; cg:hasRequestItem ?item .
-          ?item cg:requestsPart ?part .
-          ?answer cg:declares ?part ; dct:date ?adate .
-          FILTER(?sent <= ?at && ?adate >= ?sent && ?adate <= ?at)
-          OPTIONAL { ?answer cg:declarationClass ?aclass }
-          OPTIONAL { ?answer cg:declaredBy ?by . ?by dct:identifier ?aby }
-        }""", bindings)
+    criteria = _criteria(policy, {r["reason"].value for r in rows})
+    answers = store.select(_answers_query(criteria), bindings) if criteria else []
     found: dict[str, list[Answer]] = {}
     for r in answers:
         found.setdefault(r["item"].value, []).append(Answer(
@@ -200,6 +197,49 @@ def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
     for req in out.values():
         req.items.sort(key=lambda i: (i.part_id, i.reason))
     return sorted(out.values(), key=lambda r: (r.supplier_id, r.sent))
+
+
+def _criteria(policy: Policy, reasons: set[str]) -> dict[str, tuple[Criterion, str | None, int | None]]:
+    """Reason IRI -> its answer criterion and the parameters its condition may use (evidence class, maximum
+    age), for the reasons of the items read; a reason the policy no longer has takes the policy's own
+    `cg:answeredBy`, and without one its items stay open."""
+    out = {}
+    for iri in sorted(reasons):
+        reason = policy.by_iri(iri)
+        criterion = reason.answered_by if reason else policy.answered_by
+        if criterion is not None:
+            out[iri] = (criterion, reason.evidence_class if reason else None, reason.max_age_days if reason else None)
+    return out
+
+
+def _answers_query(criteria: dict[str, tuple[Criterion, str | None, int | None]]) -> str:
+    """One query for the answers of every item: the declarations of its part dated from the day it was sent to
+    `?at`, kept where the condition of its reason's criterion holds. Each reason's criterion and parameters
+    come in a VALUES row (from the policy file, never user input); the conditions are OR-ed, each behind a
+    test of its criterion, so every pair is checked against its own reason's condition only."""
+    rows = " ".join(f"({NamedNode(iri)} {NamedNode(c.iri)} "
+                    f"{NamedNode(cls) if cls else 'UNDEF'} "
+                    f"{Literal(str(age), datatype=_INTEGER) if age is not None else 'UNDEF'})"
+                    for iri, (c, cls, age) in criteria.items())
+    conditions = {c.iri: c.condition for c, _, _ in criteria.values()}
+    test = "\n          || ".join(f"(?criterion = {NamedNode(iri)} && ({cond}))" for iri, cond in conditions.items())
+    # the class and the declarer outside the sub-select: Virtuoso 7.2 fails to compile OPTIONAL beside the
+    # VALUES and the conditions ("SP031 ... no SPART_VARR_FIXED")
+    return f"""
+        SELECT DISTINCT ?item ?answer ?adate ?aclass ?aby WHERE {{
+          {{ SELECT DISTINCT ?item ?answer ?adate WHERE {{
+              # BINDINGS
+              ?req cg:requestedFrom ?supplier .
+              ?req a cg:DeclarationRequest ; cg:sentOn ?sent ; cg:hasRequestItem ?item .
+              ?item cg:requestsPart ?part ; cg:requestReason ?reason .
+              VALUES (?reason ?criterion ?evidenceClass ?maxAgeDays) {{ {rows} }}
+              ?answer cg:declares ?part ; dct:date ?adate .
+              FILTER(?sent <= ?at && ?adate >= ?sent && ?adate <= ?at)
+              FILTER({test})
+          }} }}
+          OPTIONAL {{ ?answer cg:declarationClass ?aclass }}
+          OPTIONAL {{ ?answer cg:declaredBy ?by . ?by dct:identifier ?aby }}
+        }}"""
 
 
 @dataclass
