@@ -27,7 +27,10 @@ None of these named graphs may be seen by a query's default graph.
   `rdf:type/rdfs:subClassOf*`, and `<=` / `>=` pushed into its index search, which loses xsd:date rows.
 
 A query that names both `GRAPH <iri>` and `GRAPH ?g` sees, as `?g`, only the graphs it names (complygraph has
-none such). Graphs must be written as `<iri>` after GRAPH, not as prefixed names, to be found.
+none such). On Virtuoso the exclusion also hides the data graph from the query's default graph, so a query may
+not join default-graph patterns with `GRAPH ?g` (it answers nothing there); complygraph's only `GRAPH ?g`
+queries read graph names alone (staging graphs). Graphs must be written as `<iri>` after GRAPH, not as
+prefixed names, to be found.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.evidence import EvidenceRecords
 from complygraph.loaders.governance import SupplierRecords
+from complygraph.loaders.heap import few_collections
 from complygraph.loaders.import_state import ImportState
 from complygraph.loaders.membership import enrichment
 from complygraph.loaders.provenance import (
@@ -101,7 +102,8 @@ def import_compositions(store: Store, source: Path) -> dict[str, int]:
         raise InputError([Problem(str(source), None, None, "file or folder not found")])
     known = {r["id"].value for r in store.select("SELECT ?id WHERE { ?s a cg:Supplier ; dct:identifier ?id }")}
     job = CompositionImport([source], known, store)
-    triples = store.write(job.triples(read_records(source)))
+    with few_collections():
+        triples = store.write(job.triples(read_records(source)))
     if job.counts["evaluation"] and not store.ask("ASK WHERE { ?s a cg:EvaluationScheme }"):
         load_pack_data(store, ["supplier-governance"])  # the schemes that give the answers their points
     return {**{PLURALS.get(k, f"{k}s"): v for k, v in job.counts.items()}, "triples": triples}
