@@ -93,3 +93,17 @@ def test_cli_impact_formats(store, tmp_path):
     assert wb.sheetnames == ["by part", "by supplier", "by product"]
     assert wb["by supplier"].cell(2, 1).value == "S1" and wb["by supplier"].cell(2, 4).value == 1
     assert runner.invoke(app, args + ["--format", "xlsx"]).exit_code == 2
+
+
+def test_where_used_ends_in_a_bom_cycle_and_names_the_product_above_it(tmp_path):
+    """A cycle (SUBA in SUBB in SUBA) below a product: the walk up stops once round, and the product is named."""
+    s = build(tmp_path, [part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110)))], ["eu-reach-svhc"])
+    id_ = "https://w3id.org/complygraph/id"
+    lines = [("product/PRD1", "part/SUBB"), ("part/SUBB", "part/SUBA"), ("part/SUBA", "part/SUBB"),
+             ("part/SUBA", "part/housing")]
+    s.update("INSERT DATA {\n"
+             + f'<{id_}/product/PRD1> a cg:Product ; dct:identifier "PRD1" ; rdfs:label "Controller" .\n'
+             + "".join(f"<urn:l{n}> cg:parent <{id_}/{p}> ; cg:child <{id_}/{c}> .\n" for n, (p, c) in enumerate(lines))
+             + "}")
+    rows = impact(s, "eu-reach-svhc", "2025-06-25", "2026-02-04")
+    assert [r.products for r in rows if r.part_id == "housing"] == [[("PRD1", "Controller")]]
