@@ -155,7 +155,11 @@ def write_workbook(path: Path, tables: Sequence[Table]) -> list[str]:
     except FileNotFoundError:
         mode = None
     try:
-        with open(part, "wb") as handle:
+        # created with the old file's mode (the umask can only narrow it): a private report's new contents are
+        # never readable by others while they are written
+        part.unlink(missing_ok=True)  # a leftover of a crashed write keeps its own mode: made anew
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+        with os.fdopen(fd, "wb") as handle:
             wb = Workbook(write_only=True)
             for table, titles in planned:
                 per_sheet, widths = table.max_rows - 1, column_widths(table.columns, table.rows)

@@ -11,6 +11,7 @@ keeping the node it names (rare in imports).
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import tempfile
@@ -23,8 +24,20 @@ from typing import TextIO
 from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
+from complygraph.graph.store import writer
+
 _LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
-_PREFIX = "complygraph-feed-"  # then the pid of the process whose feed it is, "-", and tempfile's random part
+_PREFIX = "complygraph-feed-"  # then this boot and PID namespace, "-", the pid, "-", tempfile's random part
+
+
+def _namespace() -> str:
+    """This machine's boot and PID namespace, short (from `writer()`): a pid means a process only there, so a
+    folder made in another container sharing the temp folder is never judged by a pid of ours."""
+    return hashlib.sha256(writer().rpartition(".")[0].encode()).hexdigest()[:12]
+
+
+def _folder_prefix() -> str:
+    return f"{_PREFIX}{_namespace()}-{os.getpid()}-"
 
 
 def _process_gone(pid: int) -> bool:
@@ -33,7 +46,7 @@ def _process_gone(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    except OSError:
+    except (OSError, OverflowError, ValueError):  # alive elsewhere, or no pid this system can have: kept
         return False
     return False
 
@@ -41,8 +54,8 @@ def _process_gone(pid: int) -> bool:
 def sweep_stale_feeds(folder: str | None = None) -> list[str]:
     """Remove the feed folders (and their pipes) that a process killed mid-import left in `folder` (the temp
     folder by default): a kill -9 runs no clean-up, and every such import left one behind for ever. Only a
-    folder of this user whose name carries the pid of a process that is gone: a live process's feed is its
-    own, and a folder without a pid (made before pids were named) is left, as nothing says it is stale. The
+    folder of this user, made in this boot and PID namespace, whose pid is gone: a live process's feed is its
+    own, and a folder of another container or without a pid is left, as nothing here says it is stale. The
     names removed; best effort, so a sweep that cannot read or remove something never stops an import."""
     folder = folder or tempfile.gettempdir()
     removed: list[str] = []
@@ -50,21 +63,34 @@ def sweep_stale_feeds(folder: str | None = None) -> list[str]:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
+    ours = _namespace()
     for entry in entries:
         if not entry.name.startswith(_PREFIX):
             continue
-        pid, dash, _ = entry.name[len(_PREFIX):].partition("-")
-        if not dash or not pid.isdigit() or int(pid) <= 0:  # tempfile's random part never holds a "-"
+        fields = entry.name[len(_PREFIX):].split("-", 2)  # tempfile's random part never holds a "-"
+        if len(fields) != 3 or fields[0] != ours or not fields[1].isdigit() or int(fields[1]) <= 0:
             continue
         try:
             if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
                 continue
         except OSError:
             continue
-        if _process_gone(int(pid)):
+        if _process_gone(int(fields[1])):
             shutil.rmtree(entry.path, ignore_errors=True)  # another feed may sweep it at the same moment
             removed.append(entry.name)
     return removed
+
+
+def _anchor(fifo: Path) -> tuple[int | None, str]:
+    """The path both ends open the pipe by: on Linux through an O_PATH descriptor (`/proc/self/fd/N`, which
+    reopens the pipe itself, and is neither reader nor writer), so that the folder vanishing (somebody emptying
+    /tmp) between making the pipe and opening its ends cannot leave the loader waiting for ever on a pipe the
+    writer can no longer reach; elsewhere the path itself."""
+    o_path = getattr(os, "O_PATH", None)
+    if o_path is None or not os.path.isdir("/proc/self/fd"):
+        return None, str(fifo)
+    fd = os.open(fifo, o_path)
+    return fd, f"/proc/self/fd/{fd}"
 
 
 def _open_writer(pipe: Path, loader: threading.Thread):
@@ -128,9 +154,10 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
     count, aside = 0, []
     failed: list[BaseException] = []
     sweep_stale_feeds()
-    with tempfile.TemporaryDirectory(prefix=f"{_PREFIX}{os.getpid()}-") as tmp:  # the pid tells a sweep its owner
-        pipe = Path(tmp) / "triples.nt"
-        os.mkfifo(pipe)
+    with tempfile.TemporaryDirectory(prefix=_folder_prefix()) as tmp:  # namespace and pid tell a sweep its owner
+        os.mkfifo(Path(tmp) / "triples.nt")
+        anchor = _anchor(Path(tmp) / "triples.nt")
+        pipe = Path(anchor[1])
 
         held = [store]  # emptied at the end: a failed write closes the store, and nothing here may hold it
 
@@ -155,6 +182,8 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
         finally:
             _join(loader)
             held.clear()
+            if anchor[0] is not None:
+                os.close(anchor[0])
         if failed:
             raise failed[0]
     if aside:

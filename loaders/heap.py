@@ -23,13 +23,15 @@ _before: tuple[int, int, int] | None = None
 
 @contextmanager
 def few_collections(young: int = YOUNG) -> Iterator[None]:
-    """Raise the collector's young threshold (never lower it) until the last of the concurrent imports ends,
-    then put back the thresholds as they were before the first began (imports in API threads overlap)."""
+    """Raise the collector's young threshold (never lower it, never turn a collector off by 0 back on) until
+    the last of the concurrent imports ends, then put back the thresholds as they were before the first began
+    (imports in API threads overlap)."""
     global _inside, _before
     with _lock:
         if _inside == 0:
             _before = gc.get_threshold()
-            gc.set_threshold(max(_before[0], young), *_before[1:])
+            if _before[0] != 0:  # 0 turns the collector off: whoever did that keeps it off
+                gc.set_threshold(max(_before[0], young), *_before[1:])
         _inside += 1
     try:
         yield

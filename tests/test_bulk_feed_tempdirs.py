@@ -13,7 +13,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.graph.bulk_feed import bulk_feed, sweep_stale_feeds
+from complygraph.graph.bulk_feed import _namespace, bulk_feed, sweep_stale_feeds
 
 
 @pytest.fixture
@@ -30,8 +30,8 @@ def dead_pid() -> int:
     return child.pid
 
 
-def feed_folder(temp, pid: int, rest: str = "abc_1234"):
-    folder = temp / f"complygraph-feed-{pid}-{rest}"
+def feed_folder(temp, pid: int | str, rest: str = "abc_1234", namespace: str | None = None):
+    folder = temp / f"complygraph-feed-{namespace or _namespace()}-{pid}-{rest}"
     folder.mkdir()
     os.mkfifo(folder / "triples.nt")  # as a killed feed leaves it
     return folder
@@ -60,7 +60,7 @@ def test_a_feed_folder_names_the_pid_of_its_process(temp):
         yield from triples(3)
 
     assert bulk_feed(OxStore(), watched()) == 3
-    assert len(seen) == 1 and seen[0].startswith(f"complygraph-feed-{os.getpid()}-")
+    assert len(seen) == 1 and seen[0].startswith(f"complygraph-feed-{_namespace()}-{os.getpid()}-")
 
 
 def test_a_feed_folder_without_a_pid_or_of_another_user_is_left(temp, monkeypatch):
@@ -75,3 +75,40 @@ def test_a_feed_folder_without_a_pid_or_of_another_user_is_left(temp, monkeypatc
         assert sweep_stale_feeds() == []
     assert sweep_stale_feeds() == [theirs.name]
     assert old.exists() and other.exists() and not theirs.exists()
+
+
+def test_a_folder_made_in_another_pid_namespace_is_left_though_its_pid_is_gone_here(temp):
+    """Two containers sharing /tmp: a pid of theirs says nothing about our processes (review of 2026-12-02: the
+    sweep removed a live import's folder from another namespace, and that import then hung)."""
+    theirs = feed_folder(temp, dead_pid(), "other_ns", namespace="0123456789ab")
+    assert sweep_stale_feeds() == []
+    assert theirs.exists()
+
+
+def test_a_pid_no_process_can_have_never_stops_a_feed(temp):
+    huge = feed_folder(temp, "99999999999999999999", "huge")  # os.kill raised OverflowError
+    assert bulk_feed(OxStore(), triples(2)) == 2
+    assert huge.exists()
+
+
+def test_a_feed_whose_folder_vanishes_before_its_ends_open_still_loads(temp, monkeypatch):
+    """The folder removed between making the pipe and opening it (review of 2026-12-02: the writer failed with
+    FileNotFoundError while the loader waited for ever on the pipe): both ends open it through its anchor."""
+    import shutil
+    import threading
+
+    import complygraph.graph.bulk_feed as feed
+
+    real = feed._open_writer
+
+    def vanishing(pipe, loader):
+        for folder in temp.iterdir():
+            shutil.rmtree(folder)
+        return real(pipe, loader)
+
+    monkeypatch.setattr(feed, "_open_writer", vanishing)
+    store, done = OxStore(), []
+    worker = threading.Thread(target=lambda: done.append(bulk_feed(store, triples(5))), daemon=True)
+    worker.start()
+    worker.join(30)
+    assert done == [5] and len(store) == 5

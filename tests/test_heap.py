@@ -58,3 +58,10 @@ def test_overlapping_imports_put_back_the_thresholds_of_before_the_first_when_th
     t.join(10)
     assert seen == [(YOUNG, 10, 10)]
     assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_a_collector_turned_off_by_a_zero_threshold_stays_off():
+    gc.set_threshold(0, 10, 10)
+    with few_collections():
+        assert gc.get_threshold() == (0, 10, 10)
+    assert gc.get_threshold() == (0, 10, 10)

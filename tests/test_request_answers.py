@@ -38,8 +38,9 @@ ITEM = "KC-1"
 PART = f"{ID}part/{ITEM}"
 
 
-def _ipc(folder: Path, date: dt.date, cas: str) -> Path:
-    """An IPC-1752A Class D declaration of part KC-1 by Kobe Connectors dated `date`, one material holding `cas`."""
+def _ipc(folder: Path, date: dt.date, cas: str | None) -> Path:
+    """An IPC-1752A Class D declaration of part KC-1 by Kobe Connectors dated `date`, one material holding `cas`
+    (none: a declaration without any material)."""
     path = folder / f"{date}-{cas}.xml"
     path.write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
 <MainDeclaration xmlns="http://webstds.ipc.org/175x/2.0" version="2.0">
@@ -49,18 +50,22 @@ def _ipc(folder: Path, date: dt.date, cas: str) -> Path:
   </BusinessInfo>
   <Product unitType="Each">
     <ProductID itemNumber="{ITEM}" itemName="Connector"><Amount value="100" UOM="mg"/></ProductID>
-    <MaterialInfo><HomogeneousMaterialList>
+{_materials(cas)}
+  </Product>
+</MainDeclaration>
+""", encoding="utf-8")
+    return path
+
+
+def _materials(cas: str | None) -> str:
+    return "" if cas is None else f"""    <MaterialInfo><HomogeneousMaterialList>
       <HomogeneousMaterial name="Housing"><Amount value="100" UOM="mg"/>
         <SubstanceCategoryList><SubstanceCategory name="Other">
           <Substance name="Filler"><SubstanceID identity="{cas}" authority="CAS"/>
             <Amount value="10" UOM="mg"/></Substance>
         </SubstanceCategory></SubstanceCategoryList>
       </HomogeneousMaterial>
-    </HomogeneousMaterialList></MaterialInfo>
-  </Product>
-</MainDeclaration>
-""", encoding="utf-8")
-    return path
+    </HomogeneousMaterialList></MaterialInfo>"""
 
 
 @pytest.fixture
@@ -69,7 +74,7 @@ def store(any_store):
     return any_store
 
 
-def _declare(store, tmp_path: Path, date: dt.date, cas: str) -> str:
+def _declare(store, tmp_path: Path, date: dt.date, cas: str | None) -> str:
     """Load a declaration as the supplier's answer; returns its IRI (the writer's, from the file's digest)."""
     path = _ipc(tmp_path, date, cas)
     import_declarations(store, [path])
@@ -210,3 +215,12 @@ def test_a_reason_without_an_answer_criterion_or_a_condition_that_is_not_sparql_
     bad.write_text(text.replace('cg:answerCondition "true"', 'cg:answerCondition "EXISTS { ?answer }"'))
     with pytest.raises(PolicyError, match=r"bad\.ttl: cg:answerCondition of .*AnyNewerDeclaration is not a SPARQL"):
         load_policy(bad)
+
+
+def test_a_declaration_without_any_material_does_not_answer_an_unresolved_identity_item(store, tmp_path):
+    """Review of 2026-12-02: a Class C file with no MaterialInfo superseded the composition, and "holds no
+    unresolved substance" was then true of nothing: the item showed answered."""
+    _declare(store, tmp_path, DECLARED, ODD)
+    _send(store, "unresolved-identity")
+    _declare(store, tmp_path, SENT + dt.timedelta(days=4), None)
+    assert not _item(store, SENT + dt.timedelta(days=5), "unresolved-identity").closed

@@ -3,6 +3,7 @@ and a report that cannot be written leaves the one already there."""
 
 from __future__ import annotations
 
+import os
 import stat
 
 import openpyxl
@@ -106,3 +107,27 @@ def test_a_rewritten_report_keeps_the_permissions_of_the_file_it_replaces(tmp_pa
     path.chmod(0o664)
     write_workbook(path, [Table("t", ["a"], [["third"]])])
     assert stat.S_IMODE(path.stat().st_mode) == 0o664
+
+
+def test_a_private_reports_new_contents_are_never_readable_by_others_while_written(tmp_path, monkeypatch):
+    import openpyxl.workbook.workbook as wbmod
+
+    old_umask = os.umask(0o022)
+    try:
+        target = tmp_path / "report.xlsx"
+        write_workbook(target, [Table("T", ["a"], [["secret"]])])
+        os.chmod(target, 0o600)
+        seen: dict[str, int] = {}
+        real_save = wbmod.Workbook.save
+
+        def spy(self, handle):
+            real_save(self, handle)
+            part = next(p for p in tmp_path.iterdir() if p.name.endswith(".part"))
+            seen["mode"] = stat.S_IMODE(part.stat().st_mode)
+
+        monkeypatch.setattr(wbmod.Workbook, "save", spy)
+        write_workbook(target, [Table("T", ["a"], [["secret 2"]])])
+    finally:
+        os.umask(old_umask)
+    assert seen == {"mode": 0o600}
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
