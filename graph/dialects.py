@@ -31,6 +31,11 @@ none such). On Virtuoso the exclusion also hides the data graph from the query's
 not join default-graph patterns with `GRAPH ?g` (it answers nothing there); complygraph's only `GRAPH ?g`
 queries read graph names alone (staging graphs). Graphs must be written as `<iri>` after GRAPH, not as
 prefixed names, to be found.
+
+Two Virtuoso 7.2 limits that no text rewrite can cover, so queries avoid them (loaders/reimport.py): a one-row
+`VALUES` block joined with an `OPTIONAL` and a FILTER on the optional's variable fails to compile ("SP031 ...
+no SPART_VARR_FIXED"), and `UNDEF` in a `VALUES` row counts as bound (`BOUND(?v)` is true). Queries here use
+`FILTER NOT EXISTS` and a never-stored IRI instead of `OPTIONAL`, `UNDEF` and `BOUND`.
 """
 
 from __future__ import annotations

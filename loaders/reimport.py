@@ -94,13 +94,27 @@ _DIFFERENT_OWNERS = """SELECT ?s ?old ?new WHERE {
   FILTER(!sameTerm(?old, ?new))
 }"""
 # A stored part that is packaging when the record says it is not, or the other way round; stored evidence of
-# another kind (?new UNDEF: the record decides "none of them").
+# another kind. Two queries: the stored decided types other than the record's (`NO_TYPE` when the record
+# decides "none of them", so every stored one differs), and the records deciding a type on a subject stored
+# with none (answered without ?old). Together they answer the rows that one query with
+# `OPTIONAL { ?s a ?old }` and `FILTER(!COALESCE(sameTerm(?old, ?new), !BOUND(?old) && !BOUND(?new)))` over
+# `VALUES (?s ?own ?new)` with UNDEF would, but Virtuoso 7.2 cannot run that one: with a one-row VALUES block
+# (a data set with one evidence record) a FILTER on the OPTIONAL's variable fails to compile ("SP031: SPARQL
+# compiler: Internal error: ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED"), and with more rows it answers
+# wrongly (UNDEF in VALUES is BOUND there, and a part stored as packaging and imported as packaging again
+# "differed"). Hence no OPTIONAL, no UNDEF and no BOUND here: the shapes `_DIFFERENT_VALUES` already uses.
 _DIFFERENT_TYPES = """SELECT ?s ?old WHERE {
   VALUES (?s ?own ?new) { %s }
-  ?s a ?own .
-  OPTIONAL { ?s a ?old . VALUES ?old { %s } }
-  FILTER(!COALESCE(sameTerm(?old, ?new), !BOUND(?old) && !BOUND(?new)))
+  ?s a ?own , ?old .
+  VALUES ?old { %s }
+  FILTER(!sameTerm(?old, ?new))
 }"""
+_MISSING_TYPES = """SELECT ?s WHERE {
+  VALUES (?s ?own) { %s }
+  ?s a ?own .
+  FILTER NOT EXISTS { ?s a ?old . VALUES ?old { %s } }
+}"""
+NO_TYPE = NamedNode("urn:complygraph:no-decided-type")  # never stored: what a record deciding "none" gives
 
 Term = NamedNode | Literal
 Key = tuple[NamedNode, NamedNode]  # (subject, predicate)
@@ -160,8 +174,11 @@ class Conflicts:
             self._differ(changed, owners, self.store.select(_DIFFERENT_OWNERS % " ".join(
                 f"({s} {o})" for s, _, o, _, _ in batch)), None)
         for batch in _batches(self.types):
-            rows = self.store.select(_DIFFERENT_TYPES % (" ".join(
-                f"({s} {own} {new or 'UNDEF'})" for s, own, new, _, _ in batch), _DECIDED))
+            rows = list(self.store.select(_DIFFERENT_TYPES % (" ".join(
+                f"({s} {own} {new or NO_TYPE})" for s, own, new, _, _ in batch), _DECIDED)))
+            given = " ".join(f"({s} {own})" for s, own, new, _, _ in batch if new is not None)
+            if given:
+                rows += self.store.select(_MISSING_TYPES % (given, _DECIDED))
             for row in rows:
                 found = changed.setdefault((row["s"], RDF_TYPE), set())
                 if "old" in row:
