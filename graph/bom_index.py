@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import unquote
 
+from pyoxigraph import NamedNode
+
+from complygraph.graph import composition_reads as reads
+from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Store
 
 PRODUCTS = """SELECT ?p ?id ?name WHERE { ?p a cg:Product
@@ -79,14 +83,22 @@ def bom_index(store: Store) -> BomIndex:
     if kept is not None and kept.revision == revision:
         return kept
     children: dict[str, list[tuple[str, Decimal]]] = {}
-    for r in store.select(EDGES):
-        q = r.get("q")
-        children.setdefault(r["parent"].value, []).append((r["child"].value, Decimal(q.value) if q else Decimal(1)))
+    with store.composition_model() as model:  # the read model at this revision, where the store keeps one
+        if model is not None and reads.revision(model) == revision:
+            edges, products = reads.bom_lines(model), reads.product_names(model)
+            unnamed = [p for p, name in products.items() if name is None]  # not a company IRI: named by the store
+            rows = select_batched(store, PRODUCTS, "p", [NamedNode(p) for p in unnamed]) if unnamed else []
+        else:
+            edges = [(r["parent"].value, r["child"].value, r["q"].value if "q" in r else None)
+                     for r in store.select(EDGES)]
+            products, rows = {}, store.select(PRODUCTS)
+    for parent, child, q in edges:
+        children.setdefault(parent, []).append((child, Decimal(q) if q is not None else Decimal(1)))
     for lines in children.values():
         lines.sort()  # in child order: each engine (even each Oxigraph storage) returns the lines in its own order
-    products = {r["p"].value: (r["id"].value if "id" in r else _local(r["p"].value),
-                               r["name"].value if "name" in r else "") for r in store.select(PRODUCTS)}
-    index = BomIndex(revision, children, products)
+    products.update({r["p"].value: (r["id"].value if "id" in r else _local(r["p"].value),
+                                    r["name"].value if "name" in r else "") for r in rows})
+    index = BomIndex(revision, children, {p: name for p, name in products.items() if name is not None})
     with _lock:
         _kept[store] = index
     return index

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import itertools
 import os
+import sqlite3
 import threading
 import traceback
 import weakref
@@ -18,6 +19,7 @@ from pyoxigraph import Store as OxStore
 import complygraph.graph.rollback as rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.bulk_feed import bulk_feed
+from complygraph.graph.read_model import Change, ReadModel, checking, kept_quads, rows_of
 from complygraph.graph.served import served_by
 from complygraph.graph.store import (
     QueryMixin,
@@ -32,6 +34,7 @@ from complygraph.graph.store import (
 from complygraph.vocab import PREFIXES
 
 ENV_BULK = "COMPLYGRAPH_BULK_WRITE_AFTER"
+ENV_MODEL = "COMPLYGRAPH_READ_MODEL"  # "off": no composition read model (graph/read_model.py)
 BULK_AFTER = 500_000  # triples: a write that brings more is loaded in bounded memory (graph/rollback.py)
 
 
@@ -85,6 +88,20 @@ class EmbeddedStore(QueryMixin):
         if key is not None:
             _OPEN[key] = self
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
+        self.model = self._open_model()
+
+    def _open_model(self) -> ReadModel | None:
+        """The composition read model (graph/read_model.py), or None where SQLite cannot write beside the store
+        (a read-only folder) or COMPLYGRAPH_READ_MODEL=off: every reader then asks the store."""
+        if os.environ.get(ENV_MODEL, "").lower() in ("off", "0", "no"):
+            return None
+        try:
+            model = ReadModel(self._folder)
+            if model.stamp() is None and next(iter(self._store.quads_for_pattern(None, None, None)), None) is None:
+                model.rebuild((), self.revision())  # a new store: the model follows it from its first write
+            return model
+        except (sqlite3.Error, OSError):
+            return None
 
     def _open(self) -> OxStore:
         try:
@@ -157,9 +174,72 @@ class EmbeddedStore(QueryMixin):
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
-    def update(self, update: str, new_revision: bool = True) -> None:
+    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
         with self._writing:
-            self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
+            change = self._model_change(True, touches) if new_revision else None
+            try:
+                self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
+            except BaseException:
+                if change is not None:
+                    change.abort()
+                raise
+            self._model_commit(change)
+
+    @contextmanager
+    def composition_model(self) -> Iterator[sqlite3.Connection | None]:
+        """A read transaction on the read model at the store's revision, rebuilt first if it is behind; None if
+        the store keeps none (or a write landed during the rebuild: then ask the store)."""
+        model = self.model
+        if model is None:
+            yield None
+            return
+        with model.snapshot(self.revision()) as con:
+            if con is not None:
+                yield con
+                return
+        self._rebuild_model()
+        with model.snapshot(self.revision()) as con:
+            yield con
+
+    def _rebuild_model(self) -> None:
+        with self._writing:
+            revision = self.revision()
+            if self.model.stamp() != revision:
+                self.model.rebuild(kept_quads(self._store), revision)
+
+    def _model_change(self, deletes: bool, touches: str | None) -> Change | None:
+        """The model's side of a write, or None: no model, a model behind already, or a write that deletes
+        without saying what (the model is then left behind and rebuilt by its next reader)."""
+        if self.model is None or (deletes and touches is None):
+            return None
+        subjects = [r["s"] for r in self.select(touches)] if touches else []
+        try:
+            return self.model.change(self.revision(), subjects)
+        except sqlite3.Error:
+            return None
+
+    def _model_commit(self, change: Change | None) -> None:
+        """After the store's commit: the model's (a failure there leaves the model behind, never the write
+        undone), then, under COMPLYGRAPH_CHECK_READ_MODEL, the model compared with a rebuild."""
+        if change is not None:
+            try:
+                change.commit(self.revision(), self._subject_triples)
+            except sqlite3.Error:
+                pass
+        limit = checking()
+        if limit and self.model is not None and self.model.stamp() == self.revision() and self.model.size() <= limit:
+            self._check_model()
+
+    def _subject_triples(self, subjects: list) -> Iterator[Triple]:
+        for s in subjects:
+            for q in self._store.quads_for_pattern(s, None, None, DefaultGraph()):
+                yield Triple(q.subject, q.predicate, q.object)
+
+    def _check_model(self) -> None:
+        kept, truth = self.model.all_rows(), set(rows_of(kept_quads(self._store)))
+        if kept != truth:
+            raise AssertionError(f"the read model differs from the store: missing {sorted(truth - kept)[:10]}, "
+                                 f"extra {sorted(kept - truth)[:10]}")
 
     def _update(self, update: str) -> None:
         try:
@@ -167,15 +247,28 @@ class EmbeddedStore(QueryMixin):
         except SyntaxError as exc:
             raise StoreError(f"SPARQL update syntax error: {exc}") from exc
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
         with self._writing:
-            if replace or self._folder is None:
-                return self._transaction(triples, replace)
-            rest = iter(triples)
-            first = list(itertools.islice(rest, bulk_after()))
-            if len(first) < bulk_after():
-                return self._transaction(first, None)
-            return self._bulk(itertools.chain(first, rest))
+            change = self._model_change(bool(replace), touches)
+            if change is not None:
+                triples = change.tap(triples)
+            try:
+                count = self._write(triples, replace)
+            except BaseException:
+                if change is not None:
+                    change.abort()
+                raise
+            self._model_commit(change)
+            return count
+
+    def _write(self, triples: Iterable[Triple], replace: str | None) -> int:
+        if replace or self._folder is None:
+            return self._transaction(triples, replace)
+        rest = iter(triples)
+        first = list(itertools.islice(rest, bulk_after()))
+        if len(first) < bulk_after():
+            return self._transaction(first, None)
+        return self._bulk(itertools.chain(first, rest))
 
     def _bulk(self, triples: Iterator[Triple]) -> int:
         """A write too big for one transaction: bulk-loaded in bounded memory, all or nothing by the checkpoint
@@ -262,6 +355,8 @@ class EmbeddedStore(QueryMixin):
 
     def close(self) -> None:
         self.flush()
+        if self.model is not None:
+            self.model.close()
         self._reader = None
         key = os.path.realpath(self.location)
         if self._folder is not None and _OPEN.get(key) is self:

@@ -10,12 +10,14 @@ level for the parents above the parts (recursive where-used, walked in memory).
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode
 
+from complygraph.graph import composition_reads as reads
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.queries import EntryChanges, list_change, substance_names
 from complygraph.graph.store import Store
@@ -164,6 +166,57 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
                of_substances: bool = False) -> list[ImpactRow]:
     """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
     `of_substances`, of the substances themselves."""
+    with store.composition_model() as model:
+        rows = _occurrences(store, model, entries, of_substances)
+        if not rows:
+            return []
+        part_iris = list(dict.fromkeys(r[6] for r in rows))
+        parts = _part_details(store, model, part_iris)
+        materials = _labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
+        products = _products(store, model, part_iris)
+    names = substance_names(store, [NamedNode(s) for s in dict.fromkeys(r[1] for r in rows)])
+    # the share of the article: the substance's mass over all materials of the part, over the part's mass, each
+    # occurrence counted once (two entries that concern one substance, a group's and its own, reach it twice)
+    per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for part_iri, substance, _occ, mg in {(r[6], r[1], r[2], r[4]) for r in rows}:
+        per_part[(part_iri, substance)] += Decimal(mg)
+    out = []
+    for entry, substance, _, ppm, _, material, part_iri in rows:
+        part = parts[part_iri]
+        percent = (per_part[(part_iri, substance)] / part["mass"] * 100) if part["mass"] else None
+        cas, name = names.get(substance, ("", ""))
+        change, entry_name = entries[entry]
+        out.append(ImpactRow(
+            change=change, entry=entry, entry_name=entry_name, part_id=part["id"],
+            part_name=part["name"], material_id=materials[material][0],
+            material_name=materials[material][1], cas=cas, substance_name=name,
+            ppm=float(ppm), article_percent=float(percent) if percent is not None else float("nan"),
+            over_threshold=None if threshold is None or percent is None else percent > threshold,
+            supplier_id=part["supplier_id"], supplier_name=part["supplier_name"],
+            products=sorted(products.get(part_iri, []))))
+    out.sort(key=_order)
+    return out
+
+
+Occurrence = tuple[str, str, str, str, str, str, str]  # entry, substance, occurrence, ppm, mg, material, part
+
+
+def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
+                 of_substances: bool) -> list[Occurrence]:
+    """Every occurrence of the substances the entries concern (or of the substances themselves): the
+    substances of the entries from the store (a list's entries are few), the occurrences from the read model
+    where the store keeps one (graph/read_model.py), else from the store."""
+    if model is not None:
+        if of_substances:
+            concerns = [(e, e) for e in entries]
+        else:
+            concerns = [(r["entry"].value, r["substance"].value) for r in select_batched(
+                store, "SELECT ?entry ?substance WHERE { ?entry cg:concerns ?substance }", "entry",
+                [NamedNode(e) for e in entries])]
+        found: dict[str, list] = defaultdict(list)
+        for row in reads.occurrences(model, [s for _, s in concerns]):
+            found[row[0]].append(row)
+        return sorted({(e, *row) for e, s in concerns for row in found.get(s, ())})
     link = "BIND(?entry AS ?substance)" if of_substances else "?entry cg:concerns ?substance ."
     rows = select_batched(store, """
         SELECT DISTINCT ?entry ?substance ?occ ?ppm ?mg ?material ?part WHERE {
@@ -172,47 +225,32 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
           ?material cg:contains ?occ .
           ?part cg:hasMaterial ?material .
         }""", "entry", [NamedNode(e) for e in entries])
-    if not rows:
-        return []
-    parts = _part_details(store, list({r["part"].value: r["part"] for r in rows}.values()))
-    materials = _labels(store, list({r["material"].value: r["material"] for r in rows}.values()))
-    names = substance_names(store, list({r["substance"].value: r["substance"] for r in rows}.values()))
-    products = _products(store, list({r["part"].value: r["part"] for r in rows}.values()))
-    # the share of the article: the substance's mass over all materials of the part, over the part's mass
-    per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for r in rows:
-        per_part[(r["part"].value, r["substance"].value)] += Decimal(r["mg"].value)
-    out = []
-    for r in rows:
-        part = parts[r["part"].value]
-        percent = (per_part[(r["part"].value, r["substance"].value)] / part["mass"] * 100) if part["mass"] else None
-        cas, name = names.get(r["substance"].value, ("", ""))
-        change, entry_name = entries[r["entry"].value]
-        out.append(ImpactRow(
-            change=change, entry=r["entry"].value, entry_name=entry_name, part_id=part["id"],
-            part_name=part["name"], material_id=materials[r["material"].value][0],
-            material_name=materials[r["material"].value][1], cas=cas, substance_name=name,
-            ppm=float(r["ppm"].value), article_percent=float(percent) if percent is not None else float("nan"),
-            over_threshold=None if threshold is None or percent is None else percent > threshold,
-            supplier_id=part["supplier_id"], supplier_name=part["supplier_name"],
-            products=sorted(products.get(r["part"].value, []))))
-    out.sort(key=_order)
-    return out
+    keys = ("entry", "substance", "occ", "ppm", "mg", "material", "part")
+    return sorted({tuple(r[k].value for k in keys) for r in rows})
 
 
 def _order(i: ImpactRow) -> tuple:
     return (i.change, -i.article_percent, i.part_id, i.material_id, i.cas)
 
 
-def _part_details(store: Store, parts: list[NamedNode]) -> dict[str, dict]:
+def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, dict]:
+    """Id, name, mass, supplier of each part: from the read model, and from the store for the parts it does not
+    name (another namespace than the company's)."""
     out = {}
+    if model is not None:
+        out = reads.part_details(model, parts)
+        for d in out.values():
+            d["mass"] = Decimal(d["mass"]) if d["mass"] is not None else None
+        parts = [p for p in parts if p not in out]
+    if not parts:
+        return out
     for r in select_batched(store, """
         SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
           ?part dct:identifier ?id .
           OPTIONAL { ?part rdfs:label ?name }
           OPTIONAL { ?part cg:massMg ?mass }
           OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
-        }""", "part", parts):
+        }""", "part", [NamedNode(p) for p in parts]):
         out[r["part"].value] = {
             "id": r["id"].value, "name": r["name"].value if "name" in r else "",
             "mass": Decimal(r["mass"].value) if "mass" in r else None,
@@ -221,40 +259,49 @@ def _part_details(store: Store, parts: list[NamedNode]) -> dict[str, dict]:
     return out
 
 
-def _labels(store: Store, nodes: list[NamedNode]) -> dict[str, tuple[str, str]]:
-    out = {}
+def _labels(store: Store, model: sqlite3.Connection | None, nodes: list[str]) -> dict[str, tuple[str, str]]:
+    out = reads.labels(model, nodes) if model is not None else {}
+    rest = [NamedNode(n) for n in nodes if n not in out]
     for r in select_batched(store, """
-        SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""", "n", nodes):
+        SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""", "n", rest):
         out[r["n"].value] = (r["id"].value, r["name"].value if "name" in r else "")
     return out
 
 
-def _products(store: Store, parts: list[NamedNode]) -> dict[str, list[tuple[str, str]]]:
+def _products(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, list[tuple[str, str]]]:
     """The products each part goes into, through any number of BOM levels: the products of the store read in
     one query (a company has thousands of products, not millions: asking per parent took 24 s for the 59,236
     parents one level above the 58,529 parts a change reaches at 1M parts, asking per BOM line longer), then
     per BOM level one set query for the parents of the current frontier, and the ancestry walked in memory."""
     parents: dict[str, set[str]] = defaultdict(set)
-    products = {r["p"].value: (r["id"].value, r["name"].value if "name" in r else "") for r in store.select(
-        "SELECT ?p ?id ?name WHERE { ?p a cg:Product ; dct:identifier ?id . OPTIONAL { ?p rdfs:label ?name } }")}
-    frontier, seen = [p.value for p in parts], set()
+    if model is not None:
+        products = _labels(store, model, reads.products(model))
+    else:
+        products = {r["p"].value: (r["id"].value, r["name"].value if "name" in r else "") for r in store.select(
+            "SELECT ?p ?id ?name WHERE { ?p a cg:Product ; dct:identifier ?id . OPTIONAL { ?p rdfs:label ?name } }")}
+    frontier, seen = list(parts), set()
     while frontier:
         seen.update(frontier)
         found: set[str] = set()
-        for r in select_batched(store, "SELECT ?child ?parent WHERE { ?u cg:child ?child ; cg:parent ?parent }",
-                                "child", [NamedNode(f) for f in frontier]):
-            parents[r["child"].value].add(r["parent"].value)
-            found.add(r["parent"].value)
+        if model is not None:
+            edges = reads.parents(model, frontier)
+        else:
+            edges = [(r["child"].value, r["parent"].value) for r in select_batched(
+                store, "SELECT ?child ?parent WHERE { ?u cg:child ?child ; cg:parent ?parent }", "child",
+                [NamedNode(f) for f in frontier])]
+        for child, parent in edges:
+            parents[child].add(parent)
+            found.add(parent)
         # a product is a top: not walked further; a cycle in a BOM must not loop forever
         frontier = [f for f in found if f not in products and f not in seen]
     out: dict[str, list[tuple[str, str]]] = {}
     for part in parts:
-        reached, todo = set(), [part.value]
+        reached, todo = set(), [part]
         while todo:
             node = todo.pop()
             for parent in parents.get(node, ()):
                 if parent not in reached:
                     reached.add(parent)
                     todo.append(parent)
-        out[part.value] = sorted(products[p] for p in reached if p in products)
+        out[part] = sorted(products[p] for p in reached if p in products)
     return out

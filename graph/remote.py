@@ -129,7 +129,7 @@ class RemoteStore(QueryMixin):
         data = self._post(self.query_url, [("query", text), *dataset], "application/sparql-results+json")
         return parse_query_results(dialect.results(data), format=QueryResultsFormat.JSON)
 
-    def update(self, update: str, new_revision: bool = True) -> None:
+    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
         self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:
@@ -149,7 +149,7 @@ class RemoteStore(QueryMixin):
         for i in range(0, len(blank), TEMPLATE_CHUNK):
             self._update(f"INSERT {{ GRAPH {graph} {{\n" + "\n".join(blank[i:i + TEMPLATE_CHUNK]) + "\n} } WHERE { }")
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
         staging = f"<{staging_graph().value}>"
         revision = new_revision(self.revision())
         count = 0

@@ -6,6 +6,10 @@ answers a request item of each reason (its `cg:answeredBy` criterion: a SPARQL c
 Read from the Turtle file, not from the store, so that `requests` answers the same on a store that never
 ran a validation (which is what loads the shared pack data). The evidence class and maximum age are the
 evidence pack's own parameters (its `PartCertificate` shape), never a copy of them.
+
+A reason may name several criteria (any one met answers), and each says which kind of node answers
+(`cg:answerKind`): a declaration of the part (`cg:Declaration`, the default) or evidence supporting it
+(`cg:Evidence`), so that fresh evidence alone can close a missing-evidence item without a new declaration.
 """
 
 from __future__ import annotations
@@ -23,7 +27,12 @@ from complygraph.vocab import CG, PREFIXES
 
 _CG = {name: URIRef(CG + name) for name in (
     "RequestPolicy", "hasRequestReason", "dueAfterDays", "responseWithinDays", "requestedClass", "watchesList",
-    "requiresEvidenceOf", "forPack", "evidenceClass", "maxAgeDays", "answeredBy", "answerCondition")}
+    "requiresEvidenceOf", "forPack", "evidenceClass", "maxAgeDays", "answeredBy", "answerCondition", "answerKind",
+    "Declaration", "Evidence")}
+
+# what kinds of node can answer a request item, and the property that ties such a node to the part asked for
+# (the kind says which nodes the answers query reads; what makes one of them an answer is the condition)
+ANSWER_KINDS = {str(_CG["Declaration"]): CG + "declares", str(_CG["Evidence"]): CG + "supports"}
 
 
 class PolicyError(ValueError):
@@ -32,13 +41,24 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class Criterion:
-    """What a declaration of a requested part, dated from the day the request was sent, must meet to answer
-    an item: a SPARQL FILTER expression (`cg:answerCondition`), so that the rule lives in the policy file."""
+    """What a node of its kind (a declaration of the requested part, or evidence supporting it) dated from
+    the day the request was sent must meet to answer an item: a SPARQL FILTER expression
+    (`cg:answerCondition`), so that the rule lives in the policy file."""
 
     iri: str
     id: str
     label: str
     condition: str
+    kind: str = str(_CG["Declaration"])  # a key of ANSWER_KINDS (`cg:answerKind`)
+
+    @property
+    def link(self) -> str:
+        """The property from an answer of this kind to the part it answers for."""
+        return ANSWER_KINDS[self.kind]
+
+    @property
+    def answers_with_evidence(self) -> bool:
+        return self.kind == str(_CG["Evidence"])
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,7 @@ class Reason:
     pack: str | None = None  # the reason applies when this shape pack is chosen (None: always)
     evidence_class: str | None = None
     max_age_days: int | None = None
-    answered_by: Criterion | None = None  # load_policy always sets it
+    answered_by: tuple[Criterion, ...] = ()  # any one met answers; load_policy sets at least one
 
 
 @dataclass(frozen=True)
@@ -60,7 +80,7 @@ class Policy:
     response_days: int
     requested_class: str
     reasons: tuple[Reason, ...]
-    answered_by: Criterion | None = None  # for items of a reason the policy no longer has (None: never answered)
+    answered_by: tuple[Criterion, ...] = ()  # for items of a reason the policy no longer has (none: never answered)
 
     def reason(self, reason_id: str) -> Reason:
         for r in self.reasons:
@@ -96,9 +116,12 @@ def load_policy(path: Path | None = None) -> Policy:
     p = policies[0]
     reasons = tuple(sorted((_reason(g, path, r) for r in g.objects(p, _CG["hasRequestReason"])),
                            key=lambda r: _ORDER.get(r.id, 99)))
-    default = g.value(p, _CG["answeredBy"])
+    default = _criteria(g, path, p)
+    if any(c.answers_with_evidence for c in default):  # an item of a former reason has no evidence class
+        raise PolicyError(f"{path}: the policy's own cg:answeredBy (for reasons it no longer has) cannot be "
+                          "answered by evidence: which evidence, how old, is a reason's")
     return Policy(str(p), _int(g, path, p, "responseWithinDays"), str(g.value(p, _CG["requestedClass"]) or "D"),
-                  reasons, None if default is None else _criterion(g, path, default))
+                  reasons, default)
 
 
 _ORDER = {"no-declaration": 0, "list-change": 1, "unresolved-identity": 2, "missing-evidence": 3}
@@ -119,13 +142,21 @@ def _reason(g: Graph, path: Path, node) -> Reason:
     shape = g.value(node, _CG["requiresEvidenceOf"])
     evidence_class, max_age = (None, None) if shape is None else _evidence(path, shape)
     pack = g.value(node, _CG["forPack"])
-    answered = list(g.objects(node, _CG["answeredBy"]))
-    if len(answered) != 1:
-        raise PolicyError(f"{path}: request reason {node} needs one cg:answeredBy (what answers its request "
-                          f"items), found {len(answered)}")
+    answered = _criteria(g, path, node)
+    if not answered:
+        raise PolicyError(f"{path}: request reason {node} needs at least one cg:answeredBy (what answers its "
+                          "request items)")
+    if evidence_class is None and any(c.answers_with_evidence for c in answered):
+        raise PolicyError(f"{path}: request reason {node} is answered by evidence but names no "
+                          "cg:requiresEvidenceOf (which evidence, how old)")
     return Reason(str(node), str(rid), label, _int(g, path, node, "dueAfterDays"),
                   tuple(sorted(str(x) for x in g.objects(node, _CG["watchesList"]))),
-                  str(pack) if pack is not None else None, evidence_class, max_age, _criterion(g, path, answered[0]))
+                  str(pack) if pack is not None else None, evidence_class, max_age, answered)
+
+
+def _criteria(g: Graph, path: Path, node) -> tuple[Criterion, ...]:
+    """The criteria `node` (a reason or the policy) is answered by, in IRI order (a stable query text)."""
+    return tuple(_criterion(g, path, c) for c in sorted(g.objects(node, _CG["answeredBy"]), key=str))
 
 
 def _criterion(g: Graph, path: Path, node) -> Criterion:
@@ -138,8 +169,12 @@ def _criterion(g: Graph, path: Path, node) -> Criterion:
         MemoryStore().query(f"ASK {{ {_CONDITION_VARIABLES} FILTER({condition}) }}", prefixes=PREFIXES)
     except SyntaxError as exc:
         raise PolicyError(f"{path}: cg:answerCondition of {node} is not a SPARQL expression: {exc}") from exc
+    kind = str(g.value(node, _CG["answerKind"]) or _CG["Declaration"])
+    if kind not in ANSWER_KINDS:
+        raise PolicyError(f"{path}: cg:answerKind of {node} is {kind}; an answer is one of: "
+                          f"{', '.join(sorted(ANSWER_KINDS))}")
     label = next((str(v) for v in g.objects(node, RDFS.label) if getattr(v, "language", None) == "en"), str(node))
-    return Criterion(str(node), str(g.value(node, DCTERMS.identifier) or node), label, str(condition))
+    return Criterion(str(node), str(g.value(node, DCTERMS.identifier) or node), label, str(condition), kind)
 
 
 # what an answer condition may use, bound as graph/requests.py binds them (for the syntax check only)

@@ -2,17 +2,19 @@
 
 Sending records a `cg:DeclarationRequest` per supplier: the supplier, the day it was sent, the day the answer
 is due (the policy's `cg:responseWithinDays` later) and one `cg:RequestItem` per part and reason, with the
-reason in words as it stood when sent. Nothing marks a request answered: an item is closed when a declaration
-of its part dated on or after the day the request was sent is in the store (an IPC-1752A or IEC 62474
-declaration, a Form 2-1 survey answer, an imported `declaration_date`) and meets what its reason's policy
-says answers it (`cg:answeredBy`, a SPARQL condition in shapes/data/request-policy.ttl: any newer
-declaration for a missing or stale one, but for missing evidence one with the evidence, for an unresolved
-substance identity one without such a substance), so the history stays what it was: which declaration
-answered, of which class, from whom, on which day; a request is closed when every item is. Sending the same
-supplier a request again on the same day replaces that day's request.
+reason in words as it stood when sent. Nothing marks a request answered: an item is closed when a node of its
+part dated on or after the day the request was sent is in the store and meets one of the criteria its
+reason's policy says answer it (`cg:answeredBy` in shapes/data/request-policy.ttl, each of a kind,
+`cg:answerKind`, and with a SPARQL condition): a declaration (an IPC-1752A or IEC 62474 declaration, a Form
+2-1 survey answer, an imported `declaration_date`): any newer one for a missing or stale declaration, one
+with the evidence for missing evidence, one without such a substance for an unresolved substance identity;
+or evidence supporting the part (missing evidence: a certificate still fresh, the outstanding list's test).
+So the history stays what it was: which declaration or evidence answered, of which class, from whom, on
+which day; a request is closed when every item is. Sending the same supplier a request again on the same
+day replaces that day's request.
 
 Two set queries answer for every request of the store (or of one supplier), whatever their number: the
-second tests every (item, declaration) pair against its reason's condition in the query itself.
+second tests every (item, candidate answer) pair against its reason's conditions in the query itself.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Triple
 
 from complygraph.graph.outstanding import Outstanding, outstanding
-from complygraph.graph.request_policy import Criterion, Policy, load_policy
+from complygraph.graph.request_policy import ANSWER_KINDS, Criterion, Policy, load_policy
 from complygraph.graph.store import Store
-from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, entity_iri, prov, rdfs
+from complygraph.vocab import CG, ID, RDF_TYPE, XSD, cg, dct, entity_iri, prov, rdfs
 
 _DATE = NamedNode(XSD + "date")
 _DATETIME = NamedNode(XSD + "dateTime")
@@ -44,12 +46,15 @@ def _day(d: dt.date) -> Literal:
 
 @dataclass(frozen=True)
 class Answer:
-    """A declaration that answers a request item: which, on which day, of which class, by whom."""
+    """A declaration or evidence that answers a request item: which, on which day, of which class, by whom.
+    Evidence has class "evidence" and is provided by its issuer, else its signer (no supplier is recorded
+    on evidence); the field names stay those of declarations, which the JSON and GraphQL outputs use."""
 
-    declaration: str
+    declaration: str  # the answering node: a declaration, or evidence (see `kind`)
     date: dt.date
     declaration_class: str
     declared_by: str
+    kind: str = "declaration"  # or "evidence"
 
 
 @dataclass
@@ -120,7 +125,10 @@ def record(store: Store, requests: list[SentRequest], policy: Policy | None = No
     replace = ("DELETE { ?r ?p ?o . ?i ?ip ?io } WHERE { VALUES ?r { "
                + " ".join(f"<{r.iri}>" for r in requests)
                + " } ?r ?p ?o . OPTIONAL { ?r cg:hasRequestItem ?i . ?i ?ip ?io } }")
-    return store.write(_triples(requests, policy), replace=replace)
+    sent = " ".join(f"<{r.iri}>" for r in requests)
+    touches = (f"SELECT ?s WHERE {{ {{ VALUES ?s {{ {sent} }} }} UNION "
+               f"{{ VALUES ?r {{ {sent} }} ?r cg:hasRequestItem ?s }} }}")
+    return store.write(_triples(requests, policy), replace=replace, touches=touches)
 
 
 def _triples(requests: list[SentRequest], policy: Policy) -> Iterator[Triple]:
@@ -153,7 +161,8 @@ def _triples(requests: list[SentRequest], policy: Policy) -> Iterator[Triple]:
 def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
                   policy: Policy | None = None) -> list[SentRequest]:
     """Every request sent on or before `at` (to one supplier when given), each item with the declarations
-    dated from the day it was sent to `at` that answer it by its reason's criterion, earliest first."""
+    and evidence dated from the day it was sent to `at` that answer it by its reason's criteria, earliest
+    first."""
     policy = policy or load_policy()
     bindings: dict = {"at": _day(at)}
     if supplier:
@@ -174,11 +183,9 @@ def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
         }""", bindings)
     criteria = _criteria(policy, {r["reason"].value for r in rows})
     answers = store.select(_answers_query(criteria), bindings) if criteria else []
-    found: dict[str, list[Answer]] = {}
-    for r in answers:
-        found.setdefault(r["item"].value, []).append(Answer(
-            r["answer"].value, dt.date.fromisoformat(r["adate"].value[:10]),
-            r["aclass"].value if "aclass" in r else "import", r["aby"].value if "aby" in r else ""))
+    found: dict[str, dict[str, Answer]] = {}
+    for r in answers:  # one answer per node: a second issuer, signer or declarer adds a row, not an answer
+        found.setdefault(r["item"].value, {}).setdefault(r["answer"].value, _answer(r))
     out: dict[str, SentRequest] = {}
     for r in rows:
         req = out.get(r["req"].value)
@@ -193,52 +200,69 @@ def sent_requests(store: Store, at: dt.date, supplier: str | None = None,
             reason.id if reason else r["reason"].value.rsplit("#", 1)[-1],
             r["detail"].value if "detail" in r else "",
             dt.date.fromisoformat(r["idue"].value) if "idue" in r else None,
-            sorted(found.get(r["item"].value, []), key=lambda a: (a.date, a.declaration))))
+            sorted(found.get(r["item"].value, {}).values(), key=lambda a: (a.date, a.declaration))))
     for req in out.values():
         req.items.sort(key=lambda i: (i.part_id, i.reason))
     return sorted(out.values(), key=lambda r: (r.supplier_id, r.sent))
 
 
-def _criteria(policy: Policy, reasons: set[str]) -> dict[str, tuple[Criterion, str | None, int | None]]:
-    """Reason IRI -> its answer criterion and the parameters its condition may use (evidence class, maximum
+def _answer(r: dict) -> Answer:
+    """An answers query row as an Answer: an evidence node by its link (`cg:supports`), a declaration else."""
+    day = dt.date.fromisoformat(r["adate"].value[:10])
+    if r["link"].value == ANSWER_KINDS[CG + "Evidence"]:
+        by = r["issuer"] if "issuer" in r else r["signer"] if "signer" in r else None
+        return Answer(r["answer"].value, day, "evidence", by.value if by is not None else "", "evidence")
+    return Answer(r["answer"].value, day, r["aclass"].value if "aclass" in r else "import",
+                  r["aby"].value if "aby" in r else "")
+
+
+_Criteria = dict[str, tuple[tuple[Criterion, ...], str | None, int | None]]
+
+
+def _criteria(policy: Policy, reasons: set[str]) -> _Criteria:
+    """Reason IRI -> its answer criteria and the parameters their conditions may use (evidence class, maximum
     age), for the reasons of the items read; a reason the policy no longer has takes the policy's own
     `cg:answeredBy`, and without one its items stay open."""
     out = {}
     for iri in sorted(reasons):
         reason = policy.by_iri(iri)
-        criterion = reason.answered_by if reason else policy.answered_by
-        if criterion is not None:
-            out[iri] = (criterion, reason.evidence_class if reason else None, reason.max_age_days if reason else None)
+        criteria = reason.answered_by if reason else policy.answered_by
+        if criteria:
+            out[iri] = (criteria, reason.evidence_class if reason else None, reason.max_age_days if reason else None)
     return out
 
 
-def _answers_query(criteria: dict[str, tuple[Criterion, str | None, int | None]]) -> str:
-    """One query for the answers of every item: the declarations of its part dated from the day it was sent to
-    `?at`, kept where the condition of its reason's criterion holds. Each reason's criterion and parameters
-    come in a VALUES row (from the policy file, never user input); the conditions are OR-ed, each behind a
-    test of its criterion, so every pair is checked against its own reason's condition only."""
-    rows = " ".join(f"({NamedNode(iri)} {NamedNode(c.iri)} "
+def _answers_query(criteria: _Criteria) -> str:
+    """One query for the answers of every item: the nodes of each criterion's kind tied to its part (a
+    declaration by `cg:declares`, evidence by `cg:supports`: `?link`) dated from the day it was sent to
+    `?at`, kept where the condition of one of its reason's criteria holds. Each (reason, criterion) pair and
+    its parameters come in a VALUES row (from the policy file, never user input); the conditions are OR-ed,
+    each behind a test of its criterion, so every pair is checked against its own criterion's condition
+    only."""
+    rows = " ".join(f"({NamedNode(iri)} {NamedNode(c.iri)} {NamedNode(c.link)} "
                     f"{NamedNode(cls) if cls else 'UNDEF'} "
                     f"{Literal(str(age), datatype=_INTEGER) if age is not None else 'UNDEF'})"
-                    for iri, (c, cls, age) in criteria.items())
-    conditions = {c.iri: c.condition for c, _, _ in criteria.values()}
+                    for iri, (cs, cls, age) in criteria.items() for c in cs)
+    conditions = {c.iri: c.condition for cs, _, _ in criteria.values() for c in cs}
     test = "\n          || ".join(f"(?criterion = {NamedNode(iri)} && ({cond}))" for iri, cond in conditions.items())
-    # the class and the declarer outside the sub-select: Virtuoso 7.2 fails to compile OPTIONAL beside the
+    # the class and the provider outside the sub-select: Virtuoso 7.2 fails to compile OPTIONAL beside the
     # VALUES and the conditions ("SP031 ... no SPART_VARR_FIXED")
     return f"""
-        SELECT DISTINCT ?item ?answer ?adate ?aclass ?aby WHERE {{
-          {{ SELECT DISTINCT ?item ?answer ?adate WHERE {{
+        SELECT DISTINCT ?item ?answer ?adate ?link ?aclass ?aby ?issuer ?signer WHERE {{
+          {{ SELECT DISTINCT ?item ?answer ?adate ?link WHERE {{
               # BINDINGS
               ?req cg:requestedFrom ?supplier .
               ?req a cg:DeclarationRequest ; cg:sentOn ?sent ; cg:hasRequestItem ?item .
               ?item cg:requestsPart ?part ; cg:requestReason ?reason .
-              VALUES (?reason ?criterion ?evidenceClass ?maxAgeDays) {{ {rows} }}
-              ?answer cg:declares ?part ; dct:date ?adate .
+              VALUES (?reason ?criterion ?link ?evidenceClass ?maxAgeDays) {{ {rows} }}
+              ?answer ?link ?part ; dct:date ?adate .
               FILTER(?sent <= ?at && ?adate >= ?sent && ?adate <= ?at)
               FILTER({test})
           }} }}
           OPTIONAL {{ ?answer cg:declarationClass ?aclass }}
           OPTIONAL {{ ?answer cg:declaredBy ?by . ?by dct:identifier ?aby }}
+          OPTIONAL {{ ?answer cg:issuer ?issuer }}
+          OPTIONAL {{ ?answer cg:signer ?signer }}
         }}"""
 
 

@@ -32,6 +32,7 @@ from decimal import Decimal
 from pyoxigraph import NamedNode
 from rdflib.namespace import SH
 
+from complygraph.graph import composition_reads as reads
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.bom_index import bom_index
 from complygraph.graph.shacl import validate
@@ -276,15 +277,23 @@ def _parts_of(store: Store, results: list[ValidationResult]) -> dict[str, tuple[
             out[focus] = (focus,)
         else:
             others.append(focus)
-    if others:
-        values = [NamedNode(f) for f in dict.fromkeys(others)]
-        rows = select_batched(store, "SELECT DISTINCT ?focus ?part WHERE { ?occ cg:substance ?focus . "
-                                     "?m cg:contains ?occ . ?part cg:hasMaterial ?m }", "focus", values)
-        rows += select_batched(store, "SELECT ?focus ?part WHERE { ?part cg:suppliedBy ?focus }", "focus", values)
-        found: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            found[row["focus"].value].add(row["part"].value)
-        out.update({f: tuple(sorted(ps)) for f, ps in found.items()})
+    if not others:
+        return out
+    found: dict[str, set[str]] = defaultdict(set)
+    with store.composition_model() as model:  # the read model where the store keeps one (graph/read_model.py)
+        if model is not None:
+            others = list(dict.fromkeys(others))
+            for by in (reads.parts_containing(model, others), reads.parts_supplied_by(model, others)):
+                for focus, parts in by.items():
+                    found[focus] |= parts
+        else:
+            values = [NamedNode(f) for f in dict.fromkeys(others)]
+            rows = select_batched(store, "SELECT DISTINCT ?focus ?part WHERE { ?occ cg:substance ?focus . "
+                                         "?m cg:contains ?occ . ?part cg:hasMaterial ?m }", "focus", values)
+            rows += select_batched(store, "SELECT ?focus ?part WHERE { ?part cg:suppliedBy ?focus }", "focus", values)
+            for row in rows:
+                found[row["focus"].value].add(row["part"].value)
+    out.update({f: tuple(sorted(ps)) for f, ps in found.items()})
     return out
 
 

@@ -10,9 +10,11 @@ import calendar
 import hashlib
 import os
 import socket
+import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
@@ -134,17 +136,26 @@ class Store(Protocol):
 
     def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool: ...
 
-    def update(self, update: str, new_revision: bool = True) -> None:
+    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
         """Run a SPARQL 1.1 Update as one transaction. `new_revision=False` is for facts derived from what
-        the store already says (graph/derived.py): they change no answer, so they keep the revision."""
+        the store already says (graph/derived.py): they change no answer, so they keep the revision, and
+        they must not change the composition facts the read model keeps. `touches`: as for `write`."""
         ...
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
         """Add triples to the default graph atomically: if the iterable raises, nothing is stored.
 
         `replace` is a SPARQL Update (typically DELETE ... WHERE) run in the same transaction before the
-        triples become visible, so reloading a list swaps the old load for the new one at once.
+        triples become visible, so reloading a list swaps the old load for the new one at once. `touches` is
+        a SELECT of `?s`, asked before the write: every subject whose composition facts `replace` may delete
+        (graph/read_model.py keeps the model by reading those subjects again); without it a write that deletes
+        leaves the model to be rebuilt by its next reader.
         """
+        ...
+
+    def composition_model(self) -> AbstractContextManager[sqlite3.Connection | None]:
+        """A read transaction on the composition read model at the store's revision (graph/read_model.py), or
+        None where the store keeps none: the caller then asks the store."""
         ...
 
     def count(self) -> int:
@@ -169,6 +180,10 @@ class Store(Protocol):
 
 class QueryMixin:
     """select, ask and count on top of a backend's `_run(query, bindings)`, which returns pyoxigraph results."""
+
+    @contextmanager
+    def composition_model(self) -> Iterator[sqlite3.Connection | None]:
+        yield None  # an engine without a read model: every reader asks the store
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None): ...
 

@@ -35,7 +35,8 @@ def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int
             subjects.add(q.subject)
     triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
     replace = f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o }}"
-    written = store.write(triples, replace=replace)
+    touches = f"SELECT ?s WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> }}"
+    written = store.write(triples, replace=replace, touches=touches)
     # after the write: a crash in between only means the files are written again next time
     stamp = Literal(f"{digest} {_loaded(store, activity)}")
     store.update(f"DELETE WHERE {{ {mark} }} ;\nINSERT DATA {{ {mark.replace('?d', str(stamp))} }}",

@@ -110,7 +110,7 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     # compared with the stored entries as the store holds them: with the members their rules gave them
     history = list_history(store, builder, triples)
     triples += list(builder.version_triples(history)) + history.triples
-    return store.write(triples, replace=builder.replace_update())
+    return store.write(triples, replace=builder.replace_update(), touches=builder.replaced_subjects())
 
 
 # What earlier loads of one list stated that a new load may have to keep: every fact of its entries, the

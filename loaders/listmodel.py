@@ -242,6 +242,11 @@ class ListBuilder:
         return (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> {imp} . ?s ?p ?o }} ;\n"
                 f"DELETE WHERE {{ {imp} ?p ?o }}")
 
+    def replaced_subjects(self) -> str:
+        """The subjects `replace_update` may delete facts of (the read model reads them again)."""
+        imp = f"<{self.import_iri.value}>"
+        return (f"SELECT ?s WHERE {{ {{ ?s <{prov.wasGeneratedBy.value}> {imp} }} UNION {{ BIND({imp} AS ?s) }} }}")
+
     def version_dates(self) -> list[dt.date]:
         dates = {e.included for e in self.entries.values() if e.included}
         if self.spec.version_date:

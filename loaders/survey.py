@@ -72,7 +72,10 @@ def import_survey(store: Store, paths: list[Path], part: str | None = None, date
                               (date.isoformat() if date else "")) for r in records}
     replace = ("DELETE { ?r ?p ?o . ?a ?ap ?ao } WHERE { VALUES ?r { " + " ".join(str(r) for r in again) +
                " } ?r ?p ?o . OPTIONAL { ?r cg:hasSurveyAnswer ?a . ?a ?ap ?ao } }")
-    triples = store.write(job.triples(records), replace=replace)
+    responses = " ".join(str(r) for r in again)
+    touches = (f"SELECT ?s WHERE {{ {{ VALUES ?s {{ {responses} }} }} UNION "
+               f"{{ VALUES ?r {{ {responses} }} ?r cg:hasSurveyAnswer ?s }} }}")
+    triples = store.write(job.triples(records), replace=replace, touches=touches)
     if not store.ask("ASK WHERE { ?f a cg:SurveyForm }"):
         load_pack_data(store, ["supplier-survey"])  # the items the answers refer to
     return {"surveys": len(job.responses), "answers": job.answers, "triples": triples}

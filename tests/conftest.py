@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -11,6 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+# every write of the tests compares the composition read model with a rebuild (graph/read_model.py)
+os.environ.setdefault("COMPLYGRAPH_CHECK_READ_MODEL", "200000")
 
 from complygraph.generate import generate
 from complygraph.graph import open_store

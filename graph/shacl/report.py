@@ -36,7 +36,12 @@ class ValidationResult:
         return (self.focus, self.shape, self.path, self.value, self.severity)
 
     def detail(self, name: str) -> Node | None:
-        return dict(self.details).get(name)
+        """The last detail of that name (as a dict of the details would keep it), found without building one:
+        the status roll-up asks five per result, 400,000 times for a 100k-part store's report."""
+        for key, value in reversed(self.details):
+            if key == name:
+                return value
+        return None
 
 
 @dataclass

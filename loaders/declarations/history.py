@@ -59,6 +59,17 @@ def supersede_composition(part: NamedNode, new: NamedNode) -> str:
                               _COMPOSITION))
 
 
+def touched(declaration: NamedNode | None, part: NamedNode | None = None) -> str:
+    """The subjects whose facts `supersede(declaration, ...)` or `supersede_composition(part, ...)` moves away
+    (the read model, graph/read_model.py, reads them again after the write): the parts, their materials and
+    occurrences, the BOM lines below them, the declaration's statements."""
+    # each branch binds ?part itself: a group is evaluated before it is joined with what is outside it
+    p = f"{declaration} cg:declares ?part ." if declaration is not None else f"VALUES ?part {{ {part} }}"
+    statements = f" UNION {{ {declaration} cg:hasStatement ?s }}" if declaration is not None else ""
+    return (f"SELECT DISTINCT ?s WHERE {{ {{ {p} BIND(?part AS ?s) }} UNION {{ {p} ?part cg:hasMaterial ?s }} "
+            f"UNION {{ {p} ?part cg:hasMaterial/cg:contains ?s }} UNION {{ {p} ?s cg:parent ?part }}{statements} }}")
+
+
 def _moves(graph: str, parts: str, declarer: str, moves: tuple[tuple[str, str], ...]) -> list[str]:
     """For each (triples, pattern): copy the matching triples into `graph`, then delete them."""
     ops = []

@@ -20,7 +20,7 @@ from complygraph.identifiers import name_key
 from complygraph.loaders import rdf
 from complygraph.loaders.bom_cycles import cycles
 from complygraph.loaders.composition_rules import DEFAULT_EXEMPTION_LIST, CompositionRules
-from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition
+from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition, touched
 from complygraph.loaders.declarations.model import (
     CategoryStatement,
     Declaration,
@@ -45,7 +45,7 @@ def write_declaration(store: Store, decl: Declaration) -> Outcome:
     pid = _part_id(store, decl.item.number, supplier, sid)
     part = entity_iri("part", pid)
     node = NamedNode(f"{ID}declaration/{decl.sha256[:32]}")
-    status, replace = "new", None
+    status, replace, touches = "new", None, None
     for row in in_force(store, part):
         if "sha" in row and row["sha"].value == f"sha256:{decl.sha256}":
             return Outcome(decl.file, pid, "unchanged", decl.declaration_class)
@@ -54,12 +54,12 @@ def write_declaration(store: Store, decl: Declaration) -> Outcome:
             raise InputError([Problem(decl.file, None, "BusinessInfo/Response@date",
                                       f"declared on {decl.date}, older than the stored declaration of part "
                                       f"{pid!r} dated {stored}; nothing was stored")])
-        replace = supersede(row["d"], node)
+        replace, touches = supersede(row["d"], node), touched(row["d"])
         status = "replaced"
     if replace is None:
         # a part first declared in a compositions import: its composition becomes history too
-        replace = supersede_composition(part, node)
-    store.write(DeclarationTriples(decl, sid, pid, node, store).triples(), replace=replace)
+        replace, touches = supersede_composition(part, node), touched(None, part)
+    store.write(DeclarationTriples(decl, sid, pid, node, store).triples(), replace=replace, touches=touches)
     return Outcome(decl.file, pid, status, decl.declaration_class)
 
 
