@@ -117,7 +117,14 @@ def doctor_cmd(store: StoreOpt = None,
         dropped = list(getattr(s, "dropped_staging", []))  # the embedded store drops them when it is opened
         dropped += s.drop_staging(0 if drop_staging else None)
         left = s.staging_graphs()
-        say(f"revision: {s.revision() or '(none)'}")
+        revision = s.revision()
+        say(f"revision: {revision or '(none)'}")
+        model = getattr(s, "model", None)  # the composition read model (graph/read_model.py): embedded stores
+        if model is not None:
+            stamp = model.stamp()
+            say(f"read model: {model.size():,} facts, "
+                + ("at this revision" if stamp == revision else
+                   f"behind (at {stamp or 'none'}): the next where-used rebuilds it"))
         say(f"staging graphs dropped: {len(dropped)}" + "".join(f"\n  {g}" for g in dropped))
         say(f"staging graphs left: {len(left)}" + "".join(f"\n  {g}" for g in left)
             + (" (younger than the grace period: a write may be running; --drop-staging drops them)" if left else ""))

@@ -67,28 +67,33 @@ def parts_supplied_by(con: sqlite3.Connection, suppliers: Iterable[str]) -> dict
     return found
 
 
-def _values(con: sqlite3.Connection, nodes: list[str], predicate: int) -> dict[str, list[str]]:
-    """node -> the lexical values (or IRIs) of one kept predicate, sorted."""
-    out: dict[str, list[str]] = {}
-    sql = f"SELECT f.s, f.o, f.t FROM json_each(?) w CROSS JOIN facts f ON f.p = {predicate} AND f.s = w.value"
+def _values(con: sqlite3.Connection, nodes: list[str], *predicates: int) -> dict[int, dict[str, list[str]]]:
+    """predicate -> node -> the lexical values (or IRIs) of the kept predicates, sorted: one pass over the nodes
+    (each (predicate, node) a key search), the nodes' IRIs found again by their stored form, not decoded."""
+    out: dict[int, dict[str, list[str]]] = {p: {} for p in predicates}
+    known = {short(n): n for n in nodes}
+    sql = (f"SELECT f.p, f.s, f.o, f.t FROM json_each(?) w CROSS JOIN facts f "
+           f"ON f.p IN ({','.join(map(str, predicates))}) AND f.s = w.value")
     for chunk in _chunks(nodes):
-        for s, o, t in con.execute(sql, (chunk,)):
-            out.setdefault(iri(s), []).append(iri(o) if t == "" else o)
-    for v in out.values():
-        v.sort()
+        for p, s, o, t in con.execute(sql, (chunk,)):
+            out[p].setdefault(known[s], []).append(iri(o) if t == "" else o)
+    for by_node in out.values():
+        for v in by_node.values():
+            v.sort()
     return out
 
 
 def labels(con: sqlite3.Connection, nodes: list[str]) -> dict[str, tuple[str, str]]:
     """node -> (identifier, label or ""), for the nodes that have an identifier kept (the first in order)."""
-    ids, names = _values(con, nodes, P["identifier"]), _values(con, nodes, P["label"])
+    found = _values(con, nodes, P["identifier"], P["label"])
+    ids, names = found[P["identifier"]], found[P["label"]]
     return {n: (ids[n][0], names.get(n, [""])[0]) for n in nodes if n in ids}
 
 
 def part_details(con: sqlite3.Connection, parts: list[str]) -> dict[str, dict]:
     """part -> id, name, mass (lexical or None), supplier id and name: the parts that have an identifier kept."""
-    ids, names = _values(con, parts, P["identifier"]), _values(con, parts, P["label"])
-    masses, suppliers = _values(con, parts, P["massMg"]), _values(con, parts, P["suppliedBy"])
+    found = _values(con, parts, P["identifier"], P["label"], P["massMg"], P["suppliedBy"])
+    ids, names, masses, suppliers = (found[P[k]] for k in ("identifier", "label", "massMg", "suppliedBy"))
     named = labels(con, sorted({s for v in suppliers.values() for s in v}))
     out = {}
     for p in parts:

@@ -157,3 +157,24 @@ def test_status_from_the_model_equals_the_stores_answer(generated):
     assert {k: (v.status, len(v.findings)) for k, v in with_model.parts.items()} == {
         k: (v.status, len(v.findings)) for k, v in plain.parts.items()}
     assert {k: v.status for k, v in with_model.products.items()} == {k: v.status for k, v in plain.products.items()}
+
+
+def test_doctor_says_whether_the_read_model_is_at_the_stores_revision(tmp_path):
+    from typer.testing import CliRunner
+
+    from complygraph.cli import app
+
+    path = tmp_path / "store"
+    s = open_store(str(path))
+    build(tmp_path / "d", [part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110)))], [])
+    import_compositions(s, tmp_path / "d" / "data")
+    s.update(f"DELETE WHERE {{ ?occ cg:substance {SUBSTANCE} }}")  # names nothing it touches: left behind
+    s.close()
+    out = CliRunner().invoke(app, ["doctor", "--store", str(path)])
+    assert out.exit_code == 0 and "the next where-used rebuilds it" in out.output
+    s = open_store(str(path))
+    with s.composition_model() as model:  # the first reader rebuilds it
+        assert model is not None
+    s.close()
+    out = CliRunner().invoke(app, ["doctor", "--store", str(path)])
+    assert out.exit_code == 0 and "facts, at this revision" in out.output
