@@ -96,8 +96,14 @@ def bom_index(store: Store) -> BomIndex:
         children.setdefault(parent, []).append((child, Decimal(q) if q is not None else Decimal(1)))
     for lines in children.values():
         lines.sort()  # in child order: each engine (even each Oxigraph storage) returns the lines in its own order
-    products.update({r["p"].value: (r["id"].value if "id" in r else _local(r["p"].value),
-                                    r["name"].value if "name" in r else "") for r in rows})
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for r in rows:  # the smallest id and name where a product has several (graph/impact.py's rule too)
+        ids, names = found.setdefault(r["p"].value, (set(), set()))
+        if "id" in r:
+            ids.add(r["id"].value)
+        if "name" in r:
+            names.add(r["name"].value)
+    products.update({p: (min(ids, default=_local(p)), min(names, default="")) for p, (ids, names) in found.items()})
     index = BomIndex(revision, children, {p: name for p, name in products.items() if name is not None})
     with _lock:
         _kept[store] = index

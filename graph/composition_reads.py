@@ -2,8 +2,11 @@
 
 Each function takes a read transaction on the model (`Store.composition_model()`) and answers what the
 SPARQL of its caller answers (graph/impact.py, graph/status.py), row for row: the same triple patterns, as
-joins on the `facts` table. Names (identifiers, labels) are kept only for the company's own resources; a node
-of another namespace comes back without them and its caller asks the store for those few.
+joins on the `facts` table. A join variable may be an IRI or a blank node (kind '' or '_'), as in SPARQL.
+Where a node has several values of what is shown once (two masses, two names), the callers pick by one rule
+on both paths (graph/impact.py `_pick`), never by the order rows come in. Names (identifiers, labels) are
+kept only for the company's own resources; a node of another namespace comes back without them and its
+caller asks the store for those few.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from complygraph.graph.read_model import P, iri, short
 
 _OCCURRENCES = f"""
     SELECT s.o, s.s, ppm.o, mg.o, c.s, h.s FROM json_each(?) w
-      CROSS JOIN facts s ON s.p = {P['substance']} AND s.o = w.value AND s.t = ''
+      CROSS JOIN facts s ON s.p = {P['substance']} AND s.o = w.value AND s.t IN ('', '_')
       CROSS JOIN facts ppm ON ppm.p = {P['concentrationPpm']} AND ppm.s = s.s
       CROSS JOIN facts mg ON mg.p = {P['massMg']} AND mg.s = s.s
-      CROSS JOIN facts c ON c.p = {P['contains']} AND c.o = s.s AND c.t = ''
-      CROSS JOIN facts h ON h.p = {P['hasMaterial']} AND h.o = c.s AND h.t = ''"""
+      CROSS JOIN facts c ON c.p = {P['contains']} AND c.o = s.s AND c.t IN ('', '_')
+      CROSS JOIN facts h ON h.p = {P['hasMaterial']} AND h.o = c.s AND h.t IN ('', '_')"""
 _BATCH = 50_000
 # Every join is a CROSS JOIN, which SQLite never reorders: the wanted values (json_each) come first and each
 # step is an index search; left to its planner, without statistics, SQLite scanned a whole predicate per value
@@ -47,9 +50,9 @@ def parts_containing(con: sqlite3.Connection, substances: Iterable[str]) -> dict
     """Substance -> the parts with a material that contains it (no concentration needed)."""
     found: dict[str, set[str]] = {}
     sql = f"""SELECT DISTINCT s.o, h.s FROM json_each(?) w
-                CROSS JOIN facts s ON s.p = {P['substance']} AND s.o = w.value AND s.t = ''
-                CROSS JOIN facts c ON c.p = {P['contains']} AND c.o = s.s AND c.t = ''
-                CROSS JOIN facts h ON h.p = {P['hasMaterial']} AND h.o = c.s AND h.t = ''"""
+                CROSS JOIN facts s ON s.p = {P['substance']} AND s.o = w.value AND s.t IN ('', '_')
+                CROSS JOIN facts c ON c.p = {P['contains']} AND c.o = s.s AND c.t IN ('', '_')
+                CROSS JOIN facts h ON h.p = {P['hasMaterial']} AND h.o = c.s AND h.t IN ('', '_')"""
     for chunk in _chunks(list(dict.fromkeys(substances))):
         for s, p in con.execute(sql, (chunk,)):
             found.setdefault(iri(s), set()).add(iri(p))
@@ -60,7 +63,7 @@ def parts_supplied_by(con: sqlite3.Connection, suppliers: Iterable[str]) -> dict
     """Supplier -> its parts (`?part cg:suppliedBy ?supplier`)."""
     found: dict[str, set[str]] = {}
     sql = f"""SELECT f.o, f.s FROM json_each(?) w CROSS JOIN facts f ON f.p = {P['suppliedBy']} AND f.o = w.value
-              AND f.t = ''"""
+              AND f.t IN ('', '_')"""
     for chunk in _chunks(list(dict.fromkeys(suppliers))):
         for s, p in con.execute(sql, (chunk,)):
             found.setdefault(iri(s), set()).add(iri(p))
@@ -90,19 +93,12 @@ def labels(con: sqlite3.Connection, nodes: list[str]) -> dict[str, tuple[str, st
     return {n: (ids[n][0], names.get(n, [""])[0]) for n in nodes if n in ids}
 
 
-def part_details(con: sqlite3.Connection, parts: list[str]) -> dict[str, dict]:
-    """part -> id, name, mass (lexical or None), supplier id and name: the parts that have an identifier kept."""
+def part_facts(con: sqlite3.Connection, parts: list[str]) -> dict[str, dict[str, list[str]]]:
+    """part -> its "ids", "names", "masses" (lexical) and "suppliers" (nodes): the parts with an identifier kept."""
     found = _values(con, parts, P["identifier"], P["label"], P["massMg"], P["suppliedBy"])
     ids, names, masses, suppliers = (found[P[k]] for k in ("identifier", "label", "massMg", "suppliedBy"))
-    named = labels(con, sorted({s for v in suppliers.values() for s in v}))
-    out = {}
-    for p in parts:
-        if p not in ids:
-            continue
-        supplier = next((named[s] for s in suppliers.get(p, ()) if s in named), ("", ""))
-        out[p] = {"id": ids[p][0], "name": names.get(p, [""])[0], "mass": masses.get(p, [None])[0],
-                  "supplier_id": supplier[0], "supplier_name": supplier[1]}
-    return out
+    return {p: {"ids": ids[p], "names": names.get(p, []), "masses": masses.get(p, []),
+                "suppliers": suppliers.get(p, [])} for p in parts if p in ids}
 
 
 def products(con: sqlite3.Connection) -> list[str]:
@@ -114,8 +110,8 @@ def parents(con: sqlite3.Connection, children: list[str]) -> list[tuple[str, str
     """(child, parent) of every BOM line below one of the parents (`?u cg:child ?child ; cg:parent ?parent`)."""
     out = []
     sql = f"""SELECT c.o, p.o FROM json_each(?) w
-                CROSS JOIN facts c ON c.p = {P['child']} AND c.o = w.value AND c.t = ''
-                CROSS JOIN facts p ON p.p = {P['parent']} AND p.s = c.s AND p.t = ''"""
+                CROSS JOIN facts c ON c.p = {P['child']} AND c.o = w.value AND c.t IN ('', '_')
+                CROSS JOIN facts p ON p.p = {P['parent']} AND p.s = c.s AND p.t IN ('', '_')"""
     for chunk in _chunks(children):
         out += [(iri(c), iri(p)) for c, p in con.execute(sql, (chunk,))]
     return out
@@ -131,9 +127,9 @@ def bom_lines(con: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
     """(parent, child, quantity or None) of every BOM line: `?u cg:parent ?parent ; cg:child ?child .
     OPTIONAL { ?u cg:quantity ?q }`."""
     sql = f"""SELECT p.o, c.o, q.o FROM facts c
-                CROSS JOIN facts p ON p.p = {P['parent']} AND p.s = c.s AND p.t = ''
+                CROSS JOIN facts p ON p.p = {P['parent']} AND p.s = c.s AND p.t IN ('', '_')
                 LEFT JOIN facts q ON q.p = {P['quantity']} AND q.s = c.s
-              WHERE c.p = {P['child']} AND c.t = ''"""
+              WHERE c.p = {P['child']} AND c.t IN ('', '_')"""
     return [(iri(p), iri(c), q) for p, c, q in con.execute(sql)]
 
 

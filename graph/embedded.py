@@ -78,6 +78,7 @@ class EmbeddedStore(QueryMixin):
         self._reads = threading.Condition()  # guards the choice of `_reader` or `_store` and the counts below
         self._in_flight: dict[int, int] = {}  # reads running, by the id of the database they chose
         self._chosen = threading.local()  # the database this thread's current read chose
+        self._inside = threading.local()  # `write`: this thread is inside a write (its reads never rebuild)
         key = os.path.realpath(path) if path else None
         if key is not None and key in _OPEN:
             # RocksDB refuses a second open in one process too; refused here before the roll-back below, which
@@ -174,16 +175,12 @@ class EmbeddedStore(QueryMixin):
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
 
-    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
+    def update(self, update: str, new_revision: bool = True) -> None:
+        """A raw update may add or delete any fact: with a new revision the read model is left behind (rebuilt
+        by its next reader); without one it must not change kept facts (graph/store.py)."""
         with self._writing:
-            change = self._model_change(True, touches) if new_revision else None
-            try:
-                self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
-            except BaseException:
-                if change is not None:
-                    change.abort()
-                raise
-            self._model_commit(change)
+            self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
+            self._model_commit(None)
 
     @contextmanager
     def composition_model(self) -> Iterator[sqlite3.Connection | None]:
@@ -193,26 +190,45 @@ class EmbeddedStore(QueryMixin):
         if model is None:
             yield None
             return
-        with model.snapshot(self.revision()) as con:
+        con = None
+        try:
+            with model.snapshot(self.revision()) as con:
+                if con is not None:
+                    yield con
+                    return
+            if self._rebuild_model():
+                with model.snapshot(self.revision()) as con:
+                    if con is not None:
+                        yield con
+                        return
+        except sqlite3.Error:  # a model that cannot be read is no answer: the store is asked
             if con is not None:
-                yield con
-                return
-        self._rebuild_model()
-        with model.snapshot(self.revision()) as con:
-            yield con
+                raise  # the caller's own reads failed: not to be answered twice
+        yield None
 
-    def _rebuild_model(self) -> None:
-        with self._writing:
+    def _rebuild_model(self) -> bool:
+        """Rebuild the model at the store's revision, unless a write holds the store (then False: the reader
+        asks the store rather than wait for a whole import, and a writer's own reads never rebuild from data
+        it has not committed)."""
+        if getattr(self._inside, "write", False) or not self._writing.acquire(blocking=False):
+            return False
+        try:
             revision = self.revision()
             if self.model.stamp() != revision:
                 self.model.rebuild(kept_quads(self._store), revision)
+            return True
+        finally:
+            self._writing.release()
 
     def _model_change(self, deletes: bool, touches: str | None) -> Change | None:
         """The model's side of a write, or None: no model, a model behind already, or a write that deletes
         without saying what (the model is then left behind and rebuilt by its next reader)."""
         if self.model is None or (deletes and touches is None):
             return None
-        subjects = [r["s"] for r in self.select(touches)] if touches else []
+        rows = self.select(touches) if touches else []
+        if any("s" not in r for r in rows):  # a touches query that leaves ?s unbound: not trusted, model left behind
+            return None
+        subjects = [r["s"] for r in rows]
         try:
             return self.model.change(self.revision(), subjects)
         except sqlite3.Error:
@@ -224,8 +240,8 @@ class EmbeddedStore(QueryMixin):
         if change is not None:
             try:
                 change.commit(self.revision(), self._subject_triples)
-            except sqlite3.Error:
-                pass
+            except Exception:  # the write is committed: whatever failed here only leaves the model behind
+                change.abort()
         limit = checking()
         if limit and self.model is not None and self.model.stamp() == self.revision() and self.model.size() <= limit:
             self._check_model()
@@ -248,18 +264,24 @@ class EmbeddedStore(QueryMixin):
             raise StoreError(f"SPARQL update syntax error: {exc}") from exc
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
+        if touches is not None and not touches.strip():
+            raise StoreError("touches must be a SELECT of ?s (or None: the read model is then rebuilt)")
         with self._writing:
-            change = self._model_change(bool(replace), touches)
-            if change is not None:
-                triples = change.tap(triples)
+            outer, self._inside.write = getattr(self._inside, "write", False), True
             try:
-                count = self._write(triples, replace)
-            except BaseException:
+                change = self._model_change(bool(replace), touches)
                 if change is not None:
-                    change.abort()
-                raise
-            self._model_commit(change)
-            return count
+                    triples = change.tap(triples)
+                try:
+                    count = self._write(triples, replace)
+                except BaseException:
+                    if change is not None:
+                        change.abort()
+                    raise
+                self._model_commit(change)
+                return count
+            finally:
+                self._inside.write = outer
 
     def _write(self, triples: Iterable[Triple], replace: str | None) -> int:
         if replace or self._folder is None:

@@ -167,13 +167,15 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
     """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
     `of_substances`, of the substances themselves."""
     with store.composition_model() as model:
-        rows = _occurrences(store, model, entries, of_substances)
-        if not rows:
-            return []
-        part_iris = list(dict.fromkeys(r[6] for r in rows))
-        parts = _part_details(store, model, part_iris)
-        materials = _labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
-        products = _products(store, model, part_iris)
+        stamp = reads.revision(model) if model is not None else None
+        found = _reads(store, model, entries, of_substances)
+    if model is not None and store.revision() != stamp:
+        # a write landed between the model's snapshot and the entries' substances read from the store: the
+        # store answers it all, so no answer joins two revisions
+        found = _reads(store, None, entries, of_substances)
+    rows, parts, materials, products = found
+    if not rows:
+        return []
     names = substance_names(store, [NamedNode(s) for s in dict.fromkeys(r[1] for r in rows)])
     # the share of the article: the substance's mass over all materials of the part, over the part's mass, each
     # occurrence counted once (two entries that concern one substance, a group's and its own, reach it twice)
@@ -199,6 +201,16 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
 
 
 Occurrence = tuple[str, str, str, str, str, str, str]  # entry, substance, occurrence, ppm, mg, material, part
+
+
+def _reads(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
+           of_substances: bool) -> tuple[list[Occurrence], dict, dict, dict]:
+    rows = _occurrences(store, model, entries, of_substances)
+    if not rows:
+        return rows, {}, {}, {}
+    part_iris = list(dict.fromkeys(r[6] for r in rows))
+    materials = _labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
+    return rows, _part_details(store, model, part_iris), materials, _products(store, model, part_iris)
 
 
 def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
@@ -235,36 +247,51 @@ def _order(i: ImpactRow) -> tuple:
 
 def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, dict]:
     """Id, name, mass, supplier of each part: from the read model, and from the store for the parts it does not
-    name (another namespace than the company's)."""
-    out = {}
-    if model is not None:
-        out = reads.part_details(model, parts)
-        for d in out.values():
-            d["mass"] = Decimal(d["mass"]) if d["mass"] is not None else None
-        parts = [p for p in parts if p not in out]
-    if not parts:
-        return out
+    name (another namespace than the company's) and the suppliers it does not name."""
+    facts: dict[str, dict[str, list]] = reads.part_facts(model, parts) if model is not None else {}
+    named = _labels(store, model, sorted({s for f in facts.values() for s in f["suppliers"]}))
+    for f in facts.values():
+        f["suppliers"] = [named[s] for s in f["suppliers"] if s in named]
+    rest = [NamedNode(p) for p in parts if p not in facts]
     for r in select_batched(store, """
         SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
           ?part dct:identifier ?id .
           OPTIONAL { ?part rdfs:label ?name }
           OPTIONAL { ?part cg:massMg ?mass }
           OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
-        }""", "part", [NamedNode(p) for p in parts]):
-        out[r["part"].value] = {
-            "id": r["id"].value, "name": r["name"].value if "name" in r else "",
-            "mass": Decimal(r["mass"].value) if "mass" in r else None,
-            "supplier_id": r["sid"].value if "sid" in r else "",
-            "supplier_name": r["sname"].value if "sname" in r else ""}
-    return out
+        }""", "part", rest):
+        f = facts.setdefault(r["part"].value, {"ids": [], "names": [], "masses": [], "suppliers": []})
+        f["ids"].append(r["id"].value)
+        for key, var in (("names", "name"), ("masses", "mass")):
+            if var in r:
+                f[key].append(r[var].value)
+        if "sid" in r:
+            f["suppliers"].append((r["sid"].value, r["sname"].value if "sname" in r else ""))
+    return {p: _pick(f) for p, f in facts.items()}
+
+
+def _pick(f: dict[str, list]) -> dict:
+    """What one part shows where the store holds several values of it (both paths, one rule): the smallest id
+    and name, the smallest mass (the largest share of the article: a limit is never passed for a choice of
+    mass), the smallest (id, name) of its suppliers."""
+    mass = min((Decimal(m) for m in f["masses"]), default=None)
+    supplier = min(f["suppliers"], default=("", ""))
+    return {"id": min(f["ids"]), "name": min(f["names"], default=""), "mass": mass,
+            "supplier_id": supplier[0], "supplier_name": supplier[1]}
 
 
 def _labels(store: Store, model: sqlite3.Connection | None, nodes: list[str]) -> dict[str, tuple[str, str]]:
+    """(identifier, name) of each node that has an identifier: the smallest of each where it has several."""
     out = reads.labels(model, nodes) if model is not None else {}
     rest = [NamedNode(n) for n in nodes if n not in out]
+    found: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
     for r in select_batched(store, """
         SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""", "n", rest):
-        out[r["n"].value] = (r["id"].value, r["name"].value if "name" in r else "")
+        ids, names = found[r["n"].value]
+        ids.add(r["id"].value)
+        if "name" in r:
+            names.add(r["name"].value)
+    out.update({n: (min(ids), min(names, default="")) for n, (ids, names) in found.items()})
     return out
 
 

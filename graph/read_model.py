@@ -16,9 +16,11 @@ Never stale: the model is stamped with the store revision it reflects and is use
 `store.revision()` (graph/store.py); otherwise it is rebuilt from the store first. Each write keeps it:
 - a write that only adds (every import of compositions) adds the triples it writes, as they stream by, in one
   SQLite transaction committed with the new revision right after the store's own commit;
-- a write that also deletes (a `replace` update, `Store.update`) names `touches`, a SELECT of `?s`: every
-  subject whose kept facts it may delete, asked before the write; their facts are read again after it;
-- a write that deletes and names nothing leaves the stamp behind: the next reader rebuilds.
+- a write with a `replace` update names `touches`, a SELECT of `?s`: every subject whose kept facts the update
+  may delete or add, asked before the write; their facts are read again after it;
+- a write that deletes and names nothing, and every raw `Store.update` with a new revision, leave the stamp
+  behind: the next reader rebuilds (or, while a write holds the store, asks the store instead of waiting).
+The model's format is stamped too (`FORMAT`): a release that keeps other facts rebuilds it.
 A crash between the store's commit and the model's leaves an old stamp, so a rebuild, never a stale answer.
 With COMPLYGRAPH_CHECK_READ_MODEL=N (the test suite sets it) every write to a model of up to N facts compares the
 kept model with a rebuild and raises on any difference: every write the tests make is a differential test.
@@ -43,6 +45,7 @@ from pyoxigraph import Store as OxStore
 
 from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, rdfs
 
+FORMAT = "1"  # what `keep` selects and how `encode` writes it: a change makes every kept model rebuild
 FILE = "complygraph-read-model.sqlite"  # in the store folder: "complygraph-" files are never rolled back
 ENV_CHECK = "COMPLYGRAPH_CHECK_READ_MODEL"
 
@@ -77,7 +80,10 @@ def encode(term) -> tuple[str, str]:
     dtype = term.datatype.value
     if dtype == _STRING:
         return term.value, "xsd:string"
-    return canonical(term.value, dtype), ("xsd:" + dtype[len(XSD):] if dtype.startswith(XSD) else dtype)
+    if dtype in (_DECIMAL, _INTEGER):
+        return canonical(term.value, dtype), ("xsd:" + dtype[len(XSD):])
+    value, dtype = _by_oxigraph(term.value, dtype)  # the value and the type Oxigraph keeps ("2"^^xsd:int: integer)
+    return value, ("xsd:" + dtype[len(XSD):] if dtype.startswith(XSD) else dtype)
 
 
 _STRING, _DECIMAL, _INTEGER = XSD + "string", XSD + "decimal", XSD + "integer"
@@ -105,14 +111,16 @@ def canonical(lexical: str, datatype: str) -> str:
         if not _INTEGER_LEX.fullmatch(lexical) or not -_I64 <= int(lexical) < _I64:
             return lexical
         return str(int(lexical))
-    return _by_oxigraph(lexical, datatype)
+    return _by_oxigraph(lexical, datatype)[0]
 
 
 @functools.lru_cache(maxsize=65_536)
-def _by_oxigraph(lexical: str, datatype: str) -> str:
+def _by_oxigraph(lexical: str, datatype: str) -> tuple[str, str]:
+    """The lexical form and datatype a literal comes back with from Oxigraph."""
     store = OxStore()
     store.add(Quad(_NODE, _NODE, Literal(lexical, datatype=NamedNode(datatype))))
-    return next(iter(store)).object.value
+    stored = next(iter(store)).object
+    return stored.value, stored.datatype.value
 
 
 _NODE = NamedNode("urn:complygraph:canonical")
@@ -175,6 +183,10 @@ class ReadModel:
         self._writer = self._connect()
         self._writer.execute("PRAGMA cache_size = -131072")  # 128 MiB: merges touch pages all over the B-trees
         self._writer.executescript(SCHEMA)
+        row = self._writer.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is None or row[0] != FORMAT:  # made by another release: its facts are not this one's
+            self._writer.execute("DELETE FROM meta")
+            self._writer.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
@@ -279,7 +291,11 @@ class Change:
         self.model, self.subjects = model, subjects or []
         self.con = model._writer
         self.con.execute("BEGIN IMMEDIATE")
-        _stage_start(self.con)
+        try:
+            _stage_start(self.con)
+        except BaseException:
+            self.abort()  # never leave the writer connection inside a transaction
+            raise
         self._batch: list[tuple] = []
         self.staged = 0
         self.broken = False  # SQLite failed (a full disk): the write goes on, the model is left behind

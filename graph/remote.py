@@ -129,7 +129,7 @@ class RemoteStore(QueryMixin):
         data = self._post(self.query_url, [("query", text), *dataset], "application/sparql-results+json")
         return parse_query_results(dialect.results(data), format=QueryResultsFormat.JSON)
 
-    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
+    def update(self, update: str, new_revision: bool = True) -> None:
         self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
 
     def _update(self, update: str) -> None:

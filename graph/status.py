@@ -38,6 +38,7 @@ from complygraph.graph.bom_index import bom_index
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 from complygraph.graph.store import Store
+from complygraph.heap import few_collections
 
 STATUSES = ("compliant", "compliant with exemptions", "obligations", "unknown", "non-compliant")
 RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -75,10 +76,16 @@ class ProductStatus:
     pack: str
     status: str = "compliant"
     findings: list[Finding] = field(default_factory=list)  # about the product itself
-    parts: int = 0  # distinct parts below the product
+    counted: int | Callable[[], int] = 0  # distinct parts below the product, or how to count them when asked
     # the deciding parts are worked out when first asked for (their paths and quantities walk the product's
     # BOM): a status for every product of a 100k-part store is needed at once, the reasons one product at a time
     _deciding: Callable[[ProductStatus], list[Deciding]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def parts(self) -> int:
+        """How many distinct parts are below the product (counted when first asked: the status itself is rolled
+        up over the BOM's lines, not over each product's set of parts)."""
+        return self.counted() if callable(self.counted) else self.counted
 
     @functools.cached_property
     def deciding(self) -> list[Deciding]:
@@ -138,6 +145,11 @@ def worst(statuses) -> str:
 
 
 def status_index(store: Store, report: ValidationReport) -> StatusIndex:
+    with few_collections():  # 130k part statuses at 100k parts: young passes would walk the report each time
+        return _status_index(store, report)
+
+
+def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     bom = bom_index(store)  # usually kept from the validation's derived facts at the same revision
     products, edges = bom.products, bom.children
     about = _parts_of(store, report.results)
@@ -175,24 +187,86 @@ def status_index(store: Store, report: ValidationReport) -> StatusIndex:
                 out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status == ps.status)))
         return out
 
+    ranks = _part_ranks(by_part, packs)
+    worst = _worst_below(products, edges, ranks)  # None when the BOM has a cycle
+
     for product in products:
-        below = _below(product, edges)
         own_every = own.get((product, EVERY), [])
         findings = {pack: own.get((product, pack), []) + own_every for pack in packs}
-        rank = {pack: max((RANK[f.status] for f in findings[pack]), default=0) for pack in packs}
-        for part in below:
-            for ps in by_part.get(part, ()):
-                r = RANK[ps.status]
-                if ps.pack == EVERY:
-                    for pack in packs:
-                        if r > rank[pack]:
-                            rank[pack] = r
-                elif ps.pack in rank and r > rank[ps.pack]:
-                    rank[ps.pack] = r
-        for pack in packs:
-            index.products[(product, pack)] = ProductStatus(product, pack, STATUSES[rank[pack]], findings[pack],
-                                                            len(below), deciding)
+        rank = [max((RANK[f.status] for f in findings[pack]), default=0) for pack in packs]
+        if worst is not None:
+            below_rank = worst.get(product, ())
+            count: int | Callable[[], int] = functools.cache(functools.partial(
+                lambda p: len(_below(p, edges)), product))  # one count for the product's statuses in every pack
+        else:
+            below = _below(product, edges)
+            below_rank, count = _worst_of(below, ranks), len(below)
+        rank = [max(a, b) for a, b in zip(rank, below_rank, strict=False)] + rank[len(below_rank):]
+        for i, pack in enumerate(packs):
+            index.products[(product, pack)] = ProductStatus(product, pack, STATUSES[rank[i]], findings[pack],
+                                                            count, deciding)
     return index
+
+
+def _part_ranks(by_part: dict[str, list[PartStatus]], packs: list[str]) -> dict[str, tuple[int, ...]]:
+    """part -> its worst rank per pack (in `packs` order), a finding that concerns every pack in each."""
+    where = {pack: i for i, pack in enumerate(packs)}
+    out = {}
+    for part, statuses in by_part.items():
+        if len(statuses) == 1 and statuses[0].pack == EVERY:  # most parts: one data-quality finding
+            out[part] = (RANK[statuses[0].status],) * len(packs)
+            continue
+        v = [0] * len(packs)
+        for ps in statuses:
+            r = RANK[ps.status]
+            if ps.pack == EVERY:
+                v = [max(x, r) for x in v]
+            elif ps.pack in where and r > v[where[ps.pack]]:
+                v[where[ps.pack]] = r
+        out[part] = tuple(v)
+    return out
+
+
+def _worst_of(parts: set[str], ranks: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    vectors = [ranks[p] for p in parts if p in ranks]
+    return tuple(map(max, *vectors)) if len(vectors) > 1 else (vectors[0] if vectors else ())
+
+
+def _worst_below(roots, edges: dict[str, list[tuple[str, Decimal]]],
+                 ranks: dict[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]] | None:
+    """Every node's worst rank per pack over everything below it, in one pass over the BOM lines (depth first,
+    each node once: a 100k-part store's products hold 700k (product, part) pairs but 131k lines). A node's
+    value is the worst of its children's own ranks and their values. None when a BOM cycle is met: a part in
+    a cycle is below itself and the parts before it, which one pass cannot know; the caller then walks each
+    product's set of parts (`_below`)."""
+    done: dict[str, tuple[int, ...]] = {}
+    active: set[str] = set()
+    for root in roots:
+        if root in done:
+            continue
+        active.add(root)
+        stack = [(root, iter(edges.get(root, ())))]
+        while stack:
+            node, lines = stack[-1]
+            for child, _ in lines:
+                if child in active:
+                    return None
+                if child not in done and child in edges:
+                    active.add(child)
+                    stack.append((child, iter(edges.get(child, ()))))
+                    break
+            else:
+                stack.pop()
+                active.discard(node)
+                vectors = []
+                for child, _ in edges.get(node, ()):
+                    if child in ranks:
+                        vectors.append(ranks[child])
+                    below = done.get(child)
+                    if below:
+                        vectors.append(below)
+                done[node] = (tuple(map(max, *vectors)) if len(vectors) > 1 else vectors[0]) if vectors else ()
+    return done
 
 
 def _below(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> set[str]:

@@ -136,10 +136,11 @@ class Store(Protocol):
 
     def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool: ...
 
-    def update(self, update: str, new_revision: bool = True, touches: str | None = None) -> None:
+    def update(self, update: str, new_revision: bool = True) -> None:
         """Run a SPARQL 1.1 Update as one transaction. `new_revision=False` is for facts derived from what
         the store already says (graph/derived.py): they change no answer, so they keep the revision, and
-        they must not change the composition facts the read model keeps. `touches`: as for `write`."""
+        they must not change the composition facts the read model keeps. An update with a new revision
+        leaves the read model to be rebuilt by its next reader."""
         ...
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
@@ -147,9 +148,9 @@ class Store(Protocol):
 
         `replace` is a SPARQL Update (typically DELETE ... WHERE) run in the same transaction before the
         triples become visible, so reloading a list swaps the old load for the new one at once. `touches` is
-        a SELECT of `?s`, asked before the write: every subject whose composition facts `replace` may delete
-        (graph/read_model.py keeps the model by reading those subjects again); without it a write that deletes
-        leaves the model to be rebuilt by its next reader.
+        a SELECT of `?s`, asked before the write: every subject whose kept composition facts `replace` may
+        delete or add (graph/read_model.py keeps the model by reading those subjects again); without it a
+        write that deletes leaves the model to be rebuilt by its next reader.
         """
         ...
 

@@ -16,13 +16,13 @@ from pyoxigraph import Triple
 
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
+from complygraph.heap import few_collections
 from complygraph.loaders import bom_cycles
 from complygraph.loaders.composition_reading import RECORDS, REQUIRED, read_records
 from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.evidence import EvidenceRecords
 from complygraph.loaders.governance import SupplierRecords
-from complygraph.loaders.heap import few_collections
 from complygraph.loaders.import_state import ImportState
 from complygraph.loaders.membership import enrichment
 from complygraph.loaders.provenance import (

@@ -1,4 +1,4 @@
-"""The collector's young threshold is raised during an import and put back after (loaders/heap.py)."""
+"""The collector's young threshold is raised during an import and put back after (complygraph/heap.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from complygraph.loaders.heap import YOUNG, few_collections
+from complygraph.heap import YOUNG, few_collections
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Fewer garbage collections while an import builds millions of short-lived objects.
+"""Fewer garbage collections while an import, or the status roll-up, builds millions of short-lived objects.
 
 CPython's cyclic collector runs a young-generation pass every 700 allocations (its default threshold) and
 walks every object that survived into older generations at the next level; an import keeps millions of
@@ -6,6 +6,8 @@ records alive (the state that checks references at the end), so each pass walks 
 nothing: the records hold no reference cycles that reference counting would not free. With the young
 threshold at 100,000 the 200k-part generated import ran in 132 s instead of 200 s (peak RSS the same,
 1.7 GB), as fast as with the collector off (144 s on the same machine), while cycles are still collected.
+The status roll-up of a 100k-part store (130k part statuses over a report of 83k results) took 2.2 s instead
+of 3.8 s. Here rather than in `loaders`, which `graph` may not import.
 """
 
 from __future__ import annotations
