@@ -35,6 +35,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -177,6 +178,8 @@ class ReadModel:
 
     def __init__(self, folder: Path | None) -> None:
         self._temp = None if folder else tempfile.mkdtemp(prefix="complygraph-read-model-")
+        # an in-memory store is often dropped without close(): its model's folder goes with it
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._temp, True) if self._temp else None
         self.path = (folder or Path(self._temp)) / FILE
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -244,8 +247,8 @@ class ReadModel:
 
     def close(self) -> None:
         self._writer.close()
-        if self._temp:
-            shutil.rmtree(self._temp, ignore_errors=True)
+        if self._cleanup is not None:
+            self._cleanup()
 
 
 def _stage_start(con: sqlite3.Connection) -> None:
