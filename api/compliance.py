@@ -56,8 +56,12 @@ class Compliance:
     status: ComplianceStatus
     findings: list[ComplianceFinding] = strawberry.field(
         description="The findings that give the part (or the product itself) its status")
-    parts: int = strawberry.field(description="For a product: the parts below it; 1 for a part")
     source: strawberry.Private[st.ProductStatus | None] = None
+
+    @strawberry.field(description="For a product: the parts below it; 1 for a part")
+    def parts(self) -> int:
+        # counted when a query asks (a walk of the product's BOM): a status list of every product never pays it
+        return 1 if self.source is None else self.source.parts
 
     @strawberry.field(description="For a product: the parts below it whose status is the product's, in part IRI "
                                   "order, `first` (1 to 100, default 20) after the part id `after`; see "
@@ -121,7 +125,7 @@ def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
     out = []
     for pack in index.packs:
         ps = index.part(part_iri, pack)
-        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=1,
+        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
                               findings=[_finding(f) for f in ps.findings if f.status == ps.status]))
     return out
 
@@ -131,6 +135,6 @@ def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Complian
     out = []
     for pack in index.packs:
         ps = index.product(product_iri, pack)
-        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status), parts=ps.parts,
+        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
                               findings=[_finding(f) for f in ps.findings if f.status == ps.status], source=ps))
     return out

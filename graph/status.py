@@ -109,14 +109,7 @@ class StatusIndex:
     products: dict[tuple[str, str], ProductStatus]
 
     def part(self, part: str, pack: str) -> PartStatus:
-        own, every = self.parts.get((part, pack)), self.parts.get((part, EVERY))
-        if every is None or pack == EVERY:
-            return own or PartStatus(part, pack)
-        merged = PartStatus(part, pack, every.status, list(every.findings))
-        if own is not None:
-            merged.findings = own.findings + merged.findings
-            merged.status = worst((own.status, every.status))
-        return merged
+        return _part_status(self.parts, part, pack)
 
     def product(self, product: str, pack: str) -> ProductStatus:
         return self.products.get((product, pack)) or ProductStatus(product, pack)
@@ -149,6 +142,17 @@ def status_index(store: Store, report: ValidationReport) -> StatusIndex:
         return _status_index(store, report)
 
 
+def _part_status(parts: dict[tuple[str, str], PartStatus], part: str, pack: str) -> PartStatus:
+    own, every = parts.get((part, pack)), parts.get((part, EVERY))
+    if every is None or pack == EVERY:
+        return own or PartStatus(part, pack)
+    merged = PartStatus(part, pack, every.status, list(every.findings))
+    if own is not None:
+        merged.findings = own.findings + merged.findings
+        merged.status = worst((own.status, every.status))
+    return merged
+
+
 def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     bom = bom_index(store)  # usually kept from the validation's derived facts at the same revision
     products, edges = bom.products, bom.children
@@ -172,22 +176,19 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                 ps.status = finding.status
     packs = list(dict.fromkeys(report.packs))
     index = StatusIndex(report.at or "", packs, parts, {})
-    by_part: dict[str, list[PartStatus]] = defaultdict(list)  # part -> its statuses in the packs it has findings in
-    for ps in parts.values():
-        by_part[ps.part].append(ps)
     walks: dict[str, dict[str, tuple[tuple, Decimal]]] = {}  # product -> _descendants, walked when first needed
 
-    def deciding(ps: ProductStatus) -> list[Deciding]:
+    def deciding(ps: ProductStatus) -> list[Deciding]:  # never refers to `index`: no cycle for the collector
         below = walks.get(ps.product)
         if below is None:
             below = walks[ps.product] = _descendants(ps.product, edges)
         out = []
         for p, (path, qty) in sorted(below.items()):
-            if p in by_part and (part := index.part(p, ps.pack)).status == ps.status:
+            if p in ranks and (part := _part_status(parts, p, ps.pack)).status == ps.status:
                 out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status == ps.status)))
         return out
 
-    ranks = _part_ranks(by_part, packs)
+    ranks = _part_ranks(parts, packs)  # also: which parts have a status
     worst = _worst_below(products, edges, ranks)  # None when the BOM has a cycle
 
     for product in products:
@@ -208,22 +209,20 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     return index
 
 
-def _part_ranks(by_part: dict[str, list[PartStatus]], packs: list[str]) -> dict[str, tuple[int, ...]]:
-    """part -> its worst rank per pack (in `packs` order), a finding that concerns every pack in each."""
+def _part_ranks(parts: dict[tuple[str, str], PartStatus], packs: list[str]) -> dict[str, tuple[int, ...]]:
+    """part -> its worst rank per pack (in `packs` order), a finding that concerns every pack in each; every
+    part with a status is a key (also one whose findings are all in packs not asked for)."""
     where = {pack: i for i, pack in enumerate(packs)}
-    out = {}
-    for part, statuses in by_part.items():
-        if len(statuses) == 1 and statuses[0].pack == EVERY:  # most parts: one data-quality finding
-            out[part] = (RANK[statuses[0].status],) * len(packs)
-            continue
-        v = [0] * len(packs)
-        for ps in statuses:
-            r = RANK[ps.status]
-            if ps.pack == EVERY:
-                v = [max(x, r) for x in v]
-            elif ps.pack in where and r > v[where[ps.pack]]:
-                v[where[ps.pack]] = r
-        out[part] = tuple(v)
+    zero = (0,) * len(packs)
+    out: dict[str, tuple[int, ...]] = {}
+    for (part, pack), ps in parts.items():
+        r, v = RANK[ps.status], out.get(part, zero)
+        if pack == EVERY:
+            out[part] = (r,) * len(packs) if v is zero else tuple(max(x, r) for x in v)
+        elif (i := where.get(pack)) is not None and r > v[i]:
+            out[part] = v[:i] + (r,) + v[i + 1:]
+        else:
+            out[part] = v
     return out
 
 

@@ -120,6 +120,7 @@ def test_two_deciding_parts_are_both_named_and_the_api_pages_them(index):
     assert [(d.part, d.quantity) for d in ps.deciding] == [(_part("LEAD"), Decimal(2)), (_part("LEAD2"), Decimal(1))]
     [rohs] = [c for c in product_compliance(index, _product("TWOBAD")) if c.pack == "eu-rohs"]
     info = SimpleNamespace(context={})  # no pools: the schema's work runs inline
+    assert rohs.parts() == 4  # counted when asked (a list of every product's status never walks the BOMs)
 
     def ask(**kw):
         return asyncio.run(rohs.deciding(info, **kw))
