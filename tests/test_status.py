@@ -37,7 +37,7 @@ def _product(pid: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def validated(tmp_path_factory):
     undeclared = part("NODECL", 1000, material("m-nodecl", 1000, sub(SILICA, 1000)))
     undeclared["declaration_date"] = ""
     store = build(tmp_path_factory.mktemp("status"), [
@@ -64,7 +64,29 @@ def index(tmp_path_factory):
     # the lead part sits one level down in BAD, twice: BAD -> SUB (x1) -> LEAD (x2)
     store.update(f"""INSERT DATA {{ <{ID}bom/SUB/LEAD> cg:parent <{_part('SUB')}> ; cg:child <{_part('LEAD')}> ;
                                    cg:quantity 2 }}""")
-    return status_index(store, validate(store, PACKS, AT))
+    return store, validate(store, PACKS, AT)
+
+
+@pytest.fixture(scope="module")
+def index(validated):
+    return status_index(*validated)
+
+
+def test_a_status_index_is_freed_without_the_cyclic_collector(validated):
+    """Regression: each product's status held the deciding-parts closure, which held the index: a cycle, so
+    every index (448k objects at 100k parts) waited for a full collection after each new revision."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        index = status_index(*validated)
+        assert index.product(_product("TWOBAD"), "eu-rohs").deciding  # the closure has run
+        gone = weakref.ref(index)
+        del index
+        assert gone() is None
+    finally:
+        gc.enable()
 
 
 def test_statuses_are_ordered_from_compliant_to_non_compliant():
