@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
 from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
 from complygraph.graph.shacl.preconditions import check_inputs, lists_named
+from complygraph.graph.shacl.query_pool import answers_in_order
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.terms import to_rdflib
@@ -88,25 +90,10 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     owner = owner or {}
     compiled = compile_shapes(g)
     report = ValidationReport(shapes=g)
-    answers: dict[str, list] = {}  # shapes with the same component and parameters ask the same query
-    for i, c in enumerate(compiled.constraints, start=1):
-        started = time.perf_counter()
-        for query in (c.query, c.multiplicity):
-            if query is not None and query not in answers:
-                answers[query] = store.select(query)
-        pack = owner.get(c.root, owner.get(c.shape))
-        keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
-        # One result per distinct result of this constraint: rows that differ only in variables the report
-        # does not show (a sequence path's middle node) are one result; rows that differ in a detail
-        # (?substance, ?entry) are results of their own, and so are the results of another constraint.
-        results = dict.fromkeys(_result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
-                                for row in answers[c.query])
-        times = {to_rdflib(r["this"]): int(r["n"].value) for r in answers[c.multiplicity]} if c.multiplicity else {}
-        for result in results:
-            report.results += [result] * times.get(result.focus, 1)
-        report.timings[f"{c.shape} {c.component}"] = time.perf_counter() - started
-        if progress:
-            progress(str(c.shape), i, len(compiled.constraints))
+    # shapes with the same component and parameters ask the same query: it runs once
+    asked = [q for c in compiled.constraints for q in (c.query, c.multiplicity) if q is not None]
+    with closing(answers_in_order(store.select, asked)) as answers:  # a failure stops the queries still to run
+        _read_answers(compiled, answers, owner, report, progress)
     if compiled.fallback:
         verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
         report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]
@@ -114,6 +101,30 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
             report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
     report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
+
+
+def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: dict, report: ValidationReport,
+                  progress: Callable[[str, int, int], None] | None) -> None:
+    """The results of each compiled constraint from its query's rows (and its multiplicity query's counts), in
+    the constraints' order."""
+    for i, c in enumerate(compiled.constraints, start=1):
+        _, rows, seconds = next(answers)
+        _, counts, more = next(answers) if c.multiplicity else (None, [], 0.0)
+        started = time.perf_counter()
+        pack = owner.get(c.root, owner.get(c.shape))
+        keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
+        # One result per distinct result of this constraint: rows that differ only in variables the report
+        # does not show (a sequence path's middle node) are one result; rows that differ in a detail
+        # (?substance, ?entry) are results of their own, and so are the results of another constraint.
+        results = dict.fromkeys(_result(c, {k: to_rdflib(v) for k, v in row.items() if k in keep}, pack)
+                                for row in rows)
+        times = {to_rdflib(r["this"]): int(r["n"].value) for r in counts}
+        for result in results:
+            report.results += [result] * times.get(result.focus, 1)
+        # the query's own time (queries run side by side, graph/shacl/query_pool.py) and the reading of its rows
+        report.timings[f"{c.shape} {c.component}"] = seconds + more + time.perf_counter() - started
+        if progress:
+            progress(str(c.shape), i, len(compiled.constraints))
 
 
 def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> ValidationResult:
