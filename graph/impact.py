@@ -195,7 +195,7 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
             ppm=float(ppm), article_percent=float(percent) if percent is not None else float("nan"),
             over_threshold=None if threshold is None or percent is None else percent > threshold,
             supplier_id=part["supplier_id"], supplier_name=part["supplier_name"],
-            products=sorted(products.get(part_iri, []))))
+            products=list(products.get(part_iri, ()))))  # sorted by _products
     out.sort(key=_order)
     return out
 
@@ -296,39 +296,51 @@ def _labels(store: Store, model: sqlite3.Connection | None, nodes: list[str]) ->
 
 
 def _products(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """The products each part goes into, through any number of BOM levels: the products of the store read in
-    one query (a company has thousands of products, not millions: asking per parent took 24 s for the 59,236
-    parents one level above the 58,529 parts a change reaches at 1M parts, asking per BOM line longer), then
-    per BOM level one set query for the parents of the current frontier, and the ancestry walked in memory."""
-    parents: dict[str, set[str]] = defaultdict(set)
+    """The products each part goes into, through any number of BOM levels (a product inside another product:
+    both), each with its (id, name). From the read model in one recursive query; from the store: the
+    parents of the current frontier per BOM level (one set query each; asking per parent took 24 s for the
+    59,236 parents one level above the 58,529 parts a change reaches at 1M parts) and the walk in memory."""
     if model is not None:
-        products = _labels(store, model, reads.products(model))
+        pairs = reads.products_above(model, parts)
+        names = _labels(store, model, sorted({p for _, p in pairs}))
     else:
-        products = {r["p"].value: (r["id"].value, r["name"].value if "name" in r else "") for r in store.select(
+        pairs = _products_from_store(store, parts)
+        names = {r["p"].value: (r["id"].value, r["name"].value if "name" in r else "") for r in store.select(
             "SELECT ?p ?id ?name WHERE { ?p a cg:Product ; dct:identifier ?id . OPTIONAL { ?p rdfs:label ?name } }")}
+    above: dict[str, set[str]] = defaultdict(set)
+    for part, product in pairs:
+        if product in names:
+            above[part].add(product)
+    shown: dict[frozenset, list[tuple[str, str]]] = {}  # one sorted list per distinct set of products
+    out: dict[str, list[tuple[str, str]]] = {}
+    for part in parts:
+        tops = frozenset(above.get(part, ()))
+        if tops not in shown:
+            shown[tops] = sorted(names[p] for p in tops)
+        out[part] = shown[tops]
+    return out
+
+
+def _products_from_store(store: Store, parts: list[str]) -> list[tuple[str, str]]:
+    """(part, product) for every node typed cg:Product above each part, as `reads.products_above` answers."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    products = {r["p"].value for r in store.select("SELECT ?p WHERE { ?p a cg:Product }")}
     frontier, seen = list(parts), set()
     while frontier:
         seen.update(frontier)
         found: set[str] = set()
-        if model is not None:
-            edges = reads.parents(model, frontier)
-        else:
-            edges = [(r["child"].value, r["parent"].value) for r in select_batched(
-                store, "SELECT ?child ?parent WHERE { ?u cg:child ?child ; cg:parent ?parent }", "child",
-                [NamedNode(f) for f in frontier])]
-        for child, parent in edges:
-            parents[child].add(parent)
-            found.add(parent)
-        # a product is a top: not walked further; a cycle in a BOM must not loop forever
-        frontier = [f for f in found if f not in products and f not in seen]
-    out: dict[str, list[tuple[str, str]]] = {}
+        for r in select_batched(store, "SELECT ?child ?parent WHERE { ?u cg:child ?child ; cg:parent ?parent }",
+                                "child", [NamedNode(f) for f in frontier]):
+            parents[r["child"].value].add(r["parent"].value)
+            found.add(r["parent"].value)
+        frontier = [f for f in found if f not in seen]  # a cycle in a BOM must not loop forever
+    pairs = []
     for part in parts:
         reached, todo = set(), [part]
         while todo:
-            node = todo.pop()
-            for parent in parents.get(node, ()):
+            for parent in parents.get(todo.pop(), ()):
                 if parent not in reached:
                     reached.add(parent)
                     todo.append(parent)
-        out[part] = sorted(products[p] for p in reached if p in products)
-    return out
+        pairs += [(part, p) for p in reached if p in products and p != part]
+    return pairs

@@ -107,3 +107,22 @@ def test_where_used_ends_in_a_bom_cycle_and_names_the_product_above_it(tmp_path)
              + "}")
     rows = impact(s, "eu-reach-svhc", "2025-06-25", "2026-02-04")
     assert [r.products for r in rows if r.part_id == "housing"] == [[("PRD1", "Controller")]]
+
+
+@pytest.mark.parametrize("model", [True, False], ids=["read-model", "store"])
+def test_a_part_of_a_product_inside_another_product_reaches_both_products(tmp_path, model):
+    """Before: the walk up stopped at the first product (a kit holding a controller named only the controller),
+    and the store's walk went above a product only when that product itself held the substance, so the answer
+    depended on which other parts the change reached."""
+    s = build(tmp_path, [part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110)))], ["eu-reach-svhc"])
+    id_ = "https://w3id.org/complygraph/id"
+    s.update("INSERT DATA {\n"
+             + f'<{id_}/product/PRD1> a cg:Product ; dct:identifier "PRD1" ; rdfs:label "Controller" .\n'
+             + f'<{id_}/product/KIT> a cg:Product ; dct:identifier "KIT" ; rdfs:label "Starter kit" .\n'
+             + f"<urn:l1> cg:parent <{id_}/product/PRD1> ; cg:child <{id_}/part/housing> .\n"
+             + f"<urn:l2> cg:parent <{id_}/product/KIT> ; cg:child <{id_}/product/PRD1> .\n"
+             + "}")
+    if not model:
+        s.model = None
+    rows = impact(s, "eu-reach-svhc", "2025-06-25", "2026-02-04")
+    assert [r.products for r in rows if r.part_id == "housing"] == [[("KIT", "Starter kit"), ("PRD1", "Controller")]]
