@@ -4,8 +4,8 @@ One query per shape over all focus nodes is the rule (README: set-at-a-time); th
 each other, and Oxigraph evaluates a query without holding Python's GIL, so two queries on two threads take
 the wall time of one (a 100k-part store's exemption query: 14.2 s twice in a row, 7.8 s side by side). A
 SPARQL server answers concurrent requests too. The answers are consumed in the order asked, so a report is the
-same whatever finished first, and at most `workers` answers wait beyond the one being read (a million-part
-store's answers are large).
+same whatever finished first, and at most `workers` answers are made at once, the one being read included
+(a million-part store's answers are large).
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def answers_in_order(select: Callable[[str], list], queries: list[str],
     ahead = 0  # order[:ahead] are submitted
     try:
         for q in queries:
-            # at most `threads` queries run beyond the one read now (answers asked again later stay kept)
-            while ahead < len(order) and ahead <= first[q] + threads:
+            # at most `threads` queries at once, the one read now included: each answer of a 10^6-part store
+            # can hold 10^6 rows (answers asked again later stay kept)
+            while ahead < len(order) and ahead < first[q] + threads:
                 running[order[ahead]] = pool.submit(timed, order[ahead])
                 ahead += 1
             rows, seconds = running[q].result()
