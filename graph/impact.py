@@ -3,8 +3,8 @@ entry touches, and at what share of each article; and the entries that stayed on
 (`changed_entries`), whose substances gained or lost reach the impact too.
 
 Set queries only: one for the change records of a list, one for the occurrences the changed entries reach,
-one per batch of parts for labels and suppliers, one for the products of the store and one per batch and BOM
-level for the parents above the parts (recursive where-used, walked in memory).
+one per batch of parts for labels and suppliers, and for the products above the parts one recursive query on
+the read model (on a remote store: one per batch and BOM level for the parents, walked in memory).
 """
 
 from __future__ import annotations
