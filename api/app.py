@@ -44,7 +44,7 @@ from complygraph.api.work import NotedCache, Pools, Work
 from complygraph.graph.changes import warm_latest_changes
 from complygraph.graph.revision_cache import RevisionCache
 from complygraph.graph.shacl.packs import default_packs, load_pack_data
-from complygraph.graph.store import Store
+from complygraph.graph.store import Store, StoreError
 from complygraph.graph.turtle import load_ontology
 
 IDE = Path(__file__).parent / "static" / "graphiql"
@@ -70,7 +70,10 @@ def _warm(store: Store, cache: NotedCache) -> None:
         load_pack_data(store, default_packs())
     except Exception:  # noqa: BLE001 - a read-only endpoint, say: the first validation will say what is wrong
         log.warning("could not load the shape packs' data at start", exc_info=True)
-    warm_latest_changes(store, cache)
+    try:
+        warm_latest_changes(store, cache)
+    except StoreError:  # the store was closed under it (a server stopped while warming): nothing to warm
+        log.info("stopped warming the list changes", exc_info=True)
 
 
 class _Deadlines:

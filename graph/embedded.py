@@ -79,6 +79,7 @@ class EmbeddedStore(QueryMixin):
         self._in_flight: dict[int, int] = {}  # reads running, by the id of the database they chose
         self._chosen = threading.local()  # the database this thread's current read chose
         self._inside = threading.local()  # `write`: this thread is inside a write (its reads never rebuild)
+        self._closed = False
         key = os.path.realpath(path) if path else None
         if key is not None and key in _OPEN:
             # RocksDB refuses a second open in one process too; refused here before the roll-back below, which
@@ -145,6 +146,8 @@ class EmbeddedStore(QueryMixin):
         """A read: it chooses the checkpoint while a bulk write runs, else the store, and is counted against the
         one it chose until it has all its rows, so that neither is closed under it."""
         with self._reads:
+            if self._closed:
+                raise StoreError(f"the store at {self.location} is closed")
             chosen = self._reader or self._store
             self._in_flight[id(chosen)] = self._in_flight.get(id(chosen), 0) + 1
         outer, self._chosen.db = getattr(self._chosen, "db", None), chosen
@@ -267,6 +270,8 @@ class EmbeddedStore(QueryMixin):
         if touches is not None and not touches.strip():
             raise StoreError("touches must be a SELECT of ?s (or None: the read model is then rebuilt)")
         with self._writing:
+            if self._closed:
+                raise StoreError(f"the store at {self.location} is closed")
             outer, self._inside.write = getattr(self._inside, "write", False), True
             try:
                 change = self._model_change(bool(replace), touches)
@@ -376,6 +381,15 @@ class EmbeddedStore(QueryMixin):
             self._store.optimize()
 
     def close(self) -> None:
+        """Waits for the write and the reads in progress (a server's background warming, say), and refuses
+        later ones: RocksDB keeps the folder locked while any handle lives, and a read still running holds one,
+        so the next open of the folder in this process or another would fail."""
+        with self._writing:
+            with self._reads:
+                if self._closed:
+                    return
+                self._closed = True
+                self._reads.wait_for(lambda: not any(self._in_flight.values()))
         self.flush()
         if self.model is not None:
             self.model.close()

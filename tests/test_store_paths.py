@@ -189,6 +189,35 @@ def test_a_store_another_process_holds_is_refused_naming_why(tmp_path):
         held.close()
 
 
+def test_closing_a_store_waits_for_a_read_under_way_so_the_folder_opens_again(tmp_path):
+    """Before: close() returned while a server's background warming still read the store; the read's handle
+    kept RocksDB's lock and the next open of the folder failed with "another process has it open" (CI,
+    tests/test_list_history.py after the GraphQL test). Now close waits for it and later reads are refused."""
+    store = open_store(tmp_path / "s")
+    reading, release = threading.Event(), threading.Event()
+
+    def read() -> None:
+        with store._read():  # a read under way, as the warming thread's list-change queries are
+            reading.set()
+            release.wait(10)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert reading.wait(10)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    time.sleep(0.3)
+    assert closer.is_alive(), "close must wait for the read under way"
+    release.set()
+    closer.join(10)
+    reader.join(10)
+    assert not closer.is_alive()
+    again = open_store(tmp_path / "s")  # RocksDB's lock went with the last handle
+    again.close()
+    with pytest.raises(StoreError, match="is closed"):
+        store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
 def test_validate_given_a_path_without_a_store_creates_none(tmp_path):
     """Regression guard: a read command answers no questions from an empty store made by a typo."""
     done = run("validate", "--store", "complygraph-stroe", cwd=tmp_path)
