@@ -30,7 +30,11 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     found = DeclaredItem(pid.sourceline, number, doc.attr(pid, "itemName"), doc.attr(pid, "version"),
                          instances=doc.quantity(el, where, "numberOfInstances"))
     amount = doc.find(pid, "Amount")
-    if amount is not None:  # the whole item's mass, its SubProducts included (see model.DeclaredItem.own_mg)
+    # an Amount whose value and UOM are both empty declares no mass: converters write one when their source
+    # has no product mass (a chemSHERPA-to-IPC-1752A Class C generator writes Amount value="" UOM=""); a
+    # value without a unit, or a unit without a value, is still refused
+    if amount is not None and (doc.attr(amount, "value") or doc.attr(amount, "UOM")):
+        # the whole item's mass, its SubProducts included (see model.DeclaredItem.own_mg)
         found.mass = _amount(doc, amount, f"{where}/ProductID/Amount", MASS)
         found.mass_line, found.mass_field = amount.sourceline, f"{where}/ProductID/Amount@value"
     info = doc.find(el, "MaterialInfo")
@@ -62,10 +66,29 @@ def _material(doc: DeclarationXml, hm: etree._Element, where: str) -> DeclaredMa
         doc.problem(hm, f"{where}/Amount", "the material's mass is required")
     else:
         mat.amount = _amount(doc, amount, f"{where}/Amount", ANY_UNIT)
-    for s in doc.findall(hm, "SubstanceCategoryList/SubstanceCategory/Substance") + doc.findall(
-            hm, "SubstanceCategory/Substance") + doc.findall(hm, "Substance"):
+    read = doc.findall(hm, "SubstanceCategoryList/SubstanceCategory/Substance") + doc.findall(
+        hm, "SubstanceCategory/Substance") + doc.findall(hm, "Substance")
+    for s in read:
         mat.substances.append(_substance(doc, s, f"{where}//Substance"))
+    # a Substance anywhere else in the material would silently be missing from it (lead that is not stored
+    # passes RoHS): it is refused, naming its line, rather than left out
+    placed = set(read)  # the same proxies while `read` holds them
+    for s in doc.iter(hm, "Substance"):
+        if s not in placed and _outermost(doc, s, hm):
+            doc.problem(s, f"{where}//Substance", "a Substance is read in SubstanceCategoryList/SubstanceCategory, "
+                                                  "SubstanceCategory or directly in the HomogeneousMaterial; here "
+                                                  "it would be left out of the material, so the file is refused")
     return mat
+
+
+def _outermost(doc: DeclarationXml, el: etree._Element, top: etree._Element) -> bool:
+    """Whether no other Substance encloses `el` below `top`."""
+    for above in el.iterancestors():
+        if above is top:
+            return True
+        if above.tag == doc.q("Substance"):
+            return False
+    return True
 
 
 def _substance(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredSubstance:

@@ -21,6 +21,14 @@ MASS = tuple(MASS_UNITS)
 CONCENTRATION = ("ppm", "masspercent")
 ANY_UNIT = MASS + CONCENTRATION
 
+# What suppliers write as a substance's CAS (or EC) identity when it has none: a pseudo-substance or "system"
+# line (the rest of a material, an undisclosed additive), as manufacturers' material declarations list them
+# (KEMET/YAGEO and ZVEI tables: "system", "pseudo substance", "-", "n.a."), or an identity kept secret. It is
+# no identifier, so the substance is kept by its name (it still weighs in its material); without a name it is
+# refused as a substance with neither. Anything else that is not a valid number is refused, naming it.
+NO_IDENTIFIER = frozenset({"", "-", "--", "n.a.", "n/a", "na", "none", "not available", "system",
+                           "pseudo substance", "proprietary", "confidential", "trade secret"})
+
 
 class DeclarationXml:
     """One file in one format's namespace; `problems` collects what is wrong, in document order."""
@@ -102,14 +110,16 @@ class DeclarationXml:
         refused before the first one is written); its amount is format-specific."""
         sub = DeclaredSubstance(el.sourceline, self.attr(el, "name"))
         for attr in ("casNumber", "CASNumber", "cas"):  # some exports carry the CAS number as an attribute
-            if el.get(attr) and not sub.cas:
+            if self.attr(el, attr) and not sub.cas and not _no_identifier(el.get(attr)):
                 sub.cas = el.get(attr).strip()
         for sid in self.findall(el, "SubstanceID"):
             authority = self.attr(sid, "authority").upper()
             identity = self.attr(sid, "identity")
-            if authority == "CAS" and identity:
+            if _no_identifier(identity):  # "System", "-", "proprietary": the substance has no number
+                continue
+            if authority == "CAS":
                 sub.cas = identity
-            elif authority in ("EC", "EINECS", "ELINCS") and identity:
+            elif authority in ("EC", "EINECS", "ELINCS"):
                 sub.ec = identity
         if not (sub.cas or sub.ec or sub.name):
             self.problem(el, where, "a substance needs a SubstanceID (CAS or EC) or a name")
@@ -120,6 +130,11 @@ class DeclarationXml:
             self.problem(el, f"{where}@identity", str(exc))
         sub.exemption = self.exemption(el)
         return sub
+
+
+def _no_identifier(identity: str | None) -> bool:
+    """Whether a CAS/EC identity is one of the placeholders written for a substance without a number."""
+    return " ".join((identity or "").split()).lower() in NO_IDENTIFIER
 
 
 class DeclarationReader(NamedTuple):
