@@ -36,53 +36,47 @@ from complygraph.graph.bom_index import bom_index
 from complygraph.graph.components import strongly_connected
 from complygraph.graph.store import META_GRAPH, Store
 
-REFRESH = """
-DELETE WHERE { ?material cg:inProductCategory ?category } ;
-DELETE WHERE { ?material cg:inUncategorizedProduct ?flag } ;
-DELETE WHERE { ?part cg:partInProductCategory ?category } ;
-INSERT { ?part cg:partInProductCategory ?category } WHERE {
-  SELECT DISTINCT ?part ?category WHERE { ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }
-} ;
-INSERT { ?material cg:inProductCategory ?category } WHERE {
-  ?part cg:partInProductCategory ?category ; cg:hasMaterial ?material .
-} ;
-INSERT { ?material cg:inUncategorizedProduct true } WHERE {
+# What is derived, in order: each step's template is filled from each row of its WHERE (a later step may read an
+# earlier one's facts: withoutProductCategory reads inProductCategory). Every derived predicate is deleted first.
+DERIVED = ("inProductCategory", "inUncategorizedProduct", "partInProductCategory", "withoutProductCategory",
+           "inUse", "aboutList", "declaredListVersion", "inMaterialClass")
+STEPS: tuple[tuple[str, str], ...] = (
+    ("?part cg:partInProductCategory ?category", """
+  SELECT DISTINCT ?part ?category WHERE {
+    ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }"""),
+    ("?material cg:inProductCategory ?category", """
+  ?part cg:partInProductCategory ?category ; cg:hasMaterial ?material ."""),
+    ("?material cg:inUncategorizedProduct true", """
   SELECT DISTINCT ?material WHERE {
     { SELECT ?product WHERE { ?product a cg:Product . FILTER NOT EXISTS { ?product cg:eeeCategory ?declared } } }
     ?product (^cg:parent/cg:child)+ ?part .
     ?part cg:hasMaterial ?material .
-  }
-} ;
-DELETE WHERE { ?material cg:withoutProductCategory ?flag } ;
-INSERT { ?material cg:withoutProductCategory true } WHERE {
+  }"""),
+    ("?material cg:withoutProductCategory true", """
   ?material a cg:HomogeneousMaterial .
-  FILTER NOT EXISTS { ?material cg:inProductCategory ?category }
-} ;
-DELETE WHERE { ?material cg:inUse ?use } ;
-INSERT { ?material cg:inUse ?use } WHERE {
+  FILTER NOT EXISTS { ?material cg:inProductCategory ?category }"""),
+    ("?material cg:inUse ?use", """
   SELECT DISTINCT ?material ?use WHERE {
     { SELECT DISTINCT ?part ?use WHERE {
         { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part } } }
     ?part cg:hasMaterial ?material .
-  }
-} ;
-DELETE WHERE { ?statement cg:aboutList ?list } ;
-DELETE WHERE { ?statement cg:declaredListVersion ?version } ;
-INSERT { ?statement cg:aboutList ?list ; cg:declaredListVersion ?version } WHERE {
+  }"""),
+    ("?statement cg:aboutList ?list ; cg:declaredListVersion ?version", """
   ?statement cg:categoryList ?identity .
   ?known cg:identityPattern ?pattern ; cg:identifiesList ?list ; cg:versionDateTemplate ?template .
   FILTER(REGEX(?identity, ?pattern))
-  BIND(xsd:date(REPLACE(?identity, ?pattern, ?template)) AS ?version)
-} ;
-DELETE WHERE { ?material cg:inMaterialClass ?name } ;
-INSERT { ?material cg:inMaterialClass ?name } WHERE {
+  BIND(xsd:date(REPLACE(?identity, ?pattern, ?template)) AS ?version)"""),
+    ("?material cg:inMaterialClass ?name", """
   { SELECT DISTINCT ?declared ?name WHERE {
       { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
       ?class cg:className ?name ; cg:categoryPattern ?pattern .
       FILTER(REGEX(?declared, ?pattern, "i"))
   } }
-  ?material cg:materialCategory ?declared .
-}"""
+  ?material cg:materialCategory ?declared ."""),
+)
+REFRESH = " ;\n".join([f"DELETE WHERE {{ ?s cg:{p} ?o }}" for p in DERIVED]
+                      + [f"INSERT {{ {template} }} WHERE {{{where}\n}}" for template, where in STEPS])
+BATCH = 100_000  # derived facts deleted per transaction on a store that runs the steps one by one
 
 
 _MARK = "<urn:complygraph:derived>"
@@ -100,17 +94,36 @@ def bom_cycles(store: Store) -> list[list[str]]:
 
 def refresh(store: Store) -> bool:
     """Replace the derived product categories and material classes of every material with current ones,
-    unless they were derived at the store's current revision; True when they were refreshed."""
+    unless they were derived at the store's current revision; True when they were refreshed.
+
+    A store on disk that can run steps beside its readers (the embedded one: `derive`) gets them step by step
+    in bounded memory, all or nothing by its checkpoint; any other store gets one update. The mark is removed
+    first and written last in either case."""
     revision = store.revision()
     rows = store.select(f"SELECT ?r WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }}")
     if rows and rows[0]["r"].value == revision:
         return False
-    mark = (f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt {Literal(revision)} }} }}")
+    unmark = f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt ?r }} }}"
+    mark = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {_MARK} cg:derivedAt {Literal(revision)} }} }}"
     cycles = "".join(f"<{part}> cg:inBomCycle {Literal(', '.join(_id(p) for p in cycle))} .\n"
                      for cycle in bom_cycles(store) for part in cycle)
-    store.update(f"{REFRESH} ;\nDELETE WHERE {{ ?part cg:inBomCycle ?cycle }} ;\n"
-                 + (f"INSERT DATA {{ {cycles} }} ;\n" if cycles else "") + mark, new_revision=False)
+    cycles_update = "DELETE WHERE { ?part cg:inBomCycle ?cycle }"
+    if cycles:
+        cycles_update += f" ;\nINSERT DATA {{ {cycles} }}"
+    derive = getattr(store, "derive", None)
+
+    def steps(live) -> None:  # graph.embedded.LiveWriter: the store itself while other readers see its checkpoint
+        live.update(unmark)
+        for predicate in DERIVED:
+            while live.ask(f"ASK {{ ?s cg:{predicate} ?o }}"):
+                live.update(f"DELETE {{ ?s cg:{predicate} ?o }} WHERE {{ SELECT ?s ?o WHERE {{ ?s cg:{predicate} ?o }} "
+                            f"LIMIT {BATCH} }}")
+        for template, where in STEPS:
+            live.construct_into(f"CONSTRUCT {{ {template} }} WHERE {{{where}\n}}")
+        live.update(f"{cycles_update} ;\n{mark}")
+
+    if derive is None or not derive(steps):
+        store.update(f"{unmark} ;\n{REFRESH} ;\n{cycles_update} ;\n{mark}", new_revision=False)
     return True
 
 

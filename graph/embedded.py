@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import traceback
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -67,6 +67,36 @@ def _why(exc: OSError, path: str) -> str:
 
 
 _OPEN: weakref.WeakValueDictionary[str, EmbeddedStore] = weakref.WeakValueDictionary()  # folders open here
+
+
+class LiveWriter:
+    """The store itself for `EmbeddedStore.derive`'s steps, which read what their earlier steps wrote while
+    every other reader is sent to the checkpoint."""
+
+    def __init__(self, store: OxStore) -> None:
+        self._store = store
+
+    def ask(self, query: str) -> bool:
+        return bool(self._store.query(query, prefixes=PREFIXES))
+
+    def update(self, update: str) -> None:
+        self._store.update(update, prefixes=PREFIXES)
+
+    def construct_into(self, construct: str) -> int:
+        """Add what a CONSTRUCT gives to the default graph with the bulk loader (bounded memory, not atomic by
+        itself: `EmbeddedStore.derive`'s checkpoint makes the steps all or nothing). At 100k parts 39 s with
+        0.74 GB peak against 47 s, 0.92 GB in transactions of 100,000 triples (61 s, 1.27 GB in one update)."""
+        count = 0
+        graph = DefaultGraph()
+
+        def quads() -> Iterator[Quad]:
+            nonlocal count
+            for t in self._store.query(construct, prefixes=PREFIXES):
+                count += 1
+                yield Quad(t.subject, t.predicate, t.object, graph)
+
+        self._store.bulk_extend(quads())
+        return count
 
 
 class EmbeddedStore(QueryMixin):
@@ -184,6 +214,35 @@ class EmbeddedStore(QueryMixin):
         with self._writing:
             self._update(f"{update} ;\n{revision_update()}" if new_revision else update)
             self._model_commit(None)
+
+    def derive(self, steps: Callable[[LiveWriter], None]) -> bool:
+        """Run `steps` (graph/derived.py) on the store itself in bounded memory: each of its updates and batches
+        is a transaction of its own, and they all keep the revision (facts derived from what the store already
+        says, as `update` with `new_revision=False`). Other readers see the checkpoint taken first until the
+        steps end, and a crash half-way rolls the store back to it when the store is next opened, so the steps
+        are all or nothing as one update is; one update held every derived fact of 10^6 parts in one transaction
+        (5 GB and growing). False, doing nothing, for a store in memory (no checkpoint): use one update."""
+        folder = self._folder
+        if folder is None:
+            return False
+        with self._writing:
+            if self._closed:
+                raise StoreError(f"the store at {self.location} is closed")
+            with rollback.exclusive(folder):
+                checkpoint = rollback.begin(self._store, folder)
+            try:
+                self._route(OxStore.read_only(str(checkpoint)))
+                steps(LiveWriter(self._store))
+                self._store.flush()
+            except BaseException as exc:
+                traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
+                self._undo()
+                raise
+            self._idle(self._route(None))
+            gc.collect()
+            rollback.commit(folder)
+            self._model_commit(None)
+        return True
 
     @contextmanager
     def composition_model(self) -> Iterator[sqlite3.Connection | None]:

@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from complygraph.graph import derived
+from complygraph.graph import derived, memory
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
 from complygraph.graph.shacl.errors import ShapesError
@@ -46,8 +46,10 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     if load_data:
         load_ontology(store)
         load_pack_data(store, names, pack_dirs)
+    memory.limit_arenas()  # before the writes and query threads allocate: what they free is given back (memory.py)
     started = time.perf_counter()
     derived.refresh(store)  # from the store as it is now: never stale
+    memory.trim()
     deriving = time.perf_counter() - started
     report = run_shapes(store, g, owner, progress)
     report.timings["derived facts (product categories and material classes of materials)"] = deriving
@@ -88,6 +90,7 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from;
     `progress(shape, i, n)` is called after constraint i of n."""
     owner = owner or {}
+    memory.limit_arenas()  # also when run_shapes is called alone
     compiled = compile_shapes(g)
     report = ValidationReport(shapes=g)
     # shapes with the same component and parameters ask the same query: it runs once
@@ -123,6 +126,8 @@ def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: d
             report.results += [result] * times.get(result.focus, 1)
         # the query's own time (queries run side by side, graph/shacl/query_pool.py) and the reading of its rows
         report.timings[f"{c.shape} {c.component}"] = seconds + more + time.perf_counter() - started
+        del rows, counts
+        memory.trim()
         if progress:
             progress(str(c.shape), i, len(compiled.constraints))
 
