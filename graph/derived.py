@@ -44,8 +44,11 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("?part cg:partInProductCategory ?category", """
   SELECT DISTINCT ?part ?category WHERE {
     ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }"""),
+    # two groups of their own, which Oxigraph evaluates once each and hash-joins: 0.6 s at 100k parts where the
+    # plain join looked each part's materials up one by one (4.7 s)
     ("?material cg:inProductCategory ?category", """
-  ?part cg:partInProductCategory ?category ; cg:hasMaterial ?material ."""),
+  { SELECT ?part ?category WHERE { ?part cg:partInProductCategory ?category } }
+  { SELECT ?part ?material WHERE { ?part cg:hasMaterial ?material } }"""),
     ("?material cg:inUncategorizedProduct true", """
   SELECT DISTINCT ?material WHERE {
     { SELECT ?product WHERE { ?product a cg:Product . FILTER NOT EXISTS { ?product cg:eeeCategory ?declared } } }

@@ -19,8 +19,8 @@ from pyoxigraph import Store as OxStore
 import complygraph.graph.rollback as rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.bulk_feed import bulk_feed
+from complygraph.graph.live_writer import LiveWriter
 from complygraph.graph.read_model import Change, ReadModel, checking, kept_quads, rows_of
-from complygraph.graph.served import served_by
 from complygraph.graph.store import (
     QueryMixin,
     Row,
@@ -31,72 +31,13 @@ from complygraph.graph.store import (
     revision_update,
     staging_graph,
 )
+from complygraph.graph.store_folder import bulk_after, why_refused
 from complygraph.vocab import PREFIXES
 
-ENV_BULK = "COMPLYGRAPH_BULK_WRITE_AFTER"
 ENV_MODEL = "COMPLYGRAPH_READ_MODEL"  # "off": no composition read model (graph/read_model.py)
-BULK_AFTER = 500_000  # triples: a write that brings more is loaded in bounded memory (graph/rollback.py)
-
-
-def bulk_after() -> int:
-    """How many triples a write may bring before it is bulk-loaded instead of held in one transaction."""
-    try:
-        return max(1, int(os.environ.get(ENV_BULK, BULK_AFTER)))
-    except ValueError:
-        return BULK_AFTER
-
-
-def is_oxigraph_store(path: Path) -> bool:
-    """Whether the folder holds an Oxigraph database (RocksDB's CURRENT file and a MANIFEST beside it), or one
-    that a bulk write cut short left to be rolled back."""
-    return ((path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))) or rollback.pending(path)
-
-
-def _why(exc: OSError, path: str) -> str:
-    """What RocksDB's message about a store that did not open means for the user."""
-    text = str(exc)
-    if "lock" in text.lower():
-        server = served_by(path)
-        if server:
-            return (f"it is held by {server}: stop the server to use the store from the command line, or ask "
-                    f"the server (GraphQL at its /graphql)")
-        return "another process has it open (an import or another command still running?)"
-    if "Permission denied" in text:
-        return "this user may not write to its files (Oxigraph writes its lock and log files even to read)"
-    return text
 
 
 _OPEN: weakref.WeakValueDictionary[str, EmbeddedStore] = weakref.WeakValueDictionary()  # folders open here
-
-
-class LiveWriter:
-    """The store itself for `EmbeddedStore.derive`'s steps, which read what their earlier steps wrote while
-    every other reader is sent to the checkpoint."""
-
-    def __init__(self, store: OxStore) -> None:
-        self._store = store
-
-    def ask(self, query: str) -> bool:
-        return bool(self._store.query(query, prefixes=PREFIXES))
-
-    def update(self, update: str) -> None:
-        self._store.update(update, prefixes=PREFIXES)
-
-    def construct_into(self, construct: str) -> int:
-        """Add what a CONSTRUCT gives to the default graph with the bulk loader (bounded memory, not atomic by
-        itself: `EmbeddedStore.derive`'s checkpoint makes the steps all or nothing). At 100k parts 39 s with
-        0.74 GB peak against 47 s, 0.92 GB in transactions of 100,000 triples (61 s, 1.27 GB in one update)."""
-        count = 0
-        graph = DefaultGraph()
-
-        def quads() -> Iterator[Quad]:
-            nonlocal count
-            for t in self._store.query(construct, prefixes=PREFIXES):
-                count += 1
-                yield Quad(t.subject, t.predicate, t.object, graph)
-
-        self._store.bulk_extend(quads())
-        return count
 
 
 class EmbeddedStore(QueryMixin):
@@ -139,7 +80,7 @@ class EmbeddedStore(QueryMixin):
         try:
             return OxStore(self.location) if self._folder else OxStore()
         except OSError as exc:  # a second process holding the lock, a read-only folder, ...
-            raise StoreError(f"cannot open the store at {self.location}: {_why(exc, self.location)}") from None
+            raise StoreError(f"cannot open the store at {self.location}: {why_refused(exc, self.location)}") from None
 
     def _recover(self) -> bool:
         """Roll back a bulk write that did not commit (its process crashed), before the store is opened."""
@@ -151,7 +92,7 @@ class EmbeddedStore(QueryMixin):
         with rollback.exclusive(folder):
             if rollback.held_elsewhere(folder):  # a write running there: its checkpoint is not ours to touch
                 if rollback.pending(folder):
-                    raise StoreError(f"cannot open the store at {folder}: {_why(OSError('lock'), str(folder))}")
+                    raise StoreError(f"cannot open the store at {folder}: {why_refused(OSError('lock'), str(folder))}")
                 return False
             if not rollback.pending(folder):
                 rollback.tidy(folder)
@@ -216,31 +157,19 @@ class EmbeddedStore(QueryMixin):
             self._model_commit(None)
 
     def derive(self, steps: Callable[[LiveWriter], None]) -> bool:
-        """Run `steps` (graph/derived.py) on the store itself in bounded memory: each of its updates and batches
-        is a transaction of its own, and they all keep the revision (facts derived from what the store already
-        says, as `update` with `new_revision=False`). Other readers see the checkpoint taken first until the
-        steps end, and a crash half-way rolls the store back to it when the store is next opened, so the steps
-        are all or nothing as one update is; one update held every derived fact of 10^6 parts in one transaction
-        (5 GB and growing). False, doing nothing, for a store in memory (no checkpoint): use one update."""
-        folder = self._folder
-        if folder is None:
+        """Run `steps` (graph/derived.py) on the store itself in bounded memory: each of its updates and loads
+        is a write of its own, and they all keep the revision (facts derived from what the store already says,
+        as `update` with `new_revision=False` adds them). Other readers see the checkpoint taken first until the
+        steps end, so the steps are all or nothing as one update is; one update held every derived fact of 10^6
+        parts in one transaction (5 GB and growing). False, doing nothing, for a store in memory (no
+        checkpoint): use one update."""
+        if self._folder is None:
             return False
         with self._writing:
             if self._closed:
                 raise StoreError(f"the store at {self.location} is closed")
-            with rollback.exclusive(folder):
-                checkpoint = rollback.begin(self._store, folder)
-            try:
-                self._route(OxStore.read_only(str(checkpoint)))
+            with self._beside_checkpoint():
                 steps(LiveWriter(self._store))
-                self._store.flush()
-            except BaseException as exc:
-                traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
-                self._undo()
-                raise
-            self._idle(self._route(None))
-            gc.collect()
-            rollback.commit(folder)
             self._model_commit(None)
         return True
 
@@ -360,13 +289,21 @@ class EmbeddedStore(QueryMixin):
         """A write too big for one transaction: bulk-loaded in bounded memory, all or nothing by the checkpoint
         taken first (graph/rollback.py). Reads, the writer's own included, see the checkpoint until the commit."""
         revision = new_revision(self.revision())
+        with self._beside_checkpoint():
+            count = bulk_feed(self._store, triples)
+            self._store.extend([revision_quad(revision)])
+        return count
+
+    @contextmanager
+    def _beside_checkpoint(self) -> Iterator[None]:
+        """The body writes to the store in bounded memory while reads see the checkpoint taken first; if it
+        fails (or the process dies: graph/rollback.py), the store is put back as the checkpoint holds it."""
         folder = self._folder
         with rollback.exclusive(folder):  # no other process's open tidies a checkpoint being taken
             checkpoint = rollback.begin(self._store, folder)
         try:
             self._route(OxStore.read_only(str(checkpoint)))
-            count = bulk_feed(self._store, triples)
-            self._store.extend([revision_quad(revision)])
+            yield
             self._store.flush()
         except BaseException as exc:
             traceback.clear_frames(exc.__traceback__)  # the failed frames hold the store open
@@ -375,7 +312,6 @@ class EmbeddedStore(QueryMixin):
         self._idle(self._route(None))
         gc.collect()
         rollback.commit(folder)
-        return count
 
     def _undo(self) -> None:
         """Put the store back as the checkpoint holds it, in this process: reads that chose the store are waited

@@ -12,9 +12,10 @@ import shutil
 import warnings
 from pathlib import Path
 
-from complygraph.graph.embedded import EmbeddedStore, is_oxigraph_store
+from complygraph.graph.embedded import EmbeddedStore
 from complygraph.graph.remote import RemoteStore
 from complygraph.graph.store import Store, StoreError
+from complygraph.graph.store_folder import is_oxigraph_store
 
 ENV_STORE = "COMPLYGRAPH_STORE"
 ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"

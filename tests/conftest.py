@@ -193,6 +193,6 @@ def small_dataset(tmp_path_factory) -> Path:
 @pytest.fixture
 def small_bulk(monkeypatch):
     """Writes over 10 triples go through the bulk write (graph/rollback.py) instead of one transaction."""
-    from complygraph.graph.embedded import ENV_BULK
+    from complygraph.graph.store_folder import ENV_BULK
 
     monkeypatch.setenv(ENV_BULK, "10")

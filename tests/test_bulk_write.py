@@ -16,8 +16,8 @@ from pyoxigraph import Store as OxStore
 
 from complygraph.generate import generate
 from complygraph.graph import open_store, rollback
-from complygraph.graph.embedded import ENV_BULK, bulk_after
 from complygraph.graph.store import StoreError
+from complygraph.graph.store_folder import ENV_BULK, bulk_after
 
 from .bulk_cases import EX, crashed, crashed_store, leftovers, t
 

@@ -11,7 +11,7 @@ import pytest
 
 from complygraph.generate import generate
 from complygraph.graph import derived, open_store
-from complygraph.graph.embedded import LiveWriter
+from complygraph.graph.live_writer import LiveWriter
 from complygraph.graph.shacl.packs import default_packs, load_pack_data
 from complygraph.graph.store import META_GRAPH
 from complygraph.graph.turtle import load_ontology
