@@ -28,19 +28,22 @@ the revision, since it adds nothing the store did not already say.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import unquote
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode, Triple
 
-from complygraph.graph.bom_index import bom_index
+from complygraph.graph.bom_index import BomIndex, bom_index
 from complygraph.graph.components import strongly_connected
 from complygraph.graph.store import META_GRAPH, Store
+from complygraph.vocab import CG
 
 # What is derived, in order: each step's template is filled from each row of its WHERE (a later step may read an
 # earlier one's facts: withoutProductCategory reads inProductCategory). Every derived predicate is deleted first.
 DERIVED = ("inProductCategory", "inUncategorizedProduct", "partInProductCategory", "withoutProductCategory",
            "inUse", "aboutList", "declaredListVersion", "inMaterialClass")
 STEPS: tuple[tuple[str, str], ...] = (
+    # on a store on disk this first step is walked in memory (`_parts_in_categories`), with the same facts
     ("?part cg:partInProductCategory ?category", """
   SELECT DISTINCT ?part ?category WHERE {
     ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }"""),
@@ -114,6 +117,7 @@ def refresh(store: Store) -> bool:
     if cycles:
         cycles_update += f" ;\nINSERT DATA {{ {cycles} }}"
     derive = getattr(store, "derive", None)
+    index = bom_index(store)  # the one bom_cycles read, kept for this revision
 
     def steps(live) -> None:  # graph.embedded.LiveWriter: the store itself while other readers see its checkpoint
         live.update(unmark)
@@ -121,13 +125,38 @@ def refresh(store: Store) -> bool:
             while live.ask(f"ASK {{ ?s cg:{predicate} ?o }}"):
                 live.update(f"DELETE {{ ?s cg:{predicate} ?o }} WHERE {{ SELECT ?s ?o WHERE {{ ?s cg:{predicate} ?o }} "
                             f"LIMIT {BATCH} }}")
-        for template, where in STEPS:
+        live.add(_parts_in_categories(store, index))
+        for template, where in STEPS[1:]:
             live.construct_into(f"CONSTRUCT {{ {template} }} WHERE {{{where}\n}}")
         live.update(f"{cycles_update} ;\n{mark}")
 
     if derive is None or not derive(steps):
         store.update(f"{unmark} ;\n{REFRESH} ;\n{cycles_update} ;\n{mark}", new_revision=False)
     return True
+
+
+def _parts_in_categories(store: Store, index: BomIndex) -> Iterator[Triple]:
+    """The first of STEPS walked in memory: each part below a node that declares an EEE category, at any depth
+    (`?product (^cg:parent/cg:child)+ ?part`, the node itself only through a cycle), with that category. The
+    BOM index is read for the cycles anyway; the SPARQL path, once per product, took 9 s of 39 at 100k parts."""
+    declared: dict[str, list] = {}
+    for row in store.select("SELECT ?p ?c WHERE { ?p cg:eeeCategory ?c }"):
+        declared.setdefault(row["p"].value, []).append(row["c"])
+    for product, categories in declared.items():
+        seen: set[str] = set()
+        todo = [product]
+        while todo:
+            for child, _ in index.children.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        for part in seen:
+            node = NamedNode(part)
+            for category in categories:
+                yield Triple(node, _PART_IN_CATEGORY, category)
+
+
+_PART_IN_CATEGORY = NamedNode(CG + "partInProductCategory")
 
 
 def _id(iri: str) -> str:

@@ -3,9 +3,9 @@ checkpoint (`EmbeddedStore.derive`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from pyoxigraph import DefaultGraph, Quad
+from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from complygraph.vocab import PREFIXES
@@ -23,6 +23,11 @@ class LiveWriter:
 
     def update(self, update: str) -> None:
         self._store.update(update, prefixes=PREFIXES)
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Add triples to the default graph with the bulk loader (see `construct_into`)."""
+        graph = DefaultGraph()
+        self._store.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
     def construct_into(self, construct: str) -> int:
         """Add what a CONSTRUCT gives to the default graph with the bulk loader (bounded memory, not atomic by

@@ -93,3 +93,30 @@ def test_a_failure_half_way_through_the_steps_leaves_the_store_as_it_was(data, t
         assert _derived(store) == before  # the inserted triple changes no derived fact
     finally:
         store.close()
+
+
+NESTED = """INSERT DATA {
+  <urn:t:outer> a cg:Product ; cg:eeeCategory <urn:t:cat5> .
+  <urn:t:inner> a cg:Product ; cg:eeeCategory <urn:t:cat3> .
+  <urn:t:l1> cg:parent <urn:t:outer> ; cg:child <urn:t:inner> .
+  <urn:t:l2> cg:parent <urn:t:inner> ; cg:child <urn:t:a> .
+  <urn:t:l3> cg:parent <urn:t:a> ; cg:child <urn:t:b> .
+  <urn:t:l4> cg:parent <urn:t:b> ; cg:child <urn:t:a> .
+  <urn:t:l5> cg:parent <urn:t:b> ; cg:child <urn:t:inner> .
+}"""
+
+
+def test_a_product_inside_a_product_and_a_bom_cycle_give_the_same_categories_on_both_paths(tmp_path):
+    """The in-memory walk of the on-disk path against the SPARQL path `(^cg:parent/cg:child)+`: the inner
+    product gets the outer's category, and through the cycle b -> inner also its own; a and b get both."""
+    memory, disk = open_store(None), open_store(tmp_path / "store")
+    try:
+        for s in (memory, disk):
+            s.update(NESTED)
+            derived.refresh(s)
+        facts = {(s_, o.strip("<>")) for s_, p, o in _derived(memory) if p == "partInProductCategory"}
+        assert facts == {("urn:t:inner", "urn:t:cat5"), ("urn:t:inner", "urn:t:cat3"), ("urn:t:a", "urn:t:cat5"),
+                         ("urn:t:a", "urn:t:cat3"), ("urn:t:b", "urn:t:cat5"), ("urn:t:b", "urn:t:cat3")}
+        assert _derived(disk) == _derived(memory)
+    finally:
+        disk.close()
