@@ -3,12 +3,15 @@ checkpoint (`EmbeddedStore.derive`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable
 
 from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from complygraph.vocab import PREFIXES
+
+BATCH = 100_000  # triples per transaction
 
 
 class LiveWriter:
@@ -24,23 +27,20 @@ class LiveWriter:
     def update(self, update: str) -> None:
         self._store.update(update, prefixes=PREFIXES)
 
-    def add(self, triples: Iterable[Triple]) -> None:
-        """Add triples to the default graph with the bulk loader (see `construct_into`)."""
-        graph = DefaultGraph()
-        self._store.bulk_extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-
-    def construct_into(self, construct: str) -> int:
-        """Add what a CONSTRUCT gives to the default graph with the bulk loader (bounded memory, not atomic by
-        itself: `EmbeddedStore.derive`'s checkpoint makes the steps all or nothing). At 100k parts 39 s with
-        0.74 GB peak against 47 s, 0.92 GB in transactions of 100,000 triples (61 s, 1.27 GB in one update)."""
+    def add(self, triples: Iterable[Triple], batch: int = BATCH) -> int:
+        """Add triples to the default graph, `batch` per transaction: bounded memory, and each batch visible to
+        the next step once written. (Oxigraph's bulk loader was faster, 39 against 47 s at 100k parts, but a
+        read right after a derive at 10^6 parts once counted 1,885,592 of the 4,323,905 facts it had loaded,
+        and 4,323,905 after the store was reopened: not reproduced, not understood, so not used for facts that
+        the shapes read next.) `EmbeddedStore.derive`'s checkpoint makes the steps all or nothing."""
         count = 0
         graph = DefaultGraph()
-
-        def quads() -> Iterator[Quad]:
-            nonlocal count
-            for t in self._store.query(construct, prefixes=PREFIXES):
-                count += 1
-                yield Quad(t.subject, t.predicate, t.object, graph)
-
-        self._store.bulk_extend(quads())
+        rest = iter(triples)
+        while chunk := [Quad(t.subject, t.predicate, t.object, graph) for t in itertools.islice(rest, batch)]:
+            self._store.extend(chunk)
+            count += len(chunk)
         return count
+
+    def construct_into(self, construct: str) -> int:
+        """Add what a CONSTRUCT gives (see `add`); the query reads the store as it was when it began."""
+        return self.add(self._store.query(construct, prefixes=PREFIXES))
