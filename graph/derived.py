@@ -119,7 +119,7 @@ def refresh(store: Store) -> bool:
     derive = getattr(store, "derive", None)
     index = bom_index(store)  # the one bom_cycles read, kept for this revision
 
-    def steps(live) -> None:  # graph.embedded.LiveWriter: the store itself while other readers see its checkpoint
+    def steps(live) -> None:  # graph.live_writer.LiveWriter: the store itself while other readers see a checkpoint
         live.update(unmark)
         for predicate in DERIVED:
             while live.ask(f"ASK {{ ?s cg:{predicate} ?o }}"):
