@@ -15,15 +15,15 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from complygraph.graph.read_model import P, iri
+from complygraph.graph import impact_rows
+from complygraph.graph.model_codes import P
+from complygraph.graph.read_model import iri
 from complygraph.vocab import ID
 
 _ID = "'" + ID.replace("'", "''") + "'"
 
 
-def _iri(column: str) -> str:
-    """SQL for read_model.iri(column): the IRIs of a 10^5-row answer are made in SQLite, not per value in Python."""
-    return f"(CASE WHEN substr({column}, 1, 1) = '~' THEN {_ID} || substr({column}, 2) ELSE {column} END)"
+_iri = impact_rows._iri  # SQL for read_model.iri(column): a 10^5-row answer's IRIs are made in SQLite, not in Python
 
 
 # read_model.short of a wanted IRI (json_each's value), in SQL
@@ -186,3 +186,38 @@ def product_names(con: sqlite3.Connection) -> dict[str, tuple[str, str] | None]:
     nodes = products(con)
     named = labels(con, nodes)
     return {n: named.get(n) for n in nodes}
+
+
+def rows_fresh(con: sqlite3.Connection) -> bool:
+    """Whether the where-used rows (graph/impact_rows.py) answer at this read's revision."""
+    return impact_rows.fresh(con)
+
+
+_OCC_ROWS = f"""
+    SELECT w.value, {_iri('o.occ')}, o.ppm, o.mg, {_iri('o.material')}, {_iri('o.part')}, o.mid, o.mname
+    FROM json_each(?) w CROSS JOIN occ_rows o ON o.substance = {_WANTED}"""
+
+
+def occurrence_rows(con: sqlite3.Connection, substances: Iterable[str]) -> list[tuple]:
+    """What `occurrences` answers, from the where-used rows, each with its material's identifier and label where
+    the model keeps them (else None): (substance, occurrence, ppm, mg, material, part, material id, name)."""
+    out = []
+    for chunk in _chunks(list(dict.fromkeys(substances))):
+        out += con.execute(_OCC_ROWS, (chunk,)).fetchall()
+    return out
+
+
+def part_rows(con: sqlite3.Connection, parts: list[str]) -> list[tuple[str, str | None, str | None, str, str, str]]:
+    """(part, identifier, label, masses, suppliers, products) of each part the where-used rows keep: the smallest
+    identifier and label (None where the model keeps none), the masses (lexical) and suppliers (stored IRIs,
+    `read_model.iri`) as JSON arrays (read with `array`), the products above as IRIs joined by
+    `impact_rows.SEPARATOR`."""
+    out = []
+    sql = f"""SELECT w.value, r.ident, r.name, r.masses, r.suppliers, r.products FROM json_each(?) w
+              CROSS JOIN part_rows r ON r.part = {_WANTED}"""
+    for chunk in _chunks(parts):
+        out += con.execute(sql, (chunk,)).fetchall()
+    return out
+
+
+array = _array

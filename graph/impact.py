@@ -19,8 +19,11 @@ from pyoxigraph import Literal, NamedNode
 
 from complygraph.graph import composition_reads as reads
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.impact_rows import SEPARATOR
 from complygraph.graph.queries import EntryChanges, list_change, substance_names
+from complygraph.graph.read_model import iri
 from complygraph.graph.store import Store
+from complygraph.heap import few_collections
 from complygraph.vocab import XSD, list_iri
 
 
@@ -157,7 +160,11 @@ def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | st
     entries = {**{k: ("added", v) for k, v in change.added.items()},
                **{k: ("removed", v) for k, v in change.removed.items()}}
     substances = {s: ("changed", c.name) for c in changed for s in c.widened + c.narrowed}
-    rows = where_used(store, entries, threshold) + where_used(store, substances, threshold, of_substances=True)
+    first = where_used(store, entries, threshold)
+    more = where_used(store, substances, threshold, of_substances=True)
+    if not more:
+        return first  # sorted by `_order` already
+    rows = first + more
     rows.sort(key=_order)
     return rows
 
@@ -166,6 +173,12 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
                of_substances: bool = False) -> list[ImpactRow]:
     """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
     `of_substances`, of the substances themselves."""
+    with few_collections():  # 10^5 rows and their objects: no young-generation passes over them as they grow
+        return _where_used(store, entries, threshold, of_substances)
+
+
+def _where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
+                of_substances: bool) -> list[ImpactRow]:
     with store.composition_model() as model:
         stamp = reads.revision(model) if model is not None else None
         found = _reads(store, model, entries, of_substances)
@@ -182,20 +195,22 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
     per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for part_iri, substance, _occ, mg in {(r[6], r[1], r[2], r[4]) for r in rows}:
         per_part[(part_iri, substance)] += Decimal(mg)
+    shares: dict[tuple[str, str], tuple[float, bool | None]] = {}
+    for key, mg in per_part.items():
+        mass = parts[key[0]]["mass"]
+        percent = mg / mass * 100 if mass else None
+        shares[key] = (float("nan") if percent is None else float(percent),
+                       None if threshold is None or percent is None else percent > threshold)
     out = []
     for entry, substance, _, ppm, _, material, part_iri in rows:
         part = parts[part_iri]
-        percent = (per_part[(part_iri, substance)] / part["mass"] * 100) if part["mass"] else None
         cas, name = names.get(substance, ("", ""))
         change, entry_name = entries[entry]
-        out.append(ImpactRow(
-            change=change, entry=entry, entry_name=entry_name, part_id=part["id"],
-            part_name=part["name"], material_id=materials[material][0],
-            material_name=materials[material][1], cas=cas, substance_name=name,
-            ppm=float(ppm), article_percent=float(percent) if percent is not None else float("nan"),
-            over_threshold=None if threshold is None or percent is None else percent > threshold,
-            supplier_id=part["supplier_id"], supplier_name=part["supplier_name"],
-            products=list(products.get(part_iri, ()))))  # sorted by _products
+        percent, over = shares[(part_iri, substance)]
+        material_id, material_name = materials[material]
+        out.append(ImpactRow(change, entry, entry_name, part["id"], part["name"], material_id, material_name, cas,
+                             name, float(ppm), percent, over, part["supplier_id"], part["supplier_name"],
+                             list(products.get(part_iri, ()))))  # sorted by _products
     out.sort(key=_order)
     return out
 
@@ -205,6 +220,8 @@ Occurrence = tuple[str, str, str, str, str, str, str]  # entry, substance, occur
 
 def _reads(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
            of_substances: bool) -> tuple[list[Occurrence], dict, dict, dict]:
+    if model is not None and reads.rows_fresh(model):
+        return _from_rows(store, model, entries, of_substances)
     rows = _occurrences(store, model, entries, of_substances)
     if not rows:
         return rows, {}, {}, {}
@@ -213,18 +230,60 @@ def _reads(store: Store, model: sqlite3.Connection | None, entries: dict[str, tu
     return rows, _part_details(store, model, part_iris), materials, _products(store, model, part_iris)
 
 
+def _from_rows(store: Store, model: sqlite3.Connection, entries: dict[str, tuple[str, str]],
+               of_substances: bool) -> tuple[list[Occurrence], dict, dict, dict]:
+    """What `_reads` answers, from the where-used rows kept for it (graph/impact_rows.py): three range reads
+    instead of a million index searches at 10^6 parts; the names the model does not keep from the store."""
+    materials: dict[str, tuple[str, str]] = {}
+    found: dict[str, list] = defaultdict(list)
+    concerns = _concerns(store, entries, of_substances)
+    for substance, occ, ppm, mg, material, part, mid, mname in reads.occurrence_rows(model, [s for _, s in concerns]):
+        found[substance].append((substance, occ, ppm, mg, material, part))
+        if mid is not None:
+            materials[material] = (mid, mname or "")
+    rows = sorted({(e, *row) for e, s in concerns for row in found.get(s, ())})
+    if not rows:
+        return rows, {}, {}, {}
+    part_iris = list(dict.fromkeys(r[6] for r in rows))
+    rest = [m for m in dict.fromkeys(r[5] for r in rows) if m not in materials]
+    materials.update(_labels(store, None, rest))
+    kept = reads.part_rows(model, part_iris)
+    # the parts share a few thousand distinct JSON arrays of suppliers and of products: each read once
+    supplier_sets = {k: [iri(x) for x in reads.array(k)] for k in {r[4] for r in kept}}
+    product_sets = {k: k.split(SEPARATOR) if k else [] for k in {r[5] for r in kept}}
+    named = _labels(store, model, sorted({s for nodes in supplier_sets.values() for s in nodes}))
+    tops = _labels(store, model, sorted({p for nodes in product_sets.values() for p in nodes}))
+    chosen = {k: min((named[s] for s in nodes if s in named), default=("", "")) for k, nodes in supplier_sets.items()}
+    shown = {k: sorted(tops[p] for p in nodes if p in tops) for k, nodes in product_sets.items()}
+    parts, products = {}, {}
+    for part, ident, name, masses, suppliers, above in kept:
+        products[part] = shown[above]
+        if ident is not None:  # as `_pick` chooses, on one part's row
+            supplier = chosen[suppliers]
+            mass = min(map(Decimal, reads.array(masses)), default=None)
+            parts[part] = {"id": ident, "name": name or "", "mass": mass, "supplier_id": supplier[0],
+                           "supplier_name": supplier[1]}
+    if len(parts) < len(part_iris):  # parts of another namespace: named by the store
+        parts.update(_part_details(store, None, [p for p in part_iris if p not in parts], {}))
+    return rows, parts, materials, products
+
+
+def _concerns(store: Store, entries: dict[str, tuple[str, str]], of_substances: bool) -> list[tuple[str, str]]:
+    """(entry, substance) for each substance an entry concerns (or each substance itself)."""
+    if of_substances:
+        return [(e, e) for e in entries]
+    return [(r["entry"].value, r["substance"].value) for r in select_batched(
+        store, "SELECT ?entry ?substance WHERE { ?entry cg:concerns ?substance }", "entry",
+        [NamedNode(e) for e in entries])]
+
+
 def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
                  of_substances: bool) -> list[Occurrence]:
     """Every occurrence of the substances the entries concern (or of the substances themselves): the
     substances of the entries from the store (a list's entries are few), the occurrences from the read model
     where the store keeps one (graph/read_model.py), else from the store."""
     if model is not None:
-        if of_substances:
-            concerns = [(e, e) for e in entries]
-        else:
-            concerns = [(r["entry"].value, r["substance"].value) for r in select_batched(
-                store, "SELECT ?entry ?substance WHERE { ?entry cg:concerns ?substance }", "entry",
-                [NamedNode(e) for e in entries])]
+        concerns = _concerns(store, entries, of_substances)
         found: dict[str, list] = defaultdict(list)
         for row in reads.occurrences(model, [s for _, s in concerns]):
             found[row[0]].append(row)
@@ -245,10 +304,13 @@ def _order(i: ImpactRow) -> tuple:
     return (i.change, -i.article_percent, i.part_id, i.material_id, i.cas)
 
 
-def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, dict]:
-    """Id, name, mass, supplier of each part: from the read model, and from the store for the parts it does not
-    name (another namespace than the company's) and the suppliers it does not name."""
-    facts: dict[str, dict[str, list]] = reads.part_facts(model, parts) if model is not None else {}
+def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str],
+                  facts: dict[str, dict[str, list]] | None = None) -> dict[str, dict]:
+    """Id, name, mass, supplier of each part: from the read model (`facts` if the caller read them), and from
+    the store for the parts it does not name (another namespace than the company's) and the suppliers it does
+    not name."""
+    if facts is None:
+        facts = reads.part_facts(model, parts) if model is not None else {}
     named = _labels(store, model, sorted({s for f in facts.values() for s in f["suppliers"]}))
     for f in facts.values():
         f["suppliers"] = [named[s] for s in f["suppliers"] if s in named]

@@ -44,19 +44,14 @@ from pathlib import Path
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, rdfs
+from complygraph.graph import impact_rows
+from complygraph.graph.model_codes import COMPOSITION, ENTITIES, NAMED, PRODUCT_TYPE
+from complygraph.vocab import ID, RDF_TYPE, XSD, cg
 
 FORMAT = "1"  # what `keep` selects and how `encode` writes it: a change makes every kept model rebuild
 FILE = "complygraph-read-model.sqlite"  # in the store folder: "complygraph-" files are never rolled back
 ENV_CHECK = "COMPLYGRAPH_CHECK_READ_MODEL"
 
-COMPOSITION = {cg.substance: 1, cg.concentrationPpm: 2, cg.massMg: 3, cg.contains: 4, cg.hasMaterial: 5,
-               cg.suppliedBy: 6, cg.child: 7, cg.parent: 8, cg.quantity: 9}
-NAMED = {dct.identifier: 10, rdfs.label: 11}  # kept for subjects in ENTITIES only
-PRODUCT_TYPE = 12  # (s, rdf:type, cg:Product)
-ENTITIES = tuple(f"{ID}{kind}/" for kind in ("part", "product", "material", "supplier"))
-P = {**{k.value.rsplit("#", 1)[-1]: v for k, v in COMPOSITION.items()}, "identifier": 10, "label": 11,
-     "product": PRODUCT_TYPE}
 _BATCH = 20_000
 _CODES = sorted({*COMPOSITION.values(), *NAMED.values(), PRODUCT_TYPE})
 
@@ -190,6 +185,7 @@ class ReadModel:
         if row is None or row[0] != FORMAT:  # made by another release: its facts are not this one's
             self._writer.execute("DELETE FROM meta")
             self._writer.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+        impact_rows.create(self._writer)
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
@@ -225,12 +221,31 @@ class ReadModel:
             _stage_start(con)
             n = _stage(con, rows_of(triples), progress)
             _merge(con, n)
+            impact_rows.derive_all(con, revision)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (revision,))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         return n
+
+    def rows_behind(self, revision: str) -> bool:
+        """Whether the model is at `revision` but its where-used rows (graph/impact_rows.py) are not."""
+        with self.snapshot(revision) as con:
+            return con is not None and not impact_rows.fresh(con)
+
+    def derive_rows(self) -> None:
+        """Derive the where-used rows at the model's revision; the caller holds the store's write lock."""
+        con = self._writer
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            revision = self.stamp()
+            if revision is not None and impact_rows.stamp(con) != revision:
+                impact_rows.derive_all(con, revision)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def change(self, before: str, subjects: list | None) -> Change | None:
         """A change kept beside one write made at store revision `before`: None when the model is stale already
@@ -241,6 +256,13 @@ class ReadModel:
 
     def size(self) -> int:
         return self._writer.execute("SELECT COUNT(*) FROM facts").fetchone()[0]
+
+    def row_differences(self) -> dict:
+        """The where-used rows against rows derived from the facts now, if they claim to be fresh."""
+        with self._lock:
+            if not impact_rows.fresh(self._writer):
+                return {}
+            return impact_rows.differences(self._writer)
 
     def all_rows(self) -> set[tuple]:
         return set(self._writer.execute("SELECT p, s, o, t FROM facts"))
@@ -296,6 +318,7 @@ class Change:
         self.con.execute("BEGIN IMMEDIATE")
         try:
             _stage_start(self.con)
+            self.con.execute("DELETE FROM temp.changed")
         except BaseException:
             self.abort()  # never leave the writer connection inside a transaction
             raise
@@ -327,16 +350,22 @@ class Change:
             return
         try:
             self.staged += _stage(con, self._batch)
+            con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.staged")
             if self.subjects:
                 keys = [(s.value if isinstance(s, BlankNode) else short(s.value),) for s in self.subjects]
                 con.execute("CREATE TEMP TABLE IF NOT EXISTS touched (s TEXT PRIMARY KEY)")
                 con.execute("DELETE FROM temp.touched")
                 con.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", keys)
+                # what the where-used rows must make again: the touched subjects and their BOM children before
+                con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.touched")
+                con.execute(f"INSERT OR IGNORE INTO temp.changed SELECT o FROM facts WHERE p = {impact_rows.BOM_CHILD} "
+                            "AND s IN (SELECT s FROM temp.touched)")
                 # by key (p, s) for every kept predicate: `s IN (...)` alone would scan the table
                 con.execute(f"DELETE FROM facts WHERE p IN ({','.join(map(str, _CODES))}) "
                             "AND s IN (SELECT s FROM temp.touched)")
                 self.staged += _stage(con, rows_of(reread(self.subjects)))
             _merge(con, self.staged)
+            impact_rows.refresh(con, revision)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (revision,))
             con.execute("COMMIT")
         except BaseException:
