@@ -6,6 +6,12 @@ runs on the thread that makes the triples. Instead the triples are written as N-
 making the triples and loading them overlap on two cores. Blank nodes are the exception: the N-Triples parser
 gives each load its own labels, so a triple with a blank node is kept aside and added as a quad afterwards,
 keeping the node it names (rare in imports).
+
+The pipe works only while Oxigraph reads a file given by path from start to end: from 4 usable CPUs on it splits
+the file among parallel parsers by its size (`BulkLoader::parallel_load_from_file`, oxigraph 0.5), a pipe's size
+is 0, and it loaded nothing and said nothing (a write of 200,000 triples returned 8,191 and stored none). There the
+lines go as strings of about `_CHUNK_CHARS` to `Store.bulk_load(input=...)`, which splits a string correctly
+and also loads without the interpreter lock, on a thread of its own while the next string is made.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -24,9 +31,11 @@ from typing import TextIO
 from pyoxigraph import BlankNode, DefaultGraph, Quad, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.graph.store import writer
+from complygraph.graph.store import StoreError, writer
 
 _LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
+_SPLITS_FROM = 4  # usable CPUs from which Oxigraph splits a file among parsers (target_num_threads() / 2 >= 2)
+_CHUNK_CHARS = 64 * 1024 * 1024  # characters of N-Triples per bulk_load(input=...) where the pipe cannot be used
 _PREFIX = "complygraph-feed-"  # then this boot and PID namespace, "-", the pid, "-", tempfile's random part
 
 
@@ -110,9 +119,10 @@ def _open_writer(pipe: Path, loader: threading.Thread):
     return open(fd, "w", encoding="utf-8", newline="\n")
 
 
-def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad]]:
-    """Write the triples as lines; those with a blank node are returned aside, as quads. A loader that stops
-    reading (it failed) ends the writing: the caller raises the loader's error."""
+def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad], bool]:
+    """Write the triples as lines; those with a blank node are returned aside, as quads; and whether the loader
+    stopped reading first. A loader that stops reading (it failed) ends the writing: the caller raises the
+    loader's error, or says that it stopped without one."""
     count = 0
     aside: list[Quad] = []
     lines: list[str] = []
@@ -130,7 +140,77 @@ def _write(out: TextIO, triples: Iterable) -> tuple[int, list[Quad]]:
         out.write("".join(lines))
         out.flush()
     except BrokenPipeError:
-        pass
+        return count, aside, True
+    return count, aside, False
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on, as Rust's `available_parallelism` counts them at most (it also lowers
+    the count to a cgroup's quota, which only makes the pipe safe where this says it is not)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no sched_getaffinity (macOS): Rust counts the online CPUs
+        return os.cpu_count() or 1
+
+
+def pipe_read_in_order() -> bool:
+    """Whether `Store.bulk_load(path=<pipe>)` reads the whole pipe: below 4 usable CPUs Oxigraph reads a file in
+    order; from 4 on it splits it by its size, which a pipe does not have (see the module's docstring)."""
+    return _usable_cpus() < _SPLITS_FROM
+
+
+class _Chunks:
+    """What `_write` writes to where the pipe cannot be used: lines gathered into strings of about
+    `_CHUNK_CHARS`, each handed to `put`. A loader that failed makes the next write a broken pipe."""
+
+    def __init__(self, put, failed: list[BaseException]) -> None:
+        self._put, self._failed = put, failed
+        self._parts: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> None:
+        if self._failed:
+            raise BrokenPipeError("the bulk loader failed")
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= _CHUNK_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._failed:
+            raise BrokenPipeError("the bulk loader failed")
+        if self._size:
+            chunk = "".join(self._parts)
+            self._parts.clear()
+            self._size = 0
+            self._put(chunk)
+
+
+def _feed_strings(store: OxStore, triples: Iterable) -> tuple[int, list[Quad]]:
+    """`bulk_feed` without the pipe: each string of lines is one `bulk_load(input=...)` (one commit each; the
+    caller's checkpoint makes the whole write all or nothing), on a loader thread while the next one is made."""
+    held = [store]  # emptied at the end: a failed write closes the store, and nothing here may hold it
+    failed: list[BaseException] = []
+    chunks: queue.Queue = queue.Queue(maxsize=1)  # one string waiting beside the one loading
+
+    def load() -> None:
+        while (chunk := chunks.get()) is not None:
+            if not failed:  # after a failure the rest is only taken off the queue, so the writer never blocks
+                try:
+                    held[0].bulk_load(input=chunk, format=RdfFormat.N_TRIPLES)
+                except BaseException as exc:
+                    failed.append(exc)
+
+    loader = threading.Thread(target=load, name="complygraph-bulk-load", daemon=True)
+    loader.start()
+    try:
+        count, aside, _ = _write(_Chunks(chunks.put, failed), triples)
+    finally:
+        chunks.put(None)
+        _join(loader)
+        held.clear()
+    if failed:
+        raise failed[0]
     return count, aside
 
 
@@ -151,9 +231,14 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
     """Bulk-load `triples` (anything with subject, predicate and object terms) into the default graph of
     `store`; the count loaded. Not atomic: the caller takes care of that (graph/rollback.py). An exception of
     the iterable is raised after the loader has stopped, and so is one of the loader."""
-    count, aside = 0, []
+    sweep_stale_feeds()  # leftovers of pipes that killed imports left, whichever way this one goes
+    if not pipe_read_in_order():
+        count, aside = _feed_strings(store, triples)
+        if aside:
+            store.bulk_extend(aside)
+        return count
+    count, aside, stopped = 0, [], False
     failed: list[BaseException] = []
-    sweep_stale_feeds()
     with tempfile.TemporaryDirectory(prefix=_folder_prefix()) as tmp:  # namespace and pid tell a sweep its owner
         os.mkfifo(Path(tmp) / "triples.nt")
         anchor = _anchor(Path(tmp) / "triples.nt")
@@ -173,7 +258,7 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
             out = _open_writer(pipe, loader)
             if out is not None:
                 try:
-                    count, aside = _write(out, triples)
+                    count, aside, stopped = _write(out, triples)
                 finally:
                     try:
                         out.close()
@@ -186,6 +271,8 @@ def bulk_feed(store: OxStore, triples: Iterable) -> int:
                 os.close(anchor[0])
         if failed:
             raise failed[0]
+        if stopped:  # the loader closed the pipe before its end and said nothing: what it stored is not all
+            raise StoreError("the bulk loader stopped reading its input before the end without an error")
     if aside:
         store.bulk_extend(aside)
     return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import itertools
 import os
-import sqlite3
 import threading
 import traceback
 import weakref
@@ -20,7 +19,7 @@ import complygraph.graph.rollback as rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.bulk_feed import bulk_feed
 from complygraph.graph.live_writer import LiveWriter
-from complygraph.graph.read_model import Change, ReadModel, checking, kept_quads, rows_of
+from complygraph.graph.model_keeping import ModelKeeping
 from complygraph.graph.store import (
     QueryMixin,
     Row,
@@ -34,13 +33,10 @@ from complygraph.graph.store import (
 from complygraph.graph.store_folder import bulk_after, why_refused
 from complygraph.vocab import PREFIXES
 
-ENV_MODEL = "COMPLYGRAPH_READ_MODEL"  # "off": no composition read model (graph/read_model.py)
-
-
 _OPEN: weakref.WeakValueDictionary[str, EmbeddedStore] = weakref.WeakValueDictionary()  # folders open here
 
 
-class EmbeddedStore(QueryMixin):
+class EmbeddedStore(ModelKeeping, QueryMixin):
     def __init__(self, path: str | None) -> None:
         self.location = path or ":memory:"
         self._folder = Path(path) if path else None
@@ -62,19 +58,6 @@ class EmbeddedStore(QueryMixin):
             _OPEN[key] = self
         self.dropped_staging = self.drop_staging() if path else []  # left by a writer that crashed
         self.model = self._open_model()
-
-    def _open_model(self) -> ReadModel | None:
-        """The composition read model (graph/read_model.py), or None where SQLite cannot write beside the store
-        (a read-only folder) or COMPLYGRAPH_READ_MODEL=off: every reader then asks the store."""
-        if os.environ.get(ENV_MODEL, "").lower() in ("off", "0", "no"):
-            return None
-        try:
-            model = ReadModel(self._folder)
-            if model.stamp() is None and next(iter(self._store.quads_for_pattern(None, None, None)), None) is None:
-                model.rebuild((), self.revision())  # a new store: the model follows it from its first write
-            return model
-        except (sqlite3.Error, OSError):
-            return None
 
     def _open(self) -> OxStore:
         try:
@@ -119,7 +102,7 @@ class EmbeddedStore(QueryMixin):
         with self._reads:
             if self._closed:
                 raise StoreError(f"the store at {self.location} is closed")
-            chosen = self._reader or self._store
+            chosen = self._current()
             self._in_flight[id(chosen)] = self._in_flight.get(id(chosen), 0) + 1
         outer, self._chosen.db = getattr(self._chosen, "db", None), chosen
         try:
@@ -139,11 +122,17 @@ class EmbeddedStore(QueryMixin):
     def _route(self, reader: OxStore | None) -> OxStore | None:
         """New reads go to `reader` (the checkpoint) or, with None, to the store; the one they left is returned."""
         with self._reads:
-            left, self._reader = self._reader or self._store, reader
+            left, self._reader = self._current(), reader
         return left
 
+    def _current(self) -> OxStore:
+        """The checkpoint while a write runs beside it, else the store (`is None`: a pyoxigraph Store is false
+        when it is empty, and an empty checkpoint sent the reads to the store being written)."""
+        return self._store if self._reader is None else self._reader
+
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None):
-        db = getattr(self._chosen, "db", None) or self._reader or self._store
+        db = getattr(self._chosen, "db", None)
+        db = self._current() if db is None else db
         try:
             return db.query(bind(query, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -172,81 +161,6 @@ class EmbeddedStore(QueryMixin):
                 steps(LiveWriter(self._store))
             self._model_commit(None)
         return True
-
-    @contextmanager
-    def composition_model(self) -> Iterator[sqlite3.Connection | None]:
-        """A read transaction on the read model at the store's revision, rebuilt first if it is behind; None if
-        the store keeps none (or a write landed during the rebuild: then ask the store)."""
-        model = self.model
-        if model is None:
-            yield None
-            return
-        con = None
-        try:
-            with model.snapshot(self.revision()) as con:
-                if con is not None:
-                    yield con
-                    return
-            if self._rebuild_model():
-                with model.snapshot(self.revision()) as con:
-                    if con is not None:
-                        yield con
-                        return
-        except sqlite3.Error:  # a model that cannot be read is no answer: the store is asked
-            if con is not None:
-                raise  # the caller's own reads failed: not to be answered twice
-        yield None
-
-    def _rebuild_model(self) -> bool:
-        """Rebuild the model at the store's revision, unless a write holds the store (then False: the reader
-        asks the store rather than wait for a whole import, and a writer's own reads never rebuild from data
-        it has not committed)."""
-        if getattr(self._inside, "write", False) or not self._writing.acquire(blocking=False):
-            return False
-        try:
-            revision = self.revision()
-            if self.model.stamp() != revision:
-                self.model.rebuild(kept_quads(self._store), revision)
-            return True
-        finally:
-            self._writing.release()
-
-    def _model_change(self, deletes: bool, touches: str | None) -> Change | None:
-        """The model's side of a write, or None: no model, a model behind already, or a write that deletes
-        without saying what (the model is then left behind and rebuilt by its next reader)."""
-        if self.model is None or (deletes and touches is None):
-            return None
-        rows = self.select(touches) if touches else []
-        if any("s" not in r for r in rows):  # a touches query that leaves ?s unbound: not trusted, model left behind
-            return None
-        subjects = [r["s"] for r in rows]
-        try:
-            return self.model.change(self.revision(), subjects)
-        except sqlite3.Error:
-            return None
-
-    def _model_commit(self, change: Change | None) -> None:
-        """After the store's commit: the model's (a failure there leaves the model behind, never the write
-        undone), then, under COMPLYGRAPH_CHECK_READ_MODEL, the model compared with a rebuild."""
-        if change is not None:
-            try:
-                change.commit(self.revision(), self._subject_triples)
-            except Exception:  # the write is committed: whatever failed here only leaves the model behind
-                change.abort()
-        limit = checking()
-        if limit and self.model is not None and self.model.stamp() == self.revision() and self.model.size() <= limit:
-            self._check_model()
-
-    def _subject_triples(self, subjects: list) -> Iterator[Triple]:
-        for s in subjects:
-            for q in self._store.quads_for_pattern(s, None, None, DefaultGraph()):
-                yield Triple(q.subject, q.predicate, q.object)
-
-    def _check_model(self) -> None:
-        kept, truth = self.model.all_rows(), set(rows_of(kept_quads(self._store)))
-        if kept != truth:
-            raise AssertionError(f"the read model differs from the store: missing {sorted(truth - kept)[:10]}, "
-                                 f"extra {sorted(kept - truth)[:10]}")
 
     def _update(self, update: str) -> None:
         try:
@@ -302,7 +216,7 @@ class EmbeddedStore(QueryMixin):
         with rollback.exclusive(folder):  # no other process's open tidies a checkpoint being taken
             checkpoint = rollback.begin(self._store, folder)
         try:
-            self._route(OxStore.read_only(str(checkpoint)))
+            self._idle(self._route(OxStore.read_only(str(checkpoint))))  # reads that chose the store run out first
             yield
             self._store.flush()
         except BaseException as exc:

@@ -13,7 +13,11 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.graph.bulk_feed import _namespace, bulk_feed, sweep_stale_feeds
+from complygraph.graph.bulk_feed import _namespace, bulk_feed, pipe_read_in_order, sweep_stale_feeds
+
+# where Oxigraph splits a file among parsers (4 or more CPUs) the feed makes no pipe and no folder
+# (graph/bulk_feed.py, tests/test_bulk_visibility.py): the tests of the pipe's own folder do not apply there
+pipe_only = pytest.mark.skipif(not pipe_read_in_order(), reason="the feed sends strings, not a pipe, on this machine")
 
 
 @pytest.fixture
@@ -52,6 +56,7 @@ def test_a_feed_removes_the_folder_a_killed_process_left_and_keeps_a_live_ones(t
     assert sorted(p.name for p in temp.iterdir()) == [live.name]  # and the feed's own folder is gone
 
 
+@pipe_only
 def test_a_feed_folder_names_the_pid_of_its_process(temp):
     seen: list[str] = []
 
@@ -91,6 +96,7 @@ def test_a_pid_no_process_can_have_never_stops_a_feed(temp):
     assert huge.exists()
 
 
+@pipe_only
 def test_a_feed_whose_folder_vanishes_before_its_ends_open_still_loads(temp, monkeypatch):
     """The folder removed between making the pipe and opening it (review of 2026-12-02: the writer failed with
     FileNotFoundError while the loader waited for ever on the pipe): both ends open it through its anchor."""
