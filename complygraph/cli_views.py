@@ -94,7 +94,7 @@ def lists_cmd(store: StoreOpt = None,
 def list_diff(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)], since: FromOpt, until: ToOpt,
               store: StoreOpt = None, fmt: FormatOpt = OutputFormat.text, as_json: JsonOpt = False) -> None:
     """Entries added to, removed from and changed in a list between two dates, with what changed."""
-    from complygraph.graph.impact import changed_entries
+    from complygraph.graph.entry_changes import changed_entries
 
     fmt = output_format(fmt, as_json)
     with input_errors(), store_at(store, create=False) as s:

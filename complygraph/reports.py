@@ -21,7 +21,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.bom_index import bom_index
-from complygraph.graph.impact import EntryChange, ImpactRow
+from complygraph.graph.entry_changes import EntryChange
+from complygraph.graph.impact import ImpactRow
 from complygraph.graph.queries import ListInfo
 from complygraph.graph.store import Row, Store
 

@@ -17,7 +17,8 @@ from decimal import Decimal
 from pyoxigraph import NamedNode
 
 from complygraph.dates import iso_date
-from complygraph.graph.impact import EntryChange, ImpactRow, changed_entries, impact, where_used
+from complygraph.graph.entry_changes import EntryChange, changed_entries
+from complygraph.graph.impact import ImpactRow, impact, where_used
 from complygraph.graph.queries import EntryChanges, list_change, lists
 from complygraph.graph.revision_cache import RevisionCache
 from complygraph.graph.store import Row, Store

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from complygraph.graph import impact_rows
+import complygraph.graph.impact_rows as impact_rows
 from complygraph.graph.model_codes import P
 from complygraph.graph.read_model import iri
 from complygraph.vocab import ID

@@ -19,6 +19,7 @@ from pyoxigraph import Literal, NamedNode
 
 from complygraph.graph import composition_reads as reads
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.entry_changes import EntryChange, changed_entries
 from complygraph.graph.impact_rows import SEPARATOR
 from complygraph.graph.queries import EntryChanges, list_change, substance_names
 from complygraph.graph.read_model import iri
@@ -51,92 +52,6 @@ class ImpactRow:
     supplier_id: str
     supplier_name: str
     products: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class FieldChange:
-    """One field of an entry that differs between two dates, with its values at each (several for the
-    substances, reasons or limits of an entry; none where the field was not stated)."""
-
-    field: str
-    before: list[str]
-    after: list[str]
-
-    @property
-    def added(self) -> list[str]:
-        return [v for v in self.after if v not in self.before]
-
-    @property
-    def removed(self) -> list[str]:
-        return [v for v in self.before if v not in self.after]
-
-
-@dataclass
-class EntryChange:
-    """An entry on the list at both dates whose stated facts differ, and the substances (IRIs) it concerns
-    from the second date on and not at the first (`widened`), or the reverse (`narrowed`)."""
-
-    entry: str
-    name: str
-    changes: list[FieldChange]
-    widened: list[str] = field(default_factory=list)
-    narrowed: list[str] = field(default_factory=list)
-
-
-def changed_entries(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> list[EntryChange]:
-    """The entries of a list at both `since` and `until` that a version in between changed (`cg:EntryChange`
-    records, one per entry, version and field, written when a newer export was loaded): per field, the
-    values before the first of those versions and after the last. A field changed and changed back is no
-    change. The name shown is the entry's name at `until`."""
-    rows = store.select("""
-        SELECT ?entry ?name ?field ?on ?side ?value ?cas ?ec ?label WHERE {
-          ?entry cg:inList ?list .
-          ?c cg:changedEntry ?entry ; cg:changedField ?field ; cg:changedOn ?on .
-          FILTER(?on > ?since)
-          FILTER NOT EXISTS { ?entry cg:dateOfRemoval ?removed FILTER(?removed <= ?until) }
-          OPTIONAL { ?entry cg:dateOfInclusion ?included }
-          FILTER((BOUND(?included) && ?included <= ?since) || (!BOUND(?included) && EXISTS {
-            ?v cg:versionOf ?list ; cg:validFrom ?first FILTER(?first <= ?since) }))
-          { ?c cg:valueBefore ?value BIND("before" AS ?side) } UNION { ?c cg:valueAfter ?value BIND("after" AS ?side) }
-          OPTIONAL { ?value cg:casNumber ?cas }
-          OPTIONAL { ?value cg:ecNumber ?ec }
-          OPTIONAL { ?value rdfs:label ?label FILTER(lang(?label) = "en") }
-          OPTIONAL { ?entry rdfs:label ?name FILTER(lang(?name) = "en") }
-        }""", {"list": list_iri(list_id), "since": _date(since), "until": _date(until)})
-    last = _date(until).value
-    # entry -> field -> date -> side -> {value term: as shown}
-    found: dict[str, dict[str, dict[str, dict[str, dict[str, str]]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: {"before": {}, "after": {}})))
-    names: dict[str, str] = {}
-    for r in rows:
-        value = r["value"]
-        # a substance by its CAS number, else EC number, else its shortest name (one row per name)
-        shown = (r["cas"].value if "cas" in r else f"EC {r['ec'].value}" if "ec" in r
-                 else r["label"].value if "label" in r else value.value)
-        key = ("<" if isinstance(value, NamedNode) else "") + value.value
-        side = found[r["entry"].value][r["field"].value][r["on"].value][r["side"].value]
-        side[key] = min(side.get(key, shown), shown, key=lambda v: (len(v), v))
-        names[r["entry"].value] = r["name"].value if "name" in r else ""
-    out = []
-    for entry, fields in found.items():
-        changes, widened, narrowed = [], [], []
-        for name, by_date in sorted(fields.items()):
-            inside = sorted(d for d in by_date if d <= last)
-            later = sorted(d for d in by_date if d > last)
-            if name == "name" and later and by_date[later[0]]["before"]:
-                names[entry] = next(iter(by_date[later[0]]["before"].values()))  # the name it had at `until`
-            if not inside:
-                continue
-            before, after = by_date[inside[0]]["before"], by_date[inside[-1]]["after"]
-            if before.keys() == after.keys():
-                continue
-            changes.append(FieldChange(name, sorted(before.values()), sorted(after.values())))
-            if name == "substances":
-                widened += [k[1:] for k in after if k.startswith("<") and k not in before]
-                narrowed += [k[1:] for k in before if k.startswith("<") and k not in after]
-        if changes:
-            out.append(EntryChange(entry, names[entry], changes, widened, narrowed))
-    return sorted(out, key=lambda c: (c.name, c.entry))
 
 
 def article_threshold(store: Store, list_id: str) -> Decimal | None:

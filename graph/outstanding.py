@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from pyoxigraph import Literal, NamedNode
 
 from complygraph.graph.bindings import select_batched
-from complygraph.graph.impact import changed_entries
+from complygraph.graph.entry_changes import changed_entries
 from complygraph.graph.queries import list_change, substance_names
 from complygraph.graph.request_policy import Policy, PolicyError, Reason, load_policy
 from complygraph.graph.store import Store

@@ -44,7 +44,7 @@ from pathlib import Path
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from complygraph.graph import impact_rows
+import complygraph.graph.impact_rows as impact_rows
 from complygraph.graph.model_codes import COMPOSITION, ENTITIES, NAMED, PRODUCT_TYPE
 from complygraph.vocab import ID, RDF_TYPE, XSD, cg
 

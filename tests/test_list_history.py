@@ -193,7 +193,7 @@ def test_reloading_an_export_changes_nothing_and_a_removal_alone_gets_a_version_
 
 
 def test_the_history_is_kept_alike_on_an_embedded_store_and_a_sparql_endpoint(any_store, exports):
-    from complygraph.graph.impact import changed_entries
+    from complygraph.graph.entry_changes import changed_entries
 
     for name in ("v1", "v2"):
         load_list(any_store, SVHC, [exports[name]])

@@ -21,7 +21,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from complygraph.generate import generate
 from complygraph.graph import open_store
 from complygraph.graph.dialects import DATA_GRAPH, SPARQL11, VIRTUOSO
-from complygraph.graph.impact import changed_entries, impact
+from complygraph.graph.entry_changes import changed_entries
+from complygraph.graph.impact import impact
 from complygraph.graph.queries import list_change
 from complygraph.graph.remote import RemoteStore
 from complygraph.graph.shacl import validate
