@@ -37,6 +37,7 @@ from strawberry.types import ExecutionResult
 from complygraph.api.dataloaders import Loaders
 from complygraph.api.guard import Guard
 from complygraph.api.health import Probe, add_health
+from complygraph.api.kept_responses import KeptResponses
 from complygraph.api.report_route import add_report
 from complygraph.api.schema import schema
 from complygraph.api.settings import ApiSettings
@@ -78,20 +79,24 @@ def _warm(store: Store, cache: NotedCache) -> None:
 
 class _Deadlines:
     """Serves GraphiQL from complygraph's own copy of its assets (static/graphiql/VENDORED.md): the stock
-    page loads them from a CDN that offline machines cannot reach. Puts a deadline on every operation."""
+    page loads them from a CDN that offline machines cannot reach. Puts a deadline on every operation, and
+    serves again the answers of slow queries kept at this store revision (`kept_responses`)."""
 
     settings: ApiSettings
+    kept: KeptResponses
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse((IDE / "index.html").read_text(encoding="utf-8"))
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         request = kwargs["request"] if "request" in kwargs else args[0]
+        data = kwargs["request_data"] if "request_data" in kwargs else args[5]
         upload = request.headers.get("content-type", "").lower().startswith("multipart/")
         seconds = self.settings.write_deadline if upload else self.settings.deadline
         try:
             async with asyncio.timeout(seconds):
-                return await super().execute_single(*args, **kwargs)
+                return await self.kept.answer(data.query, data.variables, data.operation_name,
+                                              lambda: super(_Deadlines, self).execute_single(*args, **kwargs))
         except TimeoutError:
             return ExecutionResult(data=None, errors=[deadline_error(seconds, upload)])
 
@@ -100,17 +105,17 @@ class _Router(_Deadlines, GraphQLRouter):
     """The FastAPI router of `/graphql`: what `/openapi.json` documents, and serves a request that reaches it
     by another path than `_App`'s (none today)."""
 
-    def __init__(self, *args: Any, settings: ApiSettings, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: ApiSettings, kept: KeptResponses, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.settings = settings
+        self.settings, self.kept = settings, kept
 
 
 class _View(_Deadlines, GraphQL):
     """The same GraphQL endpoint as strawberry's plain ASGI app, which serves `/graphql` (see `_App`)."""
 
-    def __init__(self, context: Any, settings: ApiSettings) -> None:
+    def __init__(self, context: Any, settings: ApiSettings, kept: KeptResponses) -> None:
         super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
-        self.settings = settings
+        self.settings, self.kept = settings, kept
         self._context = context
 
     async def get_context(self, request: Any, response: Any) -> dict:
@@ -165,10 +170,11 @@ def create_app(store: Store, warm: bool = True, settings: ApiSettings | None = N
         threading.Thread(target=_warm, args=(store, cache), daemon=True, name="warm-list-changes").start()
 
     app.add_middleware(Guard, settings=settings)  # in FastAPI's stack too, for the router's path
-    app.graphql = Guard(_View(context, settings), settings=settings)
+    kept = KeptResponses(store)  # whole answers of slow queries, shared by both ways in
+    app.graphql = Guard(_View(context, settings, kept), settings=settings)
     app.mount("/graphql-ide", StaticFiles(directory=IDE), name="graphql-ide")
     app.include_router(_Router(schema, context_getter=context, graphql_ide="graphiql",
-                               multipart_uploads_enabled=True, settings=settings), prefix="/graphql")
+                               multipart_uploads_enabled=True, settings=settings, kept=kept), prefix="/graphql")
     add_health(app, store, pools, probe)
     add_report(app, store, pools, answers)
     return app
