@@ -100,6 +100,9 @@ class _Deadlines:
         except TimeoutError:
             return ExecutionResult(data=None, errors=[deadline_error(seconds, upload)])
 
+    def encode_json(self, data: object) -> str | bytes:
+        return self.kept.encode(data, super().encode_json)
+
 
 class _Router(_Deadlines, GraphQLRouter):
     """The FastAPI router of `/graphql`: what `/openapi.json` documents, and serves a request that reaches it

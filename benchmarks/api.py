@@ -122,13 +122,15 @@ def _error(r: httpx.Response) -> str | None:
 
 
 def _ask(client: httpx.Client, url: str, query: str, variables: dict | None = None) -> tuple[float, str | None]:
+    """The time until the whole answer has arrived; the client's own parsing of it (for errors) is not timed:
+    a 58,518-row listChange is 15 MB of JSON, which the client took longer to parse than the server to send."""
     t0 = time.perf_counter()
     try:
         r = client.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=120)
-        error = _error(r)
     except httpx.HTTPError as exc:
-        error = type(exc).__name__
-    return time.perf_counter() - t0, error
+        return time.perf_counter() - t0, type(exc).__name__
+    took = time.perf_counter() - t0
+    return took, _error(r)
 
 
 def load(url: str, clients: int, ids: list[str], seconds: float, requests: int,

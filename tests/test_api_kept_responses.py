@@ -122,3 +122,20 @@ def test_a_quick_query_is_never_kept():
 ])
 def test_only_a_query_is_kept(text, operation, expected):
     assert kept_responses.is_query(text, operation) is expected
+
+
+def test_a_kept_answer_is_encoded_once_and_any_other_each_time():
+    kept = kept_responses.KeptResponses(open_store(None), keep_after=0.0)
+    result = ExecutionResult(data={"lists": [{"id": "x"}]}, errors=None)
+    _run(kept, "{ lists { id } }", result, 2)  # kept from the second on
+    encoded = []
+
+    def encode(response):
+        encoded.append(response)
+        return "json"
+
+    assert kept.encode({"data": result.data}, encode) == kept.encode({"data": result.data}, encode) == "json"
+    assert len(encoded) == 1
+    kept.encode({"data": {"lists": []}}, encode)
+    kept.encode({"data": result.data, "extensions": {}}, encode)  # not the kept response alone
+    assert len(encoded) == 3
