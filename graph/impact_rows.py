@@ -111,6 +111,7 @@ _REACHED = (
           CROSS JOIN facts f ON f.p = {P['suppliedBy']} AND f.o = x.n""",
 )
 FULL_AFTER = 4  # changed subjects per part kept above which every row is made again (a first import: ~8)
+WHOLE_AFTER = 30  # rows a write adds per part kept above which every row is made again (the 1M store: ~33)
 BOM_CHILD = P["child"]  # the predicate whose old objects a write records before it deletes a subject's facts
 
 
@@ -160,14 +161,20 @@ def _everything(con: sqlite3.Connection) -> None:
     _make(con)
 
 
-def refresh(con: sqlite3.Connection, revision: str) -> None:
-    """The rows of the parts the nodes in temp.changed reach made again from `facts` (already merged), stamped
-    `revision`; inside the write's transaction. Nothing is done (and the rows stay behind) if they were not
-    fresh before the write."""
+def most_of_the_store(con: sqlite3.Connection, added: int) -> bool:
+    """Whether a write of `added` model rows is better followed by making every row again (a first import of
+    10^6 parts adds 33M rows: a set of its ~10M changed subjects would cost more than it saves)."""
+    return added > WHOLE_AFTER * con.execute("SELECT COUNT(*) FROM part_rows").fetchone()[0]
+
+
+def refresh(con: sqlite3.Connection, revision: str, whole: bool = False) -> None:
+    """The rows of the parts the nodes in temp.changed reach made again from `facts` (already merged), or with
+    `whole` every part's rows, stamped `revision`; inside the write's transaction. Nothing is done (and the
+    rows stay behind) if they were not fresh before the write."""
     if not fresh(con):
         return
     changed = con.execute("SELECT COUNT(*) FROM temp.changed").fetchone()[0]
-    if changed > FULL_AFTER * con.execute("SELECT COUNT(*) FROM part_rows").fetchone()[0]:
+    if whole or changed > FULL_AFTER * con.execute("SELECT COUNT(*) FROM part_rows").fetchone()[0]:
         # most of the store changed (a first import: ~8 changed subjects per part): all at once is cheaper
         derive_all(con, revision)
         con.execute("DELETE FROM temp.changed")

@@ -350,22 +350,24 @@ class Change:
             return
         try:
             self.staged += _stage(con, self._batch)
-            con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.staged")
+            whole = impact_rows.most_of_the_store(con, self.staged)  # all rows made again: no changed set kept
+            if not whole:
+                con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.staged")
             if self.subjects:
                 keys = [(s.value if isinstance(s, BlankNode) else short(s.value),) for s in self.subjects]
                 con.execute("CREATE TEMP TABLE IF NOT EXISTS touched (s TEXT PRIMARY KEY)")
                 con.execute("DELETE FROM temp.touched")
                 con.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)", keys)
-                # what the where-used rows must make again: the touched subjects and their BOM children before
-                con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.touched")
-                con.execute(f"INSERT OR IGNORE INTO temp.changed SELECT o FROM facts WHERE p = {impact_rows.BOM_CHILD} "
-                            "AND s IN (SELECT s FROM temp.touched)")
+                if not whole:  # what the where-used rows make again: the touched and their BOM children before
+                    con.execute("INSERT OR IGNORE INTO temp.changed SELECT s FROM temp.touched")
+                    con.execute(f"INSERT OR IGNORE INTO temp.changed SELECT o FROM facts "
+                                f"WHERE p = {impact_rows.BOM_CHILD} AND s IN (SELECT s FROM temp.touched)")
                 # by key (p, s) for every kept predicate: `s IN (...)` alone would scan the table
                 con.execute(f"DELETE FROM facts WHERE p IN ({','.join(map(str, _CODES))}) "
                             "AND s IN (SELECT s FROM temp.touched)")
                 self.staged += _stage(con, rows_of(reread(self.subjects)))
             _merge(con, self.staged)
-            impact_rows.refresh(con, revision)
+            impact_rows.refresh(con, revision, whole)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (revision,))
             con.execute("COMMIT")
         except BaseException:

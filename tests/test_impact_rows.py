@@ -37,6 +37,7 @@ def store(tmp_path, monkeypatch):
         assert model is not None and reads.rows_fresh(model)
     monkeypatch.setattr(impact_rows, "derive_all", lambda *a: pytest.fail("every row made again"))
     monkeypatch.setattr(impact_rows, "FULL_AFTER", 10 ** 9)
+    monkeypatch.setattr(impact_rows, "WHOLE_AFTER", 10 ** 9)
     return s
 
 
