@@ -52,7 +52,7 @@ def page_size(first: int | None) -> int:
     return n
 
 
-def _cursor(key: str) -> str:
+def cursor_of(key: str) -> str:
     return base64.urlsafe_b64encode(key.encode()).decode()
 
 
@@ -101,7 +101,7 @@ class PageInfo:
 
 def page_edges(edge_type, keys: list[str], nodes: list, more: bool) -> tuple[list, PageInfo]:
     """Relay edges for one page (keyset cursors) and its page info."""
-    edges = [edge_type(cursor=_cursor(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
+    edges = [edge_type(cursor=cursor_of(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
     return edges, PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
 
 
