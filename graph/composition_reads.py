@@ -194,29 +194,22 @@ def rows_fresh(con: sqlite3.Connection) -> bool:
 
 
 _OCC_ROWS = f"""
-    SELECT w.value, {_iri('o.occ')}, o.ppm, o.mg, {_iri('o.material')}, {_iri('o.part')}, o.mid, o.mname
-    FROM json_each(?) w CROSS JOIN occ_rows o ON o.substance = {_WANTED}"""
+    SELECT w.value, {_iri('o.occ')}, o.ppm, o.mg, {_iri('o.material')}, {_iri('o.part')}, o.mid, o.mname,
+           r.ident, r.name, r.masses, r.suppliers, r.products
+    FROM json_each(?) w CROSS JOIN occ_rows o ON o.substance = {_WANTED} CROSS JOIN part_rows r ON r.part = o.part"""
 
 
 def occurrence_rows(con: sqlite3.Connection, substances: Iterable[str]) -> list[tuple]:
     """What `occurrences` answers, from the where-used rows, each with its material's identifier and label where
-    the model keeps them (else None): (substance, occurrence, ppm, mg, material, part, material id, name)."""
+    the model keeps them (else None), and its part's row: (substance, occurrence, ppm, mg, material, part,
+    material id, material name, part identifier, label, masses, suppliers, products). The part's identifier
+    and label are the smallest (None where the model keeps none), its masses (lexical) and suppliers (stored
+    IRIs, `read_model.iri`) JSON arrays (read with `array`), the products above IRIs joined by
+    `impact_rows.SEPARATOR`. Every part an occurrence row names has a part row (both are made for the nodes
+    with a material)."""
     out = []
     for chunk in _chunks(list(dict.fromkeys(substances))):
         out += con.execute(_OCC_ROWS, (chunk,)).fetchall()
-    return out
-
-
-def part_rows(con: sqlite3.Connection, parts: list[str]) -> list[tuple[str, str | None, str | None, str, str, str]]:
-    """(part, identifier, label, masses, suppliers, products) of each part the where-used rows keep: the smallest
-    identifier and label (None where the model keeps none), the masses (lexical) and suppliers (stored IRIs,
-    `read_model.iri`) as JSON arrays (read with `array`), the products above as IRIs joined by
-    `impact_rows.SEPARATOR`."""
-    out = []
-    sql = f"""SELECT w.value, r.ident, r.name, r.masses, r.suppliers, r.products FROM json_each(?) w
-              CROSS JOIN part_rows r ON r.part = {_WANTED}"""
-    for chunk in _chunks(parts):
-        out += con.execute(sql, (chunk,)).fetchall()
     return out
 
 

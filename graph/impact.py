@@ -151,18 +151,21 @@ def _from_rows(store: Store, model: sqlite3.Connection, entries: dict[str, tuple
     instead of a million index searches at 10^6 parts; the names the model does not keep from the store."""
     materials: dict[str, tuple[str, str]] = {}
     found: dict[str, list] = defaultdict(list)
+    facts: dict[str, tuple] = {}
     concerns = _concerns(store, entries, of_substances)
-    for substance, occ, ppm, mg, material, part, mid, mname in reads.occurrence_rows(model, [s for _, s in concerns]):
+    for substance, occ, ppm, mg, material, part, mid, mname, *of_part in reads.occurrence_rows(
+            model, [s for _, s in concerns]):
         found[substance].append((substance, occ, ppm, mg, material, part))
         if mid is not None:
             materials[material] = (mid, mname or "")
-    rows = sorted({(e, *row) for e, s in concerns for row in found.get(s, ())})
+        facts[part] = of_part
+    rows = [(e, *row) for e, s in concerns for row in found.get(s, ())]  # in no order: `_order` sorts the rows
     if not rows:
         return rows, {}, {}, {}
-    part_iris = list(dict.fromkeys(r[6] for r in rows))
+    part_iris = list(facts)
     rest = [m for m in dict.fromkeys(r[5] for r in rows) if m not in materials]
     materials.update(_labels(store, None, rest))
-    kept = reads.part_rows(model, part_iris)
+    kept = [(part, *of_part) for part, of_part in facts.items()]
     # the parts share a few thousand distinct JSON arrays of suppliers and of products: each read once
     supplier_sets = {k: [iri(x) for x in reads.array(k)] for k in {r[4] for r in kept}}
     product_sets = {k: k.split(SEPARATOR) if k else [] for k in {r[5] for r in kept}}
@@ -216,7 +219,10 @@ def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[s
 
 
 def _order(i: ImpactRow) -> tuple:
-    return (i.change, -i.article_percent, i.part_id, i.material_id, i.cas)
+    """Largest share of the article first, then by part, material and substance; the rest of the row breaks
+    ties, so the order never depends on the order rows were found in."""
+    return (i.change, -i.article_percent, i.part_id, i.material_id, i.cas, i.entry, i.entry_name, i.ppm,
+            i.part_name, i.material_name, i.substance_name, i.supplier_id, i.supplier_name)
 
 
 def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str],
