@@ -4,6 +4,7 @@ with what changed; each added or removed entry with its date of inclusion and th
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from strawberry.types import Info
 from complygraph.api.common import MAX_PAGE, NamedRef, after_key, cas_arg, context, cursor_of, date_arg, page_size
 from complygraph.api.errors import user_error
 from complygraph.api.substances import Substance
-from complygraph.api.work import answers, work
+from complygraph.api.work import ANSWERED_AT, answers, work
 from complygraph.graph import changes
 from complygraph.graph.impact import ImpactRow
 from complygraph.graph.impact import where_used as find_where_used
@@ -60,8 +61,8 @@ class Impact:
     cursor: str = strawberry.field(description="Where this row is in its answer, for `after` of the next page")
 
 
-def _impact(i: ImpactRow, position: int) -> Impact:
-    return Impact(cursor=cursor_of(f"impact:{position}"), change=i.change, entry=i.entry_name,
+def _impact(i: ImpactRow, position: int, scope: str = "") -> Impact:
+    return Impact(cursor=cursor_of(f"impact:{scope}:{position}"), change=i.change, entry=i.entry_name,
                   part=NamedRef(id=i.part_id, name=i.part_name),
                   material=NamedRef(id=i.material_id, name=i.material_name),
                   substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
@@ -103,6 +104,7 @@ class ListChange:
     removed: list[ChangedEntry]
     changed: list[EntryChange]
     rows: strawberry.Private[list[ImpactRow]]
+    scope: strawberry.Private[str]  # what its cursors are of: the list, the dates and the store revision
 
     @strawberry.field(description="Occurrences the added and removed entries reach, and the substances changed "
                                   "entries gained or lost (change: changed), largest share of the article first: "
@@ -111,20 +113,27 @@ class ListChange:
                                   "revision). At 10^6 parts a change reaches ~58,000 rows, whose GraphQL alone "
                                   "takes seconds: ask for pages and `impactedCount`.")
     def impacted(self, first: int | None = None, after: str | None = None) -> list[Impact]:
-        start = 0 if after is None else _position(after) + 1
+        start = 0 if after is None else _position(after, self.scope) + 1
         end = len(self.rows) if first is None else start + page_size(first)
-        return [_impact(i, n) for n, i in enumerate(self.rows[start:end], start)]
+        return [_impact(i, n, self.scope) for n, i in enumerate(self.rows[start:end], start)]
 
     @strawberry.field(description="How many rows `impacted` has in all")
     def impacted_count(self) -> int:
         return len(self.rows)
 
 
-def _position(cursor: str) -> int:
-    key = after_key(cursor)
-    if not key or not key.startswith("impact:") or not key[7:].isdigit():
+def _position(cursor: str, scope: str) -> int:
+    """The row a cursor of `impacted` names, if it was given for this answer (`scope`: the list, dates and store
+    revision): a write between two pages changes the rows, and positions would skip or repeat some silently."""
+    key = after_key(cursor) or ""
+    kind, _, rest = key.partition(":")
+    given, _, position = rest.partition(":")
+    if kind != "impact" or not (position.isascii() and position.isdigit()):
         raise user_error("after: not a cursor of impacted", "BAD_CURSOR")
-    return int(key[7:])
+    if given != scope:
+        raise user_error("after: a cursor of another answer (the store changed since that page, or another list "
+                         "or dates): ask for the first page again", "STALE_CURSOR")
+    return int(position)
 
 
 def _joined(values: list[str]) -> str | None:
@@ -139,14 +148,14 @@ def _entry(answer: changes.ChangeAnswer, entry: str, name: str) -> ChangedEntry:
                                     for s in facts.substances])
 
 
-def _list_change(answer: changes.ChangeAnswer) -> ListChange:
+def _list_change(answer: changes.ChangeAnswer, scope: str = "") -> ListChange:
     return ListChange(added=[_entry(answer, k, v) for k, v in sorted(answer.change.added.items())],
                       removed=[_entry(answer, k, v) for k, v in sorted(answer.change.removed.items())],
                       changed=[EntryChange(entry=c.entry, name=c.name, changes=[
                           FieldChange(field=f.field, before=_joined(f.before), after=_joined(f.after),
                                       added=f.added, removed=f.removed) for f in c.changes])
                           for c in answer.changed],
-                      rows=answer.impacted)
+                      rows=answer.impacted, scope=scope)
 
 
 def _check_count(cas: list[str]) -> None:
@@ -177,9 +186,18 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
         raise user_error(f"list: {exc}", "UNKNOWN_LIST") from None
     # seconds of work on a large store: a heavy answer, kept until the store changes (the start-up warming
     # fills the same cache under the same key)
-    answer = await work(info).shared(info.context.get("cache"), changes.change_key(list, since, until),
-                                     lambda: changes.list_change_answer(store, list, since, until))
-    return _list_change(answer)
+    outer, seen = ANSWERED_AT.get(), []
+    token = ANSWERED_AT.set(seen)  # the revision the answer was asked at (a shared one's may be older than now)
+    try:
+        answer = await work(info).shared(info.context.get("cache"), changes.change_key(list, since, until),
+                                         lambda: changes.list_change_answer(store, list, since, until))
+    finally:
+        ANSWERED_AT.reset(token)
+    if outer is not None:
+        outer.extend(seen)
+    revision = seen[0] if seen else await work(info).read(store.revision)
+    digest = hashlib.sha256(f"{revision}|{list}|{since}|{until}".encode()).hexdigest()[:16]
+    return _list_change(answer, digest)
 
 
 async def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:

@@ -27,6 +27,7 @@ heavy slot for itself.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import threading
 from collections import OrderedDict
@@ -80,6 +81,7 @@ class Pools:
         self.heavy = _Slots(settings.heavy)
         self.writing = _Slots(1)
         self._inflight: dict[Hashable, Future] = {}
+        self._started_at: dict[Hashable, str] = {}  # the revision each running computation was asked at
         self._kept: OrderedDict[Hashable, bool] = OrderedDict()  # answers computed lately, likely still kept
         self.imports_done = 0  # one import at a time, so only the import thread counts
         self._lock = threading.Lock()
@@ -118,6 +120,9 @@ class Pools:
         # (keyed by imports, not by revision: a first validation changes the revision itself, loading packs)
         running = (id(cache), self.imports_done, key)
         future = self._inflight.get(running)
+        seen = ANSWERED_AT.get()
+        if seen is not None:  # the revision this answer is of: a joined computation's may be older than ours
+            seen.append(self._started_at.get(running, revision) if future is not None else revision)
         if future is None:
             with self._lock:
                 kept = k in self._kept
@@ -129,6 +134,7 @@ class Pools:
                 raise busy(f"{self.heavy.size} validation or impact computation(s)")
             future = self.reads.submit(job)
             self._inflight[running] = future
+            self._started_at[running] = revision
             future.add_done_callback(functools.partial(self._done, running, k))
         # shielded: a requester that gives up must not cancel a computation others wait for or will reuse
         return await asyncio.shield(asyncio.wrap_future(future))
@@ -136,6 +142,7 @@ class Pools:
     def _done(self, running: Hashable, key: Hashable, future: Future) -> None:
         if self._inflight.get(running) is future:
             self._inflight.pop(running, None)
+            self._started_at.pop(running, None)
         if not future.cancelled() and future.exception() is None:
             self.note(key)
 
@@ -164,6 +171,12 @@ class Pools:
     def close(self) -> None:
         self.reads.shutdown(wait=False, cancel_futures=True)
         self.writes.shutdown(wait=False, cancel_futures=False)
+
+
+# Set by a request that may keep its whole answer (api/kept_responses.py): `Pools.shared` adds the store revision
+# each answer it gives was asked at, which for a computation another request started can be older than the
+# request's own (computations are shared until an import ends, not per revision).
+ANSWERED_AT: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("answered_at", default=None)
 
 
 class NotedCache:

@@ -35,7 +35,8 @@ from complygraph.graph.store import StoreError, writer
 
 _LINES = 8192  # lines per write to the pipe: fewer system calls, a few MB in flight at most
 _SPLITS_FROM = 4  # usable CPUs from which Oxigraph splits a file among parsers (target_num_threads() / 2 >= 2)
-_CHUNK_CHARS = 64 * 1024 * 1024  # characters of N-Triples per bulk_load(input=...) where the pipe cannot be used
+_CHUNK_CHARS = 16 * 1024 * 1024  # characters of N-Triples per bulk_load(input=...) where the pipe cannot be used
+# (three strings at most: one building, one queued, one loading; 4 bytes a character if one is outside Latin-1)
 _PREFIX = "complygraph-feed-"  # then this boot and PID namespace, "-", the pid, "-", tempfile's random part
 
 

@@ -219,10 +219,13 @@ def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[s
 
 
 def _order(i: ImpactRow) -> tuple:
-    """Largest share of the article first, then by part, material and substance; the rest of the row breaks
-    ties, so the order never depends on the order rows were found in."""
-    return (i.change, -i.article_percent, i.part_id, i.material_id, i.cas, i.entry, i.entry_name, i.ppm,
-            i.part_name, i.material_name, i.substance_name, i.supplier_id, i.supplier_name)
+    """Largest share of the article first (a part without a mass, whose share is not a number, after every
+    share), then by part, material and substance; the rest of the row breaks ties, so the order never depends on
+    the order rows were found in (the paths that find them differ)."""
+    unknown = i.article_percent != i.article_percent  # NaN
+    return (i.change, unknown, 0.0 if unknown else -i.article_percent, i.part_id, i.material_id, i.cas, i.entry,
+            i.entry_name, i.ppm, i.part_name, i.material_name, i.substance_name, i.supplier_id, i.supplier_name,
+            tuple(i.products))
 
 
 def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str],

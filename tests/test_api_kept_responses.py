@@ -15,6 +15,7 @@ from strawberry.types import ExecutionResult
 
 from complygraph.api import changes as api_changes
 from complygraph.api import kept_responses
+from complygraph.api.work import ANSWERED_AT
 from complygraph.graph import open_store
 from complygraph.loaders.compositions import import_compositions
 
@@ -139,3 +140,57 @@ def test_a_kept_answer_is_encoded_once_and_any_other_each_time():
     kept.encode({"data": {"lists": []}}, encode)
     kept.encode({"data": result.data, "extensions": {}}, encode)  # not the kept response alone
     assert len(encoded) == 3
+
+
+def test_a_joined_computation_older_than_the_requests_revision_is_not_kept():
+    """Review finding: a request at a new revision shared a computation another request began before a write
+    (api/work.py shares them until an import ends), and its old answer was kept under the new revision."""
+    store = open_store(None)
+    kept = kept_responses.KeptResponses(store, keep_after=0.0)
+    result = ExecutionResult(data={"lists": []}, errors=None)
+    made = []
+
+    async def execute() -> ExecutionResult:
+        made.append(1)
+        ANSWERED_AT.get().append("a revision before the write")  # what Pools.shared records for a joined answer
+        return result
+
+    async def ask() -> None:
+        for _ in range(4):
+            await kept.answer("{ lists { id } }", None, None, execute)
+
+    asyncio.run(ask())
+    assert len(made) == 4
+
+
+def test_an_object_that_took_a_kept_answers_id_is_encoded_as_itself():
+    """Review finding: a kept answer replaced by the same query made at once left its id behind; once freed,
+    a new response's data could take that id and be sent the old JSON."""
+    kept = kept_responses.KeptResponses(open_store(None), keep_after=0.0)
+    other = {"part": {"id": "P0"}}
+    kept._texts[id(other)] = ({"impact": "A"}, '{"data": {"impact": "A"}}')  # as an orphaned id would be
+    assert kept.encode({"data": other}, lambda r: "fresh") == "fresh"
+
+
+def test_the_same_slow_query_made_twice_at_once_keeps_one_answer_and_one_id():
+    kept = kept_responses.KeptResponses(open_store(None), keep_after=0.0)
+    first = ExecutionResult(data={"lists": [1]}, errors=None)
+    second = ExecutionResult(data={"lists": [2]}, errors=None)
+    _run(kept, "{ lists { id } }", first, 1)  # marks the text slow
+
+    async def both() -> None:
+        async def make(result):
+            await asyncio.sleep(0)
+            return result
+        await asyncio.gather(kept.answer("{ lists { id } }", None, None, lambda: make(first)),
+                             kept.answer("{ lists { id } }", None, None, lambda: make(second)))
+
+    asyncio.run(both())
+    assert len(kept._kept) == 1 and len(kept._texts) == 1
+
+
+def test_a_text_over_the_token_limit_is_not_parsed():
+    """Review finding: a megabyte of fields was parsed on the event loop (6 s) before the schema refused it. A
+    valid query one token over the schema's limit is not taken for a query (so never parsed to the end)."""
+    assert kept_responses.is_query("{ " + "a " * (kept_responses.MAX_TOKENS - 2) + "}", None) is True
+    assert kept_responses.is_query("{ " + "a " * (kept_responses.MAX_TOKENS - 1) + "}", None) is False

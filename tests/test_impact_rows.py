@@ -156,3 +156,16 @@ def test_rows_made_by_another_layout_are_made_again_when_the_store_opens_again(t
         assert reads.rows_fresh(model)
         assert model.execute("SELECT products FROM part_rows").fetchall() == [("",)]
     s.close()
+
+
+def test_a_row_without_a_share_of_its_article_comes_after_every_share():
+    """Review finding: a part without a mass has a share that is not a number, which compared false both ways
+    and left "largest share first" to the order rows were found in ([50, NaN, 80] stayed so)."""
+    from complygraph.graph.impact import ImpactRow, _order
+
+    def row(percent: float, part_id: str) -> ImpactRow:
+        return ImpactRow("added", "e", "E", part_id, part_id, "m", "m", DBDPE, "x", 10.0, percent, None, "s", "S")
+
+    rows = [row(50.0, "a"), row(float("nan"), "b"), row(80.0, "c")]
+    assert [r.part_id for r in sorted(rows, key=_order)] == ["c", "a", "b"]
+    assert [r.part_id for r in sorted(reversed(rows), key=_order)] == ["c", "a", "b"]
