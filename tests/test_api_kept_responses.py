@@ -33,9 +33,9 @@ def api(tmp_path, monkeypatch):
     store = build(tmp_path, [part("housing", 100_000, material("abs", 100_000, sub(DBDPE, 110)))], ["eu-reach-svhc"])
     calls, original = [], api_changes._list_change
 
-    def counted(answer):
+    def counted(answer, *rest):
         calls.append(1)
-        return original(answer)
+        return original(answer, *rest)
 
     monkeypatch.setattr(api_changes, "_list_change", counted)
     gen = serve(store)
