@@ -6,12 +6,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from pyoxigraph import DefaultGraph, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from complygraph.vocab import PREFIXES
 
 BATCH = 100_000  # triples per transaction
+DELETE_BATCH = 10_000  # triples per DELETE DATA (its text is parsed whole)
 
 
 class LiveWriter:
@@ -44,3 +45,41 @@ class LiveWriter:
     def construct_into(self, construct: str) -> int:
         """Add what a CONSTRUCT gives (see `add`); the query reads the store as it was when it began."""
         return self.add(self._store.query(construct, prefixes=PREFIXES))
+
+    def replace(self, predicates: Iterable[NamedNode], triples: Iterable[Triple] | str) -> tuple[int, int]:
+        """Make the default graph's facts of `predicates` exactly `triples` (or what a CONSTRUCT of them gives),
+        writing only the difference: (added, removed). A validation after a small import changes a few of the
+        millions of derived facts of 10^6 parts; deleting and adding them all took minutes (57 s for the
+        deletes alone). The old facts are held as a set while the new ones stream past it; the query reads the
+        store as it was when it began."""
+        graph = DefaultGraph()
+        old = {q.triple for p in predicates for q in self._store.quads_for_pattern(None, p, None, graph)}
+        if isinstance(triples, str):
+            triples = self._store.query(triples, prefixes=PREFIXES)
+
+        kept: set[Triple] = set()
+
+        def new() -> Iterable[Triple]:
+            for t in triples:
+                if t in old:
+                    old.remove(t)
+                    kept.add(t)
+                elif t not in kept:  # a fact given twice (a part below two products of one category) is kept once
+                    kept.add(t)
+                    yield t
+
+        added = self.add(new())
+        removed = len(old)
+        gone = iter(old)
+        while chunk := list(itertools.islice(gone, DELETE_BATCH)):
+            named = [t for t in chunk if not _blank(t)]
+            if named:
+                self._store.update("DELETE DATA { " + " .\n".join(str(t) for t in named) + " }")
+            for t in chunk:
+                if _blank(t):  # DELETE DATA takes no blank nodes (SPARQL 1.1 Update 3.1.2): one at a time
+                    self._store.remove(Quad(t.subject, t.predicate, t.object, graph))
+        return added, removed
+
+
+def _blank(t: Triple) -> bool:
+    return isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode)

@@ -133,6 +133,20 @@ def test_phthalates_apply_to_category_8_from_22_july_2021_and_to_others_from_22_
     assert "m-dehp-tv" in limits and "m-dehp-med" not in limits
 
 
+def test_phthalates_in_a_category_8_product_and_in_one_of_no_category_apply_from_22_july_2019(tmp_path):
+    """Annex II's later date for categories 8 and 9 holds only when every product the part goes into is one of
+    them; a product that declares no category may be any EEE (cg:inUncategorizedProduct, derived with the diff
+    writes of graph/derived.py)."""
+    store = build(tmp_path, [part("dehp-both", 1000, material("m-dehp-both", 1000, sub(DEHP, 2))),
+                             part("dehp-8", 1000, material("m-dehp-8", 1000, sub(DEHP, 2)))],
+                  LISTS, products=[product("monitor", "8", "dehp-both", "dehp-8"), product("unknown", "", "dehp-both")])
+    _, before = _by_shape(store, dt.date(2021, 7, 21))
+    assert "m-dehp-both" in before("#HomogeneousMaterialLimits")
+    assert "m-dehp-8" not in before("#HomogeneousMaterialLimits")
+    _, on = _by_shape(store, dt.date(2021, 7, 22))
+    assert {"m-dehp-both", "m-dehp-8"} <= set(on("#HomogeneousMaterialLimits"))
+
+
 def test_lead_applies_to_category_11_from_22_july_2019(store):
     _, before = _by_shape(store, dt.date(2019, 7, 21))
     assert "m-lead-other" not in before("#HomogeneousMaterialLimits")

@@ -11,7 +11,9 @@ from complygraph.graph.shacl.core.component import CoreComponent
 
 def min_count(g: Graph, shape: Node, n: Node, focus: str, path: str) -> str:
     if int(n) == 1:  # the common case, without counting every value of every focus node
-        return f"{focus}\nFILTER NOT EXISTS {{ ?this {path} ?v }}"
+        # MINUS: Oxigraph reads the path's subjects once and subtracts them, where FILTER NOT EXISTS looked each
+        # focus node up (10^6 declarations: 52 s against 3.2 s; the same solutions, ?this being always bound)
+        return f"{focus}\nMINUS {{ ?this {path} ?v }}"
     return (f"{{ SELECT ?this (COUNT(DISTINCT ?v) AS ?count) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }}"
             f" GROUP BY ?this }}\nFILTER(?count < {int(n)})")
 
