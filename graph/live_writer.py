@@ -50,33 +50,41 @@ class LiveWriter:
         """Make the default graph's facts of `predicates` exactly `triples` (or what a CONSTRUCT of them gives),
         writing only the difference: (added, removed). A validation after a small import changes a few of the
         millions of derived facts of 10^6 parts; deleting and adding them all took minutes (57 s for the
-        deletes alone). The old facts are held as a set while the new ones stream past it; the query reads the
-        store as it was when it began."""
+        deletes alone). The old facts are held as a set of their N-Triples lines (half the memory of term
+        objects) while the new ones stream past it; the query reads the store as it was when it began."""
         graph = DefaultGraph()
-        old = {q.triple for p in predicates for q in self._store.quads_for_pattern(None, p, None, graph)}
+        old: set[str] = set()
+        blank: dict[str, Triple] = {}  # DELETE DATA takes no blank nodes (SPARQL 1.1 Update 3.1.2): removed one by one
+        for p in predicates:
+            for q in self._store.quads_for_pattern(None, p, None, graph):
+                line = str(q.triple)
+                old.add(line)
+                if _blank(q.triple):
+                    blank[line] = q.triple
         if isinstance(triples, str):
             triples = self._store.query(triples, prefixes=PREFIXES)
-
-        kept: set[Triple] = set()
+        kept: set[str] = set()
 
         def new() -> Iterable[Triple]:
             for t in triples:
-                if t in old:
-                    old.remove(t)
-                    kept.add(t)
-                elif t not in kept:  # a fact given twice (a part below two products of one category) is kept once
-                    kept.add(t)
+                line = str(t)
+                if line in old:
+                    old.remove(line)
+                    kept.add(line)
+                elif line not in kept:  # a fact given twice (a part below two products of one category) is kept once
+                    kept.add(line)
                     yield t
 
         added = self.add(new())
         removed = len(old)
         gone = iter(old)
         while chunk := list(itertools.islice(gone, DELETE_BATCH)):
-            named = [t for t in chunk if not _blank(t)]
+            named = [line for line in chunk if line not in blank]
             if named:
-                self._store.update("DELETE DATA { " + " .\n".join(str(t) for t in named) + " }")
-            for t in chunk:
-                if _blank(t):  # DELETE DATA takes no blank nodes (SPARQL 1.1 Update 3.1.2): one at a time
+                self._store.update("DELETE DATA { " + " .\n".join(named) + " }")
+            for line in chunk:
+                if line in blank:
+                    t = blank[line]
                     self._store.remove(Quad(t.subject, t.predicate, t.object, graph))
         return added, removed
 
