@@ -162,6 +162,19 @@ def test_packaging_heavy_metals_are_summed_per_packaging_component(tmp_path):
     assert float(found["box-over"].detail("measured")) == pytest.approx(110)
 
 
+
+def test_packaging_counts_a_substance_of_two_groups_once(tmp_path):
+    """Directive 94/62/EC Art. 11(1): the sum of the concentration levels of lead, cadmium, mercury and
+    hexavalent chromium. Lead chromate is a member of the lead group and of the Cr(VI) group: 70 ppm of it and
+    20 ppm of lead are 90 ppm (160 if it were counted in each of its groups)."""
+    store = build(tmp_path, [
+        part("box", 10_000, material("b", 10_000, sub("7758-97-6", "0.7"), sub(PB, "0.2")), packaging=True),
+        part("box-over", 10_000, material("bo", 10_000, sub("7758-97-6", "0.9"), sub(PB, "0.2")), packaging=True),
+    ], ["eu-rohs-annex-ii"])
+    found = hits(validate(store, ["eu-packaging"], AT), "#HeavyMetalsSum")
+    assert set(found) == {"box-over"}
+    assert float(found["box-over"].detail("measured")) == pytest.approx(110)
+
 # ---------------------------------------------------------------------------------------------- corporate-example
 
 @pytest.fixture(scope="module")
