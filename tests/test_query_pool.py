@@ -47,6 +47,47 @@ def test_queries_run_side_by_side_but_never_more_than_the_threads_beyond_the_one
     assert most[0] == 3  # never more than the threads, the query read now included
 
 
+def test_a_slow_query_does_not_hold_back_the_queries_behind_it():
+    """The slow query waits until the four behind it have run on the other thread. Before, a query started only
+    when the answers before it were read, so at 10^6 parts one thread stood idle while a slow one ran (115 % of
+    two cores for a 19-minute validation); here the slow query would wait out its timeout."""
+    ran, all_fast_ran = [], threading.Event()
+
+    def select(q):
+        if q == "slow":
+            all_fast_ran.wait(timeout=5)
+            return [all_fast_ran.is_set()]
+        ran.append(q)
+        if len(ran) == 4:
+            all_fast_ran.set()
+        return []
+
+    answers = list(answers_in_order(select, ["slow", "f1", "f2", "f3", "f4"], threads=2))
+    assert answers[0][1] == [True], "the fast queries ran while the slow one was running"
+    assert [q for q, _, _ in answers] == ["slow", "f1", "f2", "f3", "f4"]
+
+
+def test_finished_answers_waiting_for_their_turn_are_held_up_to_a_number_of_rows():
+    """A large answer finished early is held until the answers before it are read; while it is held no further
+    query starts (only the one read next would): the memory of waiting answers stays bounded."""
+    events = []
+
+    def select(q):
+        if q == "head":
+            time.sleep(0.3)  # "big" finishes meanwhile; a free thread would start "next" now
+        events.append(q)
+        return list(range(10)) if q == "big" else []
+
+    answers = answers_in_order(select, ["head", "big", "next"], threads=2, held_rows=5)
+    assert next(answers)[0] == "head" and events == ["big", "head"], events
+    assert [q for q, _, _ in answers] == ["big", "next"]
+    assert events == ["big", "head", "next"]
+    # with room for the rows, "next" runs beside the slow head
+    events.clear()
+    assert [q for q, _, _ in answers_in_order(select, ["head", "big", "next"], threads=2)] == ["head", "big", "next"]
+    assert events == ["big", "next", "head"], events
+
+
 def test_a_failing_query_fails_the_run_and_stops_the_queries_not_started():
     ran = []
 
