@@ -42,10 +42,6 @@ class LiveWriter:
             count += len(chunk)
         return count
 
-    def construct_into(self, construct: str) -> int:
-        """Add what a CONSTRUCT gives (see `add`); the query reads the store as it was when it began."""
-        return self.add(self._store.query(construct, prefixes=PREFIXES))
-
     def replace(self, predicates: Iterable[NamedNode], triples: Iterable[Triple] | str) -> tuple[int, int]:
         """Make the default graph's facts of `predicates` exactly `triples` (or what a CONSTRUCT of them gives),
         writing only the difference: (added, removed). A validation after a small import changes a few of the
