@@ -8,6 +8,7 @@ something is, 2 on bad input, like `validate`.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import unquote
@@ -15,7 +16,7 @@ from urllib.parse import unquote
 import typer
 
 from complygraph.cli_base import FormatOpt, JsonOpt, StoreOpt, command, fail, input_errors, output_format, store_at
-from complygraph.console import OutputFormat, emit_csv, emit_json, print_table, say
+from complygraph.console import OutputFormat, emit_csv, emit_json, err, print_table, say
 from complygraph.dates import iso_date
 from complygraph.graph import status as st
 from complygraph.graph.store import Store
@@ -111,9 +112,19 @@ def doctor_cmd(store: StoreOpt = None,
                drop_staging: Annotated[bool, typer.Option(
                    "--drop-staging", help="Drop every staging graph, however young: only when no import runs "
                                           "against the store (a remote endpoint keeps younger ones otherwise)")]
-               = False) -> None:
-    """Check a store for what a crashed writer leaves: staging graphs of imports that never committed."""
+               = False,
+               compact: Annotated[bool, typer.Option(
+                   "--compact", help="Compact an embedded store's files now (imports do it when their files have "
+                                     "grown by half; lookups slow down as imports pile up files)")] = False) -> None:
+    """Check a store for what a crashed writer leaves (staging graphs of imports that never committed); with
+    --compact, compact its files first."""
     with input_errors(), store_at(store, create=False) as s:
+        if compact:
+            started = time.perf_counter()
+            with err.status("compacting the store's files"):
+                ran = s.compact(force=True)
+            say(f"compacted in {time.perf_counter() - started:.1f} s" if ran
+                else "compaction: nothing to do (a remote endpoint compacts on its own)")
         dropped = list(getattr(s, "dropped_staging", []))  # the embedded store drops them when it is opened
         dropped += s.drop_staging(0 if drop_staging else None)
         left = s.staging_graphs()

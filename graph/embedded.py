@@ -15,6 +15,7 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, Quad, Triple
 from pyoxigraph import Store as OxStore
 
+import complygraph.graph.compaction as compaction
 import complygraph.graph.rollback as rollback
 from complygraph.graph.bindings import bind
 from complygraph.graph.bulk_feed import bulk_feed
@@ -206,7 +207,18 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
         with self._beside_checkpoint():
             count = bulk_feed(self._store, triples)
             self._store.extend([revision_quad(revision)])
+        self.compact(force=False)  # the new files overlap the old ones: see graph/compaction.py
         return count
+
+    def compact(self, force: bool = True) -> bool:
+        """Compact the store's files (RocksDB's full compaction), when `force` or when graph/compaction.py says
+        it is due; True when it ran. Data and revision are unchanged, and reads go on meanwhile."""
+        folder = self._folder
+        if folder is None or not (force or compaction.due(folder)):
+            return False
+        self._store.optimize()
+        compaction.record(folder)
+        return True
 
     @contextmanager
     def _beside_checkpoint(self) -> Iterator[None]:
@@ -284,10 +296,6 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
     def flush(self) -> None:
         if self.location != ":memory:":
             self._store.flush()
-
-    def optimize(self) -> None:
-        if self.location != ":memory:":
-            self._store.optimize()
 
     def close(self) -> None:
         """Waits for the write and the reads in progress (a server's background warming, say), and refuses

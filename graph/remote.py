@@ -233,8 +233,9 @@ class RemoteStore(QueryMixin):
     def flush(self) -> None:
         """Remote endpoints persist on their own."""
 
-    def optimize(self) -> None:
-        """Remote endpoints optimise on their own."""
+    def compact(self, force: bool = True) -> bool:
+        """Remote endpoints compact their files on their own: nothing to do here (False: nothing ran)."""
+        return False
 
     def close(self) -> None:
         """Nothing is held open between requests."""

@@ -176,6 +176,11 @@ class Store(Protocol):
         """Drop the staging graphs a crashed writer left; the engine decides what "left" means (see each)."""
         ...
 
+    def compact(self, force: bool = True) -> bool:
+        """Compact the engine's files when it keeps them (the embedded store: graph/compaction.py); True when a
+        compaction ran. Answers and revision are unchanged."""
+        ...
+
     def close(self) -> None: ...
 
 
