@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,34 +52,40 @@ def report_triples(report: ValidationReport) -> Iterator[ox.Triple]:
     if report.at:
         yield _t(root, _CG + "evaluationDate", ox.Literal(report.at, datatype=ox.NamedNode(str(XSD.date))))
     copied: set = set()
+    structures: set = set()  # (path, constraint) pairs whose blank-node structure is written
+    term = lru_cache(maxsize=1 << 16)(to_oxigraph)  # shapes, components, limits, ...: converted once each
     for i, r in enumerate(ordered(report.results)):
         node = ox.BlankNode(f"r{i}")
         yield _t(root, _SH + "result", node)
         yield _t(node, str(RDF.type), ox.NamedNode(_SH + "ValidationResult"))
-        yield _t(node, _SH + "focusNode", to_oxigraph(r.focus))
-        yield _t(node, _SH + "sourceShape", to_oxigraph(r.shape))
-        yield _t(node, _SH + "sourceConstraintComponent", to_oxigraph(r.component))
-        yield _t(node, _SH + "resultSeverity", to_oxigraph(r.severity))
-        structure = Graph()
+        yield _t(node, _SH + "focusNode", term(r.focus))
+        yield _t(node, _SH + "sourceShape", term(r.shape))
+        yield _t(node, _SH + "sourceConstraintComponent", term(r.component))
+        yield _t(node, _SH + "resultSeverity", term(r.severity))
         if r.path is not None:
-            yield _t(node, _SH + "resultPath", to_oxigraph(r.path))
-            report._copy_path(structure, r.path)
+            yield _t(node, _SH + "resultPath", term(r.path))
         if r.constraint is not None:
-            yield _t(node, _SH + "sourceConstraint", to_oxigraph(r.constraint))
-            report._copy_structure(structure, r.constraint)
-        for s, p, o in structure:  # a blank-node path or constraint, once per report
-            if (s, p, o) not in copied:
-                copied.add((s, p, o))
-                yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+            yield _t(node, _SH + "sourceConstraint", term(r.constraint))
+        if (r.path, r.constraint) not in structures:  # a blank-node path or constraint, once per report
+            structures.add((r.path, r.constraint))
+            structure = Graph()
+            if r.path is not None:
+                report._copy_path(structure, r.path)
+            if r.constraint is not None:
+                report._copy_structure(structure, r.constraint)
+            for s, p, o in structure:
+                if (s, p, o) not in copied:
+                    copied.add((s, p, o))
+                    yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
         if r.value is not None:
-            yield _t(node, _SH + "value", to_oxigraph(r.value))
+            yield _t(node, _SH + "value", term(r.value))
         if r.message:
             yield _t(node, _SH + "resultMessage",
                      to_oxigraph(r.message if isinstance(r.message, Literal) else Literal(r.message)))
         if r.pack:
             yield _t(node, _CG + "pack", ox.Literal(r.pack))
         for name, value in r.details:
-            yield _t(node, _CG + name, to_oxigraph(value))
+            yield _t(node, _CG + name, term(value))
 
 
 def write_report(report: ValidationReport, path: Path | BinaryIO, fmt: str = "turtle") -> int:
@@ -169,7 +176,7 @@ def _add(node: dict, key: str, value) -> None:
 def write_compact(report: ValidationReport, write: Callable[[str], object]) -> None:
     """The report as compact JSON-LD through `write`, one result per line, the blank-node structure of the
     paths and constraints the results name after them (once per report)."""
-    terms, structure = _Terms(), Graph()
+    terms, structure, copied = _Terms(), Graph(), set()
     head = {"@id": "_:report", "@type": "ValidationReport", "conforms": report.conforms,
             "compliant": report.compliant}
     if report.at:
@@ -185,10 +192,12 @@ def write_compact(report: ValidationReport, write: Callable[[str], object]) -> N
             if term is not None:
                 key = _KEY_OF[str(predicate)]
                 node[key] = terms.value(term, _SHORT[key][1])
-        if r.path is not None:
-            report._copy_path(structure, r.path)
-        if r.constraint is not None:
-            report._copy_structure(structure, r.constraint)
+        if (r.path, r.constraint) not in copied:  # their blank-node structure, once per report
+            copied.add((r.path, r.constraint))
+            if r.path is not None:
+                report._copy_path(structure, r.path)
+            if r.constraint is not None:
+                report._copy_structure(structure, r.constraint)
         if r.pack:
             node["pack"] = r.pack
         for name, value in r.details:
