@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Literal
 from rdflib.term import Node
@@ -23,6 +24,7 @@ def fill_message(template: str, names: Mapping[str, Node]) -> str:
     return PLACEHOLDER.sub(lambda m: show_term(names[m.group(1)]) if m.group(1) in names else m.group(0), template)
 
 
+@lru_cache(maxsize=1 << 16)  # limits, substances, entries recur in thousands of messages
 def show_term(term: Node) -> str:
     """A term for a message: numbers to 6 significant digits, IRIs by their last segment."""
     if isinstance(term, Literal) and isinstance(term.value, int | float | Decimal) and not isinstance(term.value, bool):
