@@ -9,6 +9,9 @@ biphenyls") gets rules in the list's data (`data/*/…-rules.ttl`, see docs/memb
         cg:formulaPattern "C1[0-3]H[0-9]+Cl[0-9]+" ;         # the whole molecular formula matches
         cg:memberBySmarts "..." ; cg:excludedBySmarts "..." .  # structure: every pattern matches, none excluded
 
+A SMARTS may write `{Rf<n>}` inside a bracket atom for "bonded to a perfluoroalkyl group of n carbons, straight
+or branched" (loaders/perfluoroalkyl.py), as texts that name a moiety by formula (C8F17SO2X) mean it.
+
 Every criterion a rule gives must hold. Membership is computed when substances are identified (an import)
 and when rules are loaded (a list load), in the same store write, and materialised: `?group cg:hasMember
 ?substance`, `?entry cg:concerns ?substance` for each list entry that is, or concerns, the rule's target, and a
@@ -29,7 +32,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from complygraph.graph.store import Store
-from complygraph.loaders import rdf
+from complygraph.loaders import perfluoroalkyl, rdf
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.identity import Identity, identify, identity_triples_of
 from complygraph.vocab import RDF_TYPE, cg, prov, substance_iri
@@ -157,7 +160,10 @@ def _smarts(pattern: str):
     from rdkit import Chem, RDLogger
 
     RDLogger.DisableLog("rdApp.*")
-    return Chem.MolFromSmarts(pattern)
+    try:
+        return Chem.MolFromSmarts(perfluoroalkyl.expand(pattern))
+    except ValueError:  # a {Rf<n>} out of range: reported by check_rules as an unreadable SMARTS
+        return None
 
 
 @functools.lru_cache(maxsize=65536)
@@ -191,9 +197,21 @@ def matches(rule: Rule, sub: Subject) -> bool | None:
             a.GetSymbol() == rule.element and a.HasProp("OxidationNumber")
             and a.GetIntProp("OxidationNumber") == rule.oxidation_state for a in mol.GetAtoms()):
         return False
-    if not all(mol.HasSubstructMatch(_smarts(p)) for p in rule.smarts):
+    fluorines = _fluorines(sub.smiles)
+    if not all(_found(mol, fluorines, p) for p in rule.smarts):
         return False
-    return not any(mol.HasSubstructMatch(_smarts(p)) for p in rule.excluded)
+    return not any(_found(mol, fluorines, p) for p in rule.excluded)
+
+
+def _found(mol, fluorines: int, pattern: str) -> bool:
+    # a pattern with {Rf<n>} needs 2n + 1 fluorine atoms: counting them first spares the recursive SMARTS of
+    # every isomer to the substances that cannot match (most of them)
+    return fluorines >= perfluoroalkyl.fluorines_needed(pattern) and mol.HasSubstructMatch(_smarts(pattern))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fluorines(smiles: str) -> int:
+    return sum(1 for a in _mol(smiles).GetAtoms() if a.GetAtomicNum() == 9)
 
 
 # ------------------------------------------------------------------------------------------------------
