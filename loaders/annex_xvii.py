@@ -65,9 +65,12 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
     legal = f"Regulation (EC) No 1907/2006 Annex XVII, entry {row.get('entry')}{paragraph}"
     yield rdf.t(node, dct.source, rdf.text(legal))
     why: list[str] = []
-    targets = _targets(row, terms, problems)
+    targets, named = _targets(row, terms, problems)
     for t in targets:
         yield rdf.t(node, cg.concerns, t)
+    for group in targets:  # the CAS numbers a group's phrase names are its members whatever their structure
+        for substance in named:
+            yield rdf.t(group, cg.hasMember, substance)
     if not targets:
         why.append(f"the substances ({row.get('substances')}) are a class complygraph has no membership rule for")
     unit = UNITS.get(row.get("unit").strip())
@@ -126,18 +129,21 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
         yield rdf.t(node, cg.note, rdf.text("not evaluated: " + "; ".join(why)))
 
 
-def _targets(row: Row, terms: Terms, problems: Problems) -> list[NamedNode]:
+def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode], list[NamedNode]]:
+    """What a row concerns (a group the terms name, else the substances of the CAS numbers in its text) and, for
+    a group, the substances its phrase names by CAS ("C9-C14 PFCAs and their salts (PFNA 375-95-1; ...)"): members
+    of the group even where the identity database knows no structure for them, counted once in a sum."""
     text = row.get("substances")
     means, group = terms.get(("substances", text.strip().lower()), ("", ""))
-    if means == "group":
-        return [NamedNode(f"{ID}group/{group}")]
-    out = []
+    named = []
     for raw in CAS.findall(text):
         try:
-            out.append(substance_iri(cas=normalise_cas(raw)))
+            named.append(substance_iri(cas=normalise_cas(raw)))
         except InvalidIdentifier as exc:
             problems.add(row.file, row.line, "substances", str(exc))
-    return out
+    if means == "group":
+        return [NamedNode(f"{ID}group/{group}")], named
+    return named, []
 
 
 Terms = dict[tuple[str, str], tuple[str, str]]

@@ -1,7 +1,8 @@
 """Hand-checked membership cases for the group membership rules (the data is tests/data/group_cases.csv; no tests here).
 
 Each case names a rule IRI from data/eu-rohs/element-groups.ttl, data/eu-rohs/structure-rules.ttl,
-data/echa/pops-membership-rules.ttl or data/jp-cscl/membership-rules.ttl, a substance by CAS number, name and
+data/echa/pops-membership-rules.ttl, data/echa/annex-xvii-membership-rules.ttl, data/echa/svhc-membership-rules.ttl
+or data/jp-cscl/membership-rules.ttl, a substance by CAS number, name and
 SMILES, whether the rule makes it a member, and why by the legal text. Positive cases are substances the legal
 text reaches that the list export does not name by CAS (decaBDE, a single compound, is the one exception).
 Negative cases are near the boundary and are members of no rule on the same target. SMILES are those of the

@@ -140,3 +140,36 @@ def test_dibutyltin_only_in_articles_supplied_to_the_general_public_from_2012(or
 def test_organotins_same_results_as_pyshacl(organotins):
     ours, reference = compare_with_pyshacl(organotins, ["eu-reach-annex-xvii"], dt.date(2012, 1, 1))
     assert ours == reference and ours
+
+
+# entry 68 paragraph 2 as replaced by Regulation (EU) 2021/1297: C9-C14 PFCAs ("linear and branched
+# perfluorocarboxylic acids of the formula CnF2n+1-C(=O)OH where n = 8, 9, 10, 11, 12 or 13", "including their
+# salts") in articles "below 25 ppb for the sum" from 25 February 2023. The row names six acids by CAS; before
+# their group had a membership rule, a salt or a branched isomer passed. 25 ppb of 1,000 mg is 0.000025 mg.
+APFN, PFNA_BRANCHED, PFDODA = "4149-60-4", "15899-31-7", "307-55-1"
+
+
+@pytest.fixture(scope="module")
+def pfcas(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("pfcas"), [
+        part("seal-at", 1000, material("m-pfna-salt-at", 1000, sub(APFN, "0.000025"))),
+        part("seal-under", 1000, material("m-pfna-salt-under", 1000, sub(APFN, "0.0000249"))),
+        part("seal-sum", 1000, material("m-pfca-sum", 1000, sub(PFNA_BRANCHED, "0.000015"), sub(PFDODA, "0.00001"))),
+    ], LISTS)
+
+
+def _entry_68(store, day) -> dict:
+    return {k: v for k, v in _found(store, day).items() if "entry 68" in v.message}
+
+
+def test_c9_c14_pfca_salts_and_branched_isomers_at_25_ppb_summed_from_25_february_2023(pfcas):
+    assert _entry_68(pfcas, dt.date(2023, 2, 24)) == {}
+    found = _entry_68(pfcas, dt.date(2023, 2, 25))
+    assert set(found) == {"m-pfna-salt-at", "m-pfca-sum"}
+    assert APFN in found["m-pfna-salt-at"].message
+    assert PFNA_BRANCHED in found["m-pfca-sum"].message and PFDODA in found["m-pfca-sum"].message
+
+
+def test_c9_c14_pfcas_same_results_as_pyshacl(pfcas):
+    ours, reference = compare_with_pyshacl(pfcas, ["eu-reach-annex-xvii"], dt.date(2023, 2, 25))
+    assert ours == reference and ours

@@ -23,8 +23,8 @@ from complygraph.vocab import ID, cg, substance_iri
 from tests.group_cases import CASES
 from tests.shacl_cases import build, hits, material, part, sub
 
-LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-pops", "jp-cscl-class1", "eu-reach-annex-xvii"]
-RULE_FILES = ["eu-rohs-annex-ii", "eu-pops", "jp-cscl-class1", "eu-reach-annex-xvii"]
+LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-pops", "jp-cscl-class1", "eu-reach-annex-xvii", "eu-reach-svhc"]
+RULE_FILES = ["eu-rohs-annex-ii", "eu-pops", "jp-cscl-class1", "eu-reach-annex-xvii", "eu-reach-svhc"]
 
 
 def _identities(folder: Path, cases) -> Path:
