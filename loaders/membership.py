@@ -8,6 +8,7 @@ biphenyls") gets rules in the list's data (`data/*/…-rules.ttl`, see docs/memb
         cg:oxidationState 6 ;                                 # ... in this oxidation state (from the structure)
         cg:formulaPattern "C1[0-3]H[0-9]+Cl[0-9]+" ;         # the whole molecular formula matches
         cg:memberBySmarts "..." ; cg:excludedBySmarts "..." .  # structure: every pattern matches, none excluded
+        cg:memberByConnectivity "SMILES" .                    # the skeleton of one of these structures, any stereo
 
 A SMARTS may write `{Rf<n>}` inside a bracket atom for "bonded to a perfluoroalkyl group of n carbons, straight
 or branched" (loaders/perfluoroalkyl.py), as texts that name a moiety by formula (C8F17SO2X) mean it.
@@ -48,10 +49,11 @@ class Rule:
     formula_pattern: str | None = None
     smarts: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
+    connectivity: tuple[str, ...] = ()  # SMILES: the substance has the skeleton of one of them, any stereo
 
     @property
     def needs_structure(self) -> bool:
-        return bool(self.smarts or self.excluded or self.oxidation_state is not None)
+        return bool(self.smarts or self.excluded or self.connectivity or self.oxidation_state is not None)
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,9 @@ class Subject:
 
 _PARAMS = {cg.memberByElement.value: "element", cg.minMassFraction.value: "min_fraction",
            cg.oxidationState.value: "oxidation_state", cg.formulaPattern.value: "formula_pattern",
-           cg.memberBySmarts.value: "smarts", cg.excludedBySmarts.value: "excluded"}
+           cg.memberBySmarts.value: "smarts", cg.excludedBySmarts.value: "excluded",
+           cg.memberByConnectivity.value: "connectivity"}
+_MANY = ("smarts", "excluded", "connectivity")
 
 
 def _rules(rows: Iterable[tuple[NamedNode, NamedNode | None, str, object]]) -> list[Rule]:
@@ -88,12 +92,13 @@ def _rules(rows: Iterable[tuple[NamedNode, NamedNode | None, str, object]]) -> l
         if key not in targets:
             continue
         p = params.get(key, {})
-        one = {k: v[0] for k, v in p.items() if k not in ("smarts", "excluded")}
+        one = {k: v[0] for k, v in p.items() if k not in _MANY}
         out.append(Rule(node, targets[key], element=one.get("element"),
                         min_fraction=Decimal(one["min_fraction"]) if "min_fraction" in one else None,
                         oxidation_state=int(one["oxidation_state"]) if "oxidation_state" in one else None,
                         formula_pattern=one.get("formula_pattern"),
-                        smarts=tuple(sorted(p.get("smarts", []))), excluded=tuple(sorted(p.get("excluded", [])))))
+                        smarts=tuple(sorted(p.get("smarts", []))), excluded=tuple(sorted(p.get("excluded", []))),
+                        connectivity=tuple(sorted(p.get("connectivity", [])))))
     return sorted(out, key=lambda r: r.rule.value)
 
 
@@ -129,10 +134,15 @@ def check_rules(rules: Iterable[Rule], file: str, problems: Problems) -> None:
         for pattern in r.smarts + r.excluded:
             if _smarts(pattern) is None:
                 problems.add(file, None, f"{where} SMARTS", f"RDKit cannot read the SMARTS {pattern!r}")
+        for smiles in r.connectivity:
+            if _skeleton(smiles) is None:
+                problems.add(file, None, f"{where} cg:memberByConnectivity",
+                             f"RDKit cannot read the SMILES {smiles!r} or make its InChIKey")
         if (r.min_fraction is not None or r.oxidation_state is not None) and not r.element:
             problems.add(file, None, where, "cg:minMassFraction and cg:oxidationState need cg:memberByElement")
-        if not (r.element or r.formula_pattern or r.smarts):
-            problems.add(file, None, where, "a rule needs cg:memberByElement, cg:formulaPattern or cg:memberBySmarts")
+        if not (r.element or r.formula_pattern or r.smarts or r.connectivity):
+            problems.add(file, None, where, "a rule needs cg:memberByElement, cg:formulaPattern, cg:memberBySmarts "
+                                            "or cg:memberByConnectivity")
 
 
 def rules_file(path: Path, import_iri: NamedNode, source: NamedNode, problems: Problems) -> list[Triple]:
@@ -197,6 +207,8 @@ def matches(rule: Rule, sub: Subject) -> bool | None:
             a.GetSymbol() == rule.element and a.HasProp("OxidationNumber")
             and a.GetIntProp("OxidationNumber") == rule.oxidation_state for a in mol.GetAtoms()):
         return False
+    if rule.connectivity and _skeleton(sub.smiles) not in {_skeleton(s) for s in rule.connectivity}:
+        return False
     fluorines = _fluorines(sub.smiles)
     if not all(_found(mol, fluorines, p) for p in rule.smarts):
         return False
@@ -207,6 +219,17 @@ def _found(mol, fluorines: int, pattern: str) -> bool:
     # a pattern with {Rf<n>} needs 2n + 1 fluorine atoms: counting them first spares the recursive SMARTS of
     # every isomer to the substances that cannot match (most of them)
     return fluorines >= perfluoroalkyl.fluorines_needed(pattern) and mol.HasSubstructMatch(_smarts(pattern))
+
+
+@functools.lru_cache(maxsize=65536)
+def _skeleton(smiles: str) -> str | None:
+    """The first block of the InChIKey: the connectivity without stereochemistry (cis/trans, E/Z, R/S, anti/syn),
+    so stereoisomers share it and positional isomers do not."""
+    from rdkit import Chem
+
+    mol = _mol(smiles)
+    key = Chem.MolToInchiKey(mol) if mol is not None else ""
+    return key.split("-")[0] or None
 
 
 @functools.lru_cache(maxsize=65536)
