@@ -53,9 +53,12 @@ class _NS:
         return term
 
     def __getattr__(self, name: str) -> NamedNode:
+        # called only for a name not yet in the instance's __dict__: kept there, later uses skip this call
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)
+        return term
 
 
 cg = _NS(CG)

@@ -190,6 +190,15 @@ def _mol(smiles: str):
 
 def matches(rule: Rule, sub: Subject) -> bool | None:
     """Whether `sub` is a member under `rule`; None when the rule needs a structure the substance lacks."""
+    return _matches(rule, sub.formula, sub.smiles, sub.fractions)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _matches(rule: Rule, formula: str | None, smiles: str | None,
+             fractions_: tuple[tuple[str, Decimal], ...]) -> bool | None:
+    # per rule and identity, whatever the substance's IRI: every list load evaluates each rule on every stored
+    # substance, and a process loads the lists more than once (tests, a reload)
+    sub = Subject(rule.rule, formula, smiles, fractions_)
     fractions = dict(sub.fractions)
     if rule.element is not None:
         if rule.element not in fractions:
