@@ -195,30 +195,29 @@ def matches(rule: Rule, sub: Subject) -> bool | None:
 
 @functools.lru_cache(maxsize=1 << 17)
 def _matches(rule: Rule, formula: str | None, smiles: str | None,
-             fractions_: tuple[tuple[str, Decimal], ...]) -> bool | None:
+             element_fractions: tuple[tuple[str, Decimal], ...]) -> bool | None:
     # per rule and identity, whatever the substance's IRI: every list load evaluates each rule on every stored
     # substance, and a process loads the lists more than once (tests, a reload)
-    sub = Subject(rule.rule, formula, smiles, fractions_)
-    fractions = dict(sub.fractions)
+    fractions = dict(element_fractions)
     if rule.element is not None:
         if rule.element not in fractions:
             return False
         if rule.min_fraction is not None and not fractions[rule.element] > rule.min_fraction:
             return False
-    if rule.formula_pattern is not None and not (sub.formula and re.fullmatch(rule.formula_pattern, sub.formula)):
+    if rule.formula_pattern is not None and not (formula and re.fullmatch(rule.formula_pattern, formula)):
         return False
     if not rule.needs_structure:
         return True
-    mol = _mol(sub.smiles) if sub.smiles else None
+    mol = _mol(smiles) if smiles else None
     if mol is None:
         return None
     if rule.oxidation_state is not None and not any(
             a.GetSymbol() == rule.element and a.HasProp("OxidationNumber")
             and a.GetIntProp("OxidationNumber") == rule.oxidation_state for a in mol.GetAtoms()):
         return False
-    if rule.connectivity and _skeleton(sub.smiles) not in {_skeleton(s) for s in rule.connectivity}:
+    if rule.connectivity and _skeleton(smiles) not in {_skeleton(s) for s in rule.connectivity}:
         return False
-    fluorines = _fluorines(sub.smiles)
+    fluorines = _fluorines(smiles)
     if not all(_found(mol, fluorines, p) for p in rule.smarts):
         return False
     return not any(_found(mol, fluorines, p) for p in rule.excluded)
