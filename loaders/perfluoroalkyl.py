@@ -25,7 +25,7 @@ import functools
 import re
 
 MACRO = re.compile(r"\{Rf(\d+)\}")
-MAX_CARBONS = 12  # C12: 7,639 isomers; longer chains are not named by any rule and would make huge SMARTS
+MAX_CARBONS = 12  # C12: 3,057 isomers (C13: 7,639); longer chains are named by no rule and make huge SMARTS
 
 
 @functools.cache

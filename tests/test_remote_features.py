@@ -24,7 +24,6 @@ from complygraph.graph.outstanding import outstanding
 from complygraph.graph.requests import plan, record, requests_view, sent_requests
 from complygraph.graph.shacl import validate
 from complygraph.graph.status import status_index
-from complygraph.graph.store import StoreError
 from complygraph.loaders.catalog import load_list, load_reference
 from complygraph.loaders.compositions import import_compositions
 from complygraph.vocab import ID
@@ -39,8 +38,6 @@ CHANGE = dt.date(2026, 2, 4)  # the shipped Candidate List version adding n-hexa
 BEFORE, FRESH = dt.date(2025, 12, 1), dt.date(2026, 2, 10)
 AT = dt.date(2026, 3, 1)
 STATUS_AT = dt.date(2026, 11, 23)
-# Virtuoso 7.2.5 cannot compile one constraint of these packs (tests/test_virtuoso.py): "SQ156"
-VIRTUOSO_CANNOT_COMPILE = {"eu-rohs", "eu-reach-annex-xvii"}
 
 
 def _part(pid: str) -> str:
@@ -283,8 +280,6 @@ def _statuses(store, packs: list[str]) -> tuple[dict, dict]:
 
 @pytest.mark.parametrize("packs", [["eu-reach-svhc", "data-quality"], ["eu-rohs", "data-quality"]])
 def test_the_status_roll_up_is_the_same_on_every_engine(pair, request, packs):
-    if _engine(request) == "virtuoso" and VIRTUOSO_CANNOT_COMPILE & set(packs):
-        request.applymarker(pytest.mark.xfail(raises=StoreError, strict=True, reason="Virtuoso 7.2 SQ156"))
     reference, engine = pair
     products, parts = _statuses(engine, packs)
     assert (products, parts) == _statuses(reference, packs)

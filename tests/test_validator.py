@@ -75,12 +75,7 @@ def test_a_shape_the_compiler_cannot_translate_is_validated_by_pyshacl_with_a_wa
 
 
 def test_validation_on_a_remote_store_gives_the_same_results(tmp_path, any_store, request):
-    from complygraph.graph.store import StoreError
     from complygraph.loaders.catalog import load_reference
-
-    if request.node.callspec.params.get("any_store") == "virtuoso":  # see tests/test_virtuoso.py
-        request.applymarker(pytest.mark.xfail(raises=StoreError, strict=True,
-                                              reason="Virtuoso 7.2 SQ156 on the eu-rohs exemption queries"))
     from complygraph.loaders.compositions import import_compositions
 
     lists = ["eu-rohs-annex-ii", "eu-reach-svhc"]  # the lists the two packs name
