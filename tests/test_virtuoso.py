@@ -164,6 +164,23 @@ def test_inclusive_comparisons_are_rewritten_for_virtuoso_outside_strings_iris_a
     assert SPARQL11.rewrite(text) == text
 
 
+
+def test_the_class_target_test_after_a_having_subquery_becomes_a_join_for_virtuoso_and_only_there():
+    """The eu-rohs exemption-expired query stalled Virtuoso 7.2.5 (no CPU, no answer) with its class target as
+    a FILTER EXISTS after the grouped subquery; the data-quality identity query (grouped, no HAVING) answered
+    wrongly with the join. The rewrite is checked on both forms; the packs' runs above check the answers."""
+    target = ("FILTER EXISTS { { ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+              "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://w3id.org/complygraph/ontology#Part> . } }")
+    grouped = "SELECT * WHERE { { SELECT ?this (MAX(?x) AS ?m) WHERE { ?this ?p ?x } GROUP BY ?this "
+    having = grouped + "HAVING (MAX(?x) > 1) }\n" + target + "\n}"
+    plain = grouped + "}\n" + target + "\n}"
+    joined = VIRTUOSO.rewrite(having)
+    assert "FILTER EXISTS" not in joined and "{ SELECT DISTINCT ?this WHERE { { { ?this <http" in joined
+    assert "UNION { ?this <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#" \
+           "subClassOf>+ <https://w3id.org/complygraph/ontology#Part> }" in joined
+    assert VIRTUOSO.rewrite(plain).count("FILTER EXISTS") == 1
+    assert SPARQL11.rewrite(having) == having
+
 # --- crash safety on a remote endpoint (tests/test_crash_safety.py, on Virtuoso) ----------------------------
 
 def test_a_staging_graph_is_dropped_only_when_older_than_the_grace_period(virtuoso, virtuoso_server):
