@@ -17,6 +17,7 @@ from complygraph.graph.shacl import validate
 from .shacl_cases import build, compare_with_pyshacl, hits, material, part, sub
 
 PFOA, DECABDE, TETRABDE, SCCP, HCB = "335-67-1", "1163-19-5", "40088-47-9", "85535-84-8", "118-74-1"
+DP = "13560-89-9"  # Dechlorane Plus: the EU POPs entry gives no CAS number (a group of its syn- and anti-isomers)
 KG = 1_000_000  # mg
 AT = dt.date(2026, 11, 23)
 
@@ -43,6 +44,9 @@ def store(tmp_path_factory):
         part("sccp-under", KG, material("sccp-under", KG, sub(SCCP, 1499, **un))),
         # HCB: Annex I without a stated trace limit; checked for intentional addition only
         part("hcb-trace", KG, material("hcb-trace", KG, sub(HCB, 1, **un))),
+        # Dechlorane Plus: "equal to or below 1 000 mg/kg" in articles until 2028-04-14 (column 4 point 1(a))
+        part("dp-at", KG, material("dp-at", KG, sub(DP, 1000, **un))),
+        part("dp-over", KG, material("dp-over", KG, sub(DP, 1001, **un))),
     ], ["eu-pops"])
 
 
@@ -106,3 +110,11 @@ def test_a_limit_row_that_does_not_say_how_it_was_verified_is_refused_naming_fil
     with pytest.raises(InputError) as caught:
         build_list(catalog()[1]["eu-pops"], [data_dir() / "echa/pops_list_full.xlsx", bad])
     assert "pops-annex-i-limits.csv" in str(caught.value) and "verification" in str(caught.value)
+
+
+def test_dechlorane_plus_is_found_though_its_entry_names_no_cas_exactly_at_1000_mg_per_kg_it_passes(store):
+    """Before the entry's membership rule (data/echa/pops-membership-rules.ttl), it concerned a placeholder
+    only and Dechlorane Plus passed EU POPs at any concentration."""
+    found = _trace(store)
+    assert "dp-over" in found and "dp-at" not in found
+    assert DP in found["dp-over"].message

@@ -54,6 +54,51 @@ def test_stereoisomers_are_members_and_other_skeletons_are_not(rule, smiles, mem
     assert matches(rules[rule], sub) is member, why
 
 
+POPS_RULE = "https://w3id.org/complygraph/id/rule/eu-pops/dechlorane-plus-anti-syn"
+DP_DIASTEREOISOMERS = [  # two of Dechlorane Plus's stereoisomers, stereo-defined (RDKit's enumeration)
+    "ClC1=C(Cl)[C@]2(Cl)[C@@H]3CC[C@@H]4[C@@H](CC[C@@H]3[C@@]1(Cl)C2(Cl)Cl)[C@@]1(Cl)C(Cl)=C(Cl)[C@@]4(Cl)C1(Cl)Cl",
+    "ClC1=C(Cl)[C@@]2(Cl)[C@H]3CC[C@H]4[C@@H](CC[C@H]3[C@@]1(Cl)C2(Cl)Cl)[C@]1(Cl)C(Cl)=C(Cl)[C@]4(Cl)C1(Cl)Cl",
+]
+
+
+@pytest.mark.parametrize("smiles", DP_DIASTEREOISOMERS)
+def test_eu_pops_dechlorane_plus_reaches_its_stereoisomers_though_the_entry_has_no_cas(smiles):
+    """EU POPs Annex I Part A "Dechlorane Plus ... covering any of its individual anti- and syn-isomers or any
+    combination thereof" (included 25 September 2025): the export gives no CAS number, so until the rule the entry
+    concerned a placeholder only and every Dechlorane Plus record passed EU POPs."""
+    _, specs = catalog()
+    rule = next(r for r in rules_in(list(build_list(specs["eu-pops"]).triples())) if r.rule.value == POPS_RULE)
+    ident = from_record("", None, smiles, NamedNode("urn:test:stereoisomers"))
+    assert matches(rule, Subject(NamedNode("urn:test:dp"), ident.formula, ident.smiles, ident.fractions)) is True
+
+
+CSCL_RULE = "https://w3id.org/complygraph/id/rule/jp-cscl-class1/"
+CSCL_CASES = [  # (rule, SMILES, member, why): isomers with no CAS number of their own in the list
+    ("item-40-dechlorane-plus-any-stereoisomer", DP_DIASTEREOISOMERS[0], True, "a stereo-defined Dechlorane Plus"),
+    ("item-40-dechlorane-plus-any-stereoisomer", DP_DIASTEREOISOMERS[1], True, "another one"),
+    ("item-39-methoxychlor-any-position", "COc1cccc(c1)C(c1cccc(OC)c1)C(Cl)(Cl)Cl", True, "m,m'-methoxychlor"),
+    ("item-39-methoxychlor-any-position", "COc1ccccc1C(c1ccccc1OC)C(Cl)(Cl)Cl", True, "o,o'-methoxychlor"),
+    ("item-39-methoxychlor-any-position", "COc1ccc(C(c2ccccc2)C(Cl)(Cl)Cl)c(OC)c1", False,
+     "both methoxy groups on one ring: not bis(methoxyphenyl)"),
+    ("item-39-methoxychlor-any-position", "COc1ccc(cc1)C(=C(Cl)Cl)c1ccc(OC)cc1", False, "the olefin (two Cl)"),
+    ("item-39-methoxychlor-any-position", "COc1ccc(cc1)C(c1ccc(OC)c(Cl)c1)C(Cl)(Cl)Cl", False,
+     "a ring-chlorinated analogue (formula C16H14Cl4O2)"),
+]
+
+
+@pytest.mark.parametrize("rule,smiles,member,why", CSCL_CASES, ids=[f"{c[0][:8]}:{c[3][:30]}" for c in CSCL_CASES])
+def test_cscl_items_named_without_locants_or_stereodescriptors_reach_every_isomer_the_name_fits(
+        rule, smiles, member, why):
+    """化審法施行令 第一条第三十九号「一・一・一―トリクロロ―二・二―ビス（メトキシフェニル）エタン
+    （別名メトキシクロル）」 and 第四十号 (デクロランプラス, a name with no stereodescriptor): before the rules the
+    items reached CAS 72-43-5 and 13560-89-9 only."""
+    _, specs = catalog()
+    found = {r.rule.value: r for r in rules_in(list(build_list(specs["jp-cscl-class1"]).triples()))}
+    ident = from_record("", None, smiles, NamedNode("urn:test:isomers"))
+    sub = Subject(NamedNode("urn:test:isomer"), ident.formula, ident.smiles, ident.fractions)
+    assert matches(found[CSCL_RULE + rule], sub) is member, why
+
+
 def test_a_connectivity_rule_with_an_unreadable_structure_is_refused():
     bad = Rule(NamedNode(RULE + "bad"), NamedNode(RULE + "target"), connectivity=("C1CC(",))
     problems = Problems()
