@@ -15,6 +15,9 @@ from complygraph.loaders.catalog import data_dir, list_warnings
 from .shacl_cases import build, hits, material, part, sub
 
 PFOS, HBCDD, PFOA, PCN = "1763-23-1", "25637-99-4", "335-67-1", "70776-03-3"
+# isomers the items name without the list naming their CAS numbers (data/jp-cscl/membership-rules.ttl, items 14,
+# 29 and 39): before their rules they were never flagged
+ALPHA_ENDOSULFAN, OP_DICOFOL, OP_METHOXYCHLOR = "959-98-8", "10606-46-9", "30667-99-3"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +26,9 @@ def store(tmp_path_factory):
         part("pfos", 1000, material("m-pfos", 1000, sub(PFOS, 1, intentional="yes"))),
         part("hbcdd", 1000, material("m-hbcdd", 1000, sub(HBCDD, 1, intentional="yes"))),
         part("pfoa", 1000, material("m-pfoa", 1000, sub(PFOA, 1, intentional="yes"))),
+        part("a-endo", 1000, material("m-alpha-endosulfan", 1000, sub(ALPHA_ENDOSULFAN, 1, intentional="yes"))),
+        part("op-dicofol", 1000, material("m-op-dicofol", 1000, sub(OP_DICOFOL, 1, intentional="yes"))),
+        part("op-mxc", 1000, material("m-op-methoxychlor", 1000, sub(OP_METHOXYCHLOR, 1, intentional="yes"))),
     ], ["jp-cscl-class1"])
 
 
@@ -37,6 +43,12 @@ def _flagged(store, day: dt.date) -> set[str]:
     ("m-hbcdd", dt.date(2014, 5, 1)),
     # 令和3年政令第144号, effective 2021-10-22 (PFOA, its isomers and salts)
     ("m-pfoa", dt.date(2021, 10, 22)),
+    # item 29 「…ベンゾジオキサチエピン＝三―オキシド（別名エンドスルファン…）」, no stereodescriptor: alpha-endosulfan
+    ("m-alpha-endosulfan", dt.date(2014, 5, 1)),
+    # item 14 names 「二・二・二―トリクロロ―一―（二―クロロフェニル）―一―（四―クロロフェニル）エタノール」 (o,p'-dicofol)
+    ("m-op-dicofol", dt.date(2005, 4, 1)),
+    # item 39 「一・一・一―トリクロロ―二・二―ビス（メトキシフェニル）エタン」, no locants: o,p'-methoxychlor
+    ("m-op-methoxychlor", dt.date(2025, 2, 18)),
 ])
 def test_item_counts_from_its_designation_date_not_the_day_before(store, material_id, effective):
     assert material_id not in _flagged(store, effective - dt.timedelta(days=1))
@@ -45,7 +57,7 @@ def test_item_counts_from_its_designation_date_not_the_day_before(store, materia
 
 
 def test_at_2010_01_01_only_items_designated_by_then_are_flagged(store):
-    assert _flagged(store, dt.date(2010, 1, 1)) == set()
+    assert _flagged(store, dt.date(2010, 1, 1)) == {"m-op-dicofol"}  # item 14 since 2005-04-01
 
 
 def test_every_item_has_a_date_or_says_why_not():
