@@ -17,6 +17,7 @@ from complygraph.graph.shacl import validate
 from .shacl_cases import build, compare_with_pyshacl, hits, material, part, sub
 
 PFOA, DECABDE, TETRABDE, SCCP, HCB = "335-67-1", "1163-19-5", "40088-47-9", "85535-84-8", "118-74-1"
+OP_MXC = "30667-99-3"  # o,p'-methoxychlor: the entry lists it, the ECHA export names 72-43-5 only
 DP = "13560-89-9"  # Dechlorane Plus: the EU POPs entry gives no CAS number (a group of its syn- and anti-isomers)
 KG = 1_000_000  # mg
 AT = dt.date(2026, 11, 23)
@@ -47,6 +48,9 @@ def store(tmp_path_factory):
         # Dechlorane Plus: "equal to or below 1 000 mg/kg" in articles until 2028-04-14 (column 4 point 1(a))
         part("dp-at", KG, material("dp-at", KG, sub(DP, 1000, **un))),
         part("dp-over", KG, material("dp-over", KG, sub(DP, 1001, **un))),
+        # methoxychlor, any isomer: "equal to or below 0,01 mg/kg" ((EU) 2024/2570)
+        part("mxc-at", KG, material("mxc-at", KG, sub(OP_MXC, "0.01", **un))),
+        part("mxc-over", KG, material("mxc-over", KG, sub(OP_MXC, "0.011", **un))),
     ], ["eu-pops"])
 
 
@@ -118,3 +122,11 @@ def test_dechlorane_plus_is_found_though_its_entry_names_no_cas_exactly_at_1000_
     found = _trace(store)
     assert "dp-over" in found and "dp-at" not in found
     assert DP in found["dp-over"].message
+
+
+def test_an_isomer_of_methoxychlor_the_export_does_not_name_is_found_over_0_01_mg_per_kg(store):
+    """Annex I Part A "Methoxychlor" ((EU) 2024/2570): any possible isomer of dimethoxydiphenyltrichloroethane,
+    0,01 mg/kg. Before its membership rule o,p'-methoxychlor passed at any concentration."""
+    found = _trace(store)
+    assert "mxc-over" in found and "mxc-at" not in found
+    assert OP_MXC in found["mxc-over"].message
