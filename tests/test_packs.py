@@ -9,7 +9,7 @@ from rdflib.namespace import SH
 
 from complygraph.graph.shacl import validate
 
-from .shacl_cases import build, hits, material, part, sub
+from .shacl_cases import build, compare_with_pyshacl, hits, material, part, sub
 
 AT = dt.date(2026, 11, 23)
 PB, CD, PBO, DEHP = "7439-92-1", "7440-43-9", "1317-36-8", "117-81-7"
@@ -138,6 +138,7 @@ def pops_store(tmp_path_factory):
         part("intentional", 1000, material("hcb", 1000, sub(HCB, 5, intentional="yes"))),
         part("trace", 1000, material("hcb-trace", 1000, sub(HCB, "0.001", intentional="no"))),
         part("clean", 1000, material("clean", 1000, sub("7440-31-5", 1000, intentional="yes"))),
+        part("undeclared", 1000, material("hcb-undeclared", 1000, sub(HCB, 5))),
     ], ["eu-pops", "jp-cscl-class1"])
 
 
@@ -147,6 +148,35 @@ def test_intentional_presence_of_a_listed_substance_is_a_violation(pops_store, p
     found = hits(validate(pops_store, [pack], AT), shape)
     assert set(found) == {"hcb"}
     assert str(found["hcb"].detail("substance")).endswith("/cas/118-74-1")
+
+
+def test_a_cscl_substance_declared_without_its_intent_is_unknown_not_passed(pops_store):
+    """化審法 Art. 17/24 prohibit the intentional use of Class I substances; a declaration that says neither that
+    hexachlorobenzene (item 3) was nor that it was not intentionally added leaves that open: a warning (the part's
+    status is unknown), where before nothing was reported. Declared either way, it is not reported here."""
+    report = validate(pops_store, ["jp-cscl-class1"], AT)
+    found = hits(report, "jp-cscl-class1#IntentUndeclared")
+    assert set(found) == {"hcb-undeclared"}
+    assert [str(r.severity).rsplit("#", 1)[-1] for r in report.results if str(r.focus).endswith("/hcb-undeclared")] \
+        == ["Warning"]
+    ours, reference = compare_with_pyshacl(pops_store, ["jp-cscl-class1"], AT)
+    assert ours == reference
+
+
+def test_an_eu_pops_substance_without_a_trace_limit_declared_without_its_intent_is_unknown(tmp_path):
+    """Regulation (EU) 2019/1021 Art. 3 and 4(1)(b): hexachlorobenzene's entry states no trace contaminant limit,
+    so 5 mg/kg of it declared without its intentional-addition status was a silent pass; now a warning. PFOA's
+    entry states one (0,025 mg/kg): its undeclared occurrence is judged by that limit, not reported here."""
+    store = build(tmp_path, [
+        part("hcb", 1000, material("hcb-undeclared", 1000, sub(HCB, 5))),
+        part("pfoa", 1000, material("pfoa-undeclared", 1000, sub("335-67-1", "0.00001"))),
+        part("hcb-trace", 1000, material("hcb-not-added", 1000, sub(HCB, 5, intentional="no"))),
+    ], ["eu-pops"])
+    report = validate(store, ["eu-pops"], AT)
+    assert set(hits(report, "eu-pops#IntentUndeclared")) == {"hcb-undeclared"}
+    assert not any(str(r.focus).endswith(("/pfoa-undeclared", "/hcb-not-added")) for r in report.results)
+    ours, reference = compare_with_pyshacl(store, ["eu-pops"], AT)
+    assert ours == reference
 
 
 # ---------------------------------------------------------------------------------------------- eu-packaging
