@@ -171,9 +171,13 @@ def test_an_eu_pops_substance_without_a_trace_limit_declared_without_its_intent_
         part("hcb", 1000, material("hcb-undeclared", 1000, sub(HCB, 5))),
         part("pfoa", 1000, material("pfoa-undeclared", 1000, sub("335-67-1", "0.00001"))),
         part("hcb-trace", 1000, material("hcb-not-added", 1000, sub(HCB, 5, intentional="no"))),
+        # o,p'-dicofol: the Convention listing names it (10606-46-9), the ECHA export only p,p' (115-32-2)
+        part("op-dicofol", 1000, material("op-dicofol-added", 1000, sub("10606-46-9", 5, intentional="yes"))),
+        part("op-dicofol-2", 1000, material("op-dicofol-undeclared", 1000, sub("10606-46-9", 5))),
     ], ["eu-pops"])
     report = validate(store, ["eu-pops"], AT)
-    assert set(hits(report, "eu-pops#IntentUndeclared")) == {"hcb-undeclared"}
+    assert set(hits(report, "eu-pops#IntentUndeclared")) == {"hcb-undeclared", "op-dicofol-undeclared"}
+    assert set(hits(report, "eu-pops#IntentionalPresence")) == {"op-dicofol-added"}
     assert not any(str(r.focus).endswith(("/pfoa-undeclared", "/hcb-not-added")) for r in report.results)
     ours, reference = compare_with_pyshacl(store, ["eu-pops"], AT)
     assert ours == reference
