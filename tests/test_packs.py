@@ -163,24 +163,42 @@ def test_a_cscl_substance_declared_without_its_intent_is_unknown_not_passed(pops
     assert ours == reference
 
 
-def test_an_eu_pops_substance_without_a_trace_limit_declared_without_its_intent_is_unknown(tmp_path):
-    """Regulation (EU) 2019/1021 Art. 3 and 4(1)(b): hexachlorobenzene's entry states no trace contaminant limit,
-    so 5 mg/kg of it declared without its intentional-addition status was a silent pass; now a warning. PFOA's
-    entry states one (0,025 mg/kg): its undeclared occurrence is judged by that limit, not reported here."""
+def test_an_eu_pops_substance_whose_entry_sets_no_trace_limit_is_prohibited_whatever_its_intent(tmp_path):
+    """Regulation (EU) 2019/1021 Art. 4(1)(b): Art. 3 does not apply to "a substance present as an unintentional
+    trace contaminant, as specified in the relevant entries of Annex I or II"; hexachlorobenzene's entry specifies
+    none, so 5 mg/kg of it is prohibited declared as not intentionally added (a silent pass before) or declared
+    either way (a warning before). PFOA's entry specifies 0,025 mg/kg: its undeclared occurrence is judged by that
+    limit, not reported here. o,p'-dicofol: the Convention listing names it (10606-46-9), the ECHA export only
+    p,p' (115-32-2)."""
     store = build(tmp_path, [
         part("hcb", 1000, material("hcb-undeclared", 1000, sub(HCB, 5))),
         part("pfoa", 1000, material("pfoa-undeclared", 1000, sub("335-67-1", "0.00001"))),
         part("hcb-trace", 1000, material("hcb-not-added", 1000, sub(HCB, 5, intentional="no"))),
-        # o,p'-dicofol: the Convention listing names it (10606-46-9), the ECHA export only p,p' (115-32-2)
         part("op-dicofol", 1000, material("op-dicofol-added", 1000, sub("10606-46-9", 5, intentional="yes"))),
         part("op-dicofol-2", 1000, material("op-dicofol-undeclared", 1000, sub("10606-46-9", 5))),
     ], ["eu-pops"])
     report = validate(store, ["eu-pops"], AT)
-    assert set(hits(report, "eu-pops#IntentUndeclared")) == {"hcb-undeclared", "op-dicofol-undeclared"}
+    found = hits(report, "eu-pops#NoTraceDerogation")
+    assert set(found) == {"hcb-undeclared", "hcb-not-added", "op-dicofol-undeclared"}
+    assert str(found["hcb-not-added"].severity).endswith("#Violation")
     assert set(hits(report, "eu-pops#IntentionalPresence")) == {"op-dicofol-added"}
-    assert not any(str(r.focus).endswith(("/pfoa-undeclared", "/hcb-not-added")) for r in report.results)
+    assert not any(str(r.focus).endswith("/pfoa-undeclared") for r in report.results)
     ours, reference = compare_with_pyshacl(store, ["eu-pops"], AT)
     assert ours == reference
+
+
+@pytest.mark.parametrize("at, derogated", [(dt.date(2024, 10, 16), False), (dt.date(2024, 10, 17), True),
+                                          (dt.date(2024, 10, 18), True)])
+def test_an_eu_pops_trace_derogation_applies_from_its_own_date(tmp_path, at, derogated):
+    """Methoxychlor: in the ECHA export since 2024-09-27; Annex I column 4 ((EU) 2024/2570) derogates 0,01 mg/kg
+    as an unintentional trace contaminant from 2024-10-17 (data/echa/pops-annex-i-limits.csv). 0.005 mg/kg not
+    intentionally added: prohibited the day before (no derogation yet), under the limit from that day on."""
+    store = build(tmp_path, [part("mxc", 1_000_000, material("mxc-trace", 1_000_000,
+                                                              sub("72-43-5", "0.005", intentional="no")))],
+                  ["eu-pops"])
+    report = validate(store, ["eu-pops"], at)
+    assert set(hits(report, "eu-pops#NoTraceDerogation")) == (set() if derogated else {"mxc-trace"})
+    assert not hits(report, "eu-pops#TraceContaminantLimits")
 
 
 # ---------------------------------------------------------------------------------------------- eu-packaging
