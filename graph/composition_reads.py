@@ -194,23 +194,31 @@ def rows_fresh(con: sqlite3.Connection) -> bool:
 
 
 _OCC_ROWS = f"""
-    SELECT w.value, {_iri('o.occ')}, o.ppm, o.mg, {_iri('o.material')}, {_iri('o.part')}, o.mid, o.mname,
-           r.ident, r.name, r.masses, r.suppliers, r.products
-    FROM json_each(?) w CROSS JOIN occ_rows o ON o.substance = {_WANTED} CROSS JOIN part_rows r ON r.part = o.part"""
+    SELECT w.value, o.occ, o.ppm, o.mg, o.material, o.part, o.mid, o.mname
+    FROM json_each(?) w CROSS JOIN occ_rows o ON o.substance = {_WANTED}"""
+_PART_ROWS = """
+    SELECT r.part, r.ident, r.name, r.masses, r.suppliers, r.products
+    FROM json_each(?) w CROSS JOIN part_rows r ON r.part = w.value"""
 
 
-def occurrence_rows(con: sqlite3.Connection, substances: Iterable[str]) -> list[tuple]:
+def occurrence_rows(con: sqlite3.Connection, substances: Iterable[str]) -> tuple[list[tuple], dict[str, tuple]]:
     """What `occurrences` answers, from the where-used rows, each with its material's identifier and label where
-    the model keeps them (else None), and its part's row: (substance, occurrence, ppm, mg, material, part,
-    material id, material name, part identifier, label, masses, suppliers, products). The part's identifier
-    and label are the smallest (None where the model keeps none), its masses (lexical) and suppliers (stored
-    IRIs, `read_model.iri`) JSON arrays (read with `array`), the products above IRIs joined by
-    `impact_rows.SEPARATOR`. Every part an occurrence row names has a part row (both are made for the nodes
-    with a material)."""
-    out = []
+    the model keeps them (else None): (substance, occurrence, ppm, mg, material, part, material id, material
+    name), the occurrence, material and part in their stored form (`read_model.iri` makes the IRI); and the row
+    of each of those parts by its stored form: (stored form, identifier, label, masses, suppliers, products).
+    The part's identifier and label are the smallest (None where the model keeps none), its masses (lexical)
+    and suppliers (stored IRIs, `read_model.iri`) JSON arrays (read with `array`), the products above IRIs
+    joined by `impact_rows.SEPARATOR`. Every part an occurrence row names has a part row (both are made for the
+    nodes with a material). The parts are asked in key order: with the file not in the page cache, reading the
+    58,518 part rows a change reaches at 10^6 parts in key order took 0.38 s, in the occurrences' order (one join)
+    0.52-0.57 s."""
+    rows: list[tuple] = []
     for chunk in _chunks(list(dict.fromkeys(substances))):
-        out += con.execute(_OCC_ROWS, (chunk,)).fetchall()
-    return out
+        rows += con.execute(_OCC_ROWS, (chunk,)).fetchall()
+    parts: dict[str, tuple] = {}
+    for chunk in _chunks(sorted({r[5] for r in rows})):
+        parts.update((r[0], r) for r in con.execute(_PART_ROWS, (chunk,)))
+    return rows, parts
 
 
 array = _array

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +32,7 @@ def _date(d: dt.date | str) -> Literal:
     return Literal(d if isinstance(d, str) else d.isoformat(), datatype=NamedNode(XSD + "date"))
 
 
-@dataclass
+@dataclass(slots=True)  # 10^5 rows: no dict each
 class ImpactRow:
     """One occurrence of a substance that a changed list entry concerns, with its part, material,
     supplier and products: one row of an impact table."""
@@ -88,102 +88,175 @@ def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Dec
                of_substances: bool = False) -> list[ImpactRow]:
     """Every occurrence of the substances that list entries concern (IRI -> (change, name)), or, with
     `of_substances`, of the substances themselves."""
-    with few_collections():  # 10^5 rows and their objects: no young-generation passes over them as they grow
+    with few_collections(1_000_000):  # 10^5 rows and their objects: no young-generation passes over them as they grow
         return _where_used(store, entries, threshold, of_substances)
 
 
 def _where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
                 of_substances: bool) -> list[ImpactRow]:
+    kept = found = None
     with store.composition_model() as model:
         stamp = reads.revision(model) if model is not None else None
-        found = _reads(store, model, entries, of_substances)
+        if model is not None and reads.rows_fresh(model):
+            kept = _kept(store, model, entries, of_substances)
+        else:
+            found = _reads(store, model, entries, of_substances)
     if model is not None and store.revision() != stamp:
         # a write landed between the model's snapshot and the entries' substances read from the store: the
         # store answers it all, so no answer joins two revisions
-        found = _reads(store, None, entries, of_substances)
-    rows, parts, materials, products = found
-    if not rows:
-        return []
-    names = substance_names(store, [NamedNode(s) for s in dict.fromkeys(r[1] for r in rows)])
-    # the share of the article: the substance's mass over all materials of the part, over the part's mass, each
-    # occurrence counted once (two entries that concern one substance, a group's and its own, reach it twice)
-    per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for part_iri, substance, _occ, mg in {(r[6], r[1], r[2], r[4]) for r in rows}:
-        per_part[(part_iri, substance)] += Decimal(mg)
-    shares: dict[tuple[str, str], tuple[float, bool | None]] = {}
-    for key, mg in per_part.items():
-        mass = parts[key[0]]["mass"]
-        percent = mg / mass * 100 if mass else None
-        shares[key] = (float("nan") if percent is None else float(percent),
-                       None if threshold is None or percent is None else percent > threshold)
-    out = []
-    for entry, substance, _, ppm, _, material, part_iri in rows:
-        part = parts[part_iri]
-        cas, name = names.get(substance, ("", ""))
-        change, entry_name = entries[entry]
-        percent, over = shares[(part_iri, substance)]
-        material_id, material_name = materials[material]
-        out.append(ImpactRow(change, entry, entry_name, part["id"], part["name"], material_id, material_name, cas,
-                             name, float(ppm), percent, over, part["supplier_id"], part["supplier_name"],
-                             list(products.get(part_iri, ()))))  # sorted by _products
+        kept, found = None, _reads(store, None, entries, of_substances)
+    if kept is not None:
+        return _rows_of_kept(store, entries, threshold, kept)  # in `_order`
+    out = _rows_of_found(store, entries, threshold, found)
     out.sort(key=_order)
     return out
 
 
-Occurrence = tuple[str, str, str, str, str, str, str]  # entry, substance, occurrence, ppm, mg, material, part
+_NAN = float("nan")
+
+
+def _share(mg: Decimal, mass: Decimal | None, threshold: Decimal | None) -> tuple[float, bool | None]:
+    """The substance's share of the article in percent (not a number without the part's mass) and whether it
+    is over the list's threshold: computed in decimals, so a share exactly at the threshold is not over it."""
+    if not mass:
+        return _NAN, None
+    percent = mg / mass * 100
+    return float(percent), None if threshold is None else percent > threshold
+
+
+def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
+                   found: Found) -> list[ImpactRow]:
+    concerns, occurrences, parts, materials, products = found
+    if not occurrences:
+        return []
+    names = substance_names(store, [NamedNode(s) for s in dict.fromkeys(o[0] for o in occurrences)])
+    # the share of the article: the substance's mass over all materials of the part, over the part's mass, each
+    # occurrence counted once (two entries that concern one substance, a group's and its own, reach it twice)
+    per_part: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for part_iri, substance, _occ, mg in {(o[5], o[0], o[1], o[3]) for o in occurrences}:
+        per_part[(part_iri, substance)] += Decimal(mg)
+    shares = {key: _share(mg, parts[key[0]]["mass"], threshold) for key, mg in per_part.items()}
+    out = []
+    for substance, _occ, ppm, _mg, material, part_iri in occurrences:
+        part = parts[part_iri]
+        cas, name = names.get(substance, ("", ""))
+        percent, over = shares[(part_iri, substance)]
+        material_id, material_name = materials[material]
+        for entry in concerns[substance]:
+            change, entry_name = entries[entry]
+            out.append(ImpactRow(change, entry, entry_name, part["id"], part["name"], material_id, material_name,
+                                 cas, name, float(ppm), percent, over, part["supplier_id"], part["supplier_name"],
+                                 list(products.get(part_iri, ()))))  # sorted by _products
+    return out
+
+
+# From the store: the entries that concern each substance (substance -> entries, each once); the occurrences,
+# each (substance, occurrence, ppm, mg, material, part) once; each part's shown facts (`_pick`); each material's
+# (id, name); each part's products (sorted)
+Found = tuple[dict[str, list[str]], list[tuple[str, str, str, str, str, str]], dict[str, dict],
+              dict[str, tuple[str, str]], dict[str, list[tuple[str, str]]]]
 
 
 def _reads(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
-           of_substances: bool) -> tuple[list[Occurrence], dict, dict, dict]:
-    if model is not None and reads.rows_fresh(model):
-        return _from_rows(store, model, entries, of_substances)
+           of_substances: bool) -> Found:
     rows = _occurrences(store, model, entries, of_substances)
-    if not rows:
-        return rows, {}, {}, {}
+    concerns: dict[str, list[str]] = defaultdict(list)
+    for entry, substance in dict.fromkeys((r[0], r[1]) for r in rows):
+        concerns[substance].append(entry)
+    occurrences = list(dict.fromkeys(r[1:] for r in rows))
+    if not occurrences:
+        return concerns, occurrences, {}, {}, {}
     part_iris = list(dict.fromkeys(r[6] for r in rows))
     materials = _labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
-    return rows, _part_details(store, model, part_iris), materials, _products(store, model, part_iris)
+    return (concerns, occurrences, _part_details(store, model, part_iris), materials,
+            _products(store, model, part_iris))
 
 
-def _from_rows(store: Store, model: sqlite3.Connection, entries: dict[str, tuple[str, str]],
-               of_substances: bool) -> tuple[list[Occurrence], dict, dict, dict]:
-    """What `_reads` answers, from the where-used rows kept for it (graph/impact_rows.py): three range reads
-    instead of a million index searches at 10^6 parts; the names the model does not keep from the store."""
-    materials: dict[str, tuple[str, str]] = {}
-    found: dict[str, list] = defaultdict(list)
-    facts: dict[str, tuple] = {}
-    concerns = _concerns(store, entries, of_substances)
-    for substance, occ, ppm, mg, material, part, mid, mname, *of_part in reads.occurrence_rows(
-            model, [s for _, s in concerns]):
-        found[substance].append((substance, occ, ppm, mg, material, part))
-        if mid is not None:
-            materials[material] = (mid, mname or "")
-        facts[part] = of_part
-    rows = [(e, *row) for e, s in concerns for row in found.get(s, ())]  # in no order: `_order` sorts the rows
-    if not rows:
-        return rows, {}, {}, {}
-    part_iris = list(facts)
-    rest = [m for m in dict.fromkeys(r[5] for r in rows) if m not in materials]
-    materials.update(_labels(store, None, rest))
-    kept = [(part, *of_part) for part, of_part in facts.items()]
+@dataclass
+class _Kept:
+    """What the where-used rows kept for impact (graph/impact_rows.py) answer, read in one snapshot of the model:
+    each row one occurrence of one wanted substance with its material's names, (substance, occurrence, ppm, mg,
+    material, part, material id, material name), the occurrence, material and part in their stored form; each
+    of those parts' row (`composition_reads.occurrence_rows`); and the names the model does not keep, from the
+    store."""
+
+    concerns: dict[str, list[str]]  # substance -> the entries that concern it
+    rows: list[tuple]
+    part_rows: dict[str, tuple]  # stored form -> (stored form, id, label, masses, suppliers, products)
+    materials: dict[str, tuple[str, str]]  # (id, name) of the materials the model names not, by stored form
+    suppliers: dict[str, tuple[str, str]]  # a part's suppliers (JSON array) -> the (id, name) shown
+    products: dict[str, list[tuple[str, str]]]  # a part's products (joined IRIs) -> their (id, name), sorted
+    parts: dict[str, dict]  # the parts the model names not (another namespace): `_pick`ed from the store
+
+
+def _kept(store: Store, model: sqlite3.Connection, entries: dict[str, tuple[str, str]],
+          of_substances: bool) -> _Kept:
+    """Three range reads instead of a million index searches at 10^6 parts."""
+    concerns: dict[str, list[str]] = defaultdict(list)
+    for entry, substance in dict.fromkeys(_concerns(store, entries, of_substances)):
+        concerns[substance].append(entry)
+    rows, part_rows = reads.occurrence_rows(model, list(concerns))
+    unnamed = {m: iri(m) for m in dict.fromkeys(r[4] for r in rows if r[6] is None)}
+    labels = _labels(store, None, list(unnamed.values()))
+    materials = {m: labels[node] for m, node in unnamed.items() if node in labels}
     # the parts share a few thousand distinct JSON arrays of suppliers and of products: each read once
-    supplier_sets = {k: [iri(x) for x in reads.array(k)] for k in {r[4] for r in kept}}
-    product_sets = {k: k.split(SEPARATOR) if k else [] for k in {r[5] for r in kept}}
+    supplier_sets = {k: [iri(x) for x in reads.array(k)] for k in {r[4] for r in part_rows.values()}}
+    product_sets = {k: k.split(SEPARATOR) if k else [] for k in {r[5] for r in part_rows.values()}}
     named = _labels(store, model, sorted({s for nodes in supplier_sets.values() for s in nodes}))
     tops = _labels(store, model, sorted({p for nodes in product_sets.values() for p in nodes}))
     chosen = {k: min((named[s] for s in nodes if s in named), default=("", "")) for k, nodes in supplier_sets.items()}
     shown = {k: sorted(tops[p] for p in nodes if p in tops) for k, nodes in product_sets.items()}
-    parts, products = {}, {}
-    for part, ident, name, masses, suppliers, above in kept:
-        products[part] = shown[above]
-        if ident is not None:  # as `_pick` chooses, on one part's row
-            supplier = chosen[suppliers]
-            mass = min(map(Decimal, reads.array(masses)), default=None)
-            parts[part] = {"id": ident, "name": name or "", "mass": mass, "supplier_id": supplier[0],
-                           "supplier_name": supplier[1]}
-    if len(parts) < len(part_iris):  # parts of another namespace: named by the store
-        parts.update(_part_details(store, None, [p for p in part_iris if p not in parts], {}))
-    return rows, parts, materials, products
+    others = {p: iri(p) for p, r in part_rows.items() if r[1] is None}
+    found = _part_details(store, None, list(others.values()), {}) if others else {}
+    parts = {p: found[node] for p, node in others.items()}
+    return _Kept(concerns, rows, part_rows, materials, chosen, shown, parts)
+
+
+def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
+                  kept: _Kept) -> list[ImpactRow]:
+    """The rows in one pass over the model's rows (58,518 at 10^6 parts), in `_order`: each part's facts made
+    when first met, a share summed in decimals only where a part holds the substance more than once."""
+    rows = kept.rows
+    if not rows:
+        return []
+    names = substance_names(store, [NamedNode(s) for s in dict.fromkeys(r[0] for r in rows)])
+    # each occurrence counted once per part and substance, as `_rows_of_found` counts it
+    counts = Counter((r[5], r[0]) for r in rows)
+    summed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for part, substance, _occ, mg in {(r[5], r[0], r[1], r[3]) for r in rows if counts[(r[5], r[0])] > 1}:
+        summed[(part, substance)] += Decimal(mg)
+    facts: dict[str, tuple] = {}
+    out: list[ImpactRow] = []
+    keys: list[tuple] = []
+    append = out.append
+    for r in rows:
+        substance, stored = r[0], r[5]
+        part = facts.get(stored)
+        if part is None:
+            _, ident, label, masses, suppliers, above = kept.part_rows[stored]
+            if ident is not None:  # as `_pick` chooses, on one part's row
+                mass = reads.array(masses)
+                supplier = kept.suppliers[suppliers]
+                part = facts[stored] = (ident, label or "", min(map(Decimal, mass)) if mass else None,
+                                        supplier[0], supplier[1], kept.products[above])
+            else:
+                p = kept.parts[stored]
+                part = facts[stored] = (p["id"], p["name"], p["mass"], p["supplier_id"], p["supplier_name"],
+                                        kept.products[above])
+        key = (stored, substance)
+        percent, over = _share(summed[key] if key in summed else Decimal(r[3]), part[2], threshold)
+        material_id, material_name = (r[6], r[7] or "") if r[6] is not None else kept.materials[r[4]]
+        cas, name = names.get(substance, ("", ""))
+        ppm = float(r[2])
+        unknown = percent != percent  # NaN
+        for entry in kept.concerns[substance]:
+            change, entry_name = entries[entry]
+            append(ImpactRow(change, entry, entry_name, part[0], part[1], material_id, material_name, cas, name,
+                             ppm, percent, over, part[3], part[4], list(part[5])))
+            # `_order`'s key, made here without a call and attribute reads per row
+            keys.append((change, unknown, 0.0 if unknown else -percent, part[0], material_id, cas, entry, entry_name,
+                         ppm, part[1], material_name, name, part[3], part[4], tuple(part[5])))
+    return [out[i] for i in sorted(range(len(out)), key=keys.__getitem__)]
 
 
 def _concerns(store: Store, entries: dict[str, tuple[str, str]], of_substances: bool) -> list[tuple[str, str]]:
@@ -196,7 +269,7 @@ def _concerns(store: Store, entries: dict[str, tuple[str, str]], of_substances: 
 
 
 def _occurrences(store: Store, model: sqlite3.Connection | None, entries: dict[str, tuple[str, str]],
-                 of_substances: bool) -> list[Occurrence]:
+                 of_substances: bool) -> list[tuple[str, str, str, str, str, str, str]]:
     """Every occurrence of the substances the entries concern (or of the substances themselves): the
     substances of the entries from the store (a list's entries are few), the occurrences from the read model
     where the store keeps one (graph/read_model.py), else from the store."""
