@@ -4,7 +4,7 @@ Each function takes a read transaction on the model (`Store.composition_model()`
 SPARQL of its caller answers (graph/impact.py, graph/status.py), row for row: the same triple patterns, as
 joins on the `facts` table. A join variable may be an IRI or a blank node (kind '' or '_'), as in SPARQL.
 Where a node has several values of what is shown once (two masses, two names), the callers pick by one rule
-on both paths (graph/impact.py `_pick`), never by the order rows come in. Names (identifiers, labels) are
+on both paths (graph/impact_names.py `pick`), never by the order rows come in. Names (identifiers, labels) are
 kept only for the company's own resources; a node of another namespace comes back without them and its
 caller asks the store for those few.
 """
@@ -113,7 +113,7 @@ def part_facts(con: sqlite3.Connection, parts: list[str]) -> dict[str, dict[str,
     """part -> its "ids", "names", "masses" (lexical) and "suppliers" (nodes): the parts with an identifier kept.
     One row per part (Python made dicts of the 234k facts of the 58,529 parts a change reaches at 10^6 parts,
     1.5 s): the smallest id and name come from SQLite (its text order is Python's: UTF-8 bytes in code point
-    order), the masses and suppliers all, for impact's `_pick` to choose by its rule."""
+    order), the masses and suppliers all, for `impact_names.pick` to choose by its rule."""
     out: dict[str, dict[str, list[str]]] = {}
     sql = f"""SELECT w.value,
                      (SELECT MIN(o) FROM facts f WHERE f.p = {P['identifier']} AND f.s = w.k),

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode
 
 from complygraph.graph import composition_reads as reads
+from complygraph.graph import impact_names
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.entry_changes import EntryChange, changed_entries
 from complygraph.graph.impact_rows import SEPARATOR
@@ -151,8 +152,8 @@ def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold:
 
 
 # From the store: the entries that concern each substance (substance -> entries, each once); the occurrences,
-# each (substance, occurrence, ppm, mg, material, part) once; each part's shown facts (`_pick`); each material's
-# (id, name); each part's products (sorted)
+# each (substance, occurrence, ppm, mg, material, part) once; each part's shown facts (`impact_names.pick`);
+# each material's (id, name); each part's products (sorted)
 Found = tuple[dict[str, list[str]], list[tuple[str, str, str, str, str, str]], dict[str, dict],
               dict[str, tuple[str, str]], dict[str, list[tuple[str, str]]]]
 
@@ -167,9 +168,9 @@ def _reads(store: Store, model: sqlite3.Connection | None, entries: dict[str, tu
     if not occurrences:
         return concerns, occurrences, {}, {}, {}
     part_iris = list(dict.fromkeys(r[6] for r in rows))
-    materials = _labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
-    return (concerns, occurrences, _part_details(store, model, part_iris), materials,
-            _products(store, model, part_iris))
+    materials = impact_names.labels(store, model, list(dict.fromkeys(r[5] for r in rows)))
+    return (concerns, occurrences, impact_names.part_details(store, model, part_iris), materials,
+            impact_names.products_above(store, model, part_iris))
 
 
 @dataclass
@@ -186,7 +187,7 @@ class _Kept:
     materials: dict[str, tuple[str, str]]  # (id, name) of the materials the model names not, by stored form
     suppliers: dict[str, tuple[str, str]]  # a part's suppliers (JSON array) -> the (id, name) shown
     products: dict[str, list[tuple[str, str]]]  # a part's products (joined IRIs) -> their (id, name), sorted
-    parts: dict[str, dict]  # the parts the model names not (another namespace): `_pick`ed from the store
+    parts: dict[str, dict]  # the parts the model names not (another namespace), as `impact_names.pick` shows them
 
 
 def _kept(store: Store, model: sqlite3.Connection, entries: dict[str, tuple[str, str]],
@@ -197,17 +198,17 @@ def _kept(store: Store, model: sqlite3.Connection, entries: dict[str, tuple[str,
         concerns[substance].append(entry)
     rows, part_rows = reads.occurrence_rows(model, list(concerns))
     unnamed = {m: iri(m) for m in dict.fromkeys(r[4] for r in rows if r[6] is None)}
-    labels = _labels(store, None, list(unnamed.values()))
+    labels = impact_names.labels(store, None, list(unnamed.values()))
     materials = {m: labels[node] for m, node in unnamed.items() if node in labels}
     # the parts share a few thousand distinct JSON arrays of suppliers and of products: each read once
     supplier_sets = {k: [iri(x) for x in reads.array(k)] for k in {r[4] for r in part_rows.values()}}
     product_sets = {k: k.split(SEPARATOR) if k else [] for k in {r[5] for r in part_rows.values()}}
-    named = _labels(store, model, sorted({s for nodes in supplier_sets.values() for s in nodes}))
-    tops = _labels(store, model, sorted({p for nodes in product_sets.values() for p in nodes}))
+    named = impact_names.labels(store, model, sorted({s for nodes in supplier_sets.values() for s in nodes}))
+    tops = impact_names.labels(store, model, sorted({p for nodes in product_sets.values() for p in nodes}))
     chosen = {k: min((named[s] for s in nodes if s in named), default=("", "")) for k, nodes in supplier_sets.items()}
     shown = {k: sorted(tops[p] for p in nodes if p in tops) for k, nodes in product_sets.items()}
     others = {p: iri(p) for p, r in part_rows.items() if r[1] is None}
-    found = _part_details(store, None, list(others.values()), {}) if others else {}
+    found = impact_names.part_details(store, None, list(others.values()), {}) if others else {}
     parts = {p: found[node] for p, node in others.items()}
     return _Kept(concerns, rows, part_rows, materials, chosen, shown, parts)
 
@@ -234,7 +235,7 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
         part = facts.get(stored)
         if part is None:
             _, ident, label, masses, suppliers, above = kept.part_rows[stored]
-            if ident is not None:  # as `_pick` chooses, on one part's row
+            if ident is not None:  # as `impact_names.pick` chooses, on one part's row
                 mass = reads.array(masses)
                 supplier = kept.suppliers[suppliers]
                 part = facts[stored] = (ident, label or "", min(map(Decimal, mass)) if mass else None,
@@ -299,107 +300,3 @@ def _order(i: ImpactRow) -> tuple:
     return (i.change, unknown, 0.0 if unknown else -i.article_percent, i.part_id, i.material_id, i.cas, i.entry,
             i.entry_name, i.ppm, i.part_name, i.material_name, i.substance_name, i.supplier_id, i.supplier_name,
             tuple(i.products))
-
-
-def _part_details(store: Store, model: sqlite3.Connection | None, parts: list[str],
-                  facts: dict[str, dict[str, list]] | None = None) -> dict[str, dict]:
-    """Id, name, mass, supplier of each part: from the read model (`facts` if the caller read them), and from
-    the store for the parts it does not name (another namespace than the company's) and the suppliers it does
-    not name."""
-    if facts is None:
-        facts = reads.part_facts(model, parts) if model is not None else {}
-    named = _labels(store, model, sorted({s for f in facts.values() for s in f["suppliers"]}))
-    for f in facts.values():
-        f["suppliers"] = [named[s] for s in f["suppliers"] if s in named]
-    rest = [NamedNode(p) for p in parts if p not in facts]
-    for r in select_batched(store, """
-        SELECT ?part ?id ?name ?mass ?sid ?sname WHERE {
-          ?part dct:identifier ?id .
-          OPTIONAL { ?part rdfs:label ?name }
-          OPTIONAL { ?part cg:massMg ?mass }
-          OPTIONAL { ?part cg:suppliedBy ?s . ?s dct:identifier ?sid . OPTIONAL { ?s rdfs:label ?sname } }
-        }""", "part", rest):
-        f = facts.setdefault(r["part"].value, {"ids": [], "names": [], "masses": [], "suppliers": []})
-        f["ids"].append(r["id"].value)
-        for key, var in (("names", "name"), ("masses", "mass")):
-            if var in r:
-                f[key].append(r[var].value)
-        if "sid" in r:
-            f["suppliers"].append((r["sid"].value, r["sname"].value if "sname" in r else ""))
-    return {p: _pick(f) for p, f in facts.items()}
-
-
-def _pick(f: dict[str, list]) -> dict:
-    """What one part shows where the store holds several values of it (both paths, one rule): the smallest id
-    and name, the smallest mass (the largest share of the article: a limit is never passed for a choice of
-    mass), the smallest (id, name) of its suppliers."""
-    mass = min((Decimal(m) for m in f["masses"]), default=None)
-    supplier = min(f["suppliers"], default=("", ""))
-    return {"id": min(f["ids"]), "name": min(f["names"], default=""), "mass": mass,
-            "supplier_id": supplier[0], "supplier_name": supplier[1]}
-
-
-def _labels(store: Store, model: sqlite3.Connection | None, nodes: list[str]) -> dict[str, tuple[str, str]]:
-    """(identifier, name) of each node that has an identifier: the smallest of each where it has several."""
-    out = reads.labels(model, nodes) if model is not None else {}
-    rest = [NamedNode(n) for n in nodes if n not in out]
-    found: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
-    for r in select_batched(store, """
-        SELECT ?n ?id ?name WHERE { ?n dct:identifier ?id . OPTIONAL { ?n rdfs:label ?name } }""", "n", rest):
-        ids, names = found[r["n"].value]
-        ids.add(r["id"].value)
-        if "name" in r:
-            names.add(r["name"].value)
-    out.update({n: (min(ids), min(names, default="")) for n, (ids, names) in found.items()})
-    return out
-
-
-def _products(store: Store, model: sqlite3.Connection | None, parts: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """The products each part goes into, through any number of BOM levels (a product inside another product:
-    both), each with its (id, name). From the read model in one recursive query; from the store: the
-    parents of the current frontier per BOM level (one set query each; asking per parent took 24 s for the
-    59,236 parents one level above the 58,529 parts a change reaches at 1M parts) and the walk in memory."""
-    if model is not None:
-        pairs = reads.products_above(model, parts)
-        names = _labels(store, model, sorted({p for _, p in pairs}))
-    else:
-        pairs = _products_from_store(store, parts)
-        names = {r["p"].value: (r["id"].value, r["name"].value if "name" in r else "") for r in store.select(
-            "SELECT ?p ?id ?name WHERE { ?p a cg:Product ; dct:identifier ?id . OPTIONAL { ?p rdfs:label ?name } }")}
-    above: dict[str, set[str]] = defaultdict(set)
-    for part, product in pairs:
-        if product in names:
-            above[part].add(product)
-    shown: dict[frozenset, list[tuple[str, str]]] = {}  # one sorted list per distinct set of products
-    out: dict[str, list[tuple[str, str]]] = {}
-    for part in parts:
-        tops = frozenset(above.get(part, ()))
-        if tops not in shown:
-            shown[tops] = sorted(names[p] for p in tops)
-        out[part] = shown[tops]
-    return out
-
-
-def _products_from_store(store: Store, parts: list[str]) -> list[tuple[str, str]]:
-    """(part, product) for every node typed cg:Product above each part, as `reads.products_above` answers."""
-    parents: dict[str, set[str]] = defaultdict(set)
-    products = {r["p"].value for r in store.select("SELECT ?p WHERE { ?p a cg:Product }")}
-    frontier, seen = list(parts), set()
-    while frontier:
-        seen.update(frontier)
-        found: set[str] = set()
-        for r in select_batched(store, "SELECT ?child ?parent WHERE { ?u cg:child ?child ; cg:parent ?parent }",
-                                "child", [NamedNode(f) for f in frontier]):
-            parents[r["child"].value].add(r["parent"].value)
-            found.add(r["parent"].value)
-        frontier = [f for f in found if f not in seen]  # a cycle in a BOM must not loop forever
-    pairs = []
-    for part in parts:
-        reached, todo = set(), [part]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in reached:
-                    reached.add(parent)
-                    todo.append(parent)
-        pairs += [(part, p) for p in reached if p in products and p != part]
-    return pairs
