@@ -110,6 +110,8 @@ class Dialect:
     chunk: int = 5000  # triples per INSERT DATA request (Virtuoso's parser runs out of stack past ~5000)
     # (pattern, replacement) on the text of queries and updates, around engine bugs
     rewrites: tuple[tuple[re.Pattern, str | Callable[[re.Match], str]], ...] = ()
+    # (pack, why): packs whose results this engine has been seen to get wrong; a validation says so in its report
+    unreliable_packs: tuple[tuple[str, str], ...] = ()
 
     def query_request(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The query text to send and the protocol parameters that name its dataset."""
@@ -166,7 +168,13 @@ VIRTUOSO = Dialect(
     hidden_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/sparql"),
     exclude_pragmas=True, updates_at_query_url=True, insert_data_blank_nodes=False, empty_graph_pattern=False,
-    fix_results=True, chunk=2000, rewrites=(_TARGET_TEST, _CLASS_TARGET, _INCLUSIVE_COMPARISON))
+    fix_results=True, chunk=2000, rewrites=(_TARGET_TEST, _CLASS_TARGET, _INCLUSIVE_COMPARISON),
+    # twice in fresh-clone CI runs (2026-12-04), never in a local run: one eu-rohs exemption query left Virtuoso
+    # waiting without CPU until the client's timeout, and once the same data gave two exemption-status warnings
+    # fewer than the embedded store; the cause is not found (tests/test_virtuoso.py)
+    unreliable_packs=(("eu-rohs", "Virtuoso 7.2.5 has been seen to stall on, or to miss results of, the RoHS "
+                                  "exemption queries (exemption status unverified) on data where the embedded store "
+                                  "reports them: check eu-rohs results on another engine before relying on a pass"),))
 # Written for their documented dataset rules, not run by the test suite (neither is packaged for Debian).
 GRAPHDB = Dialect("graphdb", data_graph="http://rdf4j.org/schema/rdf4j#nil")
 NEPTUNE = Dialect("neptune", data_graph="http://aws.amazon.com/neptune/vocab/v01/DefaultNamedGraph")

@@ -53,6 +53,9 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     memory.trim()
     deriving = time.perf_counter() - started
     report = run_shapes(store, g, owner, progress)
+    dialect = getattr(store, "dialect", None)
+    report.warnings += [f"pack {pack}: {why}" for pack, why in getattr(dialect, "unreliable_packs", ())
+                        if pack in names]
     report.timings["derived facts (product categories and material classes of materials)"] = deriving
     report.at, report.packs, report.lists = at.isoformat(), names, sorted(lists_named(g, owner, names))
     packs = list(g.subjects(RDF.type, URIRef(CGSH + "ShapePack")))
