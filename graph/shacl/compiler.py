@@ -10,6 +10,7 @@ from rdflib.term import Node
 
 import complygraph.graph.shacl.core as core
 import complygraph.graph.shacl.sparql as sparql
+from complygraph.graph.shacl.core.fused import Member, fusable, fused_query, worth_fusing
 from complygraph.graph.shacl.errors import ShapesError, Unsupported
 from complygraph.graph.shacl.paths import sparql_path
 from complygraph.graph.shacl.targets import Focus, shapes_with_targets, target_parts
@@ -32,6 +33,9 @@ class CompiledConstraint:
     # For focus nodes reached through property shapes of property shapes: a query giving how many times each
     # focus node is validated (?this ?n); each of its results is reported that many times.
     multiplicity: str | None = None
+    # A query shared by several core constraints of one property shape (core/fused.py): this constraint's rows
+    # are those whose ?k is this index.
+    key: int | None = None
 
 
 @dataclass
@@ -102,9 +106,16 @@ def _compile_one(g: Graph, shape: Node, focus: Focus, comps) -> list[CompiledCon
     shape_messages = list(g.objects(shape, SH.message))
     generator, multiplicity = focus.generator(), focus.multiplicity()
     out = []
-    for component in core.COMPONENTS:
-        if (shape, component.parameter, None) not in g:
-            continue
+    present = [c for c in core.COMPONENTS if (shape, c.parameter, None) in g]
+    members = [Member(c, v) for c in present if fusable(c) for v in g.objects(shape, c.parameter)]
+    if path is not None and worth_fusing(members):  # one query for them all, each constraint taking its rows
+        query = f"SELECT ?this ?value ?k WHERE {{\n{fused_query(g, shape, members, generator, path)}\n}}"
+        for k, m in enumerate(members):
+            out.append(CompiledConstraint(shape, m.component.component, severity, path_node, query,
+                                          m.component.has_value, False, shape_messages, multiplicity=multiplicity,
+                                          key=k))
+        present = [c for c in present if not fusable(c)]
+    for component in present:
         # Core constraints enumerate the focus nodes first: their predicates (cg:massMg) are shared by many
         # classes, so testing the target per value would cost more than the enumeration.
         for body in core.compile_core(g, shape, component, generator, path):

@@ -143,6 +143,8 @@ def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: d
         _, rows, seconds = next(answers)
         _, counts, more = next(answers) if c.multiplicity else (None, [], 0.0)
         started = time.perf_counter()
+        if c.key is not None:  # a query shared by the core constraints of a property shape: this one's rows
+            rows = [row for row in rows if int(row["k"].value) == c.key]
         pack = owner.get(c.root, owner.get(c.shape))
         keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
         # One result per distinct result of this constraint: rows that differ only in variables the report

@@ -12,6 +12,10 @@ from rdflib.term import Node
 # -> the body of a query whose rows are the violations (?this, and ?value where the component has one)
 Compile = Callable[[Graph, Node, Node, str, "str | None"], str]
 
+# (shapes graph, shape, one value of the parameter, a variable such as "?value") -> a SPARQL expression that is
+# true for a value node that violates the constraint (an error counts as no violation, as in a FILTER)
+ValueTest = Callable[[Graph, Node, Node, str], str]
+
 
 @dataclass(frozen=True)
 class CoreComponent:
@@ -21,6 +25,17 @@ class CoreComponent:
     compile: Compile
     has_value: bool  # whether a result names a value node (sh:minCount, sh:hasValue do not)
     needs_path: bool = False  # only for property shapes
+    # Components that judge each value node on its own (sh:datatype, sh:minInclusive, sh:pattern ...): the test,
+    # which `compile` puts in a FILTER and which several constraints of one property shape share in one query
+    # (core/fused.py)
+    test: ValueTest | None = None
+
+
+def per_value(test: ValueTest) -> Compile:
+    """A component judged per value node: the value nodes of every focus node, kept where the test holds."""
+    def compile_(g: Graph, shape: Node, param: Node, focus: str, path: str | None) -> str:
+        return f"{focus} {value_nodes(path)}\nFILTER({test(g, shape, param, '?value')})"
+    return compile_
 
 
 def value_nodes(path: str | None) -> str:

@@ -7,13 +7,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from complygraph.graph.shacl.core.component import CoreComponent, value_nodes
+from complygraph.graph.shacl.core.component import CoreComponent, per_value
 from complygraph.graph.shacl.terms import sparql_term
 
 
-def in_(g: Graph, shape: Node, members: Node, focus: str, path: str | None) -> str:
-    same = " || ".join(f"sameTerm(?value, {sparql_term(m)})" for m in Collection(g, members)) or "false"
-    return f"{focus} {value_nodes(path)}\nFILTER(!({same}))"
+def in_(g: Graph, shape: Node, members: Node, var: str) -> str:
+    same = " || ".join(f"sameTerm({var}, {sparql_term(m)})" for m in Collection(g, members)) or "false"
+    return f"!({same})"
 
 
 def has_value(g: Graph, shape: Node, value: Node, focus: str, path: str | None) -> str:
@@ -23,6 +23,6 @@ def has_value(g: Graph, shape: Node, value: Node, focus: str, path: str | None) 
 
 
 OTHER = (
-    CoreComponent(SH["in"], SH.InConstraintComponent, "4.8.3", in_, has_value=True),
+    CoreComponent(SH["in"], SH.InConstraintComponent, "4.8.3", per_value(in_), has_value=True, test=in_),
     CoreComponent(SH.hasValue, SH.HasValueConstraintComponent, "4.8.2", has_value, has_value=False),
 )

@@ -7,19 +7,23 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from complygraph.graph.shacl.core.component import Compile, CoreComponent, value_nodes
+from complygraph.graph.shacl.core.component import CoreComponent, ValueTest, per_value
 from complygraph.graph.shacl.terms import sparql_term
 
 
-def _range(op: str) -> Compile:
-    def compile_(g: Graph, shape: Node, bound: Node, focus: str, path: str | None) -> str:
-        return f"{focus} {value_nodes(path)}\nFILTER(!COALESCE(?value {op} {sparql_term(bound)}, false))"
-    return compile_
+def _range(op: str) -> ValueTest:
+    def test(g: Graph, shape: Node, bound: Node, var: str) -> str:
+        return f"!COALESCE({var} {op} {sparql_term(bound)}, false)"
+    return test
+
+
+def _component(parameter: Node, component: Node, section: str, op: str) -> CoreComponent:
+    return CoreComponent(parameter, component, section, per_value(_range(op)), has_value=True, test=_range(op))
 
 
 VALUE_RANGE = (
-    CoreComponent(SH.minInclusive, SH.MinInclusiveConstraintComponent, "4.3.2", _range(">="), has_value=True),
-    CoreComponent(SH.maxInclusive, SH.MaxInclusiveConstraintComponent, "4.3.4", _range("<="), has_value=True),
-    CoreComponent(SH.minExclusive, SH.MinExclusiveConstraintComponent, "4.3.1", _range(">"), has_value=True),
-    CoreComponent(SH.maxExclusive, SH.MaxExclusiveConstraintComponent, "4.3.3", _range("<"), has_value=True),
+    _component(SH.minInclusive, SH.MinInclusiveConstraintComponent, "4.3.2", ">="),
+    _component(SH.maxInclusive, SH.MaxInclusiveConstraintComponent, "4.3.4", "<="),
+    _component(SH.minExclusive, SH.MinExclusiveConstraintComponent, "4.3.1", ">"),
+    _component(SH.maxExclusive, SH.MaxExclusiveConstraintComponent, "4.3.3", "<"),
 )
