@@ -1,4 +1,4 @@
-"""The validation's queries run side by side, read in the order asked (graph/shacl/query_pool.py)."""
+"""The validation's queries run side by side, the slowest first, read as they finish (graph/shacl/query_pool.py)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,22 @@ import time
 
 import pytest
 
-from complygraph.graph.shacl.query_pool import ENV, answers_in_order, workers
+from complygraph.graph.shacl import query_costs
+from complygraph.graph.shacl.query_pool import ENV, answers_as_done, start_order, workers
 
 
-def test_answers_come_in_the_order_asked_whatever_finishes_first():
+def test_answers_come_as_they_finish_each_query_once():
     def select(q):
-        time.sleep({"slow": 0.2, "fast": 0.0}[q.split(":")[0]])
+        time.sleep({"slow": 0.3, "fast": 0.0}[q.split(":")[0]])
         return [q]
 
-    asked = ["slow:1", "fast:2", "fast:3", "slow:4"]
-    assert [rows for _, rows, _ in answers_in_order(select, asked, threads=3)] == [[q] for q in asked]
+    got = list(answers_as_done(select, ["slow:1", "fast:2", "fast:3"], threads=2))
+    assert [q for q, _, _ in got] == ["fast:2", "fast:3", "slow:1"]
+    assert all(rows == [q] for q, rows, _ in got)
+    assert got[-1][2] >= 0.3  # the seconds the query ran
 
 
-def test_a_query_asked_twice_runs_once_and_is_answered_at_each_place():
-    ran = []
-
-    def select(q):
-        ran.append(q)
-        return [q]
-
-    asked = ["a", "b", "a", "c", "a"]
-    assert [q for q, _, _ in answers_in_order(select, asked, threads=2)] == asked
-    assert sorted(ran) == ["a", "b", "c"]
-
-
-def test_queries_run_side_by_side_but_never_more_than_the_threads_beyond_the_one_read():
+def test_queries_run_side_by_side_but_never_more_than_the_threads():
     lock, now, most = threading.Lock(), [0], [0]
 
     def select(q):
@@ -43,14 +34,13 @@ def test_queries_run_side_by_side_but_never_more_than_the_threads_beyond_the_one
             now[0] -= 1
         return []
 
-    list(answers_in_order(select, [str(i) for i in range(12)], threads=3))
-    assert most[0] == 3  # never more than the threads, the query read now included
+    assert len(list(answers_as_done(select, [str(i) for i in range(12)], threads=3))) == 12
+    assert most[0] == 3
 
 
 def test_a_slow_query_does_not_hold_back_the_queries_behind_it():
-    """The slow query waits until the four behind it have run on the other thread. Before, a query started only
-    when the answers before it were read, so at 10^6 parts one thread stood idle while a slow one ran (115 % of
-    two cores for a 19-minute validation); here the slow query would wait out its timeout."""
+    """The slow query waits until the four behind it have run on the other thread: at 10^6 parts one thread
+    stood idle while a slow one ran when queries started only as the answers before them were read."""
     ran, all_fast_ran = [], threading.Event()
 
     def select(q):
@@ -62,30 +52,31 @@ def test_a_slow_query_does_not_hold_back_the_queries_behind_it():
             all_fast_ran.set()
         return []
 
-    answers = list(answers_in_order(select, ["slow", "f1", "f2", "f3", "f4"], threads=2))
-    assert answers[0][1] == [True], "the fast queries ran while the slow one was running"
-    assert [q for q, _, _ in answers] == ["slow", "f1", "f2", "f3", "f4"]
+    answers = list(answers_as_done(select, ["slow", "f1", "f2", "f3", "f4"], threads=2))
+    assert [q for q, _, _ in answers][-1] == "slow" and answers[-1][1] == [True]
 
 
-def test_finished_answers_waiting_for_their_turn_are_held_up_to_a_number_of_rows():
-    """A large answer finished early is held until the answers before it are read; while it is held no further
-    query starts (only the one read next would): the memory of waiting answers stays bounded."""
-    events = []
+def test_a_large_answer_waiting_to_be_read_does_not_stop_the_next_query_from_starting():
+    """Before, finished answers waited for their turn up to 500,000 rows, and no query started beyond that: at
+    10^6 parts both threads stood idle for 17 s. Now the freed thread takes the next query at once."""
+    started = []
 
     def select(q):
-        if q == "head":
-            time.sleep(0.3)  # "big" finishes meanwhile; a free thread would start "next" now
-        events.append(q)
-        return list(range(10)) if q == "big" else []
+        started.append(q)
+        return list(range(1_000_000)) if q == "big" else []
 
-    answers = answers_in_order(select, ["head", "big", "next"], threads=2, held_rows=5)
-    assert next(answers)[0] == "head" and events == ["big", "head"], events
-    assert [q for q, _, _ in answers] == ["big", "next"]
-    assert events == ["big", "head", "next"]
-    # with room for the rows, "next" runs beside the slow head
-    events.clear()
-    assert [q for q, _, _ in answers_in_order(select, ["head", "big", "next"], threads=2)] == ["head", "big", "next"]
-    assert events == ["big", "next", "head"], events
+    answers = answers_as_done(select, ["big", "next", "last"], threads=1)
+    q, rows, _ = next(answers)  # "big" is handed over; the thread already runs "next"
+    time.sleep(0.1)
+    assert q == "big" and len(rows) == 1_000_000 and started[:2] == ["big", "next"]
+    assert [q for q, _, _ in answers] == ["next", "last"]
+
+
+def test_the_slowest_queries_start_first_and_before_any_time_is_known_the_joins():
+    asked = ["core1", "join1", "core2", "join2", "core1"]
+    assert start_order(asked, {}, {"join1", "join2"}) == ["join1", "join2", "core1", "core2"]
+    known = {"core1": 40.0, "join1": 2.0, "join2": 60.0}
+    assert start_order(asked, known, {"join1", "join2"}) == ["core2", "join2", "core1", "join1"]
 
 
 def test_a_failing_query_fails_the_run_and_stops_the_queries_not_started():
@@ -99,8 +90,21 @@ def test_a_failing_query_fails_the_run_and_stops_the_queries_not_started():
         return []
 
     with pytest.raises(RuntimeError, match="store gone"):
-        list(answers_in_order(select, [str(i) for i in range(50)], threads=2))
+        list(answers_as_done(select, [str(i) for i in range(50)], threads=2))
     assert len(ran) < 10
+
+
+def test_query_times_are_kept_beside_the_store_and_a_broken_record_only_loses_the_order(tmp_path):
+    assert query_costs.known(tmp_path, ["a"]) == {} and query_costs.known(None, ["a"]) == {}
+    query_costs.record(tmp_path, {"a": 1.5, "b": 30.25})
+    query_costs.record(tmp_path, {"a": 2.0})
+    assert query_costs.known(tmp_path, ["a", "b", "c"]) == {"a": 2.0, "b": 30.25}
+    assert not list(tmp_path.glob("*.tmp"))
+    (tmp_path / query_costs.FILE).write_text("{not json", encoding="utf-8")
+    assert query_costs.known(tmp_path, ["a"]) == {}
+    (tmp_path / query_costs.FILE).write_text('{"x": "slow"}', encoding="utf-8")
+    assert query_costs.known(tmp_path, ["a"]) == {}
+    query_costs.record(None, {"a": 1.0})  # a store without a folder keeps nothing
 
 
 @pytest.mark.parametrize("raw", ["0", "-1", "two"])
@@ -115,7 +119,8 @@ def test_one_thread_is_allowed(monkeypatch):
     assert workers() == 1
 
 
-def test_a_validation_report_is_the_same_with_one_query_at_a_time_and_four(tmp_path, monkeypatch):
+def test_a_validation_report_is_the_same_with_one_query_at_a_time_and_four_and_in_any_start_order(tmp_path,
+                                                                                                   monkeypatch):
     import datetime as dt
 
     from complygraph.generate import generate
@@ -125,11 +130,16 @@ def test_a_validation_report_is_the_same_with_one_query_at_a_time_and_four(tmp_p
     from complygraph.loaders.compositions import import_compositions
 
     generate(tmp_path / "data", products=3, parts=300, seed=5)
-    store = open_store(None)
+    store = open_store(str(tmp_path / "store"))
     load_reference(store)
     import_compositions(store, tmp_path / "data")
     reports = []
-    for threads in ("1", "4"):
+    for threads in ("1", "4", "4"):  # the third run starts the queries in the order of the second's times
         monkeypatch.setenv(ENV, threads)
         reports.append(validate(store, None, dt.date(2026, 11, 23)).results)
-    assert reports[0] and reports[0] == reports[1]  # the same results in the same order
+    assert (tmp_path / "store" / query_costs.FILE).is_file()
+    assert reports[0] and reports[0] == reports[1] == reports[2]  # the same results in the same order
+    monkeypatch.setattr("complygraph.graph.shacl.validator.start_order", lambda asked, known, joins:
+                        list(reversed(list(dict.fromkeys(asked)))))
+    assert validate(store, None, dt.date(2026, 11, 23)).results == reports[0]
+    store.close()

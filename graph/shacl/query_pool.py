@@ -1,18 +1,23 @@
-"""The compiled shapes' queries run a few at a time, their answers taken in the shapes' order.
+"""The compiled shapes' queries run a few at a time, the slowest first, their answers taken as they finish.
 
 One query per shape over all focus nodes is the rule (README: set-at-a-time); the queries are independent of
 each other, and Oxigraph evaluates a query without holding Python's GIL, so two queries on two threads take
 the wall time of one (a 100k-part store's exemption query: 14.2 s twice in a row, 7.8 s side by side). A
-SPARQL server answers concurrent requests too. The answers are consumed in the order asked, so a report is the
-same whatever finished first; at most `workers` queries run at once, and finished answers wait for their
-turn up to a number of rows (a million-part store's answers are large).
+SPARQL server answers concurrent requests too.
+
+Answers are handed over as they finish, not in the order asked: the validator files each constraint's results
+in its own place (graph/shacl/validator.py), so the report is the same whatever finished first, and no thread
+waits for an answer ahead of it to be read. At 10^6 parts, answers read in the order asked left both threads
+idle for 17 s (finished answers held, waiting for their turn, up to 500,000 rows) and one idle for 57 s, most of
+it at the end, when a 56 s query asked late ran alone. The slowest queries start first (`start_order`): each
+query's time of the last validation of the store (graph/shacl/query_costs.py) where known, and before any, the
+SPARQL-based constraints (joins over compositions) ahead of the core ones (a scan or a lookup per focus node).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
@@ -32,53 +37,42 @@ def workers() -> int:
     return n
 
 
-HELD_ROWS = 500_000  # rows of finished answers waiting for their turn, beyond which no further query starts
+def start_order(queries: list[str], known: dict[str, float], joins_first: set[str]) -> list[str]:
+    """Each distinct query once, in the order to start them: those whose time is not known first (a SPARQL-based
+    constraint, in `joins_first`, before a core one; else as asked), then the known ones, slowest first."""
+    distinct = list(dict.fromkeys(queries))
+    unknown = [q for q in distinct if q not in known]
+    unknown.sort(key=lambda q: q not in joins_first)  # stable: as asked within each kind
+    return unknown + sorted((q for q in distinct if q in known), key=lambda q: -known[q])
 
 
-def answers_in_order(select: Callable[[str], list], queries: list[str],
-                     threads: int | None = None, held_rows: int = HELD_ROWS) -> Iterator[tuple[str, list, float]]:
-    """(query, rows, seconds it ran) for each of `queries` in order; a query asked twice runs once and its
-    rows are yielded at each place it is asked (released after its last).
-
-    At most `threads` queries run at once. A query starts as soon as a thread is free, not when the answers
-    before it are read: a slow query no longer holds back the threads behind it (at 10^6 parts one query ran
-    80-140 s while the other thread stood idle, 115 % of two cores). Finished answers wait for their turn only
-    up to `held_rows` rows (an answer of a 10^6-part store can hold 10^6 rows); beyond that only the answer
-    read next may start. At 10^6 parts (shapes only): 682 s with 500,000 rows held at most, 772 s with 100,000,
-    953 s when the answer being read also holds a thread's place; the peak RSS was 8.5-8.8 GB in all three (the
-    whole report kept in memory), so the fastest is kept."""
+def answers_as_done(select: Callable[[str], list], order: list[str],
+                    threads: int | None = None) -> Iterator[tuple[str, list, float]]:
+    """(query, rows, seconds it ran) for each query of `order` (distinct queries, started in that order), as
+    each finishes. At most `threads` queries run at once; a thread takes the next query as soon as it is free.
+    Closing the iterator (or a failing query) cancels the queries not started."""
     threads = workers() if threads is None else threads
-    uses = Counter(queries)
 
-    def timed(q: str) -> tuple[list, float]:
+    def timed(q: str) -> tuple[str, list, float]:
         started = time.perf_counter()
         rows = select(q)
-        return rows, time.perf_counter() - started
+        return q, rows, time.perf_counter() - started
 
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="complygraph-query")
-    running: dict[str, Future] = {}
-    order = list(dict.fromkeys(queries))  # each distinct query once, in first-asked order
-    first = {q: i for i, q in enumerate(order)}
-    ahead = 0  # order[:ahead] are submitted
-
-    def held() -> int:
-        return sum(len(f.result()[0]) for f in running.values() if f.done() and f.exception() is None)
-
+    todo = iter(order)
+    running: set[Future] = set()
     try:
-        for q in queries:
-            while True:
-                active = [f for f in running.values() if not f.done()]
-                while ahead < len(order) and (ahead <= first[q] or (len(active) < threads and held() <= held_rows)):
-                    running[order[ahead]] = pool.submit(timed, order[ahead])
-                    active.append(running[order[ahead]])
-                    ahead += 1
-                if running[q].done():
+        for q in todo:
+            running.add(pool.submit(timed, q))
+            if len(running) == threads:
+                break
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            for _ in finished:
+                for q in todo:  # the freed thread takes the next query before this answer is read
+                    running.add(pool.submit(timed, q))
                     break
-                wait(active, return_when=FIRST_COMPLETED)
-            rows, seconds = running[q].result()
-            uses[q] -= 1
-            if not uses[q]:
-                del running[q]
-            yield q, rows, seconds
+            for future in finished:
+                yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

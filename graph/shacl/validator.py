@@ -17,12 +17,13 @@ from rdflib.term import Node
 
 from complygraph.graph import derived, memory
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.shacl import query_costs
 from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
 from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
 from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
 from complygraph.graph.shacl.preconditions import check_inputs, lists_named
-from complygraph.graph.shacl.query_pool import answers_in_order
+from complygraph.graph.shacl.query_pool import answers_as_done, start_order
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.terms import to_rdflib
@@ -122,8 +123,13 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     report = ValidationReport(shapes=g)
     # shapes with the same component and parameters ask the same query: it runs once
     asked = [q for c in compiled.constraints for q in (c.query, c.multiplicity) if q is not None]
-    with closing(answers_in_order(store.select, asked)) as answers:  # a failure stops the queries still to run
-        _read_answers(compiled, answers, owner, report, progress)
+    folder = getattr(store, "_folder", None)
+    order = start_order(asked, query_costs.known(folder, asked),
+                        {c.query for c in compiled.constraints if c.sparql_based})
+    ran: dict[str, float] = {}
+    with closing(answers_as_done(store.select, order)) as answers:  # a failure stops the queries still to run
+        _read_answers(compiled, answers, owner, report, progress, ran)
+    query_costs.record(folder, ran)
     if compiled.fallback:
         verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
         report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]
@@ -134,33 +140,61 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
 
 
 def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: dict, report: ValidationReport,
-                  progress: Callable[[str, int, int], None] | None) -> None:
-    """The results of each compiled constraint from its query's rows (and its multiplicity query's counts), in
-    the constraints' order. A term is converted once per run, whatever the rows it is in (a material's IRI,
-    a restriction, a limit): one rdflib term shared by its results, in less time and memory."""
+                  progress: Callable[[str, int, int], None] | None, ran: dict[str, float]) -> None:
+    """The results of each compiled constraint from its query's rows (and its multiplicity query's counts), read
+    as the answers come, each constraint's kept in its own place and added to the report in the constraints'
+    order: the same report whatever finished first. A term is converted once per run, whatever the rows it is in
+    (a material's IRI, a restriction, a limit): one rdflib term shared by its results, in less time and memory.
+    `ran` receives each query's seconds."""
     convert = lru_cache(maxsize=1 << 18)(to_rdflib)
-    for i, c in enumerate(compiled.constraints, start=1):
-        _, rows, seconds = next(answers)
-        _, counts, more = next(answers) if c.multiplicity else (None, [], 0.0)
-        started = time.perf_counter()
-        if c.key is not None:  # a query shared by the core constraints of a property shape: this one's rows
-            rows = [row for row in rows if int(row["k"].value) == c.key]
-        pack = owner.get(c.root, owner.get(c.shape))
-        keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
-        # One result per distinct result of this constraint: rows that differ only in variables the report
-        # does not show (a sequence path's middle node) are one result; rows that differ in a detail
-        # (?substance, ?entry) are results of their own, and so are the results of another constraint.
-        results = dict.fromkeys(_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack)
-                                for row in rows)
-        times = {convert(r["this"]): int(r["n"].value) for r in counts}
-        for result in results:
-            report.results += [result] * times.get(result.focus, 1)
-        # the query's own time (queries run side by side, graph/shacl/query_pool.py) and the reading of its rows
-        report.timings[f"{c.shape} {c.component}"] = seconds + more + time.perf_counter() - started
-        del rows, counts
+    waiting: dict[str, list[int]] = {}  # query -> the constraints that wait for its answer
+    needs: dict[str, int] = {}  # query -> the constraints not yet read that need its answer
+    for i, c in enumerate(compiled.constraints):
+        for q in _queries(c):
+            waiting.setdefault(q, []).append(i)
+            needs[q] = needs.get(q, 0) + 1
+    got: dict[str, list] = {}
+    placed: list[list[ValidationResult] | None] = [None] * len(compiled.constraints)
+    done = 0
+    for q, rows, seconds in answers:
+        ran[q], got[q] = seconds, rows
+        del rows
+        for i in waiting.pop(q):
+            c = compiled.constraints[i]
+            if any(other in waiting for other in _queries(c)):
+                continue  # its other answer is still to come
+            started = time.perf_counter()
+            placed[i] = _results_of(c, got[c.query], got[c.multiplicity] if c.multiplicity else [], owner, convert)
+            # the query's own time (queries run side by side, query_pool.py) and the reading of its rows
+            report.timings[f"{c.shape} {c.component}"] = (sum(ran[a] for a in _queries(c))
+                                                          + time.perf_counter() - started)
+            for answered in _queries(c):
+                needs[answered] -= 1
+                if not needs[answered]:
+                    del got[answered]  # no constraint needs it any more
+            done += 1
+            if progress:
+                progress(str(c.shape), done, len(compiled.constraints))
         memory.trim()
-        if progress:
-            progress(str(c.shape), i, len(compiled.constraints))
+    for results in placed:
+        report.results += results or []
+
+
+def _queries(c: CompiledConstraint) -> tuple[str, ...]:
+    return (c.query, c.multiplicity) if c.multiplicity and c.multiplicity != c.query else (c.query,)
+
+
+def _results_of(c: CompiledConstraint, rows: list, counts: list, owner: dict, convert) -> list[ValidationResult]:
+    if c.key is not None:  # a query shared by the core constraints of a property shape: this one's rows
+        rows = [row for row in rows if int(row["k"].value) == c.key]
+    pack = owner.get(c.root, owner.get(c.shape))
+    keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
+    # One result per distinct result of this constraint: rows that differ only in variables the report
+    # does not show (a sequence path's middle node) are one result; rows that differ in a detail
+    # (?substance, ?entry) are results of their own, and so are the results of another constraint.
+    results = dict.fromkeys(_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack) for row in rows)
+    times = {convert(r["this"]): int(r["n"].value) for r in counts}
+    return [result for result in results for _ in range(times.get(result.focus, 1))]
 
 
 def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> ValidationResult:
