@@ -88,6 +88,11 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             rollback.commit(folder)
         return True
 
+    @property
+    def folder(self) -> Path | None:
+        """The store's folder (None in memory): where complygraph keeps its own files beside Oxigraph's."""
+        return self._folder
+
     def select(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> list[Row]:
         with self._read():
             return super().select(query, bindings)

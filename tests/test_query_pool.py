@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from complygraph.graph.shacl import query_costs
+import complygraph.graph.shacl.query_costs as query_costs
 from complygraph.graph.shacl.query_pool import ENV, answers_as_done, start_order, workers
 
 

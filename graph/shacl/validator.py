@@ -15,9 +15,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
+import complygraph.graph.shacl.query_costs as query_costs
 from complygraph.graph import derived, memory
 from complygraph.graph.bindings import select_batched
-from complygraph.graph.shacl import query_costs
 from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
 from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
@@ -123,7 +123,7 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     report = ValidationReport(shapes=g)
     # shapes with the same component and parameters ask the same query: it runs once
     asked = [q for c in compiled.constraints for q in (c.query, c.multiplicity) if q is not None]
-    folder = getattr(store, "_folder", None)
+    folder = getattr(store, "folder", None)  # the embedded store's folder: each query's time is kept there
     order = start_order(asked, query_costs.known(folder, asked),
                         {c.query for c in compiled.constraints if c.sparql_based})
     ran: dict[str, float] = {}
