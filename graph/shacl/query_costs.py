@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 FILE = "complygraph-query-seconds.json"
@@ -59,7 +60,9 @@ def record(folder: Path | None, seconds: dict[str, float]) -> None:
         kept.pop(_digest(q), None)
         kept[_digest(q)] = round(s, 3)  # latest last: the oldest go first when there are too many
     kept = dict(list(kept.items())[-_KEPT:])
-    tmp = path.with_name(FILE + ".tmp")  # a `complygraph-` name: never part of a roll-back checkpoint
+    # a `complygraph-` name (never part of a roll-back checkpoint), one per writer: two validations at once
+    # each replace the file whole
+    tmp = path.with_name(f"{FILE}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
         tmp.write_text(json.dumps(kept), encoding="utf-8")
         os.replace(tmp, path)
