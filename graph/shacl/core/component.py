@@ -22,13 +22,19 @@ class CoreComponent:
     parameter: URIRef  # e.g. sh:minCount
     component: URIRef  # e.g. sh:MinCountConstraintComponent
     section: str  # SHACL 1.0 section, e.g. "4.2.1"
-    compile: Compile
+    compile: Compile | None  # None for a component given by its `test`: its query is made from the test
     has_value: bool  # whether a result names a value node (sh:minCount, sh:hasValue do not)
     needs_path: bool = False  # only for property shapes
     # Components that judge each value node on its own (sh:datatype, sh:minInclusive, sh:pattern ...): the test,
-    # which `compile` puts in a FILTER and which several constraints of one property shape share in one query
-    # (core/fused.py)
+    # which the component's own query puts in a FILTER and which several constraints of one property shape share
+    # in one query (core/fused.py)
     test: ValueTest | None = None
+
+    def __post_init__(self) -> None:
+        if self.compile is None:
+            if self.test is None:
+                raise ValueError(f"{self.parameter}: a core component needs a compile function or a test")
+            object.__setattr__(self, "compile", per_value(self.test))
 
 
 def per_value(test: ValueTest) -> Compile:

@@ -52,14 +52,13 @@ def worth_fusing(members: list[Member]) -> bool:
 
 def fused_query(g: Graph, shape: Node, members: list[Member], focus: str, path: str) -> str:
     """The body of the query whose rows (?this, ?value, ?k) are the violations of members[k]."""
-    tests = [(k, m.component.test(g, shape, m.param, "?v")) for k, m in enumerate(members)
-             if m.component.test is not None]
+    tests = [m.component.test(g, shape, m.param, "?v") for m in members if m.component.test is not None]
     counts = [(k, f"?count {COUNTS[m.component.parameter]} {int(m.param)}") for k, m in enumerate(members)
               if m.component.parameter in COUNTS]
     failing = [cond for _, cond in counts]
     aggregates = "(COUNT(DISTINCT ?v) AS ?count)"
     if tests:
-        any_test = " || ".join(f"COALESCE({t}, false)" for _, t in tests)
+        any_test = " || ".join(f"COALESCE({t}, false)" for t in tests)
         aggregates += f" (SUM(IF(BOUND(?v) && ({any_test}), 1, 0)) AS ?failed)"
         failing.append("?failed > 0")
     per_row = [f"(?k = {k} && {cond})" for k, cond in counts]

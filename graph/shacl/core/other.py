@@ -7,7 +7,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from complygraph.graph.shacl.core.component import CoreComponent, per_value
+from complygraph.graph.shacl.core.component import CoreComponent
 from complygraph.graph.shacl.terms import sparql_term
 
 
@@ -23,6 +23,6 @@ def has_value(g: Graph, shape: Node, value: Node, focus: str, path: str | None) 
 
 
 OTHER = (
-    CoreComponent(SH["in"], SH.InConstraintComponent, "4.8.3", per_value(in_), has_value=True, test=in_),
+    CoreComponent(SH["in"], SH.InConstraintComponent, "4.8.3", None, has_value=True, test=in_),
     CoreComponent(SH.hasValue, SH.HasValueConstraintComponent, "4.8.2", has_value, has_value=False),
 )

@@ -6,7 +6,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from complygraph.graph.shacl.core.component import CoreComponent, ValueTest, per_value
+from complygraph.graph.shacl.core.component import CoreComponent, ValueTest
 from complygraph.graph.shacl.terms import sparql_term
 
 
@@ -23,10 +23,7 @@ def pattern(g: Graph, shape: Node, regex: Node, var: str) -> str:
 
 
 STRING_BASED = (
-    CoreComponent(SH.minLength, SH.MinLengthConstraintComponent, "4.4.1", per_value(_length(">=")),
-                  has_value=True, test=_length(">=")),
-    CoreComponent(SH.maxLength, SH.MaxLengthConstraintComponent, "4.4.2", per_value(_length("<=")),
-                  has_value=True, test=_length("<=")),
-    CoreComponent(SH.pattern, SH.PatternConstraintComponent, "4.4.3", per_value(pattern), has_value=True,
-                  test=pattern),
+    CoreComponent(SH.minLength, SH.MinLengthConstraintComponent, "4.4.1", None, has_value=True, test=_length(">=")),
+    CoreComponent(SH.maxLength, SH.MaxLengthConstraintComponent, "4.4.2", None, has_value=True, test=_length("<=")),
+    CoreComponent(SH.pattern, SH.PatternConstraintComponent, "4.4.3", None, has_value=True, test=pattern),
 )

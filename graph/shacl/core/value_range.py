@@ -7,7 +7,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from complygraph.graph.shacl.core.component import CoreComponent, ValueTest, per_value
+from complygraph.graph.shacl.core.component import CoreComponent, ValueTest
 from complygraph.graph.shacl.terms import sparql_term
 
 
@@ -18,7 +18,7 @@ def _range(op: str) -> ValueTest:
 
 
 def _component(parameter: Node, component: Node, section: str, op: str) -> CoreComponent:
-    return CoreComponent(parameter, component, section, per_value(_range(op)), has_value=True, test=_range(op))
+    return CoreComponent(parameter, component, section, None, has_value=True, test=_range(op))
 
 
 VALUE_RANGE = (

@@ -7,7 +7,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 import complygraph.graph.shacl.core.lexical as lexical
-from complygraph.graph.shacl.core.component import CoreComponent, per_value, value_nodes
+from complygraph.graph.shacl.core.component import CoreComponent, value_nodes
 from complygraph.graph.shacl.terms import sparql_term
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -42,8 +42,6 @@ def node_kind(g: Graph, shape: Node, kind: Node, var: str) -> str:
 
 VALUE_TYPE = (
     CoreComponent(SH["class"], SH.ClassConstraintComponent, "4.1.1", class_, has_value=True),
-    CoreComponent(SH.datatype, SH.DatatypeConstraintComponent, "4.1.2", per_value(datatype), has_value=True,
-                  test=datatype),
-    CoreComponent(SH.nodeKind, SH.NodeKindConstraintComponent, "4.1.3", per_value(node_kind), has_value=True,
-                  test=node_kind),
+    CoreComponent(SH.datatype, SH.DatatypeConstraintComponent, "4.1.2", None, has_value=True, test=datatype),
+    CoreComponent(SH.nodeKind, SH.NodeKindConstraintComponent, "4.1.3", None, has_value=True, test=node_kind),
 )
