@@ -16,6 +16,8 @@ What is primed lives in this request's loaders only: nothing is kept across requ
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from pyoxigraph import NamedNode
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+import complygraph.graph.part_tree_reads as tree_reads
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Store
 from complygraph.graph.suppliers import evaluations
@@ -65,7 +68,9 @@ SUBSTANCES = """
 
 
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
-    return select_batched(store, query, var, [NamedNode(k) for k in keys], size=1000)
+    """The rows of the keys that are IRIs. A blank node (a material written as `[ ... ]`) comes back from a query
+    as its id, which no query can name again: it has no rows here (it failed the whole request before)."""
+    return select_batched(store, query, var, [NamedNode(k) for k in keys if ":" in k], size=1000)
 
 
 def _one(store: Store, query: str, var: str, keys: list[str]) -> list[dict | None]:
@@ -75,10 +80,13 @@ def _one(store: Store, query: str, var: str, keys: list[str]) -> list[dict | Non
 
 
 def _many(store: Store, query: str, var: str, keys: list[str]) -> list[list[dict]]:
-    """Every row (as plain strings) of each key, in the query's order."""
+    """Every row (as plain strings) of each key, in the query's order (a material's occurrences, which the
+    query leaves unordered, in the order the read model gives them: graph/part_tree_reads.py)."""
     out: dict[str, list[dict]] = defaultdict(list)
     for r in _batch(store, query, var, keys):
         out[r[var].value].append({k: v.value for k, v in r.items()})
+    if query is OCCURRENCES:
+        return [sorted(out.get(k, []), key=tree_reads.occurrence_order) for k in keys]
     return [out.get(k, []) for k in keys]
 
 
@@ -94,6 +102,31 @@ def substances(store: Store, keys: list[str]) -> list[dict | None]:
     return [found.get(k) for k in keys]
 
 
+_KEPT_SUBSTANCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> (revision, iri -> row)
+_KEPT_LOCK = threading.Lock()
+_KEEP_AT_MOST = 100_000
+
+
+def substances_at(store: Store, keys: list[str], revision: str) -> list[dict | None]:
+    """`substances`, kept per store revision across requests: every part's tree names the same few thousand
+    substances, and asking them of the store was a fifth of a tree's read at 10^6 parts. Every write gives the
+    store a new revision, so nothing kept is read after one; a row asked while a write lands is at most as new
+    as the store, as an unkept read would be. The rows are shared: nothing may change them."""
+    with _KEPT_LOCK:
+        kept_at, kept = _KEPT_SUBSTANCES.get(store, (None, {}))
+        if kept_at != revision:
+            kept = {}
+            _KEPT_SUBSTANCES[store] = (revision, kept)
+        rows = {k: kept[k] for k in keys if k in kept}
+    missing = [k for k in keys if k not in rows]
+    if missing:
+        rows.update(zip(missing, substances(store, missing), strict=True))
+        with _KEPT_LOCK:
+            if len(kept) + len(missing) <= _KEEP_AT_MOST:
+                kept.update((k, rows[k]) for k in missing)
+    return [rows[k] for k in keys]
+
+
 @dataclass(frozen=True)
 class PartPlan:
     """What a query asks below a part, as far as `part_trees` reads it in advance."""
@@ -106,27 +139,59 @@ class PartPlan:
 
 def part_trees(store: Store, plans: dict[PartPlan, list[str]]) -> dict[str, dict[str, Any]]:
     """Parts and what each plan asks below them, one query per level for all the parts of a plan: loader
-    name -> key -> the value that loader would have loaded. Runs on one read thread in one go."""
+    name -> key -> the value that loader would have loaded. Runs on one read thread in one go. Parts,
+    suppliers, materials and occurrences come from the read model where it is at the store's revision
+    (graph/part_tree_reads.py), the store answering the keys the model cannot answer exactly."""
     out: dict[str, dict[str, Any]] = defaultdict(dict)
-    for plan, keys in plans.items():
-        parts = dict(zip(keys, _one(store, PARTS, "part", keys), strict=True))
-        out["part"].update(parts)
-        found = [k for k, d in parts.items() if d is not None]
-        if plan.supplier:
-            wanted = sorted({parts[k]["supplier"] for k in found if "supplier" in parts[k]})
-            out["supplier"].update(zip(wanted, _one(store, SUPPLIERS, "supplier", wanted), strict=True))
-        if not plan.materials:
-            continue
-        materials = _many(store, MATERIALS, "part", found)
-        out["materials"].update(zip(found, materials, strict=True))
-        if not plan.substances:
-            continue
-        iris = list(dict.fromkeys(r["material"] for rows in materials for r in rows))
-        occurrences = _many(store, OCCURRENCES, "material", iris)
-        out["occurrences"].update(zip(iris, occurrences, strict=True))
-        if plan.substance:
-            wanted = sorted({r["substance"] for rows in occurrences for r in rows})
-            out["substance"].update(zip(wanted, substances(store, wanted), strict=True))
+    revision = store.revision()  # before the model's: what is kept under it is at least this new
+    with store.current_model() as con:
+        for plan, keys in plans.items():
+            parts = _tree_level(con, keys, tree_reads.parts,
+                                lambda k: dict(zip(k, _one(store, PARTS, "part", k), strict=True)))
+            out["part"].update(parts)
+            found = [k for k, d in parts.items() if d is not None]
+            if plan.supplier:
+                wanted = sorted({parts[k]["supplier"] for k in found if "supplier" in parts[k]})
+                out["supplier"].update(_tree_level(con, wanted, tree_reads.suppliers,
+                                                   lambda k: dict(zip(k, _one(store, SUPPLIERS, "supplier", k),
+                                                                      strict=True))))
+            if not plan.materials:
+                continue
+            materials = _tree_level(con, found, tree_reads.materials,
+                                    lambda k: dict(zip(k, _many(store, MATERIALS, "part", k), strict=True)))
+            out["materials"].update(materials)
+            if not plan.substances:
+                continue
+            iris = list(dict.fromkeys(r["material"] for k in found for r in materials[k]))
+            occurrences = _tree_level(
+                con, iris, lambda c, k: tree_reads.occurrences(c, k, lambda e: _exemption_ids(store, e)),
+                lambda k: dict(zip(k, _many(store, OCCURRENCES, "material", k), strict=True)))
+            out["occurrences"].update(occurrences)
+            if plan.substance:
+                wanted = sorted({r["substance"] for rows in occurrences.values() for r in rows})
+                found_rows = substances(store, wanted) if con is None else substances_at(store, wanted, revision)
+                out["substance"].update(zip(wanted, found_rows, strict=True))
+    return out
+
+
+def _tree_level(con, keys: list[str], from_model: Callable, from_store: Callable[[list[str]], dict]) -> dict:
+    """One level of part trees for `keys`: from the model (`con`, None when it is not current) for the keys it
+    answers, from the store for the others."""
+    if con is None:
+        return from_store(keys)
+    found, ask = from_model(con, keys)
+    if ask:
+        found.update(from_store(ask))
+    return {k: found[k] for k in keys}
+
+
+EXEMPTION_IDS = "SELECT ?exemption ?id WHERE { ?exemption cg:exemptionId ?id }"
+
+
+def _exemption_ids(store: Store, exemptions: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in _batch(store, EXEMPTION_IDS, "exemption", exemptions):
+        out[r["exemption"].value].append(r["id"].value)
     return out
 
 

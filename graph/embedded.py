@@ -34,6 +34,9 @@ from complygraph.graph.store import (
 from complygraph.graph.store_folder import bulk_after, why_refused
 from complygraph.vocab import PREFIXES
 
+_KEY = revision_quad("")  # where the revision is kept: its subject, predicate and graph
+_STORE, _REVISION_P, _META = _KEY.subject, _KEY.predicate, _KEY.graph_name
+
 _OPEN: weakref.WeakValueDictionary[str, EmbeddedStore] = weakref.WeakValueDictionary()  # folders open here
 
 
@@ -100,6 +103,13 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
     def ask(self, query: str, bindings: Mapping[str, Term | list[Term]] | None = None) -> bool:
         with self._read():
             return super().ask(query, bindings)
+
+    def revision(self) -> str:
+        """The store's SPARQL answer (`QueryMixin.revision`: the greatest revision string) read as one lookup:
+        every `part(id)` asks it, and a query's parsing and planning took longer than the lookup."""
+        with self._read():
+            db = self._chosen.db
+            return max((q.object.value for q in db.quads_for_pattern(_STORE, _REVISION_P, None, _META)), default="")
 
     @contextmanager
     def _read(self) -> Iterator[None]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from pyoxigraph import DefaultGraph, Triple
 
@@ -56,6 +56,21 @@ class ModelKeeping:
             if con is not None:
                 raise  # the caller's own reads failed: not to be answered twice
         yield None
+
+    @contextmanager
+    def current_model(self) -> Iterator[sqlite3.Connection | None]:
+        """A read transaction on the read model if it is at the store's revision now, else None: for reads that
+        ask the store rather than wait for a rebuild (a part's tree, graph/part_tree_reads.py)."""
+        model = self.model
+        if model is None:
+            yield None
+            return
+        with ExitStack() as stack:
+            try:
+                con = stack.enter_context(model.snapshot(self.revision()))
+            except sqlite3.Error:
+                con = None
+            yield con
 
     def _rebuild_model(self) -> bool:
         """Rebuild the model at the store's revision, unless a write holds the store (then False: the reader

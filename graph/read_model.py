@@ -7,9 +7,10 @@ item 3), and the status roll-up spent 7.7 s of 13.7 s on the parts of unresolved
 SQLite answers the same joins from its B-trees in milliseconds.
 
 What it holds (`keep`): every default-graph triple whose predicate is a composition predicate (a substance's
-occurrence, its concentration and mass, a material's occurrences, a part's materials and supplier, BOM lines
-and their quantities, masses), whatever the subject; identifiers and labels of the company's own resources
-(parts, products, materials, suppliers: what an impact table names); and which nodes are products. Reach never
+occurrence, its concentration, mass, intent and claimed exemption, a material's occurrences, a part's materials
+and supplier, BOM lines and their quantities, masses), whatever the subject; identifiers and labels of the
+company's own resources (parts, products, materials, suppliers: what an impact table names); and which nodes are
+products and parts. A part's tree as `part(id)` shows it is read from here too (graph/part_tree_reads.py). Reach never
 depends on a namespace, only the names shown do (a part of another namespace is reached, and named by a query).
 
 Never stale: the model is stamped with the store revision it reflects and is used only when the stamp equals
@@ -45,15 +46,15 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 import complygraph.graph.impact_rows as impact_rows
-from complygraph.graph.model_codes import COMPOSITION, ENTITIES, NAMED, PRODUCT_TYPE
-from complygraph.vocab import ID, RDF_TYPE, XSD, cg
+from complygraph.graph.model_codes import COMPOSITION, ENTITIES, NAMED, TYPES
+from complygraph.vocab import ID, RDF_TYPE, XSD
 
-FORMAT = "1"  # what `keep` selects and how `encode` writes it: a change makes every kept model rebuild
+FORMAT = "2"  # what `keep` selects and how `encode` writes it: a change makes every kept model rebuild
 FILE = "complygraph-read-model.sqlite"  # in the store folder: "complygraph-" files are never rolled back
 ENV_CHECK = "COMPLYGRAPH_CHECK_READ_MODEL"
 
 _BATCH = 20_000
-_CODES = sorted({*COMPOSITION.values(), *NAMED.values(), PRODUCT_TYPE})
+_CODES = sorted({*COMPOSITION.values(), *NAMED.values(), *TYPES.values()})
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (p INTEGER NOT NULL, s TEXT NOT NULL, o TEXT NOT NULL, t TEXT NOT NULL,
@@ -149,9 +150,8 @@ def keep(t: Triple) -> tuple[int, str, str, str] | None:
     if code is None:
         code = NAMED.get(p)
         if code is None:
-            if p == RDF_TYPE and t.object == cg.Product:
-                code = PRODUCT_TYPE
-            else:
+            code = TYPES.get(t.object) if p == RDF_TYPE else None
+            if code is None:
                 return None
         elif not (isinstance(t.subject, NamedNode) and t.subject.value.startswith(ENTITIES)):
             return None
@@ -385,8 +385,9 @@ def kept_quads(store) -> Iterator[Triple]:
     for p in (*COMPOSITION, *NAMED):
         for q in store.quads_for_pattern(None, p, None, DefaultGraph()):
             yield Triple(q.subject, q.predicate, q.object)
-    for q in store.quads_for_pattern(None, RDF_TYPE, cg.Product, DefaultGraph()):
-        yield Triple(q.subject, q.predicate, q.object)
+    for kind in TYPES:
+        for q in store.quads_for_pattern(None, RDF_TYPE, kind, DefaultGraph()):
+            yield Triple(q.subject, q.predicate, q.object)
 
 
 def checking() -> int:

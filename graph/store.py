@@ -159,6 +159,11 @@ class Store(Protocol):
         None where the store keeps none: the caller then asks the store."""
         ...
 
+    def current_model(self) -> AbstractContextManager[sqlite3.Connection | None]:
+        """The same read transaction only if the model is at the store's revision already, else None: never
+        rebuilt for the caller, who asks the store instead (a part's tree, graph/part_tree_reads.py)."""
+        ...
+
     def count(self) -> int:
         """Number of triples in the default graph."""
         ...
@@ -190,6 +195,10 @@ class QueryMixin:
     @contextmanager
     def composition_model(self) -> Iterator[sqlite3.Connection | None]:
         yield None  # an engine without a read model: every reader asks the store
+
+    @contextmanager
+    def current_model(self) -> Iterator[sqlite3.Connection | None]:
+        yield None
 
     def _run(self, query: str, bindings: Mapping[str, Term | list[Term]] | None): ...
 

@@ -5,6 +5,7 @@ query asks below it (supplier, materials, substances), with the same answer as l
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -73,29 +74,43 @@ def test_the_answer_read_in_advance_is_the_answer_level_by_level(store, monkeypa
     assert len(levels) == {"seal": 5, "housing": 5, "bare": 3, "nope": 1}[part_id], levels
 
 
-def test_a_part_that_does_not_exist_is_null_and_reads_nothing_below_it(store, monkeypatch):
+def _store_queries(store, monkeypatch, model: bool) -> list[str]:
+    """The SPARQL queries the store is asked from now on (its revision's read aside); with `model` False the
+    read model is taken as behind, so that parts, materials and occurrences are asked of the store too."""
+    if not model:
+        @contextmanager
+        def behind():
+            yield None
+        monkeypatch.setattr(store, "current_model", behind)
+    queries: list[str] = []
+    select = store.select
+    monkeypatch.setattr(store, "select", lambda q, b=None: (
+        None if "complygraph#revision" in q or "ontology#revision" in q else queries.append(q)) or select(q, b))
+    return queries
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_a_part_that_does_not_exist_is_null_and_reads_nothing_below_it(store, monkeypatch, model):
     data, handed = execute(store, EVERYTHING, {"id": "nope"})
     assert data == {"part": None} and handed == ["part_trees"]
-    queries: list[str] = []
-    select = store.select
-    monkeypatch.setattr(store, "select", lambda q, b=None: queries.append(q) or select(q, b))
+    queries = _store_queries(store, monkeypatch, model)
     execute(store, EVERYTHING, {"id": "nope"})
-    assert len(queries) == 1 and "cg:Part" in queries[0]
+    assert queries == [] if model else (len(queries) == 1 and "cg:Part" in queries[0])
 
 
-def test_only_the_levels_a_query_asks_for_are_read(store, monkeypatch):
-    queries: list[str] = []
-    select = store.select
-    monkeypatch.setattr(store, "select", lambda q, b=None: queries.append(q) or select(q, b))
+@pytest.mark.parametrize("model", [True, False])
+def test_only_the_levels_a_query_asks_for_are_read(store, monkeypatch, model):
+    queries = _store_queries(store, monkeypatch, model)
     data, handed = execute(store, '{ part(id: "seal") { id name } }')
     assert data == {"part": {"id": "seal", "name": data["part"]["name"]}} and handed == ["part_trees"]
-    assert len(queries) == 1  # the part alone: no supplier, material or substance query
+    assert len(queries) == (0 if model else 1)  # the part alone: no supplier, material or substance query
     queries.clear()
     execute(store, '{ part(id: "seal") { supplier { id } materials { id } } }')
-    assert len(queries) == 3  # part, supplier, materials; no occurrence or substance query
+    assert len(queries) == (0 if model else 3)  # part, supplier, materials; no occurrence or substance query
     queries.clear()
     execute(store, '{ part(id: "seal") { materials { substances { ppm } } } }')
-    assert len(queries) == 3  # part, materials, occurrences; no substance query
+    # (part, materials, occurrences,) the claimed exemption's identifier; no substance query
+    assert len(queries) == (1 if model else 3)
 
 
 def test_fragments_inline_fragments_and_aliases_are_read_in_advance_too(store):

@@ -18,7 +18,7 @@ from complygraph.graph.shacl import validate
 from complygraph.graph.status import status_index
 from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
-from complygraph.vocab import ID, RDF_TYPE, cg, dct, rdfs
+from complygraph.vocab import ID, RDF_TYPE, XSD, cg, dct, rdfs
 
 from .shacl_cases import build, material, part, sub
 
@@ -48,7 +48,14 @@ def test_the_model_keeps_composition_facts_of_any_subject_and_names_of_the_compa
     assert rm.keep(Triple(other, dct.identifier, Literal("X"))) is None  # named by a query when reached
     assert rm.keep(Triple(SUBSTANCE, rdfs.label, Literal("x", language="en"))) is None
     assert rm.keep(Triple(part_, RDF_TYPE, cg.Product)) == (12, "~part/P1", cg.Product.value, "")
-    assert rm.keep(Triple(part_, RDF_TYPE, cg.Part)) is None
+    assert rm.keep(Triple(part_, RDF_TYPE, cg.Part)) == (13, "~part/P1", cg.Part.value, "")  # a part(id)'s tree
+    assert rm.keep(Triple(other, RDF_TYPE, cg.Part)) == (13, "urn:x:part", cg.Part.value, "")
+    assert rm.keep(Triple(part_, RDF_TYPE, cg.Supplier)) == (16, "~part/P1", cg.Supplier.value, "")
+    assert rm.keep(Triple(part_, RDF_TYPE, cg.Substance)) is None
+    occ = NamedNode(f"{ID}material/M1/o1")
+    assert rm.keep(Triple(occ, cg.intentionallyAdded, Literal("1", datatype=NamedNode(XSD + "boolean")))) == (
+        14, "~material/M1/o1", "true", "xsd:boolean")
+    assert rm.keep(Triple(occ, cg.claimedExemption, NamedNode("urn:x:e"))) == (15, "~material/M1/o1", "urn:x:e", "")
 
 
 @pytest.fixture
