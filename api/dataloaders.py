@@ -10,14 +10,14 @@ the thread, which primes the loaders of the levels below. Every hand-over to a t
 event loop's thread about 0.2 ms of Python under the GIL (measured: a fifth of its time in
 `ThreadPoolExecutor.submit` under load), and a `part(id)` with its supplier, materials and substances took
 five. Fields whose loader already holds the value answer at once (`then`) instead of through a coroutine.
-What is primed lives in this request's loaders only: nothing is kept across requests.
+What is primed lives in this request's loaders only; across requests only substance rows are kept, per store
+revision (api/substance_rows.py `substances_at`). The tree's own levels come from the composition read model
+where it is current (graph/part_tree_reads.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 import complygraph.graph.part_tree_reads as tree_reads
+from complygraph.api.substance_rows import substances, substances_at
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Store
 from complygraph.graph.suppliers import evaluations
@@ -59,14 +60,6 @@ OCCURRENCES = """
       OPTIONAL { ?occ cg:intentionallyAdded ?intentional }
       OPTIONAL { ?occ cg:claimedExemption/cg:exemptionId ?exemption }
     }"""
-SUBSTANCES = """
-    SELECT ?substance ?cas ?ec ?name WHERE {
-      ?substance a cg:Substance .
-      OPTIONAL { ?substance cg:casNumber ?cas } OPTIONAL { ?substance cg:ecNumber ?ec }
-      OPTIONAL { ?substance rdfs:label ?name }
-    }"""
-
-
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
     """The rows of the keys that are IRIs. A blank node (a material written as `[ ... ]`) comes back from a query
     as its id, which no query can name again: it has no rows here (it failed the whole request before)."""
@@ -88,43 +81,6 @@ def _many(store: Store, query: str, var: str, keys: list[str]) -> list[list[dict
     if query is OCCURRENCES:
         return [sorted(out.get(k, []), key=tree_reads.occurrence_order) for k in keys]
     return [out.get(k, []) for k in keys]
-
-
-def substances(store: Store, keys: list[str]) -> list[dict | None]:
-    """Each substance's CAS and EC numbers and its names with their languages."""
-    found: dict[str, dict] = {}
-    for r in _batch(store, SUBSTANCES, "substance", keys):
-        entry = found.setdefault(r["substance"].value, {"iri": r["substance"].value, "names": set()})
-        entry["cas"] = r["cas"].value if "cas" in r else None
-        entry["ec"] = r["ec"].value if "ec" in r else None
-        if "name" in r:
-            entry["names"].add((r["name"].value, r["name"].language))
-    return [found.get(k) for k in keys]
-
-
-_KEPT_SUBSTANCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> (revision, iri -> row)
-_KEPT_LOCK = threading.Lock()
-_KEEP_AT_MOST = 100_000
-
-
-def substances_at(store: Store, keys: list[str], revision: str) -> list[dict | None]:
-    """`substances`, kept per store revision across requests: every part's tree names the same few thousand
-    substances, and asking them of the store was a fifth of a tree's read at 10^6 parts. Every write gives the
-    store a new revision, so nothing kept is read after one; a row asked while a write lands is at most as new
-    as the store, as an unkept read would be. The rows are shared: nothing may change them."""
-    with _KEPT_LOCK:
-        kept_at, kept = _KEPT_SUBSTANCES.get(store, (None, {}))
-        if kept_at != revision:
-            kept = {}
-            _KEPT_SUBSTANCES[store] = (revision, kept)
-        rows = {k: kept[k] for k in keys if k in kept}
-    missing = [k for k in keys if k not in rows]
-    if missing:
-        rows.update(zip(missing, substances(store, missing), strict=True))
-        with _KEPT_LOCK:
-            if len(kept) + len(missing) <= _KEEP_AT_MOST:
-                kept.update((k, rows[k]) for k in missing)
-    return [rows[k] for k in keys]
 
 
 @dataclass(frozen=True)

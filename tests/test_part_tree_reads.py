@@ -159,7 +159,7 @@ def test_a_model_behind_the_store_is_not_read(store):
 
 
 def test_substances_kept_across_trees_are_never_read_after_a_write(store):
-    """The substances of part trees are kept per store revision (api/dataloaders.py `substances_at`): after a
+    """The substances of part trees are kept per store revision (api/substance_rows.py `substances_at`): after a
     write that renames one, the next tree names it anew."""
     lead = ID + "substance/cas/7439-92-1"
     before = part_trees(store, {FULL: [P + "p2"]})["substance"][lead]
