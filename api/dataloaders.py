@@ -30,7 +30,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 import complygraph.graph.part_tree_reads as tree_reads
-from complygraph.api.substance_rows import substances, substances_at
+from complygraph.api.substance_rows import iri_nodes, substances, substances_at
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Store
 from complygraph.graph.suppliers import evaluations
@@ -62,8 +62,9 @@ OCCURRENCES = """
     }"""
 def _batch(store: Store, query: str, var: str, keys: list[str]) -> list[dict]:
     """The rows of the keys that are IRIs. A blank node (a material written as `[ ... ]`) comes back from a query
-    as its id, which no query can name again: it has no rows here (it failed the whole request before)."""
-    return select_batched(store, query, var, [NamedNode(k) for k in keys if ":" in k], size=1000)
+    as its id, which no query can name again, and a literal where a node belongs (`cg:suppliedBy "ACME"`) is no
+    IRI: they have no rows here (they failed the whole request before)."""
+    return select_batched(store, query, var, iri_nodes(keys), size=1000)
 
 
 def _one(store: Store, query: str, var: str, keys: list[str]) -> list[dict | None]:
@@ -99,8 +100,9 @@ def part_trees(store: Store, plans: dict[PartPlan, list[str]]) -> dict[str, dict
     suppliers, materials and occurrences come from the read model where it is at the store's revision
     (graph/part_tree_reads.py), the store answering the keys the model cannot answer exactly."""
     out: dict[str, dict[str, Any]] = defaultdict(dict)
-    revision = store.revision()  # before the model's: what is kept under it is at least this new
+    named: set[str] = set()  # substances to name, after the model's read transaction (kept short)
     with store.current_model() as con:
+        from_model = con is not None
         for plan, keys in plans.items():
             parts = _tree_level(con, keys, tree_reads.parts,
                                 lambda k: dict(zip(k, _one(store, PARTS, "part", k), strict=True)))
@@ -124,9 +126,13 @@ def part_trees(store: Store, plans: dict[PartPlan, list[str]]) -> dict[str, dict
                 lambda k: dict(zip(k, _many(store, OCCURRENCES, "material", k), strict=True)))
             out["occurrences"].update(occurrences)
             if plan.substance:
-                wanted = sorted({r["substance"] for rows in occurrences.values() for r in rows})
-                found_rows = substances(store, wanted) if con is None else substances_at(store, wanted, revision)
-                out["substance"].update(zip(wanted, found_rows, strict=True))
+                named.update(r["substance"] for rows in occurrences.values() for r in rows)
+    if named:
+        wanted = sorted(named)
+        # kept per revision where the model answered (an embedded store: its revision is one lookup), the
+        # revision read before the rows: what is kept under it is at least that new
+        rows = substances_at(store, wanted, store.revision()) if from_model else substances(store, wanted)
+        out["substance"].update(zip(wanted, rows, strict=True))
     return out
 
 

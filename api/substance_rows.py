@@ -19,10 +19,22 @@ SUBSTANCES = """
     }"""
 
 
+def iri_nodes(keys: list[str]) -> list[NamedNode]:
+    """The keys that are IRIs, as nodes: a blank node's id or a literal's text is left out."""
+    out = []
+    for k in keys:
+        if ":" in k:
+            try:
+                out.append(NamedNode(k))
+            except ValueError:
+                pass
+    return out
+
+
 def substances(store: Store, keys: list[str]) -> list[dict | None]:
     """Each substance's CAS and EC numbers and its names with their languages."""
     found: dict[str, dict] = {}
-    for r in select_batched(store, SUBSTANCES, "substance", [NamedNode(k) for k in keys if ":" in k], size=1000):
+    for r in select_batched(store, SUBSTANCES, "substance", iri_nodes(keys), size=1000):
         entry = found.setdefault(r["substance"].value, {"iri": r["substance"].value, "names": set()})
         entry["cas"] = r["cas"].value if "cas" in r else None
         entry["ec"] = r["ec"].value if "ec" in r else None

@@ -41,6 +41,9 @@ INSERT DATA {{
   <{ID}supplier/S2> a cg:Supplier ; dct:identifier "S2" ; rdfs:label "two", "names" .
   <{P}SUP3> a cg:Part ; dct:identifier "SUP3" ; cg:suppliedBy <{ID}supplier/S3> .
   <{ID}supplier/S3> dct:identifier "S3" .
+  # a literal where the supplier node belongs: no IRI to ask (this failed the whole part(id) before)
+  <{P}SUPLIT> a cg:Part ; dct:identifier "SUPLIT" ; cg:suppliedBy "ACME: Inc" .
+  <{P}SUPLIT2> a cg:Part ; dct:identifier "SUPLIT2" ; cg:suppliedBy "{ID}supplier/A B" .
   # an identifier but no type, and a type but no identifier: neither is a part(id)
   <{P}UNTYPED> dct:identifier "UNTYPED" .
   <{P}NOID> a cg:Part .
@@ -81,7 +84,7 @@ def store(tmp_path_factory):
 
 
 KEYS = [P + k for k in ("p1", "p2", "p3", "TWO", "UNTYPED", "NOID", "BLANK", "INT", "SAME", "NOMATID", "OCC",
-                        "SUPX", "SUP2", "SUP3", "missing")] + [EX + "part/X"]
+                        "SUPX", "SUP2", "SUP3", "SUPLIT", "SUPLIT2", "missing")] + [EX + "part/X"]
 
 
 def _from_store(store, keys):
@@ -112,6 +115,7 @@ def test_a_part_tree_from_the_read_model_is_the_tree_the_store_gives(store):
     assert from_model["part"][P + "UNTYPED"] is None and from_model["part"][P + "NOID"] is None
     assert from_model["supplier"][EX + "supplier/S9"]["id"] == "S9"
     assert from_model["supplier"][ID + "supplier/S3"] is None
+    assert from_model["supplier"]["ACME: Inc"] is None and from_model["supplier"][ID + "supplier/A B"] is None
     m1 = from_model["occurrences"][M + "p1-m1"]
     assert {r.get("exemption") for r in m1} == {"6(c)", None}
     occ = from_model["occurrences"][M + "OCC-M1"]
