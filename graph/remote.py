@@ -58,6 +58,7 @@ class RemoteStore(QueryMixin):
         self.timeout = timeout
         self.dropped_staging: list[str] = []  # what `graph.factory.open_store` dropped when it opened the store
         self._dialect = dialects.named(dialect) if isinstance(dialect, str) else dialect
+        self._engine_warnings: list[str] | None = None
         if self._dialect is not None:
             self._use(self._dialect)
 
@@ -75,6 +76,19 @@ class RemoteStore(QueryMixin):
                     raise StoreError(f"cannot reach {self.query_url}: {_reason(exc, self.timeout)}") from None
             self._use(dialects.detect(self.query_url, server))
         return self._dialect
+
+    def engine_warnings(self) -> list[str]:
+        """What the engine's own settings make unreliable (graph/dialects.py), asked of it once per store."""
+        if self._engine_warnings is None:
+            threads = None
+            if self.dialect.query_threads is not None:
+                try:
+                    rows = list(self.select(self.dialect.query_threads))
+                    threads = int(rows[0]["n"].value) if rows and rows[0].get("n") is not None else None
+                except (StoreError, ValueError):
+                    threads = None  # not answered: said as unknown, never taken as one thread
+            self._engine_warnings = self.dialect.warnings(threads)
+        return self._engine_warnings
 
     def _ask_empty(self, timeout: float) -> tuple[Message, bytes]:
         """`ASK {}` asked of the query endpoint, answered in `timeout` seconds: the answer's headers and body."""

@@ -79,6 +79,9 @@ CaseMode = 2
 DirsAllowed = .
 NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
+; one thread per query: split between threads (16 by default), Virtuoso 7.2.5 answered wrongly and stalled
+; (graph/dialects.py)
+ThreadsPerQuery = 1
 MaxClientConnections = 20
 
 [HTTPServer]

@@ -55,6 +55,7 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     deriving = time.perf_counter() - started
     report = run_shapes(store, g, owner, progress)
     dialect = getattr(store, "dialect", None)
+    report.warnings += getattr(store, "engine_warnings", list)()  # a SPARQL server's own settings (graph/dialects.py)
     report.warnings += [f"pack {pack}: {why}" for pack, why in getattr(dialect, "unreliable_packs", ())
                         if pack in names]
     report.timings["derived facts (product categories and material classes of materials)"] = deriving
