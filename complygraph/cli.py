@@ -221,11 +221,21 @@ def validate_cmd(store: StoreOpt = None,
                 say(more)
         elif text:
             emit(text)
+            if fmt is not ValidateFormat.json:  # JSON carries them; a CSV on stdout has no place for them
+                warn_on_stderr(result.warnings)
         else:  # the W3C report streamed to stdout, in the same stable order as a report file
+            warn_on_stderr(result.warnings)
             sys.stdout.flush()
             write_report(result, sys.stdout.buffer, fmt.value)
             sys.stdout.buffer.flush()
     raise typer.Exit(0 if result.compliant else 1)
+
+
+def warn_on_stderr(warnings: list[str]) -> None:
+    """The report's warnings (a list out of date, an engine that answers unreliably) where stdout holds only
+    data: never lost because the format has no place for them."""
+    for w in warnings:
+        sys.stderr.write(f"warning: {w}\n")
 
 
 class ShaclFormat(StrEnum):

@@ -80,9 +80,11 @@ def status_cmd(store: StoreOpt = None,
         index = st.compute(s, pack, iso_date(at) if at else None)
     rows = _rows(index, subject, is_product)
     worst = st.worst(r["status"] for r in rows)
+    for w in index.warnings:  # what may make these statuses wrong (graph/dialects.py), never only in the report
+        err.print(f"warning: {w}", soft_wrap=True, highlight=False, markup=False)
     if fmt is OutputFormat.json:
         emit_json({"subject": _slug(subject), "kind": "product" if is_product else "part", "at": index.at,
-                   "status": worst, "packs": [
+                   "status": worst, "warnings": index.warnings, "packs": [
                        {"pack": p, "status": next(r["status"] for r in rows if r["pack"] == p),
                         "deciding": [{k: r[k] for k in ("deciding_part", "path", "quantity", "finding")}
                                      for r in rows if r["pack"] == p and r["deciding_part"]]}

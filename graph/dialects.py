@@ -187,12 +187,13 @@ VIRTUOSO = Dialect(
     # twice in fresh-clone CI runs (2026-12-04) and in 3 of 20 local runs of tests/test_virtuoso.py: one eu-rohs
     # exemption query left Virtuoso waiting without CPU until the client's timeout, the same data gave two
     # exemption-status warnings fewer than the embedded store, and twice it missed a per-material limit violation;
-    # all with Virtuoso's default of 16 threads per query; the cause is not proven (tests/test_virtuoso.py)
+    # all with the tests' server's 16 threads per query; the cause is not proven (tests/test_virtuoso.py)
     unreliable_packs=(("eu-rohs", "Virtuoso 7.2.5 has been seen to stall on, or to miss results of, the RoHS "
                                   "exemption queries (exemption status unverified) on data where the embedded store "
                                   "reports them: check eu-rohs results on another engine before relying on a pass"),),
-    # Virtuoso 7 splits a query between threads (virtuoso.ini [Parameters] ThreadsPerQuery; 16 when unset, on two
-    # cores too). So run, beside two busy cores, tests/test_virtuoso.py failed once in 10 runs with a literal
+    # Virtuoso 7 splits a query between threads (virtuoso.ini [Parameters] ThreadsPerQuery; the tests' server,
+    # 07.20.3229 on two cores, ran 16 when it was unset; Debian's own virtuoso.ini sets 4). So run, beside two
+    # busy cores, tests/test_virtuoso.py failed once in 10 runs with a literal
     # read as another (`RDF_LANGUAGE_OF_OBJ, bad string "CSCL Class I ..."`) in every query after it; with one
     # thread per query it passed 10 of 10 run the same way and 20 of 20 on an idle machine (2026-12-05); the
     # eu-rohs failures above were all seen with 16. openlink/virtuoso-opensource#575: the same query's answer

@@ -78,17 +78,19 @@ class RemoteStore(QueryMixin):
         return self._dialect
 
     def engine_warnings(self) -> list[str]:
-        """What the engine's own settings make unreliable (graph/dialects.py), asked of it once per store."""
-        if self._engine_warnings is None:
-            threads = None
-            if self.dialect.query_threads is not None:
-                try:
-                    rows = list(self.select(self.dialect.query_threads))
-                    threads = int(rows[0]["n"].value) if rows and rows[0].get("n") is not None else None
-                except (StoreError, ValueError):
-                    threads = None  # not answered: said as unknown, never taken as one thread
-            self._engine_warnings = self.dialect.warnings(threads)
-        return self._engine_warnings
+        """What the engine's own settings make unreliable (graph/dialects.py). An answer is kept for the store's
+        life; a failed question is asked again next time (a server restarted with the advised setting is seen)."""
+        if self._engine_warnings is not None:
+            return list(self._engine_warnings)
+        if self.dialect.query_threads is None:
+            return []
+        try:
+            rows = self.select(self.dialect.query_threads)
+            threads = int(rows[0]["n"].value)
+        except Exception:  # noqa: BLE001 - any failure to ask (HTTP, a malformed or empty answer) is "unknown",
+            return self.dialect.warnings(None)  # said as such, never taken as one thread nor losing the report
+        self._engine_warnings = self.dialect.warnings(threads)
+        return list(self._engine_warnings)
 
     def _ask_empty(self, timeout: float) -> tuple[Message, bytes]:
         """`ASK {}` asked of the query endpoint, answered in `timeout` seconds: the answer's headers and body."""

@@ -107,6 +107,7 @@ class StatusIndex:
     packs: list[str]
     parts: dict[tuple[str, str], PartStatus]
     products: dict[tuple[str, str], ProductStatus]
+    warnings: list[str] = field(default_factory=list)  # the report's: what may make these statuses wrong
 
     def part(self, part: str, pack: str) -> PartStatus:
         return _part_status(self.parts, part, pack)
@@ -195,7 +196,7 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
             if rank > RANK[ps.status]:
                 ps.status = finding.status
     packs = list(dict.fromkeys(report.packs))
-    index = StatusIndex(report.at or "", packs, parts, {})
+    index = StatusIndex(report.at or "", packs, parts, {}, list(report.warnings))
     walks: dict[str, dict[str, tuple[tuple, Decimal]]] = {}  # product -> _descendants, walked when first needed
 
     def deciding(ps: ProductStatus) -> list[Deciding]:  # never refers to `index`: no cycle for the collector

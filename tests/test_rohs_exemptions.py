@@ -178,3 +178,20 @@ def test_shared_pack_data_deleted_by_another_load_is_written_again(tmp_path):
     assert "m-b" in hits(validate(store, ["eu-rohs"], day), "#ExemptedUses")
     store.update("DELETE WHERE { ?class cg:className ?name ; cg:categoryPattern ?pattern }")
     assert "m-b" in hits(validate(store, ["eu-rohs"], day), "#ExemptedUses")
+
+
+def test_the_later_phthalate_date_drops_only_the_phthalate_restriction_of_a_material_that_also_holds_lead(tmp_path):
+    """The later start for categories 8 and 9 (Annex II note, (EU) 2015/863) is tested per material and
+    restriction after the sum: a category-8 material over both limits reports lead (Art. 4(1), in force) and not
+    DEHP the day before 22 July 2021, and both from that day; each restriction its own result."""
+    store = build(tmp_path, [part("mixed-8", 1000, material("m-mixed-8", 1000, sub(DEHP, 2), sub(PB, 2)))],
+                  LISTS, products=[product("monitor", "8", "mixed-8")])
+
+    def limits(day):
+        report = validate(store, ["eu-rohs"], day)
+        return {str(r.detail("restriction")): str(r.message) for r in report.results
+                if str(r.shape).endswith("#HomogeneousMaterialLimits") and str(r.focus).endswith("/m-mixed-8")}
+    before, on = limits(dt.date(2021, 7, 21)), limits(dt.date(2021, 7, 22))
+    assert len(before) == 1 and PB in next(iter(before.values())) and DEHP not in next(iter(before.values()))
+    assert len(on) == 2 and set(before) < set(on)
+    assert any(DEHP in message for message in on.values())

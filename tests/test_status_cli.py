@@ -148,3 +148,22 @@ def test_the_api_serves_the_html_report(api):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "REF-NONCOMPLIANT" in r.text
     assert httpx.get(f"{api}/report", params={"pack": "nope"}, timeout=30).status_code == 400
+
+
+def test_validate_to_stdout_in_a_data_format_gives_the_reports_warnings_on_stderr(tmp_path):
+    """CSV, Turtle and JSON-LD on stdout are data only: the report's warnings (here the CSCL list's entries
+    without a verified date of inclusion) go to stderr instead of being lost; JSON carries them itself."""
+    path = tmp_path / "store"
+    s = open_store(path)
+    load_reference(s, ["jp-cscl-class1"])
+    import_compositions(s, REFERENCE)
+    s.close()
+    args = ["validate", "--store", str(path), "--pack", "jp-cscl-class1", "--at", AT]
+    for fmt in ("csv", "turtle", "json-ld"):
+        result = CliRunner().invoke(app, [*args, "--format", fmt])
+        assert result.exit_code in (0, 1), result.output
+        assert "warning: list jp-cscl-class1: " in result.stderr
+        assert "warning:" not in result.stdout
+    as_json = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert any("no verified date of inclusion" in w for w in json.loads(as_json.stdout)["warnings"])
+    assert "warning:" not in as_json.stderr

@@ -28,6 +28,7 @@ from complygraph.graph.queries import list_change
 from complygraph.graph.remote import RemoteStore
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.packs import available
+from complygraph.graph.status import compute as compute_status
 from complygraph.graph.store import META_GRAPH, StoreError, staging_graph
 from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
@@ -299,6 +300,7 @@ def test_a_virtuoso_that_splits_queries_between_threads_is_named_in_the_report(s
     monkeypatch.setattr(remote, "_engine_warnings", None)  # a server that answers 16, asked the same way
     monkeypatch.setattr(remote, "_dialect", dataclasses.replace(VIRTUOSO, query_threads="SELECT (16 AS ?n) WHERE { }"))
     assert any("16 threads" in w for w in validate(remote, ["eu-pops"], AT).warnings)
+    assert any("16 threads" in w for w in compute_status(remote, ["eu-pops"], AT).warnings)  # `status`, the API
     assert not any("threads" in w for w in validate(embedded, ["eu-pops"], AT).warnings)
 
 
