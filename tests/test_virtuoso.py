@@ -266,16 +266,11 @@ def test_the_same_data_is_in_both(stores):
 # Every pack, the eu-rohs exemption queries and the Annex XVII article limits included: Virtuoso 7.2.5 could
 # not compile them ("SQ156: Internal Optimized compiler error") until they stopped testing an aggregate inside IF
 # and binding EXISTS, and waited forever on their class targets' UNION (graph/dialects.py).
-# Twice in fresh-clone CI runs (2026-12-04, 2 cores): an eu-rohs query left Virtuoso waiting without using CPU
-# until the client's timeout, and once the same data gave two `ExemptionStatusUnverified` warnings fewer than the
-# embedded store. Reproduced locally since (2026-12-04, night) by running this module again and again with
-# `--runxfail -x`: it failed in 3 of 20 runs, twice missing the `HomogeneousMaterialLimits` violation of material
-# P0000007-M2 (cadmium 101.6 ppm against 100 ppm: a false pass on Virtuoso); a fresh server loaded with this data
-# alone and validated 4 times gave the embedded store's results in 4 of 4 trials. All of that with Virtuoso's default
-# of 16 threads per query; the test server now runs one (tests/conftest.py: with 16, one run in 10 beside two busy
-# cores broke every query after a literal read as another; with one, 0 failures in 30 runs, 2026-12-05), which
-# makes the cause likely but not proven. Not strict: the comparison runs and passes whenever Virtuoso behaves; the
-# engine is named unreliable for eu-rohs (graph/dialects.py), so a validation on it says so in its report.
+# With 16 threads per query, in two CI runs and 3 of 20 local runs of this module (2026-12-04), an eu-rohs query
+# stalled, two `ExemptionStatusUnverified` warnings were missing, or the `HomogeneousMaterialLimits` violation of
+# P0000007-M2 (cadmium 101.6 ppm > 100 ppm) was missing: a false pass. The test server now runs one thread per
+# query (tests/conftest.py; 0 failures in 30 runs, graph/dialects.py): the cause is likely, not proven. Not strict:
+# the comparison passes whenever Virtuoso behaves; a validation of eu-rohs on it says so in its report.
 @pytest.mark.parametrize("pack", [
     pytest.param(p, marks=pytest.mark.xfail(raises=(StoreError, AssertionError), strict=False,
                                             reason="Virtuoso 7.2.5 stalled on, or missed results of, an eu-rohs "
