@@ -56,6 +56,9 @@ class Compliance:
     status: ComplianceStatus
     findings: list[ComplianceFinding] = strawberry.field(
         description="The findings that give the part (or the product itself) its status")
+    warnings: list[str] = strawberry.field(
+        default_factory=list, description="What may make this status wrong, from the validation's report: the "
+                                          "engine's settings, a pack the engine has been seen to answer wrongly")
     source: strawberry.Private[st.ProductStatus | None] = None
 
     @strawberry.field(description="For a product: the parts below it; 1 for a part")
@@ -126,7 +129,8 @@ def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
     for pack in index.packs:
         ps = index.part(part_iri, pack)
         out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
-                              findings=[_finding(f) for f in ps.findings if f.status == ps.status]))
+                              findings=[_finding(f) for f in ps.findings if f.status == ps.status],
+                              warnings=index.warnings_for(pack)))
     return out
 
 
@@ -136,5 +140,6 @@ def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Complian
     for pack in index.packs:
         ps = index.product(product_iri, pack)
         out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
-                              findings=[_finding(f) for f in ps.findings if f.status == ps.status], source=ps))
+                              findings=[_finding(f) for f in ps.findings if f.status == ps.status],
+                              warnings=index.warnings_for(pack), source=ps))
     return out

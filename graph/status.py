@@ -115,6 +115,11 @@ class StatusIndex:
     def product(self, product: str, pack: str) -> ProductStatus:
         return self.products.get((product, pack)) or ProductStatus(product, pack)
 
+    def warnings_for(self, pack: str) -> list[str]:
+        """The warnings that concern one pack's statuses: those about every pack (an engine's settings) and
+        those the report gives as "pack <name>: ..." for this one."""
+        return [w for w in self.warnings if not w.startswith("pack ") or w.startswith(f"pack {pack}: ")]
+
 
 class StatusError(ValueError):
     """A shape states a finding status that is not one of STATUSES."""

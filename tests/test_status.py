@@ -176,3 +176,18 @@ def test_quantities_are_summed_over_shared_sub_assemblies_without_walking_every_
         deep[left] = deep[right] = [(bottom, d(1))]
     below = _descendants("T0", deep)
     assert below["T40"][1] == d(2) ** 40 and len(below["T40"][0]) == 81  # the shortest path: 80 lines
+
+
+def test_a_reports_warnings_reach_each_packs_compliance_in_the_api():
+    """An engine's warning concerns every pack's status; "pack X: ..." only X's (graph/dialects.py)."""
+    from complygraph.api.compliance import part_compliance, product_compliance
+    from complygraph.graph.status import StatusIndex
+
+    index = StatusIndex("2026-11-23", ["eu-rohs", "eu-pops"], {}, {},
+                        ["Virtuoso runs one query on 16 threads here", "pack eu-rohs: seen to stall"])
+    assert index.warnings_for("eu-pops") == ["Virtuoso runs one query on 16 threads here"]
+    assert index.warnings_for("eu-rohs") == index.warnings
+    for rows in (part_compliance(index, ID + "part/P1"), product_compliance(index, ID + "product/X")):
+        assert {c.pack: c.warnings for c in rows} == {"eu-rohs": index.warnings,
+                                                      "eu-pops": ["Virtuoso runs one query on 16 threads here"]}
+    assert StatusIndex("2026-11-23", ["eu-rohs"], {}, {}).warnings_for("eu-rohs") == []
