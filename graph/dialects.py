@@ -187,7 +187,8 @@ VIRTUOSO = Dialect(
     # twice in fresh-clone CI runs (2026-12-04) and in 3 of 20 local runs of tests/test_virtuoso.py: one eu-rohs
     # exemption query left Virtuoso waiting without CPU until the client's timeout, the same data gave two
     # exemption-status warnings fewer than the embedded store, and twice it missed a per-material limit violation;
-    # all with the tests' server's 16 threads per query; the cause is not proven (tests/test_virtuoso.py)
+    # with 16 threads per query, and once more in a fresh-clone CI run with one (2026-12-05): not the threads; the
+    # cause is not found (tests/test_virtuoso.py)
     unreliable_packs=(("eu-rohs", "Virtuoso 7.2.5 has been seen to stall on, or to miss results of, the RoHS "
                                   "exemption queries (exemption status unverified) on data where the embedded store "
                                   "reports them: check eu-rohs results on another engine before relying on a pass"),),
@@ -195,9 +196,10 @@ VIRTUOSO = Dialect(
     # 07.20.3229 on two cores, ran 16 when it was unset; Debian's own virtuoso.ini sets 4). So run, beside two
     # busy cores, tests/test_virtuoso.py failed once in 10 runs with a literal
     # read as another (`RDF_LANGUAGE_OF_OBJ, bad string "CSCL Class I ..."`) in every query after it; with one
-    # thread per query it passed 10 of 10 run the same way and 20 of 20 on an idle machine (2026-12-05); the
-    # eu-rohs failures above were all seen with 16. openlink/virtuoso-opensource#575: the same query's answer
-    # varying on 7.2. `sys_stat('enable_qp')` is the setting as the server runs it, readable by the SPARQL user.
+    # thread per query it passed 10 of 10 run the same way and 20 of 20 on an idle machine (2026-12-05) (the
+    # eu-rohs failures above are another matter: one came back with one thread).
+    # openlink/virtuoso-opensource#575: the same query's answer varying on 7.2. `sys_stat('enable_qp')` is the
+    # setting as the server runs it, readable by the SPARQL user.
     query_threads="SELECT (bif:sys_stat('enable_qp') AS ?n) WHERE { }",
     parallel_warning=("Virtuoso runs one query on {threads} threads here (virtuoso.ini [Parameters] ThreadsPerQuery); "
                       "so run, Virtuoso 7.2.5 has answered with one literal read as another and has stalled, in tests "

@@ -269,8 +269,9 @@ def test_the_same_data_is_in_both(stores):
 # With 16 threads per query, in two CI runs and 3 of 20 local runs of this module (2026-12-04), an eu-rohs query
 # stalled, two `ExemptionStatusUnverified` warnings were missing, or the `HomogeneousMaterialLimits` violation of
 # P0000007-M2 (cadmium 101.6 ppm > 100 ppm) was missing: a false pass. The test server now runs one thread per
-# query (tests/conftest.py; 0 failures in 30 runs, graph/dialects.py): the cause is likely, not proven. Not strict:
-# the comparison passes whenever Virtuoso behaves; a validation of eu-rohs on it says so in its report.
+# query (tests/conftest.py: split queries broke every later query once), and eu-rohs still failed once in CI
+# (2026-12-05): the cause is not found. Not strict: the comparison passes whenever Virtuoso behaves; a
+# validation of eu-rohs on it says so in its report.
 @pytest.mark.parametrize("pack", [
     pytest.param(p, marks=pytest.mark.xfail(raises=(StoreError, AssertionError), strict=False,
                                             reason="Virtuoso 7.2.5 stalled on, or missed results of, an eu-rohs "
