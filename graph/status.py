@@ -115,9 +115,7 @@ class StatusIndex:
     def product(self, product: str, pack: str) -> ProductStatus:
         return self.products.get((product, pack)) or ProductStatus(product, pack)
 
-    def warnings_for(self, pack: str) -> list[str]:
-        """The warnings that concern one pack's statuses: those about every pack (an engine's settings) and
-        those the report gives as "pack <name>: ..." for this one."""
+    def warnings_for(self, pack: str) -> list[str]:  # those about every pack, and "pack <name>: ..." for this one
         return [w for w in self.warnings if not w.startswith("pack ") or w.startswith(f"pack {pack}: ")]
 
 
@@ -397,7 +395,6 @@ def _parts_of(store: Store, results: list[ValidationResult],
 
 
 def compute(store: Store, packs: list[str] | None, at) -> StatusIndex:
-    """Validate once (the named packs, else the default ones, always with `data-quality`, whose findings make
-    a part's status unknown) and index the statuses of every part and product."""
+    """Validate once (the named packs, else the default; always `data-quality`: its findings make unknown)."""
     chosen = None if packs is None else sorted(set(packs) | {"data-quality"})
     return status_index(store, validate(store, chosen, at))
