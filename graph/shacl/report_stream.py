@@ -41,9 +41,12 @@ def ordered(results: list[ValidationResult]) -> list[ValidationResult]:
                                           str(r.shape), str(r.value or ""), str(r.message or "")))
 
 
-def _statements(report: ValidationReport, term: Callable, blank: Callable[[str], object]) -> Iterator[tuple]:
+def _statements(report: ValidationReport, term: Callable, blank: Callable[[str], object],
+                text: Callable[[str], object]) -> Iterator[tuple]:
     """The report's statements as (subject, predicate IRI, object), subjects and objects made by `term` (from an
-    rdflib term) and `blank` (from a blank node label): the one walk of the report both writers share."""
+    rdflib term), `blank` (from a blank node label) and `text` (a plain string literal from a str, without an
+    rdflib Literal in between: a message is new in nearly every result): the one walk of the report both
+    writers share."""
     root = blank("report")
     yield root, str(RDF.type), term(SH.ValidationReport)
     yield root, _SH + "conforms", term(Literal(report.conforms))
@@ -54,6 +57,7 @@ def _statements(report: ValidationReport, term: Callable, blank: Callable[[str],
     structure = Graph()  # those structures
     copied: set = set()  # each of their triples written once
     kind = term(SH.ValidationResult)
+    packs: dict[str, object] = {}
     for i, r in enumerate(ordered(report.results)):
         node = blank(f"r{i}")
         yield root, _SH + "result", node
@@ -74,9 +78,11 @@ def _statements(report: ValidationReport, term: Callable, blank: Callable[[str],
         if r.value is not None:
             yield node, _SH + "value", term(r.value)
         if r.message:
-            yield node, _SH + "resultMessage", term(r.message if isinstance(r.message, Literal) else Literal(r.message))
+            yield node, _SH + "resultMessage", term(r.message) if isinstance(r.message, Literal) else text(r.message)
         if r.pack:
-            yield node, _CG + "pack", term(Literal(r.pack))
+            if r.pack not in packs:
+                packs[r.pack] = text(r.pack)
+            yield node, _CG + "pack", packs[r.pack]
         for name, value in r.details:
             yield node, _CG + name, term(value)
 
@@ -104,7 +110,7 @@ def _copy_structure_once(report: ValidationReport, r: ValidationResult, seen: se
 def report_triples(report: ValidationReport) -> Iterator[ox.Triple]:
     """The report as pyoxigraph triples (for the formats pyoxigraph writes)."""
     term = lru_cache(maxsize=1 << 16)(to_oxigraph)  # shapes, components, limits, ...: converted once each
-    for s, p, o in _statements(report, term, ox.BlankNode):
+    for s, p, o in _statements(report, term, ox.BlankNode, ox.Literal):
         yield ox.Triple(s, _predicate(p), o)
 
 
@@ -130,7 +136,7 @@ def _write_text(report: ValidationReport, write: Callable[[str], object], turtle
     term = lru_cache(maxsize=1 << 16)(lambda t: str(to_oxigraph(t)))
     predicates: dict[str, str] = {}
     chunk: list[str] = []
-    for s, p, o in _statements(report, term, "_:".__add__):
+    for s, p, o in _statements(report, term, "_:".__add__, lambda value: str(ox.Literal(value))):
         if p not in predicates:
             predicates[p] = _text_predicate(p, turtle)
         chunk.append(f"{s} {predicates[p]} {o} .\n")

@@ -6,19 +6,17 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import NamedNode
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 import complygraph.graph.shacl.query_costs as query_costs
 from complygraph.graph import derived, memory
-from complygraph.graph.bindings import select_batched
 from complygraph.graph.shacl.compiler import CompiledConstraint, compile_shapes, root_shape
+from complygraph.graph.shacl.completion import Completion
 from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.messages import fill_message, placeholders
 from complygraph.graph.shacl.packs import load_pack_data, shapes_graph
@@ -29,7 +27,6 @@ from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.terms import to_rdflib
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
-from complygraph.vocab import CG, CGSH
 
 DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis")
 _WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
@@ -53,71 +50,24 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     derived.refresh(store)  # from the store as it is now: never stale
     memory.trim()
     deriving = time.perf_counter() - started
-    report = run_shapes(store, g, owner, progress)
+    report = run_shapes(store, g, owner, progress, complete=Completion(store, g, owner))
     dialect = getattr(store, "dialect", None)
     report.warnings += getattr(store, "engine_warnings", list)()  # a SPARQL server's own settings (graph/dialects.py)
     report.warnings += [f"pack {pack}: {why}" for pack, why in getattr(dialect, "unreliable_packs", ())
                         if pack in names]
     report.timings["derived facts (product categories and material classes of materials)"] = deriving
     report.at, report.packs, report.lists = at.isoformat(), names, sorted(lists_named(g, owner, names))
-    packs = list(g.subjects(RDF.type, URIRef(CGSH + "ShapePack")))
-    regulations = {owner.get(p): g.value(p, URIRef(CG + "underRegulation")) for p in packs}
-    statuses = {owner.get(p): (g.value(p, FINDING_STATUS), g.value(p, EVERY_PACK)) for p in packs}
-    report.results = _completed(store, report.results, g, regulations, statuses)
     return report
-
-
-FINDING_STATUS = URIRef(CGSH + "findingStatus")
-EVERY_PACK = URIRef(CGSH + "concernsEveryPack")  # a pack about the inputs (data quality): its findings count for all
-
-
-def _context(shape: Node, pack: str | None, g: Graph, regulations: dict, statuses: dict) -> tuple:
-    """The regulation of the result's pack, the duties its shape triggers (`cg:duty`, such as the REACH
-    Art. 33 information duty of an SVHC above 0.1 %) and the status it gives a part (`cgsh:findingStatus` of
-    its shape, else of its pack: graph/status.py) and whether it counts for every pack's status (a pack about the
-    inputs every pack relies on, `cgsh:concernsEveryPack`), as details of its results."""
-    extra = tuple(("duty", d) for d in sorted(g.objects(shape, URIRef(CG + "duty")), key=str))
-    if regulations.get(pack) is not None:
-        extra += (("regulation", regulations[pack]),)
-    pack_status, every_pack = statuses.get(pack, (None, None))
-    status = g.value(shape, FINDING_STATUS) or pack_status
-    if status is not None:
-        extra += (("status", status),)
-    if every_pack is not None and every_pack.toPython() is True:
-        extra += (("everyPack", every_pack),)
-    return extra
-
-
-def _completed(store: Store, results: list[ValidationResult], g: Graph, regulations: dict,
-               statuses: dict) -> list[ValidationResult]:
-    """Each result with the part (and material) it is about in front of its details and its context
-    (`_context`) after them. The context depends on the shape and pack only: asked of the shapes graph once
-    per pair, not once per result (6.8 s of a 100k-part store's 56 s went to asking it per result)."""
-    parts = _parts_of(store, results)
-    contexts: dict[tuple, tuple] = {}
-    out = []
-    for r in results:
-        key = (r.shape, r.pack)
-        if key not in contexts:
-            contexts[key] = _context(r.shape, r.pack, g, regulations, statuses)
-        focus = str(r.focus)
-        if focus in parts:
-            front: tuple = (("part", parts[focus]), ("material", r.focus))
-        elif "/part/" in focus:
-            front = (("part", r.focus),)
-        else:
-            front = ()
-        out.append(replace(r, details=front + r.details + contexts[key]) if front or contexts[key] else r)
-    return out
 
 
 def run_shapes(store: Store, g: Graph, owner: dict | None = None,
                progress: Callable[[str, int, int], None] | None = None,
-               fallback: bool = True) -> ValidationReport:
+               fallback: bool = True, complete: Callable[[list], list] | None = None) -> ValidationReport:
     """Validate the store's default graph against the shapes graph `g`: each compiled constraint is one query
     over all focus nodes; what the compiler cannot translate goes to pySHACL (unless `fallback` is false,
     when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from;
-    `progress(shape, i, n)` is called after constraint i of n."""
+    `progress(shape, i, n)` is called after constraint i of n; `complete` (completion.py), when given, receives
+    each constraint's results as they are read and gives them back with what the report adds to them."""
     owner = owner or {}
     memory.limit_arenas()  # also when run_shapes is called alone
     compiled = compile_shapes(g)
@@ -129,19 +79,21 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
                         {c.query for c in compiled.constraints if c.sparql_based})
     ran: dict[str, float] = {}
     with closing(answers_as_done(store.select, order)) as answers:  # a failure stops the queries still to run
-        _read_answers(compiled, answers, owner, report, progress, ran)
+        _read_answers(compiled, answers, owner, report, progress, ran, complete or (lambda results: results))
     query_costs.record(folder, ran)
     if compiled.fallback:
         verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
         report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]
         if fallback:
-            report.results += pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
+            found = pyshacl_results(store_graph(store), fallback_graph(g, list(compiled.fallback)), owner)
+            report.results += complete(found) if complete else found
     report.results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.pack), str(r.focus), str(r.shape)))
     return report
 
 
 def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: dict, report: ValidationReport,
-                  progress: Callable[[str, int, int], None] | None, ran: dict[str, float]) -> None:
+                  progress: Callable[[str, int, int], None] | None, ran: dict[str, float],
+                  complete: Callable[[list], list]) -> None:
     """The results of each compiled constraint from its query's rows (and its multiplicity query's counts), read
     as the answers come, each constraint's kept in its own place and added to the report in the constraints'
     order: the same report whatever finished first. A term is converted once per run, whatever the rows it is in
@@ -165,7 +117,8 @@ def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: d
             if any(other in waiting for other in _queries(c)):
                 continue  # its other answer is still to come
             started = time.perf_counter()
-            placed[i] = _results_of(c, got[c.query], got[c.multiplicity] if c.multiplicity else [], owner, convert)
+            placed[i] = complete(_results_of(c, got[c.query], got[c.multiplicity] if c.multiplicity else [], owner,
+                                             convert))
             # the query's own time (queries run side by side, query_pool.py) and the reading of its rows
             report.timings[f"{c.shape} {c.component}"] = (sum(ran[a] for a in _queries(c))
                                                           + time.perf_counter() - started)
@@ -226,16 +179,6 @@ def _substances(row: dict[str, Node]) -> tuple[tuple[str, Node], ...]:
     if "substances" not in row or "substance" in row:
         return ()
     return tuple(("substance", URIRef(iri)) for iri in sorted(set(str(row["substances"]).split())))
-
-
-def _parts_of(store: Store, results: list[ValidationResult]) -> dict[str, Node]:
-    """The part of each material that is a focus node, looked up for those materials only, a batch of values at
-    a time: at 10^6 parts the scan of every part's materials took 39.6 s (1.86M rows decoded), the lookup of
-    97,661 materials 4.0 s; at 10^5 parts the lookups also beat the scan."""
-    materials = sorted({str(r.focus) for r in results if "/material/" in str(r.focus)})
-    rows = select_batched(store, "SELECT ?m ?part WHERE { ?part cg:hasMaterial ?m }", "m",
-                          [NamedNode(m) for m in materials])
-    return {row["m"].value: URIRef(row["part"].value) for row in rows}
 
 
 def store_graph(store: Store) -> Graph:
