@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyshacl
 import pytest
 import rdflib
+from rdflib import URIRef
 from rdflib.namespace import SH
 from typer.testing import CliRunner
 
@@ -72,6 +74,31 @@ def test_a_shape_the_compiler_cannot_translate_is_validated_by_pyshacl_with_a_wa
     assert named == {"p1", "p2"}  # no item number, one supplier: sh:or fails for both
     heavy = hits(report, "#LightPartMass")  # severity is the property shape's own (SHACL 2.1.5)
     assert set(heavy) == {"p2"} and heavy["p2"].severity == SH.Warning
+    # completed like the compiled ones (graph/shacl/completion.py): the part each result is about
+    assert all(("part", r.focus) in r.details for r in report.results if str(r.shape).endswith("#NamedPart"))
+
+
+def test_results_are_completed_once_each_whichever_constraints_report_a_material(tmp_path):
+    """Results are completed as each constraint's answer is read; a material reported by two constraints gets its
+    part from one lookup, and every result carries it once, in front of its details."""
+    from complygraph.graph.shacl.completion import Completion
+
+    store = build(tmp_path / "s", [part("p1", 1000, material("m1", 1000, sub("7439-92-1", 200), sub("7440-43-9", 50)))],
+                  ["eu-rohs-annex-ii"])
+    report = validate(store, ["eu-rohs"], AT)
+    on_m1 = [r for r in report.results if str(r.focus).endswith("/m1")]
+    assert len({r.shape for r in on_m1}) >= 1 and len(on_m1) >= 2  # lead and cadmium over their limits
+    p1 = URIRef(str(on_m1[0].focus).replace("/material/m1", "/part/p1"))
+    for r in on_m1:
+        assert r.details[:2] == (("part", p1), ("material", r.focus))
+        assert [name for name, _ in r.details].count("part") == 1
+    g, owner, _ = shapes_graph(["eu-rohs"], AT)
+    complete, asked = Completion(store, g, owner), []
+    real = store.select
+    store.select = lambda q, b=None: (asked.append(q), real(q, b))[1]
+    twice = complete([replace(r, details=()) for r in on_m1]) + complete([replace(r, details=()) for r in on_m1])
+    assert len([q for q in asked if "hasMaterial" in q]) == 1
+    assert twice[0].details == twice[len(on_m1)].details
 
 
 def test_validation_on_a_remote_store_gives_the_same_results(tmp_path, any_store, request):
