@@ -37,6 +37,9 @@ def store(tmp_path_factory):
         # Annex IV 13 "Lead in counterweights": categories 8 and 9 only
         part("weight-tv", 1000, material("m-weight-tv", 1000, sub(PB, 500, exemption="eu-rohs-annex-iv:13"))),
         part("weight-med", 1000, material("m-weight-med", 1000, sub(PB, 500, exemption="eu-rohs-annex-iv:13"))),
+        # Annex IV 39 "Lead in micro-channel plates (MCPs) used in equipment where ...", (b) in-vitro diagnostic
+        # medical devices until 21 July 2023 (Delegated Directive 2014/70/EU, Annex)
+        part("mcp-med", 1000, material("m-mcp-med", 1000, sub(PB, 500, exemption="eu-rohs-annex-iv:39"))),
         # Annex II DEHP 0.1 %: categories 8 and 9 only from 22 July 2021 (Annex II note, (EU) 2015/863)
         part("dehp-med", 1000, material("m-dehp-med", 1000, sub(DEHP, 2))),
         part("dehp-tv", 1000, material("m-dehp-tv", 1000, sub(DEHP, 2))),
@@ -45,7 +48,7 @@ def store(tmp_path_factory):
         part("lead-other", 1000, material("m-lead-other", 1000, sub(PB, 2))),
     ], LISTS, products=[
         product("tv", "4", "hpmv", "brass-4", "brass-4.1", "pvc", "hmp-90", "hmp-80", "weight-tv", "dehp-tv"),
-        product("monitor", "8", "brass-med", "weight-med", "dehp-med"),
+        product("monitor", "8", "brass-med", "weight-med", "dehp-med", "mcp-med"),
         product("drone", "11", "lead-other"),
     ])
 
@@ -100,6 +103,17 @@ def test_6c_for_category_8_holds_until_21_july_2023(store):
     assert "m-brass-med" in on("#ExemptedUses")
     _, after = _by_shape(store, dt.date(2023, 7, 22))
     assert "m-brass-med" in after("#ExemptionNotForCategory")
+
+
+def test_annex_iv_39_for_category_8_holds_until_21_july_2023_and_not_the_day_after(store):
+    """Directive 2014/70/EU, Annex (Annex IV point 39): "The exemption expires on the following dates: (a) 21 July
+    2021 for medical devices and monitoring and control instruments; (b) 21 July 2023 for in-vitro diagnostic
+    medical devices; (c) 21 July 2024 for industrial monitoring and control instruments." Categories carry no IVD
+    flag, so category 8 holds until the latest of its dates (the table's convention, data/provenance)."""
+    _, on = _by_shape(store, dt.date(2023, 7, 21))
+    assert "m-mcp-med" in on("#ExemptedUses") and "m-mcp-med" not in on("#HomogeneousMaterialLimits")
+    _, after = _by_shape(store, dt.date(2023, 7, 22))
+    assert "m-mcp-med" in after("#HomogeneousMaterialLimits") and "m-mcp-med" not in after("#ExemptedUses")
 
 
 def test_an_exemption_whose_current_validity_is_unverified_is_reported_not_silently_applied(store):
