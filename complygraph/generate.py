@@ -22,11 +22,11 @@ from complygraph.loaders.composition_reading import FILES, FORMAT, OPTIONAL, REQ
 COUNTRIES = ["JP", "CN", "TW", "KR", "DE", "MY", "VN", "TH", "US", "MX", "CZ", "PL", "IN"]
 SUPPLIER_WORDS = ["Precision", "Electro", "Metal", "Polymer", "Cable", "Circuit", "Seiko", "Denshi", "Kogyo",
                   "Components", "Materials", "Industries", "Technology", "Works"]
-# product kinds with their RoHS Annex I category (3 IT, 4 consumer, 6 tools, 8 medical, 9 monitoring and
-# control, 11 other EEE)
-PRODUCT_WORDS = [("Industrial controller", 9), ("Power supply", 3), ("Motor drive", 11), ("Sensor gateway", 3),
-                 ("Display unit", 4), ("Inverter", 11), ("Router", 3), ("Charging station", 11),
-                 ("Audio amplifier", 4), ("Medical monitor", 8)]
+# product kinds with their EEE scope (RoHS Annex I category: 3 IT, 4 consumer, 8 medical, 9 monitoring and
+# control, 11 other EEE; 8-ivd and 9-industrial the subcategories with later dates, shapes/data/eee-scopes.ttl)
+PRODUCT_WORDS = [("Industrial controller", "9-industrial"), ("Power supply", 3), ("Motor drive", 11),
+                 ("Sensor gateway", 3), ("Display unit", 4), ("Inverter", 11), ("Router", 3), ("Charging station", 11),
+                 ("Audio amplifier", 4), ("Medical monitor", 8), ("Blood analyser", "8-ivd")]
 
 
 @dataclass

@@ -8,15 +8,16 @@ patterns of the material classes (pack data). Evaluated inside the shapes' FILTE
 and the regular expressions ran once per candidate row (1.5 s of 2.7 s on 10,000 parts); derived here once,
 set-at-a-time, they are single triples:
 
-- `?material cg:inProductCategory ?c`: the RoHS Annex I category of each product the material's part goes
-  into, `?material cg:inUncategorizedProduct true` when one of those products declares no category, and
+- `?material cg:inProductScope ?s`: the EEE scope (RoHS Annex I category, with 8 and 9 split where the
+  Directive gives other dates: shapes/data/eee-scopes.ttl) of each product the material's part goes into,
+  `?material cg:inUncategorizedProduct true` when one of those products declares no category, and
   `?material cg:withoutProductCategory true` when none of them declares one (a selective start for the
   shape that warns of it). Per material, not per part: reached from a material through its part
-  (`?p cg:hasMaterial $this ; cg:partInProductCategory ?c`) inside the shapes' nested FILTER EXISTS, Oxigraph
+  (`?p cg:hasMaterial $this ; cg:partInProductScope ?s`) inside the shapes' nested FILTER EXISTS, Oxigraph
   started from the category and one query took over 120 s instead of 5 s at 100k parts;
 - `?material cg:inMaterialClass "copper alloy"`: each material class whose pattern its category matches;
 - `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into;
-- `?part cg:partInProductCategory ?c`: the same categories per part, for what a declaration states of a part
+- `?part cg:partInProductScope ?s`: the same scopes per part, for what a declaration states of a part
   (IPC-1752A Class C: an exemption valid for some categories only);
 - `?part cg:inBomCycle "A, B, C"`: each part of a BOM cycle, with the ids of the parts in it (strongly connected
   components of the BOM lines, computed in Python from one edge query: a SPARQL path per part is quadratic);
@@ -41,20 +42,27 @@ from complygraph.graph.store import META_GRAPH, Store
 from complygraph.vocab import CG
 
 # What is derived, in order: each step's template is filled from each row of its WHERE (a later step may read an
-# earlier one's facts: withoutProductCategory reads inProductCategory). Step by step, each step writes only
+# earlier one's facts: withoutProductCategory reads inProductScope). Step by step, each step writes only
 # the facts that changed (`LiveWriter.replace`); the single update deletes every derived predicate first.
-DERIVED = ("inProductCategory", "inUncategorizedProduct", "partInProductCategory", "withoutProductCategory",
+DERIVED = ("inProductScope", "inUncategorizedProduct", "partInProductScope", "withoutProductCategory",
            "inUse", "aboutList", "declaredListVersion", "inMaterialClass")
-LAYOUT = "2"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
+LAYOUT = "3"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
+# The EEE scope of each product: as the import writes it, or for a product that gives only its category (written
+# by an import before scopes existed) the cell for that category, as a product's bare category is taken.
+PRODUCT_SCOPES = """
+    { ?product cg:eeeScope ?scope }
+    UNION
+    { ?product a cg:Product ; cg:eeeCategory ?category . FILTER NOT EXISTS { ?product cg:eeeScope ?given }
+      ?scope cg:scopeForCategory true ; cg:eeeCategory ?category }"""
 STEPS: tuple[tuple[str, str], ...] = (
     # on a store on disk this first step is walked in memory (`_parts_in_categories`), with the same facts
-    ("?part cg:partInProductCategory ?category", """
-  SELECT DISTINCT ?part ?category WHERE {
-    ?product cg:eeeCategory ?category . ?product (^cg:parent/cg:child)+ ?part }"""),
+    ("?part cg:partInProductScope ?scope", f"""
+  SELECT DISTINCT ?part ?scope WHERE {{
+    {{ {PRODUCT_SCOPES} }} ?product (^cg:parent/cg:child)+ ?part }}"""),
     # two groups of their own, which Oxigraph evaluates once each and hash-joins: 0.6 s at 100k parts where the
     # plain join looked each part's materials up one by one (4.7 s)
-    ("?material cg:inProductCategory ?category", """
-  { SELECT ?part ?category WHERE { ?part cg:partInProductCategory ?category } }
+    ("?material cg:inProductScope ?scope", """
+  { SELECT ?part ?scope WHERE { ?part cg:partInProductScope ?scope } }
   { SELECT ?part ?material WHERE { ?part cg:hasMaterial ?material } }"""),
     ("?material cg:inUncategorizedProduct true", """
   SELECT DISTINCT ?material WHERE {
@@ -65,7 +73,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     # MINUS: Oxigraph reads the categorised materials once and subtracts them (FILTER NOT EXISTS looked each up)
     ("?material cg:withoutProductCategory true", """
   ?material a cg:HomogeneousMaterial .
-  MINUS { ?material cg:inProductCategory ?category }"""),
+  MINUS { ?material cg:inProductScope ?scope }"""),
     ("?material cg:inUse ?use", """
   SELECT DISTINCT ?material ?use WHERE {
     { SELECT DISTINCT ?part ?use WHERE {
@@ -137,12 +145,12 @@ def refresh(store: Store) -> bool:
 
 
 def _parts_in_categories(store: Store, index: BomIndex) -> Iterator[Triple]:
-    """The first of STEPS walked in memory: each part below a node that declares an EEE category, at any depth
-    (`?product (^cg:parent/cg:child)+ ?part`, the node itself only through a cycle), with that category. The
+    """The first of STEPS walked in memory: each part below a product that declares an EEE scope, at any depth
+    (`?product (^cg:parent/cg:child)+ ?part`, the node itself only through a cycle), with that scope. The
     BOM index is read for the cycles anyway; the SPARQL path, once per product, took 9 s of 39 at 100k parts."""
     declared: dict[str, list] = {}
-    for row in store.select("SELECT ?p ?c WHERE { ?p cg:eeeCategory ?c }"):
-        declared.setdefault(row["p"].value, []).append(row["c"])
+    for row in store.select(f"SELECT ?product ?scope WHERE {{ {PRODUCT_SCOPES} }}"):
+        declared.setdefault(row["product"].value, []).append(row["scope"])
     for product, categories in declared.items():
         seen: set[str] = set()
         todo = [product]
@@ -157,7 +165,7 @@ def _parts_in_categories(store: Store, index: BomIndex) -> Iterator[Triple]:
                 yield Triple(node, _PART_IN_CATEGORY, category)
 
 
-_PART_IN_CATEGORY = NamedNode(CG + "partInProductCategory")
+_PART_IN_CATEGORY = NamedNode(CG + "partInProductScope")
 
 
 def _node(value: str) -> NamedNode | BlankNode:

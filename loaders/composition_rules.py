@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode, Triple
 
 from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_ec
 from complygraph.loaders import rdf
+from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
 from complygraph.loaders.identity import from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
@@ -80,11 +81,13 @@ class CompositionRules:
         for cat in (rec.fields.get("eee_category") or "").replace(";", ",").split(","):
             if not cat.strip():
                 continue
-            if not cat.strip().isdigit() or not 1 <= int(cat) <= 11:
-                self.checks.problem(rec, "eee_category", f"{cat.strip()!r} is not an EEE category of RoHS "
-                                    "Annex I (1 to 11)")
+            try:
+                scope = product_scope(cat)
+            except ValueError as exc:
+                self.checks.problem(rec, "eee_category", str(exc))
                 continue
-            yield rdf.t(node, cg.eeeCategory, rdf.integer(int(cat)))
+            yield rdf.t(node, cg.eeeCategory, rdf.integer(scope.category))
+            yield rdf.t(node, cg.eeeScope, scope.iri)
         yield from self._uses(rec, node)
 
     def _uses(self, rec: Record, node: NamedNode) -> Iterator[Triple]:

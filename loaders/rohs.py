@@ -15,6 +15,7 @@ from pyoxigraph import NamedNode
 from complygraph.dates import iso_date
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
+from complygraph.loaders.eee_scopes import covered_scopes, scope_terms
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.listmodel import (
     ListBuilder,
@@ -24,7 +25,6 @@ from complygraph.loaders.listmodel import (
     substances_in,
     verification_stated,
 )
-from complygraph.loaders.rohs_exemptions import parse_categories
 from complygraph.loaders.tabular import read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, list_iri, prov
 
@@ -96,8 +96,7 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
                               rdf.t(start, cg.effectiveFrom, rdf.date(iso_date(r.get("effective_from")))),
                               rdf.t(start, dct.source, rdf.text(r.get("legal_basis"))),
                               rdf.t(start, cg.verification, rdf.text(r.get("verification")))]
-            builder.extra += [rdf.t(start, cg.eeeCategory, rdf.integer(c))
-                              for c in parse_categories(r.get("categories"))]
+            builder.extra += scope_terms(start, covered_scopes(r.get("categories")))
         late.pop(name, None)
     for name, rows in late.items():
         problems.add(rows[0].file, rows[0].line, "substance", f"no Annex II entry {name!r}")
@@ -113,7 +112,7 @@ def _category_dates(builder: ListBuilder, problems: Problems) -> dict[str, list]
     for r in read_delimited(src.path, CATEGORY_DATES, {"name", "categories", "effective_from", "verification"}):
         try:
             iso_date(r.get("effective_from"))
-            parse_categories(r.get("categories"))
+            covered_scopes(r.get("categories"))
         except ValueError as exc:
             problems.add(r.file, r.line, "effective_from/categories", str(exc))
             continue

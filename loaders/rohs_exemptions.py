@@ -20,6 +20,7 @@ from pyoxigraph import NamedNode, Triple
 from complygraph.dates import iso_date
 from complygraph.identifiers import slug
 from complygraph.loaders import rdf
+from complygraph.loaders.eee_scopes import covered_scopes, scope_terms
 from complygraph.loaders.errors import Problems
 from complygraph.loaders.listmodel import ListBuilder, verification_stated
 from complygraph.loaders.tabular import Row, read_delimited
@@ -81,7 +82,7 @@ def _validity(v: NamedNode, exemption: NamedNode, row: Row, builder: ListBuilder
     try:
         start = iso_date(row.get("valid_from"))
         end = iso_date(row.get("valid_until")) if row.get("valid_until").strip() else None
-        categories = parse_categories(row.get("categories"))
+        cells = covered_scopes(row.get("categories"))
     except ValueError as exc:
         problems.add(row.file, row.line, "valid_from/valid_until/categories", str(exc))
         return
@@ -94,8 +95,7 @@ def _validity(v: NamedNode, exemption: NamedNode, row: Row, builder: ListBuilder
     yield rdf.t(v, cg.validFrom, rdf.date(start))
     if end is not None:
         yield rdf.t(v, cg.validUntil, rdf.date(end))
-    for c in categories:
-        yield rdf.t(v, cg.eeeCategory, rdf.integer(c))
+    yield from scope_terms(v, cells)
     yield rdf.t(v, dct.description, rdf.text(row.get("text"), "en"))
     yield rdf.t(v, cg.verification, rdf.text(row.get("verification")))
     if row.get("legal_basis").strip():
@@ -113,16 +113,3 @@ def _validity(v: NamedNode, exemption: NamedNode, row: Row, builder: ListBuilder
             problems.add(row.file, row.line, "max_percent", f"not a number (or >=number): {cap!r}")
     if row.get("max_mg").strip():
         yield rdf.t(v, cg.maxMgPerItem, rdf.decimal(row.get("max_mg").strip()))
-
-
-def parse_categories(text: str) -> list[int]:
-    """"1-7,10,11" -> [1, 2, 3, 4, 5, 6, 7, 10, 11]; every number one of the 11 categories of RoHS Annex I."""
-    out: set[int] = set()
-    for part in text.replace(" ", "").split(","):
-        lo, _, hi = part.partition("-")
-        if not lo.isdigit() or (hi and not hi.isdigit()):
-            raise ValueError(f"not an EEE category list (e.g. 1-7,10,11): {text!r}")
-        out.update(range(int(lo), int(hi or lo) + 1))
-    if not out or min(out) < 1 or max(out) > 11:
-        raise ValueError(f"EEE categories are 1 to 11: {text!r}")
-    return sorted(out)

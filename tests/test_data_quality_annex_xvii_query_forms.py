@@ -78,7 +78,7 @@ def test_part_content_leaves_out_the_parts_with_a_material_by_one_set():
 
 def test_annex_xvii_conditions_are_tested_before_the_concentration_and_details_are_read():
     query = QUERIES["ArticleRestrictions"]
-    conditions = [query.index(f"?this cg:{p}") for p in ("inProductCategory", "inMaterialClass", "inUse")]
+    conditions = [query.index(f"?this cg:{p}") for p in ("inProductScope", "inMaterialClass", "inUse")]
     assert max(conditions) < query.index("cg:concentrationPpm") < query.index("cg:entryNumber")
 
 

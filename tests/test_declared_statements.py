@@ -41,19 +41,23 @@ def _class_c(folder, item: str, *lists: tuple[str, list[tuple[str, bool, str]]],
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("statements")
-    store = build(folder, [part(p, 1000) for p in ("ABOVE", "EXPIRED", "UNKNOWN", "CAT3", "CAT8", "CLEAN", "SVHC")],
+    parts = ("ABOVE", "EXPIRED", "UNKNOWN", "CAT3", "CAT8", "MED8", "CLEAN", "SVHC")
+    store = build(folder, [part(p, 1000) for p in parts],
                   LISTS, products=[product("tv", "3", "ABOVE", "EXPIRED", "UNKNOWN", "CAT3", "CLEAN", "SVHC"),
-                                   product("scope", "8", "CAT8")])
+                                   product("analyser", "8-ivd", "CAT8"), product("monitor", "8", "MED8")])
     import_declarations(store, [
         _class_c(folder, "ABOVE", ("EUROHS-1907", [("Lead/Lead Compounds", True, ""),
                                                    ("Cadmium/Cadmium Compounds", False, "")])),
         # Annex III 4(d), lead in the glass of fluorescent lamps...: expired on 13 April 2015
         _class_c(folder, "EXPIRED", ("EUROHS-1907", [("Lead/Lead Compounds", True, "4(d)")])),
         _class_c(folder, "UNKNOWN", ("EUROHS-1907", [("Lead/Lead Compounds", True, "99(z)")])),
-        # Annex III 7(a) as renewed by (EU) 2018/742: categories 1-7 and 10 until 21 July 2021, category 8
-        # until 21 July 2023, categories 9 and 11 until 21 July 2024
+        # Annex III 7(a) as renewed by (EU) 2018/742: categories 1-7 and 10 until 21 July 2021, categories 8 and 9
+        # other than in vitro diagnostic medical devices and industrial monitoring and control instruments until
+        # 21 July 2021, category 8 in vitro diagnostic medical devices until 21 July 2023, category 9 industrial
+        # monitoring and control instruments and category 11 until 21 July 2024
         _class_c(folder, "CAT3", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
         _class_c(folder, "CAT8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
+        _class_c(folder, "MED8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
         _class_c(folder, "CLEAN", ("EUROHS-1907", [("Lead/Lead Compounds", False, "")]),
                  ("EUREACH-0624", [("SVHC Candidate List", False, "")])),
         _class_c(folder, "SVHC", ("EUREACH-0624", [("SVHC Candidate List", True, "")])),
@@ -85,16 +89,28 @@ def test_a_stated_exemption_that_is_in_no_annex_is_a_violation(store):
 
 
 def test_a_stated_exemption_valid_for_category_8_only_fails_a_category_3_product(store):
-    # 2023-07-21: 7(a) still valid for category 8, ended for categories 1-7 and 10 on 2021-07-21
+    # 2023-07-21: 7(a) still valid for in vitro diagnostic medical devices (category 8), ended for categories
+    # 1-7 and 10 and for the other medical devices on 2021-07-21
     day = dt.date(2023, 7, 21)
     found = _found(store, day, "#DeclaredExemptionNotForCategory")
-    assert set(found) == {"CAT3"} and "EEE category 3" in found["CAT3"].message
+    assert set(found) == {"CAT3", "MED8"} and "EEE category 3" in found["CAT3"].message
+    assert "EEE category 8-non-ivd" in found["MED8"].message
     # the day after, it is valid for categories 9 and 11 only (until 2024-07-21); after that for none until its
     # renewal of 2025-12-11
-    assert set(_found(store, day + dt.timedelta(days=1), "#DeclaredExemptionNotForCategory")) == {"CAT3", "CAT8"}
-    assert set(_found(store, dt.date(2024, 7, 21), "#DeclaredExemptionNotForCategory")) == {"CAT3", "CAT8"}
+    every = {"CAT3", "CAT8", "MED8"}
+    assert set(_found(store, day + dt.timedelta(days=1), "#DeclaredExemptionNotForCategory")) == every
+    assert set(_found(store, dt.date(2024, 7, 21), "#DeclaredExemptionNotForCategory")) == every
     found = _found(store, dt.date(2024, 7, 22), "#DeclaredExemptionNotInForce")
-    assert {"CAT3", "CAT8"} <= set(found) and "expired on 2024-07-21" in found["CAT3"].message
+    assert every <= set(found) and "expired on 2024-07-21" in found["CAT3"].message
+
+
+def test_a_stated_exemption_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
+    """(EU) 2018/742, Annex, 7(a): "Applies to categories 8 and 9 other than in vitro diagnostic medical devices
+    and industrial monitoring and control instruments. Expires on 21 July 2021." A category 8 product that is not
+    declared in vitro diagnostic got the IVD date (21 July 2023) while categories were numbers."""
+    assert "MED8" not in _found(store, dt.date(2021, 7, 21), "#DeclaredExemptionNotForCategory")
+    found = _found(store, dt.date(2021, 7, 22), "#DeclaredExemptionNotForCategory")
+    assert "MED8" in found and "CAT8" not in found
 
 
 def test_a_stated_exemption_that_holds_is_reported_as_in_use_with_its_end(store):

@@ -48,20 +48,24 @@ def _store(path, data):
     return store
 
 
+# a product loses its category (its number and its EEE scope, as the import writes both)
+DROP_CATEGORY = ("DELETE { ?p cg:eeeCategory ?c ; cg:eeeScope ?s } WHERE { { SELECT ?p WHERE { ?p cg:eeeScope ?x } "
+                 "ORDER BY ?p LIMIT 1 } ?p cg:eeeScope ?s OPTIONAL { ?p cg:eeeCategory ?c } }")
+
+
 def test_the_stepwise_refresh_on_disk_gives_the_facts_of_the_single_update_in_memory(data, tmp_path):
     memory, disk = _store(None, data), _store(tmp_path / "store", data)
     try:
         assert derived.refresh(memory) and derived.refresh(disk)
         facts = _derived(memory)
         kinds = {p for _, p, _ in facts}
-        assert {"inProductCategory", "partInProductCategory", "inMaterialClass"} <= kinds, kinds
+        assert {"inProductScope", "partInProductScope", "inMaterialClass"} <= kinds, kinds
         assert _derived(disk) == facts
         assert _mark(disk) == f"{disk.revision()} {derived.LAYOUT}"
         assert not derived.refresh(disk), "fresh: nothing to do"
         # a product loses its category: the next refresh replaces the facts on both, the same way
         for s in (memory, disk):
-            s.update("DELETE { ?p cg:eeeCategory ?c } WHERE { { SELECT ?p WHERE { ?p cg:eeeCategory ?x } "
-                     "ORDER BY ?p LIMIT 1 } ?p cg:eeeCategory ?c }")
+            s.update(DROP_CATEGORY)
             assert derived.refresh(s)
         assert _derived(disk) == _derived(memory) != facts
         assert not (tmp_path / "store" / "complygraph-rollback").exists(), "the checkpoint is gone after the steps"
@@ -75,8 +79,7 @@ def test_a_failure_half_way_through_the_steps_leaves_the_store_as_it_was(data, t
         derived.refresh(store)
         before, mark, count = _derived(store), _mark(store), store.count()
         # a product loses its category: the first two steps then delete and add facts before the third fails
-        store.update("DELETE { ?p cg:eeeCategory ?c } WHERE { { SELECT ?p WHERE { ?p cg:eeeCategory ?x } "
-                     "ORDER BY ?p LIMIT 1 } ?p cg:eeeCategory ?c }")
+        store.update(DROP_CATEGORY)
         count = store.count()
         calls = []
 
@@ -100,8 +103,8 @@ def test_a_failure_half_way_through_the_steps_leaves_the_store_as_it_was(data, t
 
 
 NESTED = """INSERT DATA {
-  <urn:t:outer> a cg:Product ; cg:eeeCategory <urn:t:cat5> .
-  <urn:t:inner> a cg:Product ; cg:eeeCategory <urn:t:cat3> .
+  <urn:t:outer> a cg:Product ; cg:eeeScope <urn:t:cat5> .
+  <urn:t:inner> a cg:Product ; cg:eeeScope <urn:t:cat3> .
   <urn:t:l1> cg:parent <urn:t:outer> ; cg:child <urn:t:inner> .
   <urn:t:l2> cg:parent <urn:t:inner> ; cg:child <urn:t:a> .
   <urn:t:l3> cg:parent <urn:t:a> ; cg:child <urn:t:b> .
@@ -118,7 +121,7 @@ def test_a_product_inside_a_product_and_a_bom_cycle_give_the_same_categories_on_
         for s in (memory, disk):
             s.update(NESTED)
             derived.refresh(s)
-        facts = {(s_, o.strip("<>")) for s_, p, o in _derived(memory) if p == "partInProductCategory"}
+        facts = {(s_, o.strip("<>")) for s_, p, o in _derived(memory) if p == "partInProductScope"}
         assert facts == {("urn:t:inner", "urn:t:cat5"), ("urn:t:inner", "urn:t:cat3"), ("urn:t:a", "urn:t:cat5"),
                          ("urn:t:a", "urn:t:cat3"), ("urn:t:b", "urn:t:cat5"), ("urn:t:b", "urn:t:cat3")}
         assert _derived(disk) == _derived(memory)
@@ -170,14 +173,14 @@ def test_facts_of_a_blank_node_part_are_deleted_when_they_no_longer_hold(tmp_pat
     """SPARQL's DELETE DATA takes no blank nodes: the facts of a blank-node part are removed one by one."""
     store = open_store(tmp_path / "store")
     try:
-        store.update("INSERT DATA { <urn:t:p> a cg:Product ; cg:eeeCategory 3 . "
+        store.update("INSERT DATA { <urn:t:p> a cg:Product ; cg:eeeScope <urn:t:cat3> . "
                      "<urn:t:l> cg:parent <urn:t:p> ; cg:child _:part . _:part cg:hasMaterial <urn:t:m> . "
                      "<urn:t:m> a cg:HomogeneousMaterial }")
         derived.refresh(store)
-        assert [p for _, p, _ in _derived(store) if p == "partInProductCategory"] == ["partInProductCategory"]
-        store.update("DELETE WHERE { <urn:t:p> cg:eeeCategory ?c }")
+        assert [p for _, p, _ in _derived(store) if p == "partInProductScope"] == ["partInProductScope"]
+        store.update("DELETE WHERE { <urn:t:p> cg:eeeScope ?c }")
         derived.refresh(store)
-        assert [p for _, p, _ in _derived(store) if p == "partInProductCategory"] == []
+        assert [p for _, p, _ in _derived(store) if p == "partInProductScope"] == []
         assert ("urn:t:m", "withoutProductCategory", "true") in {(s, p, o.split('"')[1] if '"' in o else o)
                                                                  for s, p, o in _derived(store)}
     finally:
@@ -192,7 +195,7 @@ def test_a_mark_of_another_layout_is_not_fresh_whatever_its_revision(data, tmp_p
     try:
         derived.refresh(store)
         expected = _derived(store)
-        store.update("DELETE WHERE { ?m cg:inProductCategory ?c } ;\n"
+        store.update("DELETE WHERE { ?m cg:inProductScope ?c } ;\n"
                      "INSERT DATA { <urn:t:m> cg:inUncategorizedProduct true }", new_revision=False)
         store.update(f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <urn:complygraph:derived> cg:derivedAt ?r }} }} ;\n"
                      f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <urn:complygraph:derived> cg:derivedAt "

@@ -97,22 +97,27 @@ def test_6c_for_category_4_ends_on_21_july_2021_and_the_finding_names_category_a
     assert "m-brass-4" in after("#HomogeneousMaterialLimits")
 
 
-def test_6c_for_category_8_holds_until_21_july_2023(store):
-    # (EU) 2018/741: for category 8 other than in vitro diagnostic devices, 6(c) expires on 21 July 2023
-    _, on = _by_shape(store, dt.date(2023, 7, 21))
+def test_6c_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
+    """(EU) 2018/741, Annex, 6(c): "Applies to categories 8 and 9 other than in vitro diagnostic medical devices
+    and industrial monitoring and control instruments. Expires on 21 July 2021"; only the in vitro diagnostic
+    devices keep it until 21 July 2023 (tests/test_rohs_subcategories.py). A product of category 8 that does not
+    say it is one was reported exempt until 2023."""
+    _, on = _by_shape(store, dt.date(2021, 7, 21))
     assert "m-brass-med" in on("#ExemptedUses")
-    _, after = _by_shape(store, dt.date(2023, 7, 22))
-    assert "m-brass-med" in after("#ExemptionNotForCategory")
+    _, after = _by_shape(store, dt.date(2021, 7, 22))
+    finding = after("#ExemptionNotForCategory")["m-brass-med"]
+    assert "category 8-non-ivd" in str(finding.message) and "2021-07-21" in str(finding.message)
+    assert "m-brass-med" in after("#HomogeneousMaterialLimits") and "m-brass-med" not in after("#ExemptedUses")
 
 
-def test_annex_iv_39_for_category_8_holds_until_21_july_2023_and_not_the_day_after(store):
+def test_annex_iv_39_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
     """Directive 2014/70/EU, Annex (Annex IV point 39): "The exemption expires on the following dates: (a) 21 July
     2021 for medical devices and monitoring and control instruments; (b) 21 July 2023 for in-vitro diagnostic
-    medical devices; (c) 21 July 2024 for industrial monitoring and control instruments." Categories carry no IVD
-    flag, so category 8 holds until the latest of its dates (the table's convention, data/provenance)."""
-    _, on = _by_shape(store, dt.date(2023, 7, 21))
+    medical devices; (c) 21 July 2024 for industrial monitoring and control instruments." The monitor is category
+    8 and not declared in vitro diagnostic: (a). It was exempt until 21 July 2023 while categories were numbers."""
+    _, on = _by_shape(store, dt.date(2021, 7, 21))
     assert "m-mcp-med" in on("#ExemptedUses") and "m-mcp-med" not in on("#HomogeneousMaterialLimits")
-    _, after = _by_shape(store, dt.date(2023, 7, 22))
+    _, after = _by_shape(store, dt.date(2021, 7, 22))
     assert "m-mcp-med" in after("#HomogeneousMaterialLimits") and "m-mcp-med" not in after("#ExemptedUses")
 
 
