@@ -15,6 +15,8 @@ import datetime as dt
 import pytest
 
 from complygraph.graph.shacl import validate
+from complygraph.graph.shacl.preconditions import MissingInput
+from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.eee_scopes import covered_scopes, product_scope
 
 from .shacl_cases import build, compare_with_pyshacl, hits, material, part, product, sub
@@ -114,3 +116,17 @@ def test_scope_notation():
     for bad in ("12", "1-7", "ivd"):
         with pytest.raises(ValueError):
             product_scope(bad)
+
+
+def test_a_list_loaded_before_eee_scopes_stops_the_validation_naming_the_lists_to_reload(tmp_path):
+    """A store whose RoHS lists were loaded by a release that wrote category numbers only: its exemption periods
+    cover no EEE scope, so every claimed exemption would read as never valid. Validation stops (exit 2) and says
+    which lists to reload; after the reload it runs."""
+    store = build(tmp_path, [_mcp("mcp-ivd")], LISTS, products=[product("analyser", "8-ivd", "mcp-ivd")])
+    store.update("DELETE { ?v cg:coversScope ?s } WHERE { ?v cg:validityOf ?e ; cg:coversScope ?s }")
+    with pytest.raises(MissingInput) as failed:
+        validate(store, ["eu-rohs"], dt.date(2023, 7, 21))
+    assert "complygraph load-lists --list eu-rohs-annex-iii --list eu-rohs-annex-iv" in str(failed.value)
+    assert "eu-rohs-annex-ii " not in str(failed.value)  # its application dates have their scopes
+    load_reference(store, ["eu-rohs-annex-iii", "eu-rohs-annex-iv"])
+    assert "m-mcp-ivd" in hits(validate(store, ["eu-rohs"], dt.date(2023, 7, 21)), "#ExemptedUses")

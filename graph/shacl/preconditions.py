@@ -55,8 +55,9 @@ def check_inputs(store: Store, shapes: Graph, owner: dict, names: list[str], at:
         elif versions[0] > at.isoformat():
             problems.append(f"pack {', '.join(sorted(packs))} needs list {list_id}, which has no version in "
                             f"force on {at} (its first is {versions[0]})")
-    problems += _unresolved_groups(store, [list_id for list_id in lists_named(shapes, owner, names)
-                                           if stored.get(list_id)])
+    named = [list_id for list_id in lists_named(shapes, owner, names) if stored.get(list_id)]
+    problems += _unresolved_groups(store, named)
+    problems += _categories_as_numbers(store, named)
     if problems:
         raise MissingInput("; ".join(problems) + " (or leave that pack out: name the packs to run with --pack)")
 
@@ -81,3 +82,25 @@ def _unresolved_groups(store: Store, list_ids: list[str]) -> list[str]:
     return [f"list {', '.join(sorted(by))} names the groups {', '.join(sorted(set().union(*by.values())))} of list "
             f"{owner_list}, which the store does not hold: complygraph load-lists --list {owner_list}"
             for owner_list, by in sorted(missing.items())]
+
+
+def _categories_as_numbers(store: Store, list_ids: list[str]) -> list[str]:
+    """Exemption periods and application dates name the EEE scopes they cover (`cg:coversScope`, shapes/data/
+    eee-scopes.ttl) since categories 8 and 9 were split. A list loaded before names category numbers only: every
+    exemption of it would read as never valid, so it is reloaded first (the lists of the named ones' exemptions
+    included: they concern the same restriction targets)."""
+    if not list_ids:
+        return []
+    rows = store.select(
+        "SELECT DISTINCT ?list WHERE { "
+        "{ ?r dct:isPartOf ?named ; cg:concerns ?t . ?e cg:concerns ?t ; cg:exemptionUnder ?list . "
+        "  ?v cg:validityOf ?e } UNION { ?r dct:isPartOf ?named ; cg:startForCategory ?v . BIND(?named AS ?list) } "
+        "?v cg:eeeCategory ?c . FILTER NOT EXISTS { ?v cg:coversScope ?s } }",
+        {"named": [NamedNode(_LIST + i) for i in list_ids]})
+    stale = sorted(r["list"].value[len(_LIST):] for r in rows)
+    if not stale:
+        return []
+    lists_were = f"list {stale[0]} was" if len(stale) == 1 else f"lists {', '.join(stale)} were"
+    return [f"{lists_were} loaded by an earlier complygraph (its exemption periods or application dates name "
+            "EEE categories as numbers, not the EEE scopes of shapes/data/eee-scopes.ttl): "
+            "complygraph load-lists " + " ".join(f"--list {list_id}" for list_id in stale)]
