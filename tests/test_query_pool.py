@@ -53,7 +53,10 @@ def test_a_slow_query_does_not_hold_back_the_queries_behind_it():
         return []
 
     answers = list(answers_as_done(select, ["slow", "f1", "f2", "f3", "f4"], threads=2))
-    assert [q for q, _, _ in answers][-1] == "slow" and answers[-1][1] == [True]
+    # the slow one ends as the fourth fast one sets the event, before or after that one's answer is handed over
+    # (asserting it last failed under load)
+    names = [q for q, _, _ in answers]
+    assert "slow" in names[3:] and dict((q, rows) for q, rows, _ in answers)["slow"] == [True]
 
 
 def test_a_large_answer_waiting_to_be_read_does_not_stop_the_next_query_from_starting():
