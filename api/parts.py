@@ -245,6 +245,10 @@ class Product:
     iri: strawberry.Private[str]
     id: strawberry.ID
     name: str | None
+    eee_scopes: list[str] = strawberry.field(
+        description="The product's EEE scopes: its RoHS Annex I categories, with 8 and 9 as the cells the Directive "
+                    "dates separately (8-ivd, 8-non-ivd, 9-industrial, 9-non-industrial; shapes/data/eee-scopes.ttl). "
+                    "They decide which RoHS exemptions and application dates hold for its parts.")
 
     @strawberry.field(description="The product's status per pack at a date (default today), rolled up through its "
                                   "BOM: the worst status of its parts, with the parts that decide it, their path and "
@@ -260,4 +264,5 @@ class Product:
 async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
     store, _ = context(info)
     found = await work(info).read(find_product, store, str(id))
-    return None if found is None else Product(iri=entity_iri("product", str(id)).value, id=id, name=found.name)
+    return None if found is None else Product(iri=entity_iri("product", str(id)).value, id=id, name=found.name,
+                                              eee_scopes=found.eee_scopes)

@@ -8,10 +8,11 @@ from a user is bound through `Store.select`'s bindings; only the page size, an i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
+from complygraph.graph.derived import PRODUCT_SCOPES
 from complygraph.graph.shacl import validate
 from complygraph.graph.store import Store
 from complygraph.vocab import entity_iri
@@ -77,13 +78,20 @@ def violating_parts(store: Store, pack: str) -> list[str]:
 class Product:
     id: str
     name: str | None
+    eee_scopes: list[str] = field(default_factory=list)
 
 
 def product(store: Store, product_id: str) -> Product | None:
-    """The product with the user's id `product_id`, with its name if it has one."""
+    """The product with the user's id `product_id`, with its name if it has one and its EEE scopes as the
+    validation takes them (graph/derived.py: a product that gives only its category number, its default cell)."""
     rows = store.select("SELECT ?name WHERE { ?p a cg:Product . OPTIONAL { ?p rdfs:label ?name } }",
                         {"p": entity_iri("product", product_id)})
-    return None if not rows else Product(id=product_id, name=rows[0]["name"].value if "name" in rows[0] else None)
+    if not rows:
+        return None
+    scopes = store.select(f"SELECT DISTINCT ?scope WHERE {{ {PRODUCT_SCOPES} }}",
+                          {"product": entity_iri("product", product_id)})
+    return Product(id=product_id, name=rows[0]["name"].value if "name" in rows[0] else None,
+                   eee_scopes=sorted(r["scope"].value.rsplit("/", 1)[-1] for r in scopes))
 
 
 def substance_groups(store: Store, substance: str) -> list[str]:

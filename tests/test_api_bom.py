@@ -48,7 +48,8 @@ def store(tmp_path_factory):
         _clean("ASM"), _clean("SUB1"), _clean("SUB2"), _clean("CABLE"), _clean("SCREW"),
         part("LEAD", 1000, material("m-lead", 1000, sub(PB, 20), category="solder")),
         _clean("CYA"), _clean("CYB"), _clean("SELF"), _clean("FLAT"),
-    ], LISTS, products=[product("TOP", "3", "ASM"), product("LOOP", "3", "CYA"), product("EMPTY", "3")])
+    ], LISTS, products=[product("TOP", "3", "ASM"), product("LOOP", "3", "CYA"),
+                        product("EMPTY", "3;8-ivd;9")])
     triples = []
     for kind, parent, child, qty, unit in LINES_ADDED:
         line = f"<{ID}bom/{parent}/{child}>"
@@ -92,6 +93,12 @@ def test_a_product_without_lines_and_an_unknown_product(server):
     empty = gql(server, THREE_LEVELS, {"id": "EMPTY"})["data"]["product"]
     assert empty["bom"]["nodes"] == []
     assert gql(server, THREE_LEVELS, {"id": "NOPE"})["data"]["product"] is None
+
+
+def test_a_product_shows_its_eee_scopes_as_the_validation_takes_them(server):
+    # "9" alone is the monitoring and control instruments other than industrial ones (shapes/data/eee-scopes.ttl)
+    found = gql(server, '{ product(id: "EMPTY") { eeeScopes } }')["data"]["product"]
+    assert found == {"eeeScopes": ["3", "8-ivd", "9-non-industrial"]}
 
 
 def test_a_line_is_a_part_with_its_compliance_supplier_and_materials(server):
