@@ -51,13 +51,13 @@ def store(tmp_path_factory):
         # Annex III 4(d), lead in the glass of fluorescent lamps...: expired on 13 April 2015
         _class_c(folder, "EXPIRED", ("EUROHS-1907", [("Lead/Lead Compounds", True, "4(d)")])),
         _class_c(folder, "UNKNOWN", ("EUROHS-1907", [("Lead/Lead Compounds", True, "99(z)")])),
-        # Annex III 7(a) as renewed by (EU) 2018/742: categories 1-7 and 10 until 21 July 2021, categories 8 and 9
-        # other than in vitro diagnostic medical devices and industrial monitoring and control instruments until
-        # 21 July 2021, category 8 in vitro diagnostic medical devices until 21 July 2023, category 9 industrial
-        # monitoring and control instruments and category 11 until 21 July 2024
-        _class_c(folder, "CAT3", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
-        _class_c(folder, "CAT8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
-        _class_c(folder, "MED8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "7(a)")])),
+        # Annex III 6(c): the 2011 entry until 21 July 2016, continued for categories 1-7 and 10 pending renewal
+        # (Art. 5(5), recital (2) of (EU) 2018/741) until (EU) 2018/741 renewed it from 18 May 2018: for
+        # categories 1-7 and 10 and for 8 and 9 other than IVD and industrial M&C until 21 July 2021, for IVD
+        # until 21 July 2023; after that continued pending renewal (secondary sources: unverified)
+        _class_c(folder, "CAT3", ("EUROHS-1907", [("Lead/Lead Compounds", True, "6(c)")])),
+        _class_c(folder, "CAT8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "6(c)")])),
+        _class_c(folder, "MED8", ("EUROHS-1907", [("Lead/Lead Compounds", True, "6(c)")])),
         _class_c(folder, "CLEAN", ("EUROHS-1907", [("Lead/Lead Compounds", False, "")]),
                  ("EUREACH-0624", [("SVHC Candidate List", False, "")])),
         _class_c(folder, "SVHC", ("EUREACH-0624", [("SVHC Candidate List", True, "")])),
@@ -88,37 +88,33 @@ def test_a_stated_exemption_that_is_in_no_annex_is_a_violation(store):
     assert "not an exemption of Annex III or IV" in found["UNKNOWN"].message
 
 
-def test_a_stated_exemption_valid_for_category_8_only_fails_a_category_3_product(store):
-    # 2023-07-21: 7(a) still valid for in vitro diagnostic medical devices (category 8), ended for categories
-    # 1-7 and 10 and for the other medical devices on 2021-07-21
-    day = dt.date(2023, 7, 21)
-    found = _found(store, day, "#DeclaredExemptionNotForCategory")
-    assert set(found) == {"CAT3", "MED8"} and "EEE category 3" in found["CAT3"].message
+def test_a_stated_exemption_in_force_for_other_categories_only_is_a_violation_naming_the_category(store):
+    # 2016-07-22: 6(c) continues for categories 1-7 and 10 only (Art. 5(5)); the medical devices have no period
+    assert _found(store, dt.date(2016, 7, 21), "#DeclaredExemptionNotForCategory") == {}
+    found = _found(store, dt.date(2016, 7, 22), "#DeclaredExemptionNotForCategory")
+    assert set(found) == {"CAT8", "MED8"} and "EEE category 8-ivd" in found["CAT8"].message
     assert "EEE category 8-non-ivd" in found["MED8"].message
-    # the day after, it is valid for categories 9 and 11 only (until 2024-07-21); after that for none until its
-    # renewal of 2025-12-11
-    every = {"CAT3", "CAT8", "MED8"}
-    assert set(_found(store, day + dt.timedelta(days=1), "#DeclaredExemptionNotForCategory")) == every
-    assert set(_found(store, dt.date(2024, 7, 21), "#DeclaredExemptionNotForCategory")) == every
-    found = _found(store, dt.date(2024, 7, 22), "#DeclaredExemptionNotInForce")
-    assert every <= set(found) and "expired on 2024-07-21" in found["CAT3"].message
+    assert set(_found(store, dt.date(2016, 7, 22), "#DeclaredExemptionInUse")) == {"CAT3"}
+    assert _found(store, dt.date(2016, 7, 22), "#DeclaredExemptionStatusUnverified") == {}  # recital read
 
 
-def test_a_stated_exemption_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
-    """(EU) 2018/742, Annex, 7(a): "Applies to categories 8 and 9 other than in vitro diagnostic medical devices
-    and industrial monitoring and control instruments. Expires on 21 July 2021." A category 8 product that is not
-    declared in vitro diagnostic got the IVD date (21 July 2023) while categories were numbers."""
-    assert "MED8" not in _found(store, dt.date(2021, 7, 21), "#DeclaredExemptionNotForCategory")
-    found = _found(store, dt.date(2021, 7, 22), "#DeclaredExemptionNotForCategory")
-    assert "MED8" in found and "CAT8" not in found
+def test_a_stated_exemption_for_a_medical_device_other_than_ivd_is_unverified_from_22_july_2021(store):
+    """(EU) 2018/741, Annex, 6(c): "Applies to categories 8 and 9 other than in vitro diagnostic medical devices
+    and industrial monitoring and control instruments. Expires on 21 July 2021"; in vitro diagnostic devices until
+    21 July 2023. A category 8 product that is not declared in vitro diagnostic got the IVD date while categories
+    were numbers; after its own date the exemption holds only pending renewal, as read in secondary sources."""
+    assert _found(store, dt.date(2021, 7, 21), "#DeclaredExemptionStatusUnverified") == {}
+    found = _found(store, dt.date(2021, 7, 22), "#DeclaredExemptionStatusUnverified")
+    assert set(found) == {"CAT3", "MED8"} and "on 2021-07-22 for EEE category 8-non-ivd" in found["MED8"].message
+    assert "Art. 5(5)" in found["MED8"].message and str(found["MED8"].severity).endswith("Warning")
+    assert set(_found(store, dt.date(2023, 7, 21), "#DeclaredExemptionStatusUnverified")) == {"CAT3", "MED8"}
+    assert set(_found(store, dt.date(2023, 7, 22), "#DeclaredExemptionStatusUnverified")) == {"CAT3", "CAT8", "MED8"}
 
 
 def test_a_stated_exemption_that_holds_is_reported_as_in_use_with_its_end(store):
-    # 7(a) for category 8 until 2023-07-21: CAT8 is exempted that day (information), CAT3 is not
+    # 6(c) for in vitro diagnostic devices until 2023-07-21 ((EU) 2018/741): CAT8 is exempted that day
     found = _found(store, dt.date(2023, 7, 21), "#DeclaredExemptionInUse")
-    assert set(found) == {"CAT8"} and "until: 2023-07-21" in found["CAT8"].message
-    assert str(found["CAT8"].severity).endswith("Info")
-    assert _found(store, dt.date(2023, 7, 22), "#DeclaredExemptionInUse") == {}
+    assert "until: 2023-07-21" in found["CAT8"].message and str(found["CAT8"].severity).endswith("Info")
 
 
 def test_an_svhc_stated_over_0_1_percent_is_a_warning_with_the_duties(store):

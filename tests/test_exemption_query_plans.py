@@ -44,9 +44,9 @@ EXEMPTION_SHAPES = ["#ExemptedUses", "#ExemptionExpired", "#ExemptionNotForCateg
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     return build(tmp_path_factory.mktemp("exemption-queries"), [
-        # Annex III 6(c), copper alloy up to 4 % lead: lead and lead oxide, both claimed, in a product that is an
-        # in vitro diagnostic medical device and an industrial monitoring and control instrument; on 1 January
-        # 2022 one period covers the first (until 21 July 2023), another the second ((EU) 2018/741)
+        # Annex III 6(c), copper alloy up to 4 % lead: lead and lead oxide, both claimed, in a product of category
+        # 4 that is also an in vitro diagnostic medical device; on 1 January 2022 one period covers category 4
+        # (continued under Art. 5(5)), another the IVD devices (until 21 July 2023, (EU) 2018/741)
         part("two-leads", 1000, material("m-two-leads", 1000, sub(PB, 20, exemption="6(c)"),
                                          sub(PBO, 10, exemption="6(c)"), category="brass")),
         # Annex III 9, hexavalent chromium: on 2 September 2023 two unverified periods hold, two have ended
@@ -55,7 +55,7 @@ def store(tmp_path_factory):
         part("wrong", 2000, material("m-wrong", 2000, sub(PB, 60, exemption="8(b)"), category="brass")),
         # Annex III 1(f)-I, mercury in lamps: its only period begins on 16 March 2022
         part("early", 1000, material("m-early", 1000, sub(HG, 5, exemption="1(f)-I"), category="lamp")),
-    ], LISTS, products=[product("scope", "8-ivd;9-industrial", "two-leads")])
+    ], LISTS, products=[product("scope", "4;8-ivd", "two-leads")])
 
 
 def _at(store, day):
@@ -73,9 +73,11 @@ def test_an_exempted_sum_counts_each_substance_once_whatever_the_periods_and_cat
 
 
 def test_the_period_for_one_category_ending_is_a_finding_for_that_category_only(store):
-    after = _at(store, dt.date(2023, 7, 22))
+    # 2016-07-22: the 2011 entry ended; it continued for categories 1-7 and 10 only (recital (2) of (EU) 2018/741)
+    after = _at(store, dt.date(2016, 7, 22))
     finding = after("#ExemptionNotForCategory")["m-two-leads"]
-    assert "category 8-ivd" in str(finding.message) and "ended on 2023-07-21" in str(finding.message)
+    assert "category 8-ivd" in str(finding.message) and "ended on 2016-07-21" in str(finding.message)
+    assert "category 4 " not in str(finding.message)
     assert "m-two-leads" not in after("#ExemptedUses") and "m-two-leads" in after("#HomogeneousMaterialLimits")
 
 

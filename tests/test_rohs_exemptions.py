@@ -87,27 +87,29 @@ def test_a_material_without_category_cannot_show_the_condition_and_is_a_warning(
     assert at("#ExemptionMaterialUnknown")["m-nocat"].severity == SH.Warning
 
 
-def test_6c_for_category_4_ends_on_21_july_2021_and_the_finding_names_category_and_date(store):
-    # Delegated Directive (EU) 2018/741: 6(c) for categories 1-7 and 10 expires on 21 July 2021
+def test_6c_for_category_4_after_21_july_2021_holds_pending_renewal_with_its_status_unverified(store):
+    """Delegated Directive (EU) 2018/741: 6(c) for categories 1-7 and 10 expires on 21 July 2021; it stays valid
+    until the renewal decision (Art. 5(5)), (EU) 2025/2364, read only in secondary summaries: from the day after,
+    exempted with an unverified status naming the category and the date (the part's status unknown)."""
     _, on = _by_shape(store, dt.date(2021, 7, 21))
-    assert "m-brass-4" not in on("#ExemptionNotForCategory")
+    assert "m-brass-4" in on("#ExemptedUses") and "m-brass-4" not in on("#ExemptionStatusUnverified")
     _, after = _by_shape(store, dt.date(2021, 7, 22))
-    finding = after("#ExemptionNotForCategory")["m-brass-4"]
-    assert "category 4" in str(finding.message) and "2021-07-21" in str(finding.message)
-    assert "m-brass-4" in after("#HomogeneousMaterialLimits")
+    status = after("#ExemptionStatusUnverified")["m-brass-4"]
+    assert "after 2021-07-21 for EEE category 4" in str(status.message) and "Art. 5(5)" in str(status.message)
+    assert "m-brass-4" in after("#ExemptedUses") and "m-brass-4" not in after("#ExemptionNotForCategory")
 
 
 def test_6c_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
     """(EU) 2018/741, Annex, 6(c): "Applies to categories 8 and 9 other than in vitro diagnostic medical devices
     and industrial monitoring and control instruments. Expires on 21 July 2021"; only the in vitro diagnostic
-    devices keep it until 21 July 2023 (tests/test_rohs_subcategories.py). A product of category 8 that does not
-    say it is one was reported exempt until 2023."""
+    devices keep a verified period until 21 July 2023 (tests/test_rohs_subcategories.py). A product of category 8
+    that does not say it is one was reported exempt on a verified period until 2023; from 22 July 2021 it holds
+    only pending renewal (Art. 5(5), secondary sources), so its status is unverified."""
     _, on = _by_shape(store, dt.date(2021, 7, 21))
-    assert "m-brass-med" in on("#ExemptedUses")
+    assert "m-brass-med" in on("#ExemptedUses") and "m-brass-med" not in on("#ExemptionStatusUnverified")
     _, after = _by_shape(store, dt.date(2021, 7, 22))
-    finding = after("#ExemptionNotForCategory")["m-brass-med"]
-    assert "category 8-non-ivd" in str(finding.message) and "2021-07-21" in str(finding.message)
-    assert "m-brass-med" in after("#HomogeneousMaterialLimits") and "m-brass-med" not in after("#ExemptedUses")
+    status = after("#ExemptionStatusUnverified")["m-brass-med"]
+    assert "after 2021-07-21 for EEE category 8-non-ivd" in str(status.message)
 
 
 def test_annex_iv_39_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(store):
@@ -124,7 +126,9 @@ def test_annex_iv_39_for_a_medical_device_other_than_ivd_ends_on_21_july_2021(st
 def test_an_exemption_whose_current_validity_is_unverified_is_reported_not_silently_applied(store):
     report, now = _by_shape(store, AT)
     status = now("#ExemptionStatusUnverified")["m-brass-4"]
-    assert status.severity == SH.Warning and "exemption status unverified after 2024-07-21" in str(status.message)
+    # the last verified period for category 4 ((EU) 2018/741) ended on 21 July 2021; those for 9 and 11 in 2024
+    assert status.severity == SH.Warning
+    assert "exemption status unverified after 2021-07-21 for EEE category 4" in str(status.message)
 
 
 def test_7a_requires_85_percent_lead_or_more(store):
@@ -180,12 +184,14 @@ def test_same_results_as_pyshacl(store, day):
 
 
 def test_category_unknown_is_reported_only_when_the_exemption_does_not_cover_all_11_categories(store):
-    # 6(c) on 2020-01-01: every category (rows of (EU) 2018/741); on 2022-01-01 only 8, 9 and 11
+    # 6(c) on 2020-01-01: every EEE scope (rows of (EU) 2018/741); on 2017-01-01 only categories 1-7 and 10,
+    # continued under Art. 5(5) after the 2011 entry ended on 21 July 2016 (recital (2) of (EU) 2018/741)
     _, all_categories = _by_shape(store, dt.date(2020, 1, 1))
     assert "m-nocat" not in all_categories("#ExemptionCategoryUnknown")
-    _, some = _by_shape(store, dt.date(2022, 1, 1))
+    _, some = _by_shape(store, dt.date(2017, 1, 1))
     warning = some("#ExemptionCategoryUnknown")["m-nocat"]
-    assert warning.severity == SH.Warning and "4" not in str(warning.message).split("categories")[1].split(";")[0]
+    listed = set(str(warning.message).split("categories ")[1].split(";")[0].split(", "))
+    assert warning.severity == SH.Warning and listed == {"1", "2", "3", "4", "5", "6", "7", "10"}
 
 
 def test_shared_pack_data_deleted_by_another_load_is_written_again(tmp_path):

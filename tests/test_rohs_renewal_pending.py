@@ -1,0 +1,81 @@
+"""RoHS Art. 5(5): "Applications for renewal of an exemption shall be made no later than 18 months before the
+exemption expires. [...] The existing exemption shall remain valid until a decision on the renewal application
+is taken by the Commission." The continued periods are rows of data/eu-rohs/exemptions.csv (legal basis Art.
+5(5)): verified where a renewal act's recital states the application (an exemption in use, compliant), unverified
+where only secondary summaries do (exempted, and the part's status unknown: never a silent pass). Before them a
+claim of 6(c) for a television between 22 July 2021 and 10 December 2025 was a violation. Each date is tested on
+its last day and the day after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from complygraph.graph.shacl import validate
+
+from .shacl_cases import build, hits, material, part, product, sub
+
+PB = "7439-92-1"
+LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("renewal"), [
+        # Annex III 6(c) "Copper alloy containing up to 4 % lead by weight"
+        part("brass", 1000, material("m-brass", 1000, sub(PB, 30, exemption="6(c)"), category="brass")),
+        # Annex III 7(c)-II "Lead in dielectric ceramic in capacitors for a rated voltage of 125 V AC or 250 V DC
+        # or higher"
+        part("cap", 1000, material("m-cap", 1000, sub(PB, 50, exemption="7(c)-II"), category="ceramic")),
+        # Annex III 15, lead in flip chip solders; since (EU) 2019/172 categories 1-7 and 10 claim 15(a)
+        part("flip", 1000, material("m-flip", 1000, sub(PB, 900, exemption="15"), category="solder")),
+    ], LISTS, products=[product("tv", "4", "brass", "cap", "flip")])
+
+
+def _on(store, day):
+    report = validate(store, ["eu-rohs"], day)
+    return {name: set(hits(report, name)) for name in
+            ("#ExemptedUses", "#HomogeneousMaterialLimits", "#ExemptionStatusUnverified", "#ExemptionNotForCategory",
+             "#ExemptionExpired")}, report
+
+
+@pytest.mark.parametrize("day", [dt.date(2016, 7, 21), dt.date(2016, 7, 22), dt.date(2018, 5, 17)])
+def test_6c_continues_for_category_4_after_2016_as_the_recital_of_2018_741_states(store, day):
+    """Recital (2) of (EU) 2018/741: 6(c) was exempted until 21 July 2016 and the renewal application for
+    categories 1-7 and 10 was received before 21 January 2015; the renewal's periods begin on 18 May 2018."""
+    found, _ = _on(store, day)
+    assert "m-brass" in found["#ExemptedUses"] and "m-brass" not in found["#HomogeneousMaterialLimits"]
+    assert "m-brass" not in found["#ExemptionStatusUnverified"]
+
+
+@pytest.mark.parametrize("day", [dt.date(2021, 7, 22), dt.date(2025, 12, 10)])
+def test_6c_after_21_july_2021_is_exempt_pending_renewal_and_its_status_unverified(store, day):
+    """(EU) 2018/741 ended 6(c) for categories 1-7 and 10 on 21 July 2021; the renewal applications were decided
+    by (EU) 2025/2364, in force 11 December 2025 (read in secondary summaries only): exempted, and reported as a
+    status not verified, so that the part's status is unknown, not compliant."""
+    found, report = _on(store, day)
+    assert "m-brass" in found["#ExemptedUses"] and "m-brass" not in found["#HomogeneousMaterialLimits"]
+    assert "m-brass" in found["#ExemptionStatusUnverified"] and "m-brass" not in found["#ExemptionNotForCategory"]
+    message = str(hits(report, "#ExemptionStatusUnverified")["m-brass"].message)
+    assert "Art. 5(5)" in message and "2021-07-21" in message
+
+
+def test_7c_ii_continues_until_its_renewal_act_and_no_further_than_what_was_read(store):
+    """Recital of (EU) 2019/169: 7(c)-II expired for categories 1-7 and 10 on 21 July 2016, a renewal application
+    pending; the continuation is encoded until the day before that act's publication (5 February 2019), since
+    the renewed entry's dates were not read."""
+    found, _ = _on(store, dt.date(2019, 2, 4))
+    assert "m-cap" in found["#ExemptedUses"] and "m-cap" not in found["#ExemptionStatusUnverified"]
+    found, _ = _on(store, dt.date(2019, 2, 5))
+    assert "m-cap" in found["#HomogeneousMaterialLimits"] and "m-cap" not in found["#ExemptedUses"]
+
+
+def test_15_continues_until_2019_172_applies_and_then_only_15a_holds_for_category_4(store):
+    """Recitals (3)-(4) of (EU) 2019/172: 15 expired for categories 1-7 and 10 on 21 July 2016, renewal
+    application received; from 1 March 2020 the act gives those categories entry 15(a) and keeps 15 for 8, 9
+    and 11."""
+    found, _ = _on(store, dt.date(2020, 2, 29))
+    assert "m-flip" in found["#ExemptedUses"]
+    found, _ = _on(store, dt.date(2020, 3, 1))
+    assert "m-flip" in found["#ExemptionNotForCategory"] and "m-flip" in found["#HomogeneousMaterialLimits"]
