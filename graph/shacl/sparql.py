@@ -76,6 +76,8 @@ def _select(query: str, prefix_text: str, path: str | None, bindings: dict[str, 
     analysis = rules.analyse(prefix_text, query)
     rules.check(analysis, prebound, where)
     joins = analysis.joins
+    if joins:
+        query = text_.unproject_this(query)
     query = text_.project_this(query)
     blocks = {} if joins else {"this": f"\n{focus}\n"}
     return f"{{\n{text_.inject(query, _values(bindings), blocks)}\n}}", joins

@@ -118,6 +118,33 @@ def _mentions(node, var: Variable = THIS) -> bool:
     return node == var if isinstance(node, Variable) else any(_mentions(c, var) for c in _children(node))
 
 
+def _uses(node) -> bool:
+    """Whether ?this is read below `node` (a subquery's algebra): in a triple pattern, an expression, a path,
+    anything but the name the subquery returns and groups by. A subquery that only returns ?this (as appendix
+    A asks of every subquery) gives the same solutions for every focus node, so run once with ?this unbound
+    and joined on it, it gives the solutions of pre-binding; any other use needs the focus node bound inside.
+    rdflib writes a grouped ?this as SAMPLE(?this) renamed back to ?this: that pair is not a use."""
+    renames = {n.expr for n in _walk(node) if isinstance(n, CompValue) and n.name == "Extend"
+               and n.var == THIS and isinstance(n.expr, Variable)}
+
+    def reads(n) -> bool:
+        if isinstance(n, CompValue):
+            if n.name == "Project":
+                return reads(n.p)
+            if n.name == "Group":
+                return reads(n.p) or any(_mentions(e) for e in _get(n, "expr") or [] if e != THIS)
+            if n.name == "Extend" and n.var == THIS and n.expr in renames:
+                return reads(n.p)
+            if n.name == "Aggregate_Sample" and n.vars == THIS and n.res in renames:
+                return False
+            return any(reads(v) for k, v in n.items() if k != "_vars")
+        if isinstance(n, list | tuple | ParseResults | set | frozenset):
+            return any(reads(c) for c in n)
+        return n == THIS
+
+    return reads(node)
+
+
 def _certain(node) -> set:
     """The variables every solution of an algebra node binds."""
     if not isinstance(node, CompValue):
@@ -161,8 +188,10 @@ def _safe(node) -> bool:
             return False
     if name == "AggregateJoin" and _mentions(node.A) and THIS not in _certain(node.p.p):
         return False
-    if name in ("ToMultiSet", "Graph") and _mentions(node.p) and THIS not in _certain(node.p):
-        return False  # a subquery or GRAPH pattern evaluated on its own
+    if name == "ToMultiSet" and _mentions(node.p) and THIS not in _certain(node.p):
+        return not _uses(node.p)  # a subquery evaluated on its own: right if it never reads ?this
+    if name == "Graph" and _mentions(node.p) and THIS not in _certain(node.p):
+        return False  # a GRAPH pattern evaluated on its own
     return all(_safe(_get(node, k)) for k in ("p", "p1", "p2") if _get(node, k) is not None)
 
 

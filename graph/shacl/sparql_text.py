@@ -159,3 +159,50 @@ def project_this(text: str) -> str:
     for pos, snippet in sorted(inserts, reverse=True):
         text = text[:pos] + snippet + text[pos:]
     return text
+
+
+def unproject_this(text: str) -> str:
+    """The query `text` (run in the joined form) with ?this taken out of the projection of each subquery that
+    returns it, as appendix A asks, without reading it (`sparql_rules._uses`), and out of its GROUP BY when
+    another key remains. There ?this is never bound: SPARQL joins such a row with any focus node, but an engine
+    that joins as SQL does (Virtuoso) compares the unbound variable with the focus node and drops the row."""
+    while True:
+        toks = tokens(text)
+        closing = _closing(toks)
+        for i in sorted((i for i in closing if i + 1 < len(toks) and toks[i + 1].word("SELECT")), reverse=True):
+            edits = _unprojected(toks, i, closing)
+            if edits:
+                for start, end in sorted(edits, reverse=True):
+                    text = text[:start] + text[end:]
+                break
+        else:
+            return text
+
+
+def _unprojected(toks: list[Token], i: int, closing: dict[int, int]) -> list[tuple[int, int]]:
+    """The character spans to delete to take ?this out of the subquery whose `{` is at i; [] to leave it."""
+    j, depth, projected = i + 2, 0, []
+    while j < closing[i] and not (depth == 0 and (toks[j].text == "{" or toks[j].word("WHERE"))):
+        depth += {"(": 1, ")": -1}.get(toks[j].text, 0)
+        if depth == 0 and toks[j].text == "?this":
+            projected.append(j)
+        j += 1
+    where = j if toks[j].text == "{" else j + 1
+    if where not in closing:
+        return []
+    k, grouped, keys, depth = closing[where] + 1, [], 0, 0
+    if toks[k].word("GROUP") and toks[k + 1].word("BY"):
+        k += 2
+        while k < closing[i] and not (depth == 0 and toks[k].word("HAVING", "ORDER", "LIMIT", "OFFSET")):
+            keys += depth == 0 and toks[k].text != ")"
+            depth += {"(": 1, ")": -1}.get(toks[k].text, 0)
+            if depth == 0 and toks[k].text == "?this":
+                grouped.append(k)
+            k += 1
+    uses = [n for n in range(i + 1, closing[i]) if toks[n].text == "?this"]
+    if not projected or uses != projected + grouped or j - (i + 2) == len(projected):
+        return []
+    spans = [(toks[n].start, toks[n].end) for n in projected]
+    if keys > len(grouped):
+        spans += [(toks[n].start, toks[n].end) for n in grouped]
+    return spans
