@@ -79,3 +79,27 @@ def test_15_continues_until_2019_172_applies_and_then_only_15a_holds_for_categor
     assert "m-flip" in found["#ExemptedUses"]
     found, _ = _on(store, dt.date(2020, 3, 1))
     assert "m-flip" in found["#ExemptionNotForCategory"] and "m-flip" in found["#HomogeneousMaterialLimits"]
+
+
+@pytest.fixture(scope="module")
+def phase_out(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("phase-out"), [
+        # Annex III 6(a) "Lead as an alloying element in steel for machining purposes and in galvanised steel
+        # containing up to 0,35 % lead by weight", in an industrial monitoring and control instrument (category 9)
+        part("shaft", 1000, material("m-shaft", 1000, sub(PB, 3, exemption="6(a)"), category="steel")),
+    ], LISTS, products=[product("controller", "9-industrial", "shaft")])
+
+
+@pytest.mark.parametrize("day, exempted", [
+    (dt.date(2025, 12, 10), True), (dt.date(2025, 12, 11), True), (dt.date(2026, 12, 11), True),
+    (dt.date(2026, 12, 12), False)])
+def test_6a_not_renewed_by_2025_2364_is_phased_out_until_11_december_2026_not_expired_at_once(phase_out, day,
+                                                                                            exempted):
+    """(EU) 2025/2364 (OJ 21.11.2025, in force 11 December 2025) did not renew 6(a); Art. 5(6): "the exemption
+    shall expire no earlier than 12 months and no later than 18 months after the date of the decision". The TÜV
+    Rheinland Japan summary gives 11 December 2026 (the OJ annex was not read): exempted until then with the
+    status unverified, expired the day after. Before these rows a claim on 11 December 2025 was a violation."""
+    found, _ = _on(phase_out, day)
+    assert ("m-shaft" in found["#ExemptedUses"]) is exempted
+    assert ("m-shaft" in found["#ExemptionStatusUnverified"]) is exempted
+    assert ("m-shaft" in found["#ExemptionExpired"]) is not exempted
