@@ -141,6 +141,7 @@ def refresh(store: Store) -> bool:
 
     if derive is None or not derive(steps):
         store.update(f"{unmark} ;\n{REFRESH} ;\n{cycles_update} ;\n{mark}", new_revision=False)
+    store.compact(force=False)  # rewriting every material's facts overlaps the files: graph/compaction.py
     return True
 
 

@@ -276,6 +276,7 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
         total += n
         if on_list:
             on_list(list_id, n)
+    store.compact(force=False)  # a reload replaces each list's facts: graph/compaction.py
     return total
 
 
