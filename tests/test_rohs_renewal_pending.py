@@ -61,14 +61,18 @@ def test_6c_after_21_july_2021_is_exempt_pending_renewal_and_its_status_unverifi
     assert "Art. 5(5)" in message and "2021-07-21" in message
 
 
-def test_7c_ii_continues_until_its_renewal_act_and_no_further_than_what_was_read(store):
-    """Recital of (EU) 2019/169: 7(c)-II expired for categories 1-7 and 10 on 21 July 2016, a renewal application
-    pending; the continuation is encoded until the day before that act's publication (5 February 2019), since
-    the renewed entry's dates were not read."""
-    found, _ = _on(store, dt.date(2019, 2, 4))
-    assert "m-cap" in found["#ExemptedUses"] and "m-cap" not in found["#ExemptionStatusUnverified"]
-    found, _ = _on(store, dt.date(2019, 2, 5))
-    assert "m-cap" in found["#HomogeneousMaterialLimits"] and "m-cap" not in found["#ExemptedUses"]
+@pytest.mark.parametrize("day, unverified", [
+    (dt.date(2019, 2, 24), False), (dt.date(2019, 2, 25), True), (dt.date(2021, 7, 21), True),
+    (dt.date(2021, 7, 22), True), (dt.date(2025, 12, 10), True), (dt.date(2025, 12, 11), True)])
+def test_7c_ii_continues_until_its_renewal_applies_then_holds_unverified(store, day, unverified):
+    """Recital (3)-(4) of (EU) 2019/169: 7(c)-II expired for categories 1-7 and 10 on 21 July 2016, a renewal
+    application pending: valid (verified) until the replaced entry applies, 25 February 2019 (the act's relations
+    table on EUR-Lex). The replaced entry's dates were not read (21 July 2021 for category 4 in a secondary
+    summary), nor the application pending after them until (EU) 2025/2363: exempted, the status unverified. The
+    earlier rows stopped on 4 February 2019 and made the capacitor a violation from the 5th (a false fail)."""
+    found, _ = _on(store, day)
+    assert "m-cap" in found["#ExemptedUses"] and "m-cap" not in found["#HomogeneousMaterialLimits"]
+    assert ("m-cap" in found["#ExemptionStatusUnverified"]) is unverified
 
 
 def test_15_continues_until_2019_172_applies_and_then_only_15a_holds_for_category_4(store):
