@@ -121,3 +121,48 @@ def test_a_status_shared_by_several_scopes_is_named_once(tmp_path):
     message = str(hits(report, "#ExemptionStatusUnverified")["m-shaft"].message)
     assert "category 11, 3" in message or "category 3, 11" in message
     assert message.count("unverified: ") == 1, message
+
+
+@pytest.fixture(scope="module")
+def glass_ink(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("glass-ink"), [
+        # Annex III 21 "Lead and cadmium in printing inks for the application of enamels on glasses, such as
+        # borosilicate and soda lime glasses": a lamp bulb's marking in a television and in an industrial controller
+        part("bulb-tv", 1000, material("m-ink-tv", 1000, sub(PB, 40, exemption="21"), category="glass")),
+        part("bulb-ctl", 1000, material("m-ink-ctl", 1000, sub(PB, 40, exemption="21"), category="glass")),
+    ], LISTS, products=[product("tv", "4", "bulb-tv"), product("controller", "9-industrial", "bulb-ctl")])
+
+
+@pytest.mark.parametrize("day, unverified", [
+    (dt.date(2016, 7, 21), False), (dt.date(2016, 7, 22), False), (dt.date(2019, 2, 4), False),
+    (dt.date(2019, 2, 5), True), (dt.date(2021, 7, 21), True)])
+def test_21_for_category_4_continues_until_2019_173_then_holds_unverified_until_21_july_2021(glass_ink, day,
+                                                                                           unverified):
+    """Recitals (3)-(4) of (EU) 2019/173: entry 21 expired for categories 1-7 and 10 on 21 July 2016, a renewal
+    application was received before 21 January 2015 and "the exemption remains valid until a decision on that
+    application has been adopted". The act (OJ L 33, 5.2.2019) replaced the entry; its annex was not read, so the
+    replaced entry holds unverified to 21 July 2021, the date of the same batch read for 7(c)-II. The rows
+    stopped on 4 February 2019 before: a violation from the 5th (a false fail)."""
+    found, _ = _on(glass_ink, day)
+    assert "m-ink-tv" in found["#ExemptedUses"] and "m-ink-tv" not in found["#HomogeneousMaterialLimits"]
+    assert ("m-ink-tv" in found["#ExemptionStatusUnverified"]) is unverified
+
+
+def test_21_for_category_4_has_no_continuation_after_21_july_2021(glass_ink):
+    """No renewal request for entry 21 is known for the July 2021 expiries (provenance file): the claim expires."""
+    found, _ = _on(glass_ink, dt.date(2021, 7, 22))
+    assert "m-ink-tv" in found["#HomogeneousMaterialLimits"] and "m-ink-tv" not in found["#ExemptedUses"]
+    assert "m-ink-tv" in found["#ExemptionNotForCategory"], "still valid for the later scopes, not for category 4"
+
+
+@pytest.mark.parametrize("day", [dt.date(2016, 7, 22), dt.date(2019, 2, 4), dt.date(2019, 2, 5),
+                                 dt.date(2024, 7, 21)])
+def test_21_for_an_industrial_controller_is_not_expired_on_the_category_1_to_7_date(glass_ink, day):
+    """The 21 July 2016 expiry of the recital is for categories 1-7 and 10; the 2011 row applied it to categories
+    1-11, so an industrial monitoring and control instrument (category 9) was a violation from 22 July 2016. Its
+    rows are unverified (no date read for category 9) up to 21 July 2024."""
+    found, _ = _on(glass_ink, day)
+    assert "m-ink-ctl" in found["#ExemptedUses"] and "m-ink-ctl" not in found["#HomogeneousMaterialLimits"]
+    assert "m-ink-ctl" in found["#ExemptionStatusUnverified"]
+    found, _ = _on(glass_ink, dt.date(2024, 7, 22))
+    assert "m-ink-ctl" in found["#HomogeneousMaterialLimits"]
