@@ -55,7 +55,10 @@ def store(tmp_path_factory):
         part("wrong", 2000, material("m-wrong", 2000, sub(PB, 60, exemption="8(b)"), category="brass")),
         # Annex III 1(f)-I, mercury in lamps: its only period begins on 16 March 2022
         part("early", 1000, material("m-early", 1000, sub(HG, 5, exemption="1(f)-I"), category="lamp")),
-    ], LISTS, products=[product("scope", "4;8-ivd", "two-leads")])
+        # Annex III 34, lead in cermet-based trimmer potentiometer elements ((EU) 2018/738, annex read): expires on
+        # 21 July 2021 for category 4, on 21 July 2023 for IVD medical devices, with no renewal pending after it
+        part("trimmer", 1000, material("m-trimmer", 1000, sub(PB, 50, exemption="34"), category="ceramic")),
+    ], LISTS, products=[product("scope", "4;8-ivd", "two-leads", "trimmer")])
 
 
 def _at(store, day):
@@ -66,19 +69,20 @@ def _at(store, day):
 def test_an_exempted_sum_counts_each_substance_once_whatever_the_periods_and_categories(store):
     # two periods hold and the material is in two categories: the sum is that of the limit shape when none holds
     exempted = _at(store, dt.date(2022, 1, 1))("#ExemptedUses")["m-two-leads"]
-    limits = _at(store, dt.date(2017, 1, 1))("#HomogeneousMaterialLimits")["m-two-leads"]  # no 6(c) period then
+    limits = _at(store, dt.date(2027, 7, 1))("#HomogeneousMaterialLimits")["m-two-leads"]  # 6(c) ended 2027-06-30
     assert float(exempted.detail("measured")) == pytest.approx(float(limits.detail("measured")))
     assert float(exempted.detail("measured")) > 20000  # lead (20000 ppm) and the lead of the oxide
     assert {str(s).rsplit("/", 1)[-1] for k, s in exempted.details if k == "substance"} == {PB, PBO}
 
 
 def test_the_period_for_one_category_ending_is_a_finding_for_that_category_only(store):
-    # 2016-07-22: the 2011 entry ended; it continued for categories 1-7 and 10 only (recital (2) of (EU) 2018/741)
-    after = _at(store, dt.date(2016, 7, 22))
-    finding = after("#ExemptionNotForCategory")["m-two-leads"]
-    assert "category 8-ivd" in str(finding.message) and "ended on 2016-07-21" in str(finding.message)
-    assert "category 4 " not in str(finding.message)
-    assert "m-two-leads" not in after("#ExemptedUses") and "m-two-leads" in after("#HomogeneousMaterialLimits")
+    # 2021-07-22: 34 ended for category 4 and holds for IVD medical devices until 21 July 2023 ((EU) 2018/738)
+    after = _at(store, dt.date(2021, 7, 22))
+    finding = after("#ExemptionNotForCategory")["m-trimmer"]
+    assert "category 4" in str(finding.message) and "ended on 2021-07-21" in str(finding.message)
+    assert "8-ivd" not in str(finding.message)
+    assert "m-trimmer" not in after("#ExemptedUses") and "m-trimmer" in after("#HomogeneousMaterialLimits")
+    assert "m-trimmer" not in _at(store, dt.date(2021, 7, 21))("#ExemptionNotForCategory")
 
 
 def test_a_status_naming_several_periods_shows_no_empty_item(store):

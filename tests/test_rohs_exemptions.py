@@ -30,6 +30,8 @@ def store(tmp_path_factory):
         part("brass-4.1", 1000, material("m-brass-41", 1000, sub(PB, 41, exemption="6(c)"), category="brass")),
         part("pvc", 1000, material("m-pvc", 1000, sub(PB, 30, exemption="6(c)"), category="pvc-cable-insulation")),
         part("nocat", 1000, material("m-nocat", 1000, sub(PB, 30, exemption="6(c)"))),
+        # Annex III 34, lead in cermet-based trimmer potentiometer elements, in no product
+        part("nocat-34", 1000, material("m-nocat-34", 1000, sub(PB, 30, exemption="34"), category="ceramic")),
         part("brass-med", 1000, material("m-brass-med", 1000, sub(PB, 30, exemption="6(c)"), category="brass")),
         # Annex III 7(a) "lead-based alloys containing 85 % by weight or more lead"
         part("hmp-90", 1000, material("m-hmp-90", 1000, sub(PB, 900, exemption="7(a)"), category="solder")),
@@ -184,14 +186,14 @@ def test_same_results_as_pyshacl(store, day):
 
 
 def test_category_unknown_is_reported_only_when_the_exemption_does_not_cover_all_11_categories(store):
-    # 6(c) on 2020-01-01: every EEE scope (rows of (EU) 2018/741); on 2017-01-01 only categories 1-7 and 10,
-    # continued under Art. 5(5) after the 2011 entry ended on 21 July 2016 (recital (2) of (EU) 2018/741)
-    _, all_categories = _by_shape(store, dt.date(2020, 1, 1))
-    assert "m-nocat" not in all_categories("#ExemptionCategoryUnknown")
-    _, some = _by_shape(store, dt.date(2017, 1, 1))
-    warning = some("#ExemptionCategoryUnknown")["m-nocat"]
+    # 34 on 2021-07-21: every EEE scope (rows of (EU) 2018/738, annex read); on 2021-07-22 it has ended for
+    # categories 1-7, 10 and the medical devices and instruments other than IVD and industrial ones
+    _, all_categories = _by_shape(store, dt.date(2021, 7, 21))
+    assert "m-nocat-34" not in all_categories("#ExemptionCategoryUnknown")
+    _, some = _by_shape(store, dt.date(2021, 7, 22))
+    warning = some("#ExemptionCategoryUnknown")["m-nocat-34"]
     listed = set(str(warning.message).split("categories ")[1].split(";")[0].split(", "))
-    assert warning.severity == SH.Warning and listed == {"1", "2", "3", "4", "5", "6", "7", "10"}
+    assert warning.severity == SH.Warning and listed == {"8-ivd", "9-industrial", "11"}, warning.message
 
 
 def test_shared_pack_data_deleted_by_another_load_is_written_again(tmp_path):

@@ -166,3 +166,23 @@ def test_21_for_an_industrial_controller_is_not_expired_on_the_category_1_to_7_d
     assert "m-ink-ctl" in found["#ExemptionStatusUnverified"]
     found, _ = _on(glass_ink, dt.date(2024, 7, 22))
     assert "m-ink-ctl" in found["#HomogeneousMaterialLimits"]
+
+
+@pytest.fixture(scope="module")
+def medical(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("medical"), [
+        part("valve", 1000, material("m-valve", 1000, sub(PB, 30, exemption="6(c)"), category="brass")),
+    ], LISTS, products=[product("ventilator", "8-non-ivd", "valve")])
+
+
+@pytest.mark.parametrize("day, unverified", [
+    (dt.date(2016, 7, 21), False), (dt.date(2016, 7, 22), True), (dt.date(2018, 5, 17), True),
+    (dt.date(2018, 5, 18), False), (dt.date(2021, 7, 21), False)])
+def test_6c_for_a_medical_device_does_not_expire_on_the_category_1_to_7_date_of_2016(medical, day, unverified):
+    """Recital (2) of (EU) 2018/741 gives 21 July 2016 as the expiry of 6(c) for categories 1-7 and 10; the 2011 row
+    ended it for categories 1-11, so a brass valve in a medical device was a violation from 22 July 2016 until the
+    act's rows began on 18 May 2018 (its annex, read: 21 July 2021 for category 8 other than IVD). The period in
+    between is kept for categories 8, 9 and 11 with the status unverified (no date read for them)."""
+    found, _ = _on(medical, day)
+    assert "m-valve" in found["#ExemptedUses"] and "m-valve" not in found["#HomogeneousMaterialLimits"]
+    assert ("m-valve" in found["#ExemptionStatusUnverified"]) is unverified
