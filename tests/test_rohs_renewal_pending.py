@@ -186,3 +186,23 @@ def test_6c_for_a_medical_device_does_not_expire_on_the_category_1_to_7_date_of_
     found, _ = _on(medical, day)
     assert "m-valve" in found["#ExemptedUses"] and "m-valve" not in found["#HomogeneousMaterialLimits"]
     assert ("m-valve" in found["#ExemptionStatusUnverified"]) is unverified
+
+
+@pytest.fixture(scope="module")
+def piezo(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("piezo"), [
+        # Annex III 7(c)-I "Electrical and electronic components containing lead in a glass or ceramic other than
+        # dielectric ceramic in capacitors, e.g. piezoelectronic devices ...": a transducer in an IVD analyser
+        part("transducer", 1000, material("m-piezo", 1000, sub(PB, 600, exemption="7(c)-I"), category="ceramic")),
+    ], LISTS, products=[product("analyser", "8-ivd", "transducer")])
+
+
+@pytest.mark.parametrize("day", [dt.date(2018, 5, 17), dt.date(2018, 5, 18), dt.date(2023, 7, 21),
+                                 dt.date(2023, 7, 22), dt.date(2025, 12, 10), dt.date(2025, 12, 11)])
+def test_7c_i_for_an_ivd_device_holds_after_its_2018_renewal(piezo, day):
+    """(EU) 2018/736 renewed 7(c)-I from 18 May 2018 (annex not read); rows existed for categories 1-7 and 10
+    only, so a piezo transducer in an in vitro diagnostic device read as not exempt for its category from 18 May
+    2018 to 10 December 2025. It now holds, unverified, on the dates the same batch gives 6(c), 7(a) and 34."""
+    found, _ = _on(piezo, day)
+    assert "m-piezo" in found["#ExemptedUses"] and "m-piezo" not in found["#HomogeneousMaterialLimits"]
+    assert "m-piezo" not in found["#ExemptionNotForCategory"] and "m-piezo" in found["#ExemptionStatusUnverified"]
