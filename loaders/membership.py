@@ -9,6 +9,11 @@ biphenyls") gets rules in the list's data (`data/*/…-rules.ttl`, see docs/memb
         cg:formulaPattern "C1[0-3]H[0-9]+Cl[0-9]+" ;         # the whole molecular formula matches
         cg:memberBySmarts "..." ; cg:excludedBySmarts "..." .  # structure: every pattern matches, none excluded
         cg:memberByConnectivity "SMILES" .                    # the skeleton of one of these structures, any stereo
+    rule:y cg:ruleFor <group or list entry> ; cg:memberCas "25637-99-4" , "3194-55-6" .  # the CAS numbers a text names
+
+A `cg:memberCas` rule stands alone: the substances of exactly those CAS numbers are members whether or not their
+identity is known (the identifier database does not know every number a legal text names: 25637-99-4, HBCDD
+without positions, or alpha-HBCDD), and their membership is written when the rules are loaded.
 
 A SMARTS may write `{Rf<n>}` inside a bracket atom for "bonded to a perfluoroalkyl group of n carbons, straight
 or branched" (loaders/perfluoroalkyl.py), as texts that name a moiety by formula (C8F17SO2X) mean it.
@@ -35,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from complygraph.graph.store import Store
 from complygraph.loaders import perfluoroalkyl, rdf
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.identity import Identity, identify, identity_triples_of
+from complygraph.loaders.identity import CAS_PREFIX, Identity, identify, identity_triples_of
 from complygraph.vocab import RDF_TYPE, cg, prov, substance_iri
 
 
@@ -50,6 +55,7 @@ class Rule:
     smarts: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()
     connectivity: tuple[str, ...] = ()  # SMILES: the substance has the skeleton of one of them, any stereo
+    cas: tuple[str, ...] = ()  # CAS numbers named as members: the rule's only criterion
 
     @property
     def needs_structure(self) -> bool:
@@ -72,8 +78,8 @@ class Subject:
 _PARAMS = {cg.memberByElement.value: "element", cg.minMassFraction.value: "min_fraction",
            cg.oxidationState.value: "oxidation_state", cg.formulaPattern.value: "formula_pattern",
            cg.memberBySmarts.value: "smarts", cg.excludedBySmarts.value: "excluded",
-           cg.memberByConnectivity.value: "connectivity"}
-_MANY = ("smarts", "excluded", "connectivity")
+           cg.memberByConnectivity.value: "connectivity", cg.memberCas.value: "cas"}
+_MANY = ("smarts", "excluded", "connectivity", "cas")
 
 
 def _rules(rows: Iterable[tuple[NamedNode, NamedNode | None, str, object]]) -> list[Rule]:
@@ -98,7 +104,7 @@ def _rules(rows: Iterable[tuple[NamedNode, NamedNode | None, str, object]]) -> l
                         oxidation_state=int(one["oxidation_state"]) if "oxidation_state" in one else None,
                         formula_pattern=one.get("formula_pattern"),
                         smarts=tuple(sorted(p.get("smarts", []))), excluded=tuple(sorted(p.get("excluded", []))),
-                        connectivity=tuple(sorted(p.get("connectivity", [])))))
+                        connectivity=tuple(sorted(p.get("connectivity", []))), cas=tuple(sorted(p.get("cas", [])))))
     return sorted(out, key=lambda r: r.rule.value)
 
 
@@ -134,15 +140,22 @@ def check_rules(rules: Iterable[Rule], file: str, problems: Problems) -> None:
         for pattern in r.smarts + r.excluded:
             if _smarts(pattern) is None:
                 problems.add(file, None, f"{where} SMARTS", f"RDKit cannot read the SMARTS {pattern!r}")
+        if r.cas and (r.element or r.min_fraction is not None or r.oxidation_state is not None
+                      or r.formula_pattern is not None or r.smarts or r.excluded or r.connectivity):
+            problems.add(file, None, f"{where} cg:memberCas", "a rule naming CAS numbers has no other criterion "
+                         "(write the other criteria in a rule of their own: rules on one target are alternatives)")
+        for number in r.cas:
+            if not _CAS.fullmatch(number) or not _cas_checksum(number):
+                problems.add(file, None, f"{where} cg:memberCas", f"not a CAS number: {number!r}")
         for smiles in r.connectivity:
             if _skeleton(smiles) is None:
                 problems.add(file, None, f"{where} cg:memberByConnectivity",
                              f"RDKit cannot read the SMILES {smiles!r} or make its InChIKey")
         if (r.min_fraction is not None or r.oxidation_state is not None) and not r.element:
             problems.add(file, None, where, "cg:minMassFraction and cg:oxidationState need cg:memberByElement")
-        if not (r.element or r.formula_pattern or r.smarts or r.connectivity):
-            problems.add(file, None, where, "a rule needs cg:memberByElement, cg:formulaPattern, cg:memberBySmarts "
-                                            "or cg:memberByConnectivity")
+        if not (r.element or r.formula_pattern or r.smarts or r.connectivity or r.cas):
+            problems.add(file, None, where, "a rule needs cg:memberByElement, cg:formulaPattern, cg:memberBySmarts, "
+                                            "cg:memberByConnectivity or cg:memberCas")
 
 
 def rules_file(path: Path, import_iri: NamedNode, source: NamedNode, problems: Problems) -> list[Triple]:
@@ -189,8 +202,21 @@ def _mol(smiles: str):
 
 
 def matches(rule: Rule, sub: Subject) -> bool | None:
-    """Whether `sub` is a member under `rule`; None when the rule needs a structure the substance lacks."""
+    """Whether `sub` is a member under `rule`; None when the rule needs a structure the substance lacks, or any
+    identity at all (a substance known by its CAS number only is placed by `cg:memberCas` rules alone)."""
+    if rule.cas:
+        return sub.iri.value.startswith(CAS_PREFIX) and sub.iri.value[len(CAS_PREFIX):] in rule.cas
+    if sub.formula is None:
+        return None
     return _matches(rule, sub.formula, sub.smiles, sub.fractions)
+
+
+_CAS = re.compile(r"[1-9][0-9]{1,6}-[0-9]{2}-[0-9]")
+
+
+def _cas_checksum(number: str) -> bool:
+    digits = number.replace("-", "")
+    return sum(int(d) * i for i, d in enumerate(reversed(digits[:-1]), start=1)) % 10 == int(digits[-1])
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -351,4 +377,9 @@ def enrichment(cas_numbers: Iterable[str], store: Store | None, new_rules: list[
         yield from membership_triples(old, new_subjects, stored_targets(store, old))
     if new_rules:
         targets = targets_in(load_triples or [], new_rules)
-        yield from membership_triples(new_rules, new_subjects + stored_subjects(store), targets)
+        subjects = new_subjects + stored_subjects(store)
+        known = {s.iri.value for s in subjects}
+        # the CAS numbers the rules name, known or not to the identifier database, imported or not
+        named = sorted({c for r in new_rules for c in r.cas if substance_iri(cas=c).value not in known})
+        subjects += [Subject(substance_iri(cas=c), None, None, ()) for c in named]
+        yield from membership_triples(new_rules, subjects, targets)
