@@ -22,7 +22,7 @@ from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, 
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
-from complygraph.loaders.identity import from_record, same_formula
+from complygraph.loaders.identity import CAS_PREFIX, from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
@@ -186,7 +186,7 @@ class CompositionRules:
             return
         state.occurrences.add((sys.intern(mid), sys.intern(key)))  # millions: only their references are new
         state.substances_seen.add(key)
-        if f.get("cas"):
+        if node_s.value.startswith(CAS_PREFIX):  # the CAS number given, or resolved from the EC number
             state.cas_numbers.add(key)
             if facts and f.get("substance_name"):
                 state.named.add(key)
@@ -228,6 +228,11 @@ class CompositionRules:
                 facts = [rdf.t(node, cg.casNumber, rdf.text(key))]
                 if f.get("ec"):
                     facts.append(rdf.t(node, cg.ecNumber, rdf.text(normalise_ec(f["ec"]))))
+            elif f.get("ec") and (cas := self.state.cas_of_ec(normalise_ec(f["ec"]))) is not None:
+                key = cas  # the substance the store knows by both numbers
+                node = substance_iri(cas=key)
+                facts = [rdf.t(node, cg.casNumber, rdf.text(key)),
+                         rdf.t(node, cg.ecNumber, rdf.text(normalise_ec(f["ec"])))]
             elif f.get("ec"):
                 key = normalise_ec(f["ec"])
                 node = substance_iri(ec=key)

@@ -120,6 +120,7 @@ class DeclarationTriples:
         self.supplier = entity_iri("supplier", sid)
         self.checks = RecordChecker()
         self.state = ImportState(new_activity())
+        self.state.ec_source = store  # a substance given by EC number alone is the stored one of that number
         self.store = store
         self.rules = CompositionRules(self.checks, self.state)
         self.lines: list[tuple[NamedNode, NamedNode, int]] = []  # BOM lines (parent, child, line of the child)
