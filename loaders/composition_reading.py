@@ -10,6 +10,7 @@ JSON) stops the import at once; problems in values are left to the record checks
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import re
 from collections.abc import Iterator
@@ -83,10 +84,34 @@ def _read_csv_dir(folder: Path) -> Iterator[Record]:
         _check_manifest(str(manifest), None, _json_object(str(manifest), None, read_text(manifest)))
     if not any((folder / f).exists() for f in FILES.values()):
         raise InputError([Problem(str(folder), None, None, f"none of {sorted(FILES.values())} is in the folder")])
+    strays = _unknown_data_files(folder)
+    if strays:
+        raise InputError(strays)
     for kind in RECORDS:
         path = folder / FILES[kind]
         if path.exists():
             yield from _read_csv(path, kind)
+
+
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".json", ".jsonl", ".ndjson")
+
+
+def _unknown_data_files(folder: Path) -> list[Problem]:
+    """A data file in the folder whose name is no record kind's: `certification.csv` for `certifications.csv`
+    was skipped and its records dropped with exit 0 (a QA run, 2026-12-06); a typo never drops data silently.
+    Other files (a README, a spreadsheet's lock file) and the rejection reports of earlier batches are left."""
+    known = set(FILES.values()) | {"manifest.json"}
+    problems = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = path.name
+        if (not path.is_file() or name in known or name.startswith((".", "~$")) or name.startswith("rejections-")
+                or path.suffix.lower() not in _DATA_SUFFIXES):
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        problems.append(Problem(str(path), None, None, f"not a file this import reads{hint} (it reads "
+                                                       f"{', '.join(sorted(known))}): rename or remove it"))
+    return problems
 
 
 def _read_csv(path: Path, kind: str) -> Iterator[Record]:

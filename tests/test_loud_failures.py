@@ -120,3 +120,19 @@ def test_a_list_loaded_from_an_older_shipped_copy_is_named_in_a_warning(tmp_path
     warnings = stale_lists(store, ["eu-reach-svhc"])
     assert len(warnings) == 1 and "retrieved on 2026-03-10" in warnings[0] and "2026-03-11" in warnings[0]
     assert "load-lists --list eu-reach-svhc" in warnings[0]
+
+
+def test_a_misnamed_file_in_an_import_folder_is_refused_not_dropped(tmp_path):
+    """`certification.csv` for `certifications.csv` was skipped, its records dropped, exit 0 (a QA run,
+    2026-12-06). A misnamed `substance.csv` would drop every composition and let the parts pass."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Acme\n")
+    (folder / "substance.csv").write_text("material_id,cas,amount,unit\nM1,7439-92-1,5000,ppm\n")
+    (folder / "README.md").write_text("notes are not data")
+    store = tmp_path / "store"
+    result = runner.invoke(app, ["import", str(folder), "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "substance.csv" in result.output and "did you mean substances.csv?" in result.output, result.output
+    (folder / "substance.csv").rename(folder / "rejections-20261206-070000.csv")  # an earlier batch's report
+    assert runner.invoke(app, ["import", str(folder), "--store", str(store)]).exit_code == 0
