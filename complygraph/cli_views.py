@@ -6,6 +6,7 @@ Each prints text for people (a table on a terminal, aligned plain text in a pipe
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -203,6 +204,10 @@ def query_cmd(sparql: Annotated[str | None, typer.Argument(
         fail(f"--json and --format {fmt.value} contradict each other")
     with input_errors():
         text = _query_text(sparql, file)
+        form = _query_form(text)
+        if form != "SELECT":  # the rows below are a SELECT's; a CONSTRUCT ended in a traceback (QA run)
+            fail(f"`query` runs a SPARQL SELECT; this is {'an' if form == 'ASK' else 'a'} {form or 'unreadable'} "
+                 "query (write it as SELECT ... WHERE { ... })")
         with store_at(store, create=False) as s:
             rows = s.select(text)
     columns = result_columns(text, rows)
@@ -214,6 +219,16 @@ def query_cmd(sparql: Annotated[str | None, typer.Argument(
     if columns:
         print_table(columns, ([r[c].value if c in r else "" for c in columns] for r in rows))
     say(plural(len(rows), "row"))
+
+
+_FORM = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK)\b", re.IGNORECASE)
+_NOT_CODE = re.compile(r'<[^>\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+
+
+def _query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the first of these keywords outside IRIs, strings and comments."""
+    found = _FORM.search(_NOT_CODE.sub(" ", text))
+    return found.group(1).upper() if found else None
 
 
 @command("demo")

@@ -216,8 +216,11 @@ def _where(path: Path, offset: int) -> tuple[int, str | None]:
     start = before.rfind(b"\n") + 1
     prefix = before[start:].decode("utf-8", errors="replace")
     if path.suffix.lower() == ".csv":
-        header = next(csv.reader([before.split(b"\n", 1)[0].decode("utf-8", errors="replace")]), [])
-        row = next(csv.reader([prefix + "x"]), [])
+        try:
+            header = next(csv.reader([before.split(b"\n", 1)[0].decode("utf-8", errors="replace")]), [])
+            row = next(csv.reader([prefix + "x"]), [])
+        except csv.Error:  # a bare CR (an old Mac "CSV") or binary bytes in the line: the line alone is named
+            return line, None
         index = len(row) - 1
         return line, (header[index].strip() if line > 1 and 0 <= index < len(header) else None)
     keys = re.findall(r'"([^"\\]{1,100})"\s*:', prefix)

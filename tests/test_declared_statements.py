@@ -158,3 +158,14 @@ def test_statements_against_an_unknown_list_identity_are_reported_not_passed(tmp
     import_declarations(store, [_class_c(tmp_path, "P1", ("EUROHS-2019-XX", [("Lead/Lead Compounds", True, "")]))])
     found = hits(validate(store, ["data-quality", "eu-rohs"], dt.date(2026, 12, 1)), "#StatementList")
     assert "EUROHS-2019-XX" in found["P1"].message
+
+
+def test_a_class_c_declaration_without_a_mass_leaves_the_part_unknown_not_non_compliant(store):
+    """IPC-1752A Class C states each category below or above its threshold and carries no mass. The missing
+    mass was a data-quality Violation: "compliant: False", exit 1, for a part whose declaration states lead below
+    the threshold (a QA run, 2026-12-06). It is a warning now: the share of a substance in the article is unknown."""
+    report = validate(store, ["data-quality", "eu-rohs"], dt.date(2024, 7, 1))
+    masses = [r for r in report.results if str(r.shape).endswith("#PartMass")]
+    assert masses and {str(r.severity).rsplit("#", 1)[-1] for r in masses} == {"Warning"}
+    assert "REACH Art. 33" in str(masses[0].message)
+    assert not [r for r in report.results if str(r.severity).endswith("Violation") and "CLEAN" in str(r.focus)]

@@ -136,3 +136,25 @@ def test_a_misnamed_file_in_an_import_folder_is_refused_not_dropped(tmp_path):
     assert "substance.csv" in result.output and "did you mean substances.csv?" in result.output, result.output
     (folder / "substance.csv").rename(folder / "rejections-20261206-070000.csv")  # an earlier batch's report
     assert runner.invoke(app, ["import", str(folder), "--store", str(store)]).exit_code == 0
+
+
+def test_a_csv_with_bare_cr_line_ends_and_no_utf8_is_an_error_not_a_traceback(tmp_path):
+    """An old Mac "CSV" (Latin-1, lines ended by CR alone): locating the bad byte parsed the line with the csv
+    module, which raised on the CR, and the import ended in a traceback with exit 1 (a QA run, 2026-12-06)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "suppliers.csv").write_bytes("supplier_id,name\rS1,Soci\xe9t\xe9 G\xe9n\xe9rale\r".encode("latin-1"))
+    result = runner.invoke(app, ["import", str(folder), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2, result.output
+    assert "suppliers.csv" in result.output and "not UTF-8" in result.output, result.output
+
+
+def test_query_refuses_a_construct_or_ask_naming_the_form_not_a_traceback(tmp_path):
+    """`query` prints a SELECT's rows; a CONSTRUCT or DESCRIBE ended in a traceback with exit 1 (a QA run)."""
+    store = tmp_path / "store"
+    assert runner.invoke(app, ["load-lists", "--list", "eu-rohs-annex-ii", "--store", str(store)]).exit_code == 0
+    for text, form in (("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "a CONSTRUCT"), ("ASK { ?s ?p ?o }", "an ASK"),
+                       ("PREFIX s: <urn:select:> DESCRIBE s:x", "a DESCRIBE")):
+        result = runner.invoke(app, ["query", text, "--store", str(store)])
+        assert result.exit_code == 2 and f"this is {form} query" in result.output, result.output
+    assert runner.invoke(app, ["query", "SELECT (1 AS ?x) WHERE {}", "--store", str(store)]).exit_code == 0
