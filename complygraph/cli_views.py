@@ -204,11 +204,11 @@ def query_cmd(sparql: Annotated[str | None, typer.Argument(
         fail(f"--json and --format {fmt.value} contradict each other")
     with input_errors():
         text = _query_text(sparql, file)
-        form = _query_form(text)
-        if form != "SELECT":  # the rows below are a SELECT's; a CONSTRUCT ended in a traceback (QA run)
-            fail(f"`query` runs a SPARQL SELECT; this is {'an' if form == 'ASK' else 'a'} {form or 'unreadable'} "
-                 "query (write it as SELECT ... WHERE { ... })")
         with store_at(store, create=False) as s:
+            form = _query_form(text)
+            if form != "SELECT":  # the rows below are a SELECT's; a CONSTRUCT ended in a traceback (QA run)
+                fail(f"`query` runs a SPARQL SELECT; this is {'an' if form == 'ASK' else 'a'} "
+                     f"{form or 'unreadable'} query (write it as SELECT ... WHERE {{ ... }})")
             rows = s.select(text)
     columns = result_columns(text, rows)
     fmt = QueryFormat.json if as_json else fmt

@@ -218,6 +218,13 @@ def validation_summary(report: ValidationReport) -> str:
     lines = [f"compliant: {report.compliant} ({plural(violations, 'Violation result')}); SHACL conforms: "
              f"{report.conforms} ({plural(len(report.results), 'result')} of any severity)"
              + (f"; evaluated at {report.at}" if report.at else "")]
+    # "compliant" counts Violations only: a substance of unknown identity or a part without a declaration leaves
+    # the status unknown, which the summary must say beside it (a QA run read "compliant: True" as a pass)
+    unknown = sum(1 for r in report.results if str(r.detail("status") or "") == "unknown")
+    if unknown:
+        verb = "leaves" if unknown == 1 else "leave"
+        lines.append(f"status unknown: {plural(unknown, 'result')} {verb} the status of what they concern unknown "
+                     "(missing or unresolved data; `complygraph status` rolls them up to the products)")
     for (pack, severity), n in sorted(counts.items(), key=lambda x: (str(x[0][0]), x[0][1])):
         lines.append(f"  {pack}: {plural(n, f'{severity} result')}")
     lines += [f"warning: {w}" for w in report.warnings]

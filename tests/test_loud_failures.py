@@ -158,3 +158,17 @@ def test_query_refuses_a_construct_or_ask_naming_the_form_not_a_traceback(tmp_pa
         result = runner.invoke(app, ["query", text, "--store", str(store)])
         assert result.exit_code == 2 and f"this is {form} query" in result.output, result.output
     assert runner.invoke(app, ["query", "SELECT (1 AS ?x) WHERE {}", "--store", str(store)]).exit_code == 0
+
+
+def test_validate_says_beside_compliant_true_that_a_status_is_unknown(tmp_path):
+    """A tetraBDE congener the identifier database does not know (BDE-47, 5436-43-1) cannot be placed in the PBDE
+    group: no Violation, a data-quality warning, so the summary's "compliant: True" read as a pass (a QA run,
+    2026-12-06). The summary now counts the results that leave a status unknown."""
+    build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("5436-43-1", 2)))], [])
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-rohs-annex-ii"]).exit_code == 0
+    assert runner.invoke(app, ["import", str(tmp_path / "d" / "data"), "--store", store]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--pack", "eu-rohs", "--pack", "data-quality",
+                                 "--at", "2026-11-23"])
+    assert "compliant: True" in result.output and "status unknown: 1 result leaves" in result.output, result.output
+    assert "SubstanceIdentity" in result.output
