@@ -284,7 +284,33 @@ def list_warnings(store: Store, list_ids: Iterable[str]) -> list[str]:
     """What a validation or a list load should warn of: lists from an older shipped copy, and membership
     rules that reach nothing."""
     list_ids = list(list_ids)
-    return stale_lists(store, list_ids) + undated_entries(store, list_ids) + unreached_rules(store)
+    return (stale_lists(store, list_ids) + stale_companions(store, list_ids) + undated_entries(store, list_ids)
+            + unreached_rules(store))
+
+
+def stale_companions(store: Store, list_ids: Iterable[str]) -> list[str]:
+    """A warning for each list the store holds that was loaded with another copy of a shipped companion file
+    (membership rules, dates, conditions) than this complygraph ships. Membership is written when a list is loaded:
+    a store loaded before the HBCDD and PFHxS-salt rules of 2026-12-06 kept passing those substances after an
+    upgrade, and said nothing (the exports' retrieval dates, which `stale_lists` compares, had not changed)."""
+    _, specs = catalog()
+    out = []
+    for list_id in list_ids:
+        spec = specs.get(list_id)
+        if spec is None or not spec.companions:
+            continue
+        derived = {r["s"].value for r in store.select(
+            "SELECT ?s WHERE { ?list a cg:RegulatoryList ; dct:identifier ?id ; prov:wasDerivedFrom ?s }",
+            {"id": Literal(list_id)})}
+        if not derived:
+            continue
+        changed = [Path(c).name for c in spec.companions
+                   if SourceFile(data_dir() / c, None, None).iri.value not in derived]
+        if changed:
+            out.append(f"list {list_id} was loaded with another copy of {', '.join(changed)} than this complygraph "
+                       f"ships (its membership rules, dates or conditions may have changed): reload it with "
+                       f"complygraph load-lists --list {list_id}")
+    return out
 
 
 def undated_entries(store: Store, list_ids: Iterable[str]) -> list[str]:

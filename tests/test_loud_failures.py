@@ -172,3 +172,19 @@ def test_validate_says_beside_compliant_true_that_a_status_is_unknown(tmp_path):
                                  "--at", "2026-11-23"])
     assert "compliant: True" in result.output and "status unknown: 1 result leaves" in result.output, result.output
     assert "SubstanceIdentity" in result.output
+
+
+def test_a_list_loaded_with_an_older_rules_file_is_named_in_a_warning():
+    """Membership is written at list load: a store loaded before the HBCDD rules of 2026-12-06 kept passing
+    HBCDD 25637-99-4 after an upgrade, with no warning (the export's retrieval date had not changed)."""
+    from complygraph.graph import open_store
+    from complygraph.loaders.catalog import load_list, stale_companions
+    from complygraph.loaders.listmodel import SourceFile
+
+    store = open_store(None)
+    load_list(store, "eu-pops")
+    assert stale_companions(store, ["eu-pops"]) == []
+    rules = SourceFile(data_dir() / "echa" / "pops-membership-rules.ttl", None, None).iri
+    store.update(f"DELETE WHERE {{ ?list prov:wasDerivedFrom <{rules.value}> }}")
+    [warning] = stale_companions(store, ["eu-pops"])
+    assert "pops-membership-rules.ttl" in warning and "load-lists --list eu-pops" in warning
