@@ -30,6 +30,7 @@ from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, 
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
 MASS_TOLERANCE = Decimal("0.01")
 DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"
+
 # conditions of use named by REACH Annex XVII entries (20, 23, 27, 50, 51, 52, 63, ...)
 USES = ("general-public", "toy", "childcare-article", "mouthable", "skin-contact", "jewellery", "textile",
         "footwear", "thermal-paper")
@@ -216,6 +217,11 @@ class CompositionRules:
             yield rdf.t(occ, cg.intentionallyAdded, rdf.boolean(intentional))
         if f.get("exemption"):
             list_id, _, ex_id = f["exemption"].rpartition(":")
+            from complygraph.loaders.catalog import exemption_lists as known  # the catalogue imports the loaders
+            if list_id and list_id not in known():  # a claim in no list exempts nothing, silently
+                self.checks.problem(rec, "exemption", f"unknown exemption list {list_id!r}; known: "
+                                    f"{', '.join(known())} (or no prefix: {DEFAULT_EXEMPTION_LIST})")
+                return
             yield rdf.t(occ, cg.claimedExemption, exemption_iri(list_id or DEFAULT_EXEMPTION_LIST, ex_id))
 
     def _substance_node(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:

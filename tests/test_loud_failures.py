@@ -188,3 +188,17 @@ def test_a_list_loaded_with_an_older_rules_file_is_named_in_a_warning():
     store.update(f"DELETE WHERE {{ ?list prov:wasDerivedFrom <{rules.value}> }}")
     [warning] = stale_companions(store, ["eu-pops"])
     assert "pops-membership-rules.ttl" in warning and "load-lists --list eu-pops" in warning
+
+
+def test_an_exemption_of_an_unknown_list_is_refused_naming_the_known_ones(tmp_path):
+    """`eu-foo:99(z)` in the exemption column was stored as a claim of nothing and exit 0 (a QA run)."""
+    import pytest
+
+    from complygraph.loaders.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2, exemption="eu-foo:99(z)")))],
+              [])
+    text = str(refused.value)
+    assert "substances.csv:2" in text and "unknown exemption list 'eu-foo'" in text, text
+    assert "eu-rohs-annex-iii, eu-rohs-annex-iv" in text
