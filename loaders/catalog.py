@@ -4,7 +4,6 @@ keeping what earlier loads of the list said (`list_history`: removed entries, ch
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -279,13 +278,6 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
             on_list(list_id, n)
     store.compact(force=False)  # a reload replaces each list's facts: graph/compaction.py
     return total
-
-
-@functools.cache
-def exemption_lists() -> tuple[str, ...]:
-    """The ids of the catalogue's exemption lists (format "rohs-exemptions" in data/lists.toml): what an import's
-    `exemption` column may name before the colon."""
-    return tuple(sorted(i for i, spec in catalog()[1].items() if spec.format == "rohs-exemptions"))
 
 
 def list_warnings(store: Store, list_ids: Iterable[str]) -> list[str]:

@@ -24,6 +24,7 @@ from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
 from complygraph.loaders.identity import CAS_PREFIX, from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
+from complygraph.loaders.list_ids import exemption_lists
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
 
@@ -217,10 +218,9 @@ class CompositionRules:
             yield rdf.t(occ, cg.intentionallyAdded, rdf.boolean(intentional))
         if f.get("exemption"):
             list_id, _, ex_id = f["exemption"].rpartition(":")
-            from complygraph.loaders.catalog import exemption_lists as known  # the catalogue imports the loaders
-            if list_id and list_id not in known():  # a claim in no list exempts nothing, silently
+            if list_id and list_id not in exemption_lists():  # a claim in no list exempts nothing, silently
                 self.checks.problem(rec, "exemption", f"unknown exemption list {list_id!r}; known: "
-                                    f"{', '.join(known())} (or no prefix: {DEFAULT_EXEMPTION_LIST})")
+                                    f"{', '.join(exemption_lists())} (or no prefix: {DEFAULT_EXEMPTION_LIST})")
                 return
             yield rdf.t(occ, cg.claimedExemption, exemption_iri(list_id or DEFAULT_EXEMPTION_LIST, ex_id))
 
