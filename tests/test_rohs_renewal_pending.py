@@ -85,13 +85,20 @@ def test_15_continues_until_2019_172_applies_and_then_only_15a_holds_for_categor
     assert "m-flip" in found["#ExemptionNotForCategory"] and "m-flip" in found["#HomogeneousMaterialLimits"]
 
 
+def _one_claim(tmp_path_factory, material_id: str, lead_mg, exemption: str, category: str, scope: str):
+    """A store with one 1 g part of one 1 g material holding `lead_mg` of lead that claims `exemption`, in one
+    product of EEE scope `scope`."""
+    return build(tmp_path_factory.mktemp(material_id), [
+        part(f"p-{material_id}", 1000, material(material_id, 1000, sub(PB, lead_mg, exemption=exemption),
+                                                  category=category)),
+    ], LISTS, products=[product(f"product-{material_id}", scope, f"p-{material_id}")])
+
+
 @pytest.fixture(scope="module")
 def phase_out(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("phase-out"), [
-        # Annex III 6(a) "Lead as an alloying element in steel for machining purposes and in galvanised steel
-        # containing up to 0,35 % lead by weight", in an industrial monitoring and control instrument (category 9)
-        part("shaft", 1000, material("m-shaft", 1000, sub(PB, 3, exemption="6(a)"), category="steel")),
-    ], LISTS, products=[product("controller", "9-industrial", "shaft")])
+    # Annex III 6(a) "Lead as an alloying element in steel for machining purposes and in galvanised steel
+    # containing up to 0,35 % lead by weight", in an industrial monitoring and control instrument (category 9)
+    return _one_claim(tmp_path_factory, "m-shaft", 3, "6(a)", "steel", "9-industrial")
 
 
 @pytest.mark.parametrize("day, exempted", [
@@ -170,9 +177,8 @@ def test_21_for_an_industrial_controller_is_not_expired_on_the_category_1_to_7_d
 
 @pytest.fixture(scope="module")
 def medical(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("medical"), [
-        part("valve", 1000, material("m-valve", 1000, sub(PB, 30, exemption="6(c)"), category="brass")),
-    ], LISTS, products=[product("ventilator", "8-non-ivd", "valve")])
+    # Annex III 6(c) "Copper alloy containing up to 4 % lead by weight": a brass valve in a ventilator
+    return _one_claim(tmp_path_factory, "m-valve", 30, "6(c)", "brass", "8-non-ivd")
 
 
 @pytest.mark.parametrize("day, unverified", [
@@ -190,11 +196,9 @@ def test_6c_for_a_medical_device_does_not_expire_on_the_category_1_to_7_date_of_
 
 @pytest.fixture(scope="module")
 def piezo(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("piezo"), [
-        # Annex III 7(c)-I "Electrical and electronic components containing lead in a glass or ceramic other than
-        # dielectric ceramic in capacitors, e.g. piezoelectronic devices ...": a transducer in an IVD analyser
-        part("transducer", 1000, material("m-piezo", 1000, sub(PB, 600, exemption="7(c)-I"), category="ceramic")),
-    ], LISTS, products=[product("analyser", "8-ivd", "transducer")])
+    # Annex III 7(c)-I "Electrical and electronic components containing lead in a glass or ceramic other than
+    # dielectric ceramic in capacitors, e.g. piezoelectronic devices ...": a transducer in an IVD analyser
+    return _one_claim(tmp_path_factory, "m-piezo", 600, "7(c)-I", "ceramic", "8-ivd")
 
 
 @pytest.mark.parametrize("day", [dt.date(2018, 5, 17), dt.date(2018, 5, 18), dt.date(2023, 7, 21),
