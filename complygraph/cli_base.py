@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from complygraph.console import OutputFormat, err, finish, is_tty, silence_stdout
-from complygraph.graph import StoreError, open_store
+from complygraph.graph import StoreError, discard_if_unused, open_store
 from complygraph.graph.store import Store
 from complygraph.loaders.errors import InputError
 from complygraph.vocab import RDF_TYPE, cg
@@ -134,7 +134,7 @@ def fail(message: str) -> NoReturn:
 def store_at(location: str | None, default: str = "complygraph-store", create: bool = True) -> Iterator[Store]:
     """The store for one command, closed when the command ends so that its lock is released. Commands that
     only read pass `create=False`: they refuse a path that holds no store instead of answering from a new,
-    empty one."""
+    empty one. A command that fails leaves no store behind where it found none (`discard_if_unused`)."""
     store = open_store(location or default, create=create)
     if getattr(store, "rolled_back", False):
         err.print(f"[yellow]warning:[/yellow] an import into {escape(store.location)} that did not finish (its "
@@ -142,6 +142,10 @@ def store_at(location: str | None, default: str = "complygraph-store", create: b
                   highlight=False, soft_wrap=True)
     try:
         yield store
+    except BaseException as exc:
+        if not (isinstance(exc, typer.Exit) and exc.exit_code == 0):
+            discard_if_unused(store)
+        raise
     finally:
         store.close()
 

@@ -1,6 +1,6 @@
 """The store behind one small interface, embedded Oxigraph or any SPARQL 1.1 endpoint, and the queries."""
 
-from complygraph.graph.factory import open_store
+from complygraph.graph.factory import discard_if_unused, open_store
 from complygraph.graph.store import Store, StoreError
 
-__all__ = ["Store", "StoreError", "open_store"]
+__all__ = ["Store", "StoreError", "discard_if_unused", "open_store"]

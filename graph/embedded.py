@@ -51,6 +51,7 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
         self._chosen = threading.local()  # the database this thread's current read chose
         self._inside = threading.local()  # `write`: this thread is inside a write (its reads never rebuild)
         self._closed = False
+        self.created_folder: Path | None = None  # the folder `open_store` created for it (graph/factory.py)
         key = os.path.realpath(path) if path else None
         if key is not None and key in _OPEN:
             # RocksDB refuses a second open in one process too; refused here before the roll-back below, which

@@ -79,10 +79,26 @@ def _checked(path: Path, create: bool) -> EmbeddedStore:
         _remove(created)
         raise StoreError(f"cannot create the store directory {path}: {exc.strerror or exc}") from None
     try:
-        return EmbeddedStore(str(path))
+        store = EmbeddedStore(str(path))
     except StoreError:
         _remove(created)
         raise
+    store.created_folder = created
+    return store
+
+
+def discard_if_unused(store: Store) -> bool:
+    """Close `store` and remove the folder its opening created, when nothing was stored in it: a write command
+    that failed on bad input must leave no empty store behind, which later read-only commands would accept as
+    one. True when the folder was removed."""
+    created = getattr(store, "created_folder", None)
+    if created is None:
+        return False
+    holds = store.ask("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    store.close()
+    if not holds:
+        _remove(created)
+    return not holds
 
 
 def _contents(path: Path) -> list[str]:

@@ -226,6 +226,43 @@ def test_validate_given_a_path_without_a_store_creates_none(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+WRITES_THAT_FAIL = {
+    "load-lists with an unknown list id": ["load-lists", "--list", "eu-foo"],
+    "load-list with an unknown list id": ["load-list", "eu-foo", "x.csv"],
+    "import of a folder with a bad file": ["import", "bad"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRITES_THAT_FAIL))
+def test_a_write_command_that_fails_leaves_no_empty_store_at_a_new_path(tmp_path, case):
+    """Regression (QA B7): a write refused on bad input created the store folder anyway, and read commands then
+    accepted it as a store ("holds no lists", exit 0). The folder the command created is removed again, with
+    any folder above it that it created."""
+    (tmp_path / "x.csv").write_text("name\n", encoding="utf-8")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "parts.csv").write_text("id,name\nP1\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = CliRunner().invoke(app, [*WRITES_THAT_FAIL[case], "--store", str(tmp_path / "new" / "store")],
+                                catch_exceptions=False)
+    assert result.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert run("lists", "--store", "new/store", cwd=tmp_path).returncode == 2
+
+
+def test_a_failed_write_leaves_an_existing_store_folder_in_place(tmp_path):
+    """The other side of the edge: a folder that was there before the failing command (here an empty one, which
+    the command may make a store in) is kept."""
+    (tmp_path / "s").mkdir()
+    result = CliRunner().invoke(app, ["load-lists", "--list", "eu-foo", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2 and (tmp_path / "s").is_dir()
+
+
+def test_a_write_that_succeeds_at_a_new_path_keeps_its_store(tmp_path):
+    result = CliRunner().invoke(app, ["load-lists", "--list", "eu-pops", "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert run("lists", "--store", "s", cwd=tmp_path).returncode == 0
+
+
 # --------------------------------------------------------------------------------------------- remote endpoints
 def _free_port() -> int:
     with socket.socket() as s:
