@@ -32,6 +32,7 @@ from graphql import GraphQLError
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http.base import HTTPException  # the class strawberry answers with (moved to cross_web in 0.3xx)
 from strawberry.types import ExecutionResult
 
 from complygraph.api.dataloaders import Loaders
@@ -102,6 +103,17 @@ class _Deadlines:
 
     def encode_json(self, data: object) -> str | bytes:
         return self.kept.encode(data, super().encode_json)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A body that is not UTF-8 is the client's error, a 400 naming the byte (RFC 8259 §8.1: JSON exchanged
+        between systems is UTF-8); strawberry lets the UnicodeDecodeError through as a 500."""
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise HTTPException(400, f"the request body is not UTF-8: byte {data[exc.start]:#04x} at offset "
+                                         f"{exc.start}; send JSON encoded as UTF-8") from None
+        return super().decode_json(data)
 
 
 class _Router(_Deadlines, GraphQLRouter):

@@ -106,6 +106,18 @@ def test_an_oversized_body_is_refused_before_it_is_read(server):
     assert r.status_code == 200 and r.json()["data"]["lists"], r.text
 
 
+def test_a_body_that_is_not_utf8_is_a_400_naming_the_byte(server):
+    """Regression (QA B5): a Latin-1 body got HTTP 500 and a traceback in the server log (strawberry let the
+    UnicodeDecodeError through); malformed JSON was already a 400."""
+    body = '{"query": "{ lists { id } }", "variables": {"note": "caf\u00e9"}}'.encode("latin-1")
+    r = httpx.post(f"{server}/graphql", content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    assert r.status_code == 400, r.text
+    assert "not UTF-8" in r.text and "0xe9" in r.text
+    r = httpx.post(f"{server}/graphql", content=body.decode("latin-1").encode("utf-8"),
+                   headers={"Content-Type": "application/json"}, timeout=60)
+    assert r.status_code == 200, r.text  # the same body in UTF-8 is answered
+
+
 # uploads: the token and the size are checked before the body is read
 
 @pytest.fixture
