@@ -4,15 +4,19 @@ things are; a file is named by its base name, which is what the user uploaded.""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
+import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 # an absolute POSIX path of two or more segments, not part of an IRI or a word ("https://x/y", "mg/kg")
 _PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.@+~-]+/)+([\w.@+~-]*)")
 INTERNAL = "Unexpected error."
+log = logging.getLogger("complygraph.api")
 
 
 def user_error(message: str, code: str = "BAD_USER_INPUT") -> GraphQLError:
@@ -67,3 +71,17 @@ class ErrorPolicy(SchemaExtension):
         store = context.get("store") if isinstance(context, dict) else None
         secrets = (str(getattr(store, "location", "")),)
         result.errors = [coded(e, secrets) for e in errors]
+
+
+class Schema(strawberry.Schema):
+    """Logs an error worded for the client (unknown list, bad date, a refused query) as one line, and keeps the
+    traceback for the unexpected ones: strawberry logs a full traceback for every error, which buried the
+    failures worth reading under expected ones."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        unexpected = [e for e in errors if should_mask(e)]
+        for error in errors:
+            if not should_mask(error):
+                log.info("%s: %s", (error.extensions or {}).get("code") or _code(error), error.message)
+        if unexpected:
+            super().process_errors(unexpected, execution_context)

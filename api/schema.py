@@ -9,17 +9,16 @@ gives every error a code and takes server paths out of messages.
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.extensions import MaxTokensLimiter, ParserCache
 
-from complygraph.api.errors import ErrorPolicy
+from complygraph.api.errors import ErrorPolicy, Schema
 from complygraph.api.limits import Limits
 from complygraph.api.mutations import Mutation
 from complygraph.api.query import Query
 
 MAX_TOKENS = 1500
 
-schema = strawberry.Schema(
+schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=512), Limits,

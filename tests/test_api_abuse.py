@@ -4,12 +4,14 @@ refused before a request's body is read, CSRF, no CDN assets, and no server path
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import tempfile
 import time
 
 import httpx
 import pytest
+from graphql import GraphQLError, located_error
 
 from complygraph.graph import open_store
 
@@ -260,3 +262,21 @@ def test_a_request_with_a_lying_content_length_is_not_trusted(server):
         while "}" not in answer and (chunk := s.recv(65536)):
             answer += chunk.decode("latin-1")
     assert answer.startswith("HTTP/1.1 413") and "REQUEST_TOO_LARGE" in answer, answer
+
+
+def test_expected_errors_are_logged_in_one_line_and_unexpected_ones_with_their_traceback(caplog):
+    """Regression (QA B16): every user error (unknown list, bad date) filled the server log with a traceback."""
+    from complygraph.api.errors import user_error
+    from complygraph.api.schema import schema
+
+    def raised(exc: Exception) -> GraphQLError:
+        try:
+            raise exc
+        except Exception as caught:
+            return located_error(caught, None, ["listChange"])
+
+    caplog.set_level(logging.INFO)
+    schema.process_errors([raised(user_error("list: unknown list 'eu-foo'", "UNKNOWN_LIST"))])
+    assert "UNKNOWN_LIST: list: unknown list 'eu-foo'" in caplog.text and "Traceback" not in caplog.text
+    schema.process_errors([raised(ZeroDivisionError("division by zero"))])
+    assert "Traceback" in caplog.text and "ZeroDivisionError" in caplog.text
