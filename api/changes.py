@@ -203,6 +203,8 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
 async def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
     store, _ = context(info)
     _check_count(cas)
+    if min_ppm is not None and not 0 <= min_ppm <= 1_000_000:  # NaN and infinity fail both
+        raise user_error("minPpm: between 0 and 1000000 (parts per million of the part's mass)", "BAD_USER_INPUT")
     substances = _substances(cas, "used")
     key = ("whereUsed", tuple(sorted(substances.items())))
     found = await work(info).shared(answers(info), key,
