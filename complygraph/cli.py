@@ -27,6 +27,7 @@ from complygraph.cli_base import (
     JsonOpt,
     StoreOpt,
     app,
+    check_writable,
     command,
     csv_encoding,
     fail,
@@ -53,7 +54,7 @@ from complygraph.console import (
     stdout_may_close,
     validation_summary,
 )
-from complygraph.dates import iso_date
+from complygraph.dates import option_date
 from complygraph.reports import (
     RESULT_COLUMNS,
     csv_text,
@@ -177,11 +178,13 @@ def validate_cmd(store: StoreOpt = None,
     fmt = ValidateFormat.json if as_json else fmt
     if fmt is ValidateFormat.xlsx and report is None:
         fail("--format xlsx needs --report FILE.xlsx (a workbook is not written to stdout)")
+    if report is not None:
+        check_writable("--report", report)
     with input_errors(), store_at(store, create=False) as s:
         names = pack or default_packs(pack_dir)
         with progress_bars() as progress:
             task = progress.add_task("validating: constraint", total=None, unit="constraints")
-            result = validate(s, names, iso_date(at) if at else None, pack_dirs=pack_dir,
+            result = validate(s, names, option_date(at), pack_dirs=pack_dir,
                               progress=lambda _, i, n: progress.update(task, completed=i, total=n))
             finish(progress, task)
         result.warnings += list_warnings(s, result.lists)

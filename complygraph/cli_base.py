@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
@@ -128,6 +129,16 @@ def fail(message: str) -> NoReturn:
     """Refuse with the reason on stderr and exit code 2, the code of every input error."""
     err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def check_writable(option: str, path: Path) -> None:
+    """Refuse an output file that cannot be written before the work that fills it is done (and before a
+    validation writes its derived facts to the store): a missing folder, a folder in its place, no permission."""
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        fail(f"{option} {path}: the folder {folder} does not exist")
+    if path.is_dir() or not os.access(path if path.exists() else folder, os.W_OK):
+        fail(f"{option} {path}: cannot be written (a folder, or no permission)")
 
 
 @contextmanager

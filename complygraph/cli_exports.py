@@ -13,7 +13,7 @@ import typer
 
 from complygraph.cli_base import ExcelBomOpt, StoreOpt, command, fail, input_errors, store_at
 from complygraph.console import plural, say
-from complygraph.dates import iso_date
+from complygraph.dates import option_date
 from complygraph.exports import Company, export_iec62474, export_ipc1752a, scip_rows, write_scip
 
 
@@ -48,7 +48,7 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", help="The XML file to 
         fail("name one of --part ID or --product ID")
     writer = export_ipc1752a if fmt is DeclarationFormat.ipc1752a else export_iec62474
     with input_errors(), store_at(store, create=False) as s:
-        data = writer(s, part or product, iso_date(at) if at else dt.date.today(), kind="part" if part else "product",
+        data = writer(s, part or product, option_date(at) or dt.date.today(), kind="part" if part else "product",
                       company=Company(company, company_id) if company else None)
     with input_errors():  # a file that cannot be written: exit 2 naming it
         out.write_bytes(data)
@@ -63,7 +63,7 @@ def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx fi
     """Write the SCIP-ready dataset: one row per article, Candidate List substance above 0.1 % w/w, material
     and place in the BOM, with the SCIP concentration range."""
     with input_errors(), store_at(store, create=False) as s:
-        rows = scip_rows(s, iso_date(at) if at else dt.date.today())
+        rows = scip_rows(s, option_date(at) or dt.date.today())
     with input_errors():  # a file that cannot be written: exit 2 naming it
         write_scip(rows, out, fmt.value, excel_bom=excel_bom)
     say(f"wrote {out}: {plural(len(rows), 'row')}")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +10,18 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from complygraph.cli_base import StoreOpt, command, fail, input_errors, metered, output_format, store_at
+from complygraph.cli_base import (
+    StoreOpt,
+    check_writable,
+    command,
+    fail,
+    input_errors,
+    metered,
+    output_format,
+    store_at,
+)
 from complygraph.console import OutputFormat, emit_csv, emit_json, err, plural, print_table, progress_bars, say
-from complygraph.dates import iso_date
+from complygraph.dates import option_date
 from complygraph.loaders.errors import InputError
 from complygraph.reports import Label, labels
 from complygraph.vocab import entity_iri
@@ -63,16 +71,13 @@ def load_cmd(files: Annotated[list[Path], typer.Argument(help="Declaration files
     output = output_format(output, as_json)
     if rejections and not skip_invalid:
         fail("--rejections needs --skip-invalid (without it the first bad file stops the load, nothing stored)")
-    if rejections and not rejections.absolute().parent.is_dir():  # known before any file is loaded
-        fail(f"--rejections {rejections}: the folder {rejections.absolute().parent} does not exist")
-    if rejections and (rejections.is_dir() or not os.access(rejections if rejections.exists()
-                                                             else rejections.absolute().parent, os.W_OK)):
-        fail(f"--rejections {rejections}: cannot be written (a folder, or no permission)")
+    if rejections:  # known before any file is loaded
+        check_writable("--rejections", rejections)
     survey = fmt is DeclarationFormat.survey
     with input_errors(), store_at(store) as s:
         with progress_bars() as progress, metered(s, progress) as watched:
             if survey:
-                batch = batches.load_surveys(watched, files, part, iso_date(date) if date else None, skip_invalid)
+                batch = batches.load_surveys(watched, files, part, option_date(date), skip_invalid)
             else:
                 batch = batches.load_declarations(watched, files, fmt.value if fmt else None, skip_invalid)
         outcomes = [] if survey else batch.outcomes

@@ -29,7 +29,7 @@ from complygraph.cli_base import (
     store_at,
 )
 from complygraph.console import OutputFormat, emit_csv, emit_json, err, plural, print_table, say
-from complygraph.dates import iso_date
+from complygraph.dates import option_date
 
 CSV_COLUMNS = ["kind", "supplier_id", "supplier_name", "part_id", "part_name", "reason", "detail", "start", "due",
                "overdue", "request", "sent", "respond_by", "status", "answered_on", "answered_by", "answer_class",
@@ -141,7 +141,7 @@ def requests_cmd(store: StoreOpt = None,
     if out is not None and out.exists() and not out.is_dir():  # known before anything is recorded as sent
         fail(f"--out {out}: a file, not a folder")
     with input_errors(), store_at(store, create=False) as s:
-        day = iso_date(at) if at else dt.date.today()
+        day = option_date(at) or dt.date.today()
         check_names(pack or [])  # an unknown pack is refused, naming the available ones
         policy = load_policy()
         if supplier and not s.ask("ASK WHERE { ?s a cg:Supplier ; dct:identifier ?id }",

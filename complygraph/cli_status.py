@@ -15,9 +15,19 @@ from urllib.parse import unquote
 
 import typer
 
-from complygraph.cli_base import FormatOpt, JsonOpt, StoreOpt, command, fail, input_errors, output_format, store_at
+from complygraph.cli_base import (
+    FormatOpt,
+    JsonOpt,
+    StoreOpt,
+    check_writable,
+    command,
+    fail,
+    input_errors,
+    output_format,
+    store_at,
+)
 from complygraph.console import OutputFormat, emit_csv, emit_json, err, print_table, say
-from complygraph.dates import iso_date
+from complygraph.dates import option_date
 from complygraph.graph import status as st
 from complygraph.graph.store import Store
 from complygraph.html_report import render_report, write_report
@@ -77,7 +87,7 @@ def status_cmd(store: StoreOpt = None,
     fmt = output_format(fmt, as_json)
     with input_errors(), store_at(store, create=False) as s:
         subject, is_product = _subject(s, product, part)
-        index = st.compute(s, pack, iso_date(at) if at else None)
+        index = st.compute(s, pack, option_date(at))
     rows = _rows(index, subject, is_product)
     worst = st.worst(r["status"] for r in rows)
     for w in index.warnings:  # what may make these statuses wrong (graph/dialects.py), never only in the report
@@ -104,8 +114,9 @@ def status_cmd(store: StoreOpt = None,
 def report_cmd(out: Annotated[Path, typer.Option("--out", help="The HTML file to write")],
                store: StoreOpt = None, pack: PackOpt = None, at: AtOpt = None) -> None:
     """One self-contained HTML report: product x regulation status, list-change impact, BOM trees, run summary."""
+    check_writable("--out", out)
     with input_errors(), store_at(store, create=False) as s:
-        write_report(out, render_report(s, pack, iso_date(at) if at else None))
+        write_report(out, render_report(s, pack, option_date(at)))
     say(f"wrote {out}")
 
 

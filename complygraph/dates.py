@@ -23,6 +23,12 @@ def iso_date(text: str, *, leading: bool = False) -> dt.date:
         raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def option_date(text: str | None) -> dt.date | None:
+    """The date of an `--at` option, None when the option was not given: `--at ""` (an unset shell variable) is
+    refused like any other non-date, never read as today."""
+    return None if text is None else iso_date(text)
+
+
 def parse_date(value: object) -> dt.date:
     """Dates as ECHA and users write them: 04-Feb-2026, 04-feb-2026, 01-mrt-2010, 2026-02-04, Excel dates."""
     if isinstance(value, dt.datetime):

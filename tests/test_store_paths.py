@@ -344,3 +344,28 @@ def test_an_output_file_that_cannot_be_written_stops_with_exit_2_naming_it(tmp_p
         done = run(*args, "--store", store)
         assert done.returncode == 2, (args, done.stderr)
         assert "Traceback" not in done.stderr and named in done.stderr, done.stderr
+
+
+def test_an_unwritable_report_or_an_empty_date_is_refused_before_the_store_is_touched(tmp_path):
+    """Regression (QA B14, B13): `validate --report /missing/r.json` ran the whole validation, wrote its derived
+    facts to the store and only then failed; `--at ""` (an unset shell variable) was read as today."""
+    store = str(tmp_path / "store")
+    assert cli("load-lists", "--store", store, "--list", "eu-rohs-annex-ii")[0] == 0
+    generate(tmp_path / "data", products=1, parts=5, seed=1)
+    assert cli("import", str(tmp_path / "data"), "--store", store)[0] == 0
+    held = open_store(store)
+    revision = held.revision()
+    held.close()
+    (tmp_path / "a-folder").mkdir()
+    for args, said in [(("--report", str(tmp_path / "missing" / "r.json")), "does not exist"),
+                       (("--report", str(tmp_path / "a-folder")), "cannot be written"),
+                       (("--at", ""), "not a date (YYYY-MM-DD): ''")]:
+        code, text = cli("validate", "--store", store, *args)
+        assert code == 2 and said in text, (args, text)
+    held = open_store(store)
+    assert held.revision() == revision
+    held.close()
+    code, text = cli("scip", "--store", store, "--at", "")
+    assert code == 2 and "not a date" in text
+    code, text = cli("report", "--store", store, "--out", str(tmp_path / "missing" / "r.html"))
+    assert code == 2 and "does not exist" in text
