@@ -28,3 +28,12 @@ def test_imports_inside_the_package_are_absolute():
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.ImportFrom):
                     assert node.level == 0, f"{path.relative_to(ROOT)}:{node.lineno}: relative import"
+
+
+def test_the_readme_names_every_list_id_of_the_catalogue():
+    """Regression (QA B17): the README's "List ids:" line left out eu-rohs-annex-iv, which `--help` and the
+    error messages name."""
+    lists = tomllib.loads((ROOT / "data" / "lists.toml").read_text(encoding="utf-8"))["lists"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = readme[readme.index("List ids:"):readme.index("data/lists.toml", readme.index("List ids:"))]
+    assert {name for name in lists if f"`{name}`" not in line} == set()
