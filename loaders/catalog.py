@@ -64,7 +64,7 @@ def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuild
     companions = [next((g for g in given if g.name == Path(c).name), data_dir() / c) for c in spec.companions]
     missing = [p for p in paths + companions if not p.is_file()]
     if missing:
-        raise InputError([Problem(str(p), None, None, "file not found") for p in missing])
+        raise InputError([Problem(str(p), None, None, _not_a_file(p, spec)) for p in missing])
 
     def source(p: Path) -> SourceFile:
         ours = p.resolve().is_relative_to(data_dir().resolve())
@@ -83,6 +83,17 @@ def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuild
     if not builder.entries and not builder.item_count:
         raise InputError([Problem(str(paths[0]), None, None, f"no entries found for list {spec.id}")])
     return builder
+
+
+def _not_a_file(path: Path, spec: ListSpec) -> str:
+    """Why `path` cannot be read as a file of list `spec`: it is a directory (which "file not found" said too),
+    something else that is no regular file, or nothing."""
+    if path.is_dir():
+        files = ", ".join(Path(f).name for f in spec.files)
+        return f"is a directory, not a file: give the file(s) the {spec.id} list is read from ({files})"
+    if path.exists():
+        return "is not a regular file"
+    return "file not found"
 
 
 def regulation_triples(regulations: dict[str, dict]) -> Iterable[Triple]:

@@ -148,7 +148,10 @@ def _read_jsonl(path: Path) -> Iterator[Record]:
             if not line.strip():
                 continue
             data = _json_object(str(path), line_no, line)
-            kind = data.pop("record", None)
+            if "record" not in data:
+                raise InputError([Problem(str(path), line_no, "record", 'the key "record" is missing: each line '
+                                          f'names its kind, "record": one of {list(RECORDS)} (or "manifest")')])
+            kind = data.pop("record")
             if kind == "manifest":
                 _check_manifest(str(path), line_no, data)
                 seen_manifest = True
@@ -171,14 +174,32 @@ def _json_object(file: str, line: int | None, text: str) -> dict:
     the record checks judge them like any CSV value instead of Python's float or int limits; an object nested
     deeper than Python's parser goes is refused naming the key that holds it."""
     try:
-        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str)
+        data = json.loads(text, parse_float=str, parse_int=str, parse_constant=str, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise InputError([Problem(file, line, str(exc), "given twice in one object: which value is meant cannot be "
+                                                        "told (JSON parsers disagree: most keep the last)")]) from None
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(file, exc.lineno if line is None else line, None, f"not JSON: {exc.msg}")]) from None
+        # the whole message, with json's line and column; in a JSON Lines file the line is the problem's own
+        reason = str(exc) if line is None else f"{exc.msg}: column {exc.colno}"
+        raise InputError([Problem(file, exc.lineno if line is None else line, None, f"not JSON: {reason}")]) from None
     except RecursionError:
         raise InputError([Problem(file, line, _deep_key(text), "nested too deeply: a record is one flat JSON "
                                                               "object of strings, numbers and booleans")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(file, line, None, "each line must be a JSON object")])
+    return data
+
+
+class _DuplicateKey(Exception):
+    """A key written twice in one JSON object (RFC 8259 §4: names SHOULD be unique; behaviour then differs)."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
     return data
 
 
@@ -199,13 +220,13 @@ def _deep_key(text: str) -> str | None:
 
 
 def _scalars(file: str, line: int, data: dict) -> dict[str, str]:
-    """The record's values as text (true/false as yes/no, null as empty); an object or an array, which no field
-    of the format holds, is refused naming its field."""
+    """The record's values as text (true/false as written, which a yes/no field reads too; null as empty); an
+    object or an array, which no field of the format holds, is refused naming its field."""
     wrong = [Problem(file, line, k, f"expected a string, a number or true/false, got {_kind(v)}")
              for k, v in data.items() if isinstance(v, dict | list)]
     if wrong:
         raise InputError(wrong)
-    return {k: "" if v is None else ("yes" if v else "no") if isinstance(v, bool) else str(v).strip()
+    return {k: "" if v is None else ("true" if v else "false") if isinstance(v, bool) else str(v).strip()
             for k, v in data.items()}
 
 

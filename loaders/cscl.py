@@ -15,10 +15,10 @@ from pathlib import Path
 
 from complygraph.dates import iso_date
 from complygraph.loaders.errors import Problems
+from complygraph.loaders.list_exports import read_export
 from complygraph.loaders.listmodel import ListBuilder, SubstanceRef, substances_in, verification_stated
 from complygraph.loaders.tabular import read_delimited
 
-ITEMS = {"item": "item", "name_ja": "name_ja"}
 MAPPING = {"item": "item", "cas_number": "cas", "name_en": "name", "source": "source"}
 DATES = {"item": "item", "name_ja": "name_ja", "designated": "designated", "effective": "effective",
          "cabinet_order": "order", "source": "source", "verification": "verification"}
@@ -34,7 +34,7 @@ def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
     dates = _designation_dates(builder, problems)
     list_id = builder.spec.id
     seen = set()
-    for row in read_delimited(path, ITEMS, {"item", "name_ja"}):
+    for row in read_export(path, "cscl-class1", list_id):
         item = row.get("item")
         if not item.isdigit():
             problems.add(row.file, row.line, "item", f"not an item number: {item!r}")

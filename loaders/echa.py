@@ -3,7 +3,8 @@
 ECHA publishes each list as an English xlsx (one row per entry) and, in older exports, as a
 tab-separated CSV in the user's language with a preamble, where group entries are split into one header
 row followed by member rows. Both are read here into the same entries, so loading both formats of one
-list gives one list whose group entries know their members.
+list gives one list whose group entries know their members. Which columns each export has, and refusing
+another list's file naming what it looks like, is `list_exports`.
 """
 
 from __future__ import annotations
@@ -14,62 +15,11 @@ from pathlib import Path
 
 from complygraph.dates import parse_date
 from complygraph.loaders.annex_xvii import annex_xvii_rules
-from complygraph.loaders.errors import InputError, Problem, Problems
+from complygraph.loaders.errors import Problems
+from complygraph.loaders.list_exports import read_export
 from complygraph.loaders.listmodel import Entry, ListBuilder, clean, substances_in
 from complygraph.loaders.pops_limits import trace_limits
-from complygraph.loaders.tabular import Row, read_delimited, read_xlsx
-
-# Header names as ECHA exports them in English and Dutch, mapped to one vocabulary.
-ALIASES = {
-    "substance name": "name", "naam van de stof": "name",
-    "description": "description", "beschrijving": "description",
-    "ec number": "ec", "eg-nr.": "ec", "ec-nr.": "ec", "eg-nummer": "ec",
-    "cas number": "cas", "cas-nr.": "cas", "cas-nummer": "cas",
-    "date of inclusion": "date", "datum van opname": "date",
-    "reason for inclusion": "reason", "reden voor opname": "reason",
-    "decision": "decision", "besluit": "decision",
-    "supporting document": "support", "ondersteunend document": "support",
-    "entry number": "entry_number", "conditions": "conditions",
-    "regulatory outcome date": "outcome_date",
-    "pops regulation annex": "annex",
-    "current stage": "stage", "current stage date": "stage_date", "status": "status",
-}
-
-
-# The columns that tell ECHA's list exports apart: the POPs export has a name and a date of inclusion too,
-# so name and date alone would let it load as the Candidate List.
-EXPORTS = {
-    "Candidate List": {"name", "date", "reason"},
-    "POPs list": {"name", "date", "annex"},
-    "restriction list (REACH Annex XVII)": {"name", "entry_number"},
-    "SVHC identification (registry of intentions)": {"name", "stage"},
-}
-
-
-def read_rows(path: Path, export: str) -> Iterator[Row]:
-    """The rows of `path`, which must be ECHA's `export`; another list's export is refused naming what it
-    looks like, before any row is read."""
-    required = EXPORTS[export]
-    if not _has_header(path, required):
-        others = [name for name, cols in EXPORTS.items() if name != export and _has_header(path, cols)]
-        looks = f"; it looks like ECHA's {others[0]} export" if others else ""
-        raise InputError([Problem(str(path), None, None, f"not ECHA's {export} export: no header row with the "
-                                  f"columns {sorted(required)}{looks}")])
-    return _rows(path, required)
-
-
-def _rows(path: Path, required: set[str]) -> Iterator[Row]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path, ALIASES, required)
-    return read_delimited(path, ALIASES, required)
-
-
-def _has_header(path: Path, required: set[str]) -> bool:
-    try:
-        next(iter(_rows(path, required)), None)
-    except InputError:
-        return False
-    return True
+from complygraph.loaders.tabular import Row
 
 
 def _date(row: Row, key: str, problems: Problems, required: bool = True) -> dt.date | None:
@@ -108,7 +58,7 @@ def _runs(rows: Iterator[Row]) -> Iterator[list[Row]]:
 def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) -> None:
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for run in _runs(read_rows(path, "Candidate List")):
+    for run in _runs(read_export(path, "echa-candidate-list", list_id)):
         head = run[0]
         subjects = substances_in(head.fields, list_id=list_id, file=head.file, line=head.line, problems=problems)
         date = _date(head, "date", problems)
@@ -136,7 +86,7 @@ def load_restriction_list(builder: ListBuilder, path: Path, problems: Problems) 
     outcome date, the earliest of which is the date of inclusion."""
     list_id = builder.spec.id
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for row in read_rows(path, "restriction list (REACH Annex XVII)"):
+    for row in read_export(path, "echa-restriction-list", list_id):
         subjects = substances_in(row.fields, list_id=list_id, file=row.file, line=row.line, problems=problems)
         number = clean(row.get("entry_number"))
         if not number:
@@ -164,7 +114,7 @@ def load_pops_list(builder: ListBuilder, path: Path, problems: Problems) -> None
     source = next(s.iri.value for s in builder.sources if s.path == path)
     annexes = builder.spec.options.get("annexes")
     by_name: dict[str, Entry] = {}
-    for row in read_rows(path, "POPs list"):
+    for row in read_export(path, "echa-pops-list", list_id):
         # "Annex I, part A\nAnnex IV": the annex of each line is what precedes its comma
         listed_in = {line.split(",")[0].strip().lower() for line in (row.get("annex") or "").split("\n")}
         if annexes and not listed_in & {a.lower() for a in annexes}:
@@ -192,7 +142,7 @@ def load_svhc_identification(builder: ListBuilder, path: Path, problems: Problem
     list_id = builder.spec.id
     closed = {s.lower() for s in builder.spec.options.get("closed_stages", [])}
     source = next(s.iri.value for s in builder.sources if s.path == path)
-    for row in read_rows(path, "SVHC identification (registry of intentions)"):
+    for row in read_export(path, "echa-svhc-identification", list_id):
         stage = clean(row.get("stage")) or ""
         if stage.lower() in closed:
             continue

@@ -6,7 +6,18 @@ before anything is written, so the store never holds half an import.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# The control characters a message never prints raw (a NUL of a UTF-16 file, an escape of binary data): they
+# are shown as escapes (a NUL as backslash x00), in whatever part of a problem holds them (a file name, a header
+# cell, a reason).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """`text` with each control character of `_CONTROL` as its escape (a NUL as backslash x00)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -18,7 +29,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line is not None else "")
-        return f"{where}: {self.field + ': ' if self.field else ''}{self.reason}"
+        return printable(f"{where}: {self.field + ': ' if self.field else ''}{self.reason}")
 
 
 class InputError(ValueError):

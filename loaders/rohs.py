@@ -17,6 +17,7 @@ from complygraph.identifiers import slug
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import covered_scopes, scope_terms
 from complygraph.loaders.errors import Problems
+from complygraph.loaders.list_exports import read_export
 from complygraph.loaders.listmodel import (
     ListBuilder,
     SubstanceRef,
@@ -28,10 +29,6 @@ from complygraph.loaders.listmodel import (
 from complygraph.loaders.tabular import read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, list_iri, prov
 
-ANNEX_II = {
-    "substance": "name", "cas_number": "cas", "group": "group",
-    "max_concentration_wt_percent": "limit", "basis": "basis", "source": "legal_basis",
-}
 DATES = {"substance": "name", "date_of_inclusion": "date", "effective_from": "effective_from",
          "legal_basis": "legal_basis"}
 MEMBERS = {"group": "group", "cas_number": "cas", "member_name": "name", "source": "source"}
@@ -54,7 +51,7 @@ def load_annex_ii(builder: ListBuilder, path: Path, problems: Problems) -> None:
             substances_in(r.fields, list_id=list_id, file=r.file, line=r.line, problems=problems))
     source = {s.path: s.iri.value for s in builder.sources + [dates_src, members_src]}
     late = _category_dates(builder, problems)
-    for row in read_delimited(path, ANNEX_II, {"name", "limit", "basis"}):
+    for row in read_export(path, "rohs-annex-ii", list_id):
         name = row.get("name")
         group = clean(row.get("group"))
         subjects = []

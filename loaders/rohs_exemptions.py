@@ -22,14 +22,10 @@ from complygraph.identifiers import slug
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import covered_scopes, scope_terms
 from complygraph.loaders.errors import Problems
+from complygraph.loaders.list_exports import read_export
 from complygraph.loaders.listmodel import ListBuilder, verification_stated
-from complygraph.loaders.tabular import Row, read_delimited
+from complygraph.loaders.tabular import Row
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, exemption_iri, list_iri, prov, substance_iri
-
-COLUMNS = {c: c for c in ("annex", "exemption", "substance_scope", "text", "categories", "material", "max_percent",
-                          "max_mg", "valid_from", "valid_until", "legal_basis", "source", "verification",
-                          "chemsherpa_code")}
-REQUIRED = {"annex", "exemption", "substance_scope", "text", "categories", "valid_from", "verification"}
 
 
 def load_exemptions(builder: ListBuilder, path: Path, problems: Problems) -> None:
@@ -41,7 +37,7 @@ def load_exemptions(builder: ListBuilder, path: Path, problems: Problems) -> Non
     targets: dict[str, str] = {k.lower(): v for k, v in builder.spec.options.get("scope_targets", {}).items()}
     annex_ii = builder.spec.options.get("annex_ii_list", "eu-rohs-annex-ii")
     by_id: dict[str, list[Row]] = {}
-    for row in read_delimited(path, COLUMNS, REQUIRED):
+    for row in read_export(path, "rohs-exemptions", list_id):
         if row.get("annex").strip() == annex:
             by_id.setdefault(row.get("exemption").strip(), []).append(row)
     source = next(s.iri for s in builder.sources if s.path == path)

@@ -17,6 +17,14 @@ from complygraph.loaders.xmlsafe import check_package
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
 
+class NoHeaderRow(InputError):
+    """The file has no header row with the required columns: it is not the export asked for (a caller that
+    tells exports apart catches this, and only this, to try another)."""
+
+    def __init__(self, path: Path, required: set[str]) -> None:
+        super().__init__([Problem(str(path), None, None, f"no header row with the columns {sorted(required)}")])
+
+
 @dataclass
 class Row:
     file: str
@@ -40,12 +48,14 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
     import openpyxl
 
     check_package(path)  # the hardened XML gate first: openpyxl would expand a worksheet's entities
+    fh = open(path, "rb")  # opened here, so that openpyxl goes by the content, not by the name (`.csv`)
     try:
         with warnings.catch_warnings():
             # ECHA's exports have no default style; openpyxl warns about it on every load.
             warnings.simplefilter("ignore", UserWarning)
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        fh.close()
         raise InputError([Problem(str(path), None, None, f"not a readable xlsx workbook: {exc}")]) from exc
     try:
         ws = wb.worksheets[0]
@@ -59,10 +69,10 @@ def read_xlsx(path: Path, aliases: dict[str, str], required: set[str]) -> Iterat
                 continue
             yield Row(str(path), line, {h: _cell(v) for h, v in zip(header, values, strict=False) if h})
         if header is None:
-            raise InputError([Problem(str(path), None, None,
-                                      f"no header row with the columns {sorted(required)}")])
+            raise NoHeaderRow(path, required)
     finally:
         wb.close()
+        fh.close()
 
 
 def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
@@ -96,8 +106,7 @@ def read_delimited(path: Path, aliases: dict[str, str], required: set[str],
             names = [h or "" for h in header or []]
             raise InputError([csv_problem(path, exc, reader.line_num, names, line + 1, delimiter)]) from None
         if header is None:
-            raise InputError([Problem(str(path), None, None,
-                                      f"no header row with the columns {sorted(required)}")])
+            raise NoHeaderRow(path, required)
         bad.raise_if_any()
 
 

@@ -10,7 +10,8 @@ codec traceback that named no file. So the encoding of every file is decided onc
    clean decode nor a guess alone is certain: accented Latin letters (cp1252 "ÄÖÜ") decode as CP932 half-width
    katakana, and Chinese text in GBK or Big5 decodes as CP932 kanji.
 3. Else the file is refused, naming the line and the column of the first byte that is not UTF-8 and the
-   encodings the detector guesses, so that the sender can save it as UTF-8 instead.
+   encodings the detector guesses, so that the sender can save it as UTF-8 instead; a file whose every other
+   byte is NUL is said to look like UTF-16 without a byte order mark (no NUL of it reaches the message).
 
 Every file read through `open_text` is also refused, naming the file, line and column (or JSON key) of each
 value concerned, when it holds a character no value can hold: a NUL or another C0 control character than tab,
@@ -154,8 +155,14 @@ def text_encoding(path: Path) -> str:
         return "utf-8-sig"
     offset, byte = bad
     with open(path, "rb") as fh:  # the detector reads around the first byte that is not UTF-8
+        utf16 = _utf16_without_bom(fh.read(1 << 16))
         fh.seek(max(0, offset - _SAMPLE // 2))
         sample = fh.read(_SAMPLE)
+    if utf16:  # said as such: the detector's guess alone ("utf_16_le") left the sender guessing
+        line, field = _where(path, offset)
+        raise InputError([Problem(str(path), line, field, (
+            f"not UTF-8: byte 0x{byte:02x} is not valid UTF-8, and every other byte is NUL, as in {utf16}: is the "
+            "file UTF-16 without a byte order mark? Save the file as UTF-8 (in Excel: CSV UTF-8)"))])
     guesses = [m.encoding for m in from_bytes(sample)]
     doubt = _cp932_doubt(path, guesses)
     if doubt is None:
@@ -166,6 +173,20 @@ def text_encoding(path: Path) -> str:
     raise InputError([Problem(str(path), line, field, (
         f"not UTF-8: byte 0x{byte:02x} is not valid UTF-8; the encoding detected is {named}{also}; {doubt}. "
         "Save the file as UTF-8 (in Excel: CSV UTF-8)"))])
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"UTF-16LE" or "UTF-16BE" when most of the bytes at odd (or even) offsets of `sample` (the start of a file)
+    are NUL and almost none of the others: text of Latin letters saved as UTF-16 without a byte order mark."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 4:
+        return None
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd > 0.5 and nul_even < 0.05:
+        return "UTF-16LE"
+    if nul_even > 0.5 and nul_odd < 0.05:
+        return "UTF-16BE"
+    return None
 
 
 def _first_invalid(path: Path, codec: str) -> tuple[int, int] | None:
@@ -214,10 +235,12 @@ def _where(path: Path, offset: int) -> tuple[int, str | None]:
         before = fh.read(offset)
     line = before.count(b"\n") + 1
     start = before.rfind(b"\n") + 1
-    prefix = before[start:].decode("utf-8", errors="replace")
+    # no NUL or control character of the bytes (UTF-16's NULs, binary data) ever reaches a message
+    prefix = INVALID.sub("", before[start:].decode("utf-8", errors="replace"))
     if path.suffix.lower() == ".csv":
         try:
-            header = next(csv.reader([before.split(b"\n", 1)[0].decode("utf-8", errors="replace")]), [])
+            header = next(csv.reader([INVALID.sub("", before.split(b"\n", 1)[0].decode("utf-8", errors="replace"))]),
+                          [])
             row = next(csv.reader([prefix + "x"]), [])
         except csv.Error:  # a bare CR (an old Mac "CSV") or binary bytes in the line: the line alone is named
             return line, None

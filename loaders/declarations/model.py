@@ -192,6 +192,7 @@ class Declaration:
     date: dt.date | None
     item: DeclaredItem
     declaration_class: str  # "D" with a composition, "C" with category statements only
+    date_line: int | None = None  # the line of the element that gives `date`, for problems
 
 
 @dataclass

@@ -52,8 +52,10 @@ def read_declaration(path: Path, fmt: str | None = None) -> Declaration:
         doc.problems += item_problems(item, str(path))
     if doc.problems:
         raise InputError(doc.problems)
+    response = doc.find(root, "BusinessInfo/Response")
     return Declaration(format=fmt, file=str(path), sha256=file_sha256(path), company=company, company_id=company_id,
-                       date=date, item=item, declaration_class="D" if item.has_composition() else "C")
+                       date=date, item=item, declaration_class="D" if item.has_composition() else "C",
+                       date_line=getattr(response, "sourceline", None))
 
 
 def _company(doc: DeclarationXml, root: etree._Element) -> tuple[str, str]:

@@ -51,7 +51,7 @@ def write_declaration(store: Store, decl: Declaration) -> Outcome:
             return Outcome(decl.file, pid, "unchanged", decl.declaration_class)
         stored = iso_date(row["date"].value)
         if decl.date and stored > decl.date:
-            raise InputError([Problem(decl.file, None, "BusinessInfo/Response@date",
+            raise InputError([Problem(decl.file, decl.date_line, "BusinessInfo/Response@date",
                                       f"declared on {decl.date}, older than the stored declaration of part "
                                       f"{pid!r} dated {stored}; nothing was stored")])
         replace, touches = supersede(row["d"], node), touched(row["d"])
