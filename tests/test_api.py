@@ -94,17 +94,6 @@ def test_list_change_answers_the_demo_question(server):
 def test_where_used_for_any_substance(server):
     rows = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 100) { part { id } ppm } }')["data"]["whereUsed"]
     assert [r["part"]["id"] for r in rows] == ["seal"] and rows[0]["ppm"] == 500
-    edge = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 500) { ppm } }')["data"]["whereUsed"]
-    assert [r["ppm"] for r in edge] == [500]  # exactly at minPpm is kept
-    assert gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 500.001) { ppm } }')["data"]["whereUsed"] == []
-
-
-@pytest.mark.parametrize("bad", ["-1", "1000000.5", "1e400"])
-def test_where_used_refuses_a_min_ppm_outside_0_to_a_million(server, bad):
-    """Regression (QA B12): minPpm -1 answered every row and 1e400 none, without a word."""
-    answer = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: ' + bad + ') { ppm } }')
-    assert answer["data"] is None and "minPpm: between 0 and 1000000" in answer["errors"][0]["message"]
-    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_what_if_a_proposed_substance_were_listed(server):

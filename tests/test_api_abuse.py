@@ -120,6 +120,21 @@ def test_a_body_that_is_not_utf8_is_a_400_naming_the_byte(server):
     assert r.status_code == 200, r.text  # the same body in UTF-8 is answered
 
 
+def test_where_used_keeps_a_part_exactly_at_min_ppm(server):
+    """The seal's lead is 500 ppm of its mass."""
+    edge = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 500) { ppm } }')["data"]["whereUsed"]
+    assert [r["ppm"] for r in edge] == [500]  # exactly at minPpm is kept
+    assert gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: 500.001) { ppm } }')["data"]["whereUsed"] == []
+
+
+@pytest.mark.parametrize("bad", ["-1", "1000000.5", "1e400"])
+def test_where_used_refuses_a_min_ppm_outside_0_to_a_million(server, bad):
+    """Regression (QA B12): minPpm -1 answered every row and 1e400 none, without a word."""
+    answer = gql(server, '{ whereUsed(cas: ["7439-92-1"], minPpm: ' + bad + ') { ppm } }')
+    assert answer["data"] is None and "minPpm: between 0 and 1000000" in answer["errors"][0]["message"]
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
 # uploads: the token and the size are checked before the body is read
 
 @pytest.fixture
