@@ -111,7 +111,8 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -
     """Load (or reload) one list; the previous load of the same list is replaced in the same transaction."""
     regulations, specs = catalog()
     if list_id not in specs:
-        raise InputError([Problem("lists.toml", None, "list", f"unknown list {list_id!r}; known: {sorted(specs)}")])
+        raise InputError([Problem("list id", None, list_id, "not a list of the catalogue (data/lists.toml); the known "
+                                                             f"ids: {', '.join(sorted(specs))}")])
     builder = build_list(specs[list_id], files)
     reg = {k: v for k, v in regulations.items() if k == specs[list_id].regulation}
     triples = list(regulation_triples(reg)) + list(builder.body())

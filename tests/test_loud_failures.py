@@ -202,3 +202,12 @@ def test_an_exemption_of_an_unknown_list_is_refused_naming_the_known_ones(tmp_pa
     text = str(refused.value)
     assert "substances.csv:2" in text and "unknown exemption list 'eu-foo'" in text, text
     assert "eu-rohs-annex-iii, eu-rohs-annex-iv" in text
+
+
+def test_an_unknown_list_id_is_named_as_the_list_id_not_as_a_line_of_lists_toml(tmp_path):
+    """Regression (QA B15): "lists.toml: list: unknown list 'eu-foo'" named the catalogue file as if it were wrong."""
+    for args in (["load-lists", "--list", "eu-foo"], ["load-list", "eu-foo", str(tmp_path / "x.csv")]):
+        result = runner.invoke(app, [*args, "--store", str(tmp_path / "s")])
+        assert result.exit_code == 2, result.output
+        assert "list id: eu-foo: not a list of the catalogue" in result.output and "eu-rohs-annex-iv" in result.output
+        assert "lists.toml:" not in result.output

@@ -183,7 +183,7 @@ def test_xlsx_needs_a_report_file_it_can_write(store_path, tmp_path):
     assert result.exit_code == 2 and "--report" in result.output
     missing = tmp_path / "no-such-folder" / "results.xlsx"
     result = _validate(store_path, "--format", "xlsx", "--report", str(missing))
-    assert result.exit_code == 2 and f"cannot write the report {missing}" in result.output
+    assert result.exit_code == 2 and f"--report {missing}: the folder {missing.parent} does not exist" in result.output
     assert "Traceback" not in result.output and not missing.parent.exists()
 
 

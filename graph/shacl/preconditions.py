@@ -59,7 +59,8 @@ def check_inputs(store: Store, shapes: Graph, owner: dict, names: list[str], at:
     problems += _unresolved_groups(store, named)
     problems += _categories_as_numbers(store, named)
     if problems:
-        raise MissingInput("; ".join(problems) + " (or leave that pack out: name the packs to run with --pack)")
+        raise MissingInput("; ".join(problems) + " (or leave that pack out: name the packs to run, with --pack on the "
+                           "command line or the `packs` argument in GraphQL)")
 
 
 _GROUP = ID + "group/"
