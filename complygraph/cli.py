@@ -95,9 +95,12 @@ def load_list_cmd(list_id: Annotated[str, typer.Argument(help="List id: " + ", "
     from complygraph.loaders.membership import unreached_rules
 
     with input_errors(), store_at(store) as s:
+        notes: list[str] = []
         with progress_bars() as progress, metered(s, progress) as watched:
-            n = load_list(watched, list_id, files)
+            n = load_list(watched, list_id, files, notes)
         say(f"{list_id}: {plural(n, 'triple')} from {', '.join(str(f) for f in files)}")
+        for note in notes:
+            err.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False, soft_wrap=True)
         for warning in unreached_rules(s):
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, soft_wrap=True)
 

@@ -19,6 +19,7 @@ from complygraph.graph.store import Store, Term
 from complygraph.graph.turtle import load_ontology
 from complygraph.loaders import cscl, echa, rdf, rohs, rohs_exemptions
 from complygraph.loaders.errors import InputError, Problem, Problems
+from complygraph.loaders.group_members import add_shipped_members
 from complygraph.loaders.listmodel import History, ListBuilder, ListSpec, SourceFile, change_triples
 from complygraph.loaders.membership import enrichment, rules_file, rules_in, unreached_rules
 from complygraph.vocab import RDF_TYPE, XSD, cg, dct, list_iri, prov, rdfs, regulation_iri
@@ -53,8 +54,9 @@ def catalog() -> tuple[dict[str, dict], dict[str, ListSpec]]:
     return raw["regulations"], specs
 
 
-def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuilder:
-    """Read a list's files into a builder; raise InputError naming every bad row, before any write."""
+def build_list(spec: ListSpec, files: Iterable[Path] | None = None, notes: list[str] | None = None) -> ListBuilder:
+    """Read a list's files into a builder; raise InputError naming every bad row, before any write. What the
+    load did beyond reading the files (group members from a shipped export) is added to `notes`."""
     if spec.format not in FORMATS:
         raise InputError([Problem("lists.toml", None, spec.id, f"unknown list format {spec.format!r}")])
     given = [Path(f) for f in files] if files else []
@@ -75,10 +77,16 @@ def build_list(spec: ListSpec, files: Iterable[Path] | None = None) -> ListBuild
     problems = Problems()
     for src in sources:
         FORMATS[spec.format](builder, src.path, problems)
+    if given and spec.options.get("members_from"):
+        note = add_shipped_members(builder, source(data_dir() / spec.options["members_from"]), given,
+                                   FORMATS[spec.format], problems)
+        if note and notes is not None:
+            notes.append(note)
     # a Turtle companion holds the list's rules as data: group membership rules, element bases
     for c in builder.companions.values():
         if c.path.suffix == ".ttl":
             builder.extra += rules_file(c.path, builder.import_iri, c.iri, problems)
+    builder.rule_groups = {t.object.value for t in builder.extra if t.predicate == cg.ruleFor}
     problems.raise_if_any()
     if not builder.entries and not builder.item_count:
         raise InputError([Problem(str(paths[0]), None, None, f"no entries found for list {spec.id}")])
@@ -107,13 +115,13 @@ def regulation_triples(regulations: dict[str, dict]) -> Iterable[Triple]:
             yield rdf.t(node, dct.source, NamedNode(d["source"]))
 
 
-def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None) -> int:
+def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None, notes: list[str] | None = None) -> int:
     """Load (or reload) one list; the previous load of the same list is replaced in the same transaction."""
     regulations, specs = catalog()
     if list_id not in specs:
         raise InputError([Problem("list id", None, list_id, "not a list of the catalogue (data/lists.toml); the known "
                                                              f"ids: {', '.join(sorted(specs))}")])
-    builder = build_list(specs[list_id], files)
+    builder = build_list(specs[list_id], files, notes)
     reg = {k: v for k, v in regulations.items() if k == specs[list_id].regulation}
     triples = list(regulation_triples(reg)) + list(builder.body())
     # the entries' substances are identified, and group membership by element computed, in the same write

@@ -206,6 +206,9 @@ class ListBuilder:
         self.entries: dict[str, Entry] = {}
         self._by_name: dict[str, Entry] = {}
         self.extra: list[Triple] = []
+        # the groups the list's rules name (`cg:ruleFor`): an entry keyed to one is a group even when its export
+        # has no member rows (ECHA's xlsx, one row per entry); else its rules reach nothing from the xlsx alone
+        self.rule_groups: set[str] = set()
         # items that are not entries (exemptions of an exemption list) still count in its versions
         self.item_count = 0
 
@@ -236,6 +239,14 @@ class ListBuilder:
                     return (e.entry_number + "-" if e.entry_number and e.key.startswith(e.entry_number + "-")
                             else "") + s.key
         return e.key
+
+    def group_key(self, e: Entry) -> str:
+        """The entry's key, but by name, not by an EC (list) number, where it has no CAS number: ECHA's CSV gives
+        a group a list number that its xlsx leaves out, and the group rules name must be one for both."""
+        key = self.entry_key(e)
+        if any(s.cas for s in e.subjects) or not any(s.ec for s in e.subjects):
+            return key
+        return substance_iri(list_id=self.spec.id, name=e.name).value.rsplit("/", 1)[1]
 
     def replace_update(self) -> str:
         imp = f"<{self.import_iri.value}>"
@@ -343,8 +354,8 @@ class ListBuilder:
             if s.iri.value not in seen:
                 seen.add(s.iri.value)
                 yield rdf.t(node, cg.concerns, s.iri)
-        if e.members or e.group_name:
-            group = NamedNode(f"{ID}group/{self.spec.id}/{slug(e.group_name or self.entry_key(e))}")
+        group = NamedNode(f"{ID}group/{self.spec.id}/{slug(e.group_name or self.group_key(e))}")
+        if e.members or e.group_name or group.value in self.rule_groups:
             yield rdf.t(group, RDF_TYPE, cg.SubstanceGroup)
             yield rdf.t(group, gen, imp)
             yield rdf.t(group, skos.prefLabel, rdf.text(e.group_name or e.name, "en"))
