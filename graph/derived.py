@@ -83,8 +83,8 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("?statement cg:aboutList ?list ; cg:declaredListVersion ?version", """
   ?statement cg:categoryList ?identity .
   ?known cg:identityPattern ?pattern ; cg:identifiesList ?list ; cg:versionDateTemplate ?template .
-  FILTER(REGEX(?identity, ?pattern))
-  BIND(xsd:date(REPLACE(?identity, ?pattern, ?template)) AS ?version)"""),
+  FILTER(REGEX(STR(?identity), ?pattern, "i"))
+  BIND(xsd:date(REPLACE(STR(?identity), ?pattern, ?template, "i")) AS ?version)"""),
     ("?material cg:inMaterialClass ?name", """
   { SELECT DISTINCT ?declared ?name WHERE {
       { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
