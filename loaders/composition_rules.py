@@ -22,15 +22,14 @@ from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, 
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
+from complygraph.loaders.exemption_claims import exemption_claim
 from complygraph.loaders.identity import CAS_PREFIX, from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
-from complygraph.loaders.list_ids import exemption_lists
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
-from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov, rdfs, substance_iri, vcard
+from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, prov, rdfs, substance_iri, vcard
 
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
 MASS_TOLERANCE = Decimal("0.01")
-DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"
 
 # conditions of use named by REACH Annex XVII entries (20, 23, 27, 50, 51, 52, 63, ...)
 USES = ("general-public", "toy", "childcare-article", "mouthable", "skin-contact", "jewellery", "textile",
@@ -217,12 +216,11 @@ class CompositionRules:
         if intentional is not None:
             yield rdf.t(occ, cg.intentionallyAdded, rdf.boolean(intentional))
         if f.get("exemption"):
-            list_id, _, ex_id = f["exemption"].rpartition(":")
-            if list_id and list_id not in exemption_lists():  # a claim in no list exempts nothing, silently
-                self.checks.problem(rec, "exemption", f"unknown exemption list {list_id!r}; known: "
-                                    f"{', '.join(exemption_lists())} (or no prefix: {DEFAULT_EXEMPTION_LIST})")
+            claim, refused = exemption_claim(f["exemption"])
+            if refused or claim is None:  # a claim in no list exempts nothing, silently
+                self.checks.problem(rec, "exemption", refused or "")
                 return
-            yield rdf.t(occ, cg.claimedExemption, exemption_iri(list_id or DEFAULT_EXEMPTION_LIST, ex_id))
+            yield rdf.t(occ, cg.claimedExemption, claim)
 
     def _substance_node(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:
         """The substance's node, its key within a material (CAS, else EC, else name) and its own facts."""

@@ -9,8 +9,13 @@ from importlib import resources
 
 
 @functools.cache
-def exemption_lists() -> tuple[str, ...]:
-    """The ids of the exemption lists (format "rohs-exemptions"): what an import's `exemption` column may name
-    before the colon."""
+def exemption_annexes() -> dict[str, tuple[str, str]]:
+    """The exemption lists (format "rohs-exemptions") by the annex they hold (III, IV): (list id, shipped file)."""
     raw = tomllib.loads(resources.files("complygraph.data").joinpath("lists.toml").read_text(encoding="utf-8"))
-    return tuple(sorted(i for i, d in raw["lists"].items() if d.get("format") == "rohs-exemptions"))
+    return {d.get("options", {}).get("annex", "III").upper(): (list_id, d["files"][0])
+            for list_id, d in raw["lists"].items() if d.get("format") == "rohs-exemptions"}
+
+
+def exemption_lists() -> tuple[str, ...]:
+    """The ids of the exemption lists: what an import's `exemption` column may name before the colon."""
+    return tuple(sorted(list_id for list_id, _ in exemption_annexes().values()))

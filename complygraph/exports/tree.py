@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode
 
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.store import Row, Store
-from complygraph.loaders.composition_rules import DEFAULT_EXEMPTION_LIST
+from complygraph.loaders.exemption_claims import DEFAULT_EXEMPTION_LIST
 from complygraph.vocab import ID, entity_iri
 
 _EXEMPTION = f"{ID}exemption/"

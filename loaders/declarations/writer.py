@@ -19,7 +19,7 @@ from complygraph.graph.store import Store
 from complygraph.identifiers import name_key
 from complygraph.loaders import rdf
 from complygraph.loaders.bom_cycles import cycles
-from complygraph.loaders.composition_rules import DEFAULT_EXEMPTION_LIST, CompositionRules
+from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition, touched
 from complygraph.loaders.declarations.model import (
     CategoryStatement,
@@ -30,6 +30,7 @@ from complygraph.loaders.declarations.model import (
     Outcome,
 )
 from complygraph.loaders.errors import InputError, Problem
+from complygraph.loaders.exemption_claims import DEFAULT_EXEMPTION_LIST, claimed_exemption
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.membership import enrichment
 from complygraph.loaders.provenance import activity_triples, new_activity, source_iri, source_triples
@@ -165,8 +166,13 @@ class DeclarationTriples:
         self.state.parts[pid] = Tally(mass if mass is not None else Decimal("Infinity"), Decimal(0), file, item.line)
         whole = item.total_mg()  # what a material given as a share of the item is a share of
         for i, mat in enumerate(item.materials, start=1):
-            mid = f"{pid}/m{i}"
-            yield from self.rules.material(material_record(file, pid, mid, mat, mat.line or item.line, whole))
+            mid = f"{pid}/undivided" if mat.undivided else f"{pid}/m{i}"
+            rec = material_record(file, pid, mid, mat, mat.line or item.line, whole)
+            if mat.undivided:  # the whole item (model.DeclaredMaterial.undivided), not one more of its materials
+                rec.fields.update(mass=str(item.undivided_mg() or ""), mass_unit="mg")
+            yield from self.rules.material(rec)
+            if mat.undivided and mid in self.state.materials:
+                self.state.parts[pid].contents -= self.state.materials[mid].mass
             for sub in mat.substances:
                 yield from self.rules.substance(substance_record(file, mid, mat, sub))
         for j, st in enumerate(item.statements, start=1):
@@ -188,4 +194,4 @@ class DeclarationTriples:
         if st.threshold:
             yield rdf.t(node, cg.declaredThreshold, rdf.text(st.threshold))
         for ex in st.exemptions:
-            yield rdf.t(node, cg.statedExemption, exemption_iri(DEFAULT_EXEMPTION_LIST, ex))
+            yield rdf.t(node, cg.statedExemption, exemption_iri(*claimed_exemption(ex, DEFAULT_EXEMPTION_LIST)))
