@@ -83,6 +83,17 @@ def lookup(cas: str) -> Identity | None:
                     smiles=meta.smiles or None, inchi_key=meta.InChI_key or None, fractions=_fractions(composition))
 
 
+@functools.lru_cache(maxsize=65536)
+def cas_of_name(name: str) -> str | None:
+    """The CAS number of the database record whose name or synonym is exactly `name` (case aside), None when no
+    record has it. A declaration may name a substance without any number (IPC-1752A `Substance name="Lead"`):
+    kept as a name only, lead at 0.5 % was outside "lead and its compounds" (QA, 2026-12-06)."""
+    from chemicals.identifiers import get_pubchem_db
+
+    meta = get_pubchem_db().search_name(" ".join(name.split()).lower())
+    return getattr(meta, "CASs", None) or None if meta else None
+
+
 def _fractions(composition) -> tuple[tuple[str, Decimal], ...]:
     return tuple(sorted((el, Decimal(repr(round(item.fraction, 6)))) for el, item in composition.items()))
 
