@@ -132,7 +132,7 @@ def test_chemsherpa_iec62474_product_mass_and_declarable_substance_groups(store)
     [outcome] = import_declarations(store, [REAL / "chemsherpa-iec62474-compliance.xml"])
     assert (outcome.part, outcome.declaration_class) == ("100-000-001", "C")
     [row] = store.select("""SELECT ?mg ?version ?cat ?over WHERE { ?p cg:massMg ?mg ; cg:itemVersion ?version .
-                              ?s cg:aboutPart ?p ; cg:categoryList "IEC62474" ; cg:categoryName ?cat ;
+                              ?s cg:aboutPart ?p ; cg:categoryList "IEC62474:Lead dinitrate" ; cg:categoryName ?cat ;
                               cg:overThreshold ?over }""", {"p": entity_iri("part", "100-000-001")})
     assert (Decimal(row["mg"].value), row["version"].value, row["cat"].value, row["over"].value) == (
         Decimal(2_400_000), "Y001", "Lead dinitrate", "true")

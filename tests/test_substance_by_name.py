@@ -23,7 +23,8 @@ IPC = """<?xml version="1.0" encoding="UTF-8"?>
     <MaterialInfo><HomogeneousMaterialList>
       <HomogeneousMaterial name="Solder" materialGroupName="Solder"><Amount value="100" UOM="mg"/>
         <SubstanceCategoryList><SubstanceCategory name="Declared">
-          <Substance name="Tin"><SubstanceID identity="7440-31-5" authority="CAS"/><Amount value="99.5" UOM="mg"/></Substance>
+          <Substance name="Tin"><SubstanceID identity="7440-31-5" authority="CAS"/>
+            <Amount value="99.5" UOM="mg"/></Substance>
           <Substance name="{name}"><Amount value="{mg}" UOM="mg"/></Substance>
         </SubstanceCategory></SubstanceCategoryList>
       </HomogeneousMaterial>

@@ -1,14 +1,21 @@
 """IEC 62474 (and chemSHERPA-AI, a profile of it): Main/Product/ProductID@identifier,name,version with
 Mass@mass,unitOfMeasure; the composition as a hierarchy of ProductPart and Material elements (a Material
-with its Substances, which carry Mass or MassPercent); Compliance/DsDsg@name for declarable substance
-groups reported present (the Class C equivalent).
+with its Substances, which carry Mass or MassPercent); Compliance/DsDsg for the declarable substances and
+groups of the declarable substance list (DSL) reported present (the Class C equivalent).
 
 Each ProductPart is an article of its own (REACH Art. 33 is computed per article, CJEU C-106/14; IEC 62474
 asks for the first article holding a Candidate List substance to be declared as a ProductPart so that its
 mass percent can be computed): it becomes a child item of its parent, with its own materials, its own mass
 and its quantity, as an IPC-1752A SubProduct does. A Material belongs to the nearest Product or ProductPart
-above it; wrapper elements between them (such as the 2018 schema's Composition sectional) are looked
-through. The Product's mass is the whole product's, its ProductParts included (model.DeclaredItem.own_mg).
+above it; wrapper elements between them (such as the 2018 schema's Composition sectional and its
+MaterialClass elements) are looked through. The Product's mass is the whole product's, its ProductParts
+included (model.DeclaredItem.own_mg).
+
+A Substance (or SubstanceGroup) of a Product or ProductPart that no Material encloses is declared without a
+homogeneous-material breakdown, which IEC 62474 allows (a composition declaration gives substance data "at a
+material and/or product part and/or product level", IEC 62474:2018 4.1): it is kept, in one material that
+stands for the whole item (`UNDIVIDED`, `DeclaredMaterial.undivided`) and weighs the item's own mass, so that
+the article share is exact and a concentration in a homogeneous material is at least the one computed on it.
 """
 
 from __future__ import annotations
@@ -17,19 +24,44 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from complygraph.loaders.declarations.model import CategoryStatement, DeclaredItem, DeclaredMaterial, Quantity
+from complygraph.loaders.declarations.model import (
+    CategoryStatement,
+    DeclaredItem,
+    DeclaredMaterial,
+    DeclaredSubstance,
+    Quantity,
+)
 from complygraph.loaders.declarations.xmldoc import MASS, DeclarationReader, DeclarationXml
 
 NAMESPACE = "http://std.iec.ch/iec62474"
 ROOT = "Main"
-LIST_ID = "IEC62474"  # the list the Compliance part's substance groups belong to
+# the authority of the declarable substance list a DsDsg belongs to when the file names none (IEC 62474:2018
+# 4.1.2: a conforming declaration names the list authority "IEC62474", the list identity and its version)
+LIST_AUTHORITY = "IEC62474"
 # attributes a ProductPart's quantity in its parent may be given in, the first one found is read
-QUANTITY = ("quantity", "numberOfInstances")
+# (chemSHERPA-AI files write @numberOfUnits)
+QUANTITY = ("quantity", "numberOfUnits", "numberOfInstances")
+UNDIVIDED = "whole part (no homogeneous-material breakdown declared)"
+# The IEC 62474 material classes (material class list M-001 ... M-015) whose name decides the classes of
+# shapes/data/material-classes.ttl a material belongs to, and the category written for them (each matches the
+# classes named in brackets). The others (M-002 other ferrous alloys: steel or cast iron; M-005 ... M-009
+# metals; M-011 other inorganic, M-015 other organic materials) leave the material without a category: an
+# exemption or a restriction limited to a kind of material is then reported as unknown, never decided.
+MATERIAL_CLASSES = {
+    "M-001": ("stainless steel", "stainless steel"),  # steel
+    "M-003": ("aluminium and its alloys", "aluminium and its alloys"),  # aluminium
+    "M-004": ("copper and its alloys", "copper alloy (copper and its alloys)"),  # copper alloy
+    "M-010": ("ceramics/glass", "glass or ceramic (ceramics/glass)"),  # glass, ceramic, glass or ceramic
+    "M-012": ("polyvinylchloride (pvc)", "pvc (polyvinylchloride)"),  # pvc, plastic
+    "M-013": ("other thermoplastics", "thermoplastic (other thermoplastics)"),  # plastic
+    "M-014": ("other plastics and rubber", "plastic or rubber (other plastics and rubber)"),  # plastic, rubber
+}
+_CLASS_NAMES = {name: category for name, category in MATERIAL_CLASSES.values()}
+_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}  # xs:boolean
 
 
 def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
-    """The product `el`, with its own materials, its product parts and the substance groups it reports
-    present."""
+    """The product `el`, with its own materials, its product parts and its declaration for compliance."""
     pid, number = doc.product_id(el, where, ("identifier", "itemNumber"))
     if pid is None:
         return DeclaredItem(el.sourceline, "", "")
@@ -38,10 +70,7 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     _composition(doc, el, where, found)
     compliance = doc.find(el, "Compliance")
     if compliance is not None:
-        for ds in doc.findall(compliance, "DsDsg"):
-            exemptions = [doc.attr(e, "identity", "name") for e in doc.iter(ds, "Exemption")]
-            found.statements.append(CategoryStatement(ds.sourceline, LIST_ID, doc.attr(ds, "name"), True,
-                                                      exemptions=[e for e in exemptions if e]))
+        found.statements += _statements(doc, compliance, f"{where}/Compliance")
     return found
 
 
@@ -72,24 +101,38 @@ def _weigh(doc: DeclarationXml, found: DeclaredItem, mass: etree._Element | None
 
 
 def _composition(doc: DeclarationXml, el: etree._Element, where: str, found: DeclaredItem) -> None:
-    """The materials and product parts that belong to `el` itself, in document order."""
+    """The materials and product parts that belong to `el` itself, in document order, and the substances it
+    declares outside any material, in one undivided material of the whole item."""
     materials = parts = 0
-    for child in _own(doc, el):
+    loose: list[etree._Element] = []
+    for child, material_class in _own(doc, el, None):
         if child.tag == doc.q("Material"):
             materials += 1
-            found.materials.append(_material(doc, child, f"{where}//Material[{materials}]"))
-        else:
+            found.materials.append(_material(doc, child, f"{where}//Material[{materials}]", material_class))
+        elif child.tag == doc.q("ProductPart"):
             parts += 1
             found.children.append(_part(doc, child, f"{where}//ProductPart[{parts}]"))
+        else:
+            loose.append(child)
+    if not loose:
+        return
+    whole = DeclaredMaterial(loose[0].sourceline, UNDIVIDED, undivided=True)
+    whole.substances = [_substance(doc, s, f"{where}//Substance[{i}]") for i, s in enumerate(loose, start=1)]
+    found.materials.append(whole)
+    if not found.undivided_mg():  # nothing to weigh it by: its concentrations would be no numbers
+        doc.problem(loose[0], f"{where}//Substance[1]", "a Substance outside any Material is read as part of the "
+                    "whole item, which needs a Mass (the item's, or the substances' own Mass) to be weighed")
 
 
-def _own(doc: DeclarationXml, el: etree._Element) -> Iterator[etree._Element]:
-    """The Material and ProductPart elements below `el` that no other Material or ProductPart encloses."""
+def _own(doc: DeclarationXml, el: etree._Element,
+         material_class: etree._Element | None) -> Iterator[tuple[etree._Element, etree._Element | None]]:
+    """The Material, ProductPart and Substance elements below `el` that no other Material, ProductPart or
+    Substance encloses, each with the MaterialClass element around it (None if none)."""
     for child in el:
-        if child.tag in (doc.q("Material"), doc.q("ProductPart")):
-            yield child
+        if child.tag in (doc.q("Material"), doc.q("ProductPart"), doc.q("Substance")):
+            yield child, material_class
         elif isinstance(child.tag, str) and child.tag not in (doc.q("ProductID"), doc.q("Compliance")):
-            yield from _own(doc, child)
+            yield from _own(doc, child, child if child.tag == doc.q("MaterialClass") else material_class)
 
 
 def _mass(doc: DeclarationXml, el: etree._Element, where: str) -> Quantity:
@@ -99,29 +142,97 @@ def _mass(doc: DeclarationXml, el: etree._Element, where: str) -> Quantity:
     return Quantity(doc.number(el, f"{where}@mass", value), doc.unit(el, f"{where}@unitOfMeasure", unit, MASS))
 
 
-def _material(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredMaterial:
+def _material(doc: DeclarationXml, el: etree._Element, where: str,
+              material_class: etree._Element | None) -> DeclaredMaterial:
     name = doc.attr(el, "name")
     if not name:
         doc.problem(el, f"{where}@name", "a material needs a name")
-    mat = DeclaredMaterial(el.sourceline, name)
+    mat = DeclaredMaterial(el.sourceline, name, category=_category(doc, el, material_class))
     mass = doc.find(el, "Mass")
     if mass is None:
         doc.problem(el, f"{where}/Mass", "the material's mass is required")
     else:
         mat.amount = _mass(doc, mass, f"{where}/Mass")
     for i, s in enumerate(doc.iter(el, "Substance"), start=1):
-        at = f"{where}//Substance[{i}]"
-        sub = doc.substance(s, f"{at}/SubstanceID")
-        smass, pct = doc.find(s, "Mass"), doc.find(s, "MassPercent")
-        if smass is not None:
-            sub.amount = _mass(doc, smass, f"{at}/Mass")
-        elif pct is not None:
-            value = pct.get("massPercent") if pct.get("massPercent") is not None else pct.get("value")
-            sub.amount = Quantity(doc.number(pct, f"{at}/MassPercent@massPercent", value), "massPercent")
-        else:
-            doc.problem(s, f"{at}/Mass", "a substance needs a Mass or a MassPercent")
-        mat.substances.append(sub)
+        mat.substances.append(_substance(doc, s, f"{where}//Substance[{i}]"))
     return mat
+
+
+def _category(doc: DeclarationXml, el: etree._Element, material_class: etree._Element | None) -> str:
+    """The material category of an IEC 62474 material class, by the material's own class (@materialClassID
+    in the X6 schema, MaterialClassID/EntryID@entryIdentity in X7 and later, e.g. "M-004") or the
+    MaterialClass element around it (@id, else @name); "" for a class whose kind of material is not clear
+    (see MATERIAL_CLASSES) or when none is given."""
+    keys = [doc.attr(el, "materialClassID")] + [doc.attr(e, "entryIdentity", "identity") for e in doc.findall(
+        el, "MaterialClassID") + doc.findall(el, "MaterialClassID/EntryID")]
+    if material_class is not None:
+        keys += [doc.attr(material_class, "id", "identity"), doc.attr(material_class, "name")]
+    for key in filter(None, keys):
+        entry = MATERIAL_CLASSES.get(key.upper())
+        name = " ".join(key.lower().replace("aluminum", "aluminium").split())
+        category = entry[1] if entry else _CLASS_NAMES.get(name)
+        if category:
+            return category
+    return ""
+
+
+def _substance(doc: DeclarationXml, s: etree._Element, at: str) -> DeclaredSubstance:
+    """A Substance with its Mass or MassPercent (of its material, or of its item when no material encloses
+    it) and the exemption it is declared under (Exemption, or chemSHERPA's Exemptions/Exemption)."""
+    sub = doc.substance(s, f"{at}/SubstanceID")
+    if not sub.exemption:
+        wrapped = doc.find(s, "Exemptions/Exemption")
+        sub.exemption = doc.attr(wrapped, "identity", "name") if wrapped is not None else ""
+    smass, pct = doc.find(s, "Mass"), doc.find(s, "MassPercent")
+    if smass is not None:
+        sub.amount = _mass(doc, smass, f"{at}/Mass")
+    elif pct is not None:
+        value = pct.get("massPercent") if pct.get("massPercent") is not None else pct.get("value")
+        sub.amount = Quantity(doc.number(pct, f"{at}/MassPercent@massPercent", value), "massPercent")
+    else:
+        doc.problem(s, f"{at}/Mass", "a substance needs a Mass or a MassPercent")
+    return sub
+
+
+def _statements(doc: DeclarationXml, compliance: etree._Element, where: str) -> list[CategoryStatement]:
+    """The declaration for compliance: per DsDsg (a declarable substance or group of the DSL), whether it is
+    present above its reporting threshold (ComplianceThreshold@aboveComplianceThreshold; a DsDsg listed
+    without one is reported present), the threshold and the exemptions stated. Its list is the DSL entry it
+    concerns, `<list>:<entry>` (`list_identity`), so that the declared-list identities tell the regulation."""
+    out = []
+    for i, ds in enumerate(doc.findall(compliance, "DsDsg"), start=1):
+        at = f"{where}/DsDsg[{i}]"
+        name = " ".join(doc.attr(ds, "name").split())
+        entry_el = doc.find(ds, "DsDsgID")
+        entry = doc.attr(entry_el, "entryIdentity", "identity") if entry_el is not None else ""
+        if not (name or entry):
+            doc.problem(ds, f"{at}@name", "a DsDsg needs a name or a DsDsgID@entryIdentity")
+        threshold, over, stated = doc.find(ds, "ComplianceThreshold"), True, ""
+        if threshold is not None:
+            flag = threshold.get("aboveComplianceThreshold")
+            if flag is not None:
+                over = _BOOLEAN.get(flag.strip().lower())
+                if over is None:
+                    doc.problem(threshold, f"{at}/ComplianceThreshold@aboveComplianceThreshold",
+                                f"expected true or false (or 1 or 0), got {flag!r}")
+            stated = doc.attr(threshold, "reportingThreshold")
+        exemptions = [doc.attr(e, "identity", "name") for e in doc.iter(ds, "Exemption")]
+        out.append(CategoryStatement(ds.sourceline, list_identity(doc, ds, entry or name), name or entry, over,
+                                     stated, [e for e in exemptions if e]))
+    return out
+
+
+def list_identity(doc: DeclarationXml, ds: etree._Element, entry: str) -> str:
+    """The list a DsDsg is stated against: the declarable substance list the file names (the nearest
+    DeclarableSubstanceList: @authority, "IEC62474" if not given, and @version, e.g. "IEC62474 D19.00"), a
+    colon, and the DSL entry (DsDsgID@entryIdentity, e.g. "00021", else the DsDsg's name): "IEC62474
+    D19.00:00021", "IEC62474:Lead/lead compounds". One DSL spans several regulations (its five "Lead/Lead
+    Compounds" entries differ in reportable application and threshold), so the entry is part of the identity."""
+    found = next((d for scope in (ds, ds.getparent(), ds.getroottree().getroot())
+                  for d in doc.iter(scope, "DeclarableSubstanceList")), None)
+    authority = doc.attr(found, "authority") if found is not None else ""
+    version = doc.attr(found, "version") if found is not None else ""
+    return f"{' '.join(filter(None, (authority or LIST_AUTHORITY, version)))}:{entry}"
 
 
 READER = DeclarationReader("iec62474", NAMESPACE, ROOT, item)

@@ -61,6 +61,9 @@ class DeclaredMaterial:
     category: str = ""
     amount: Quantity = field(default_factory=Quantity)
     substances: list[DeclaredSubstance] = field(default_factory=list)
+    # the whole item, for substances declared without a homogeneous-material breakdown (IEC 62474 allows them
+    # at product part or product level): no amount of its own, it weighs `DeclaredItem.undivided_mg`
+    undivided: bool = False
 
 
 @dataclass
@@ -129,6 +132,16 @@ class DeclaredItem:
         if any(p is None for p in parts):
             return None
         return sum((p * c.quantity() for p, c in zip(parts, self.children, strict=True)), Decimal(0))
+
+    def undivided_mg(self) -> Decimal | None:
+        """What the item's undivided material weighs: the item's own mass, else (an assembly all of whose mass
+        is in its parts) its whole mass, else what the substances given by mass in it weigh; None if none
+        says."""
+        for mass in (self.own_mg(), self.total_mg()):
+            if mass:
+                return mass
+        known = [s.amount.mg() for m in self.materials if m.undivided for s in m.substances]
+        return sum((m for m in known if m is not None), Decimal(0)) or None
 
     def own_mg(self) -> Decimal | None:
         """The item's own mass in mg, the `cg:massMg` of its part. Without sub-products, the declared mass
