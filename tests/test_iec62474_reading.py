@@ -125,6 +125,18 @@ def test_a_substance_directly_in_the_product_is_kept_with_the_product_mass(store
     assert set(rohs) == {"I53%2Fundivided"}
 
 
+def test_an_undivided_part_below_a_limit_is_a_data_quality_warning_not_a_pass(store, tmp_path):
+    """0.5 mg of lead in a 1 g product without homogeneous materials: 500 ppm of the product, under RoHS's 1,000
+    ppm, but the lead's own material may hold more. The part's status is unknown, said by a Warning."""
+    body = _material("Body", "999.5", _substance("PBT", PBT, "999.5")) + _substance("Lead", PB, "0.5")
+    import_declarations(store, [_iec(tmp_path, "I53b", body)])
+    report = validate(store, ["eu-rohs", "data-quality"], AT)
+    assert "I53b%2Fundivided" not in hits(report, "#HomogeneousMaterialLimits")
+    warned = hits(report, "data-quality#UndividedPart")
+    assert "I53b%2Fundivided" in warned and str(warned["I53b%2Fundivided"].severity).endswith("Warning")
+    assert "I53b%2Fm1" not in warned
+
+
 def test_substance_groups_and_material_classes_outside_a_material_are_read_too(store, tmp_path):
     """A SubstanceGroup in a ProductPart, and a Substance of a MaterialClass that no Material encloses (the
     2018 schema's Composition sectional), are no less in the part: 0.5 mg Cd in a 50 mg part = 10,000 ppm, and

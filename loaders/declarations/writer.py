@@ -173,6 +173,7 @@ class DeclarationTriples:
             yield from self.rules.material(rec)
             if mat.undivided and mid in self.state.materials:
                 self.state.parts[pid].contents -= self.state.materials[mid].mass
+                yield rdf.t(entity_iri("material", mid), cg.undividedPart, rdf.boolean(True))
             for sub in mat.substances:
                 yield from self.rules.substance(substance_record(file, mid, mat, sub))
         for j, st in enumerate(item.statements, start=1):
