@@ -57,3 +57,19 @@ def test_an_identity_no_pattern_knows_is_still_a_data_quality_warning(store):
     report = validate(store, ["data-quality"], AT)
     unread = {str(r.focus).rsplit("/", 1)[-1] for r in report.results if "ACME-LIST-7" in str(r.message)}
     assert unread == {"OTHER"}
+
+
+def test_over_threshold_is_read_as_an_xs_boolean(tmp_path):
+    """Regression (QA3 B9, B13): overThreshold="1" was refused ("expected true or false"); 1 and 0 are xs:boolean
+    (XML Schema Part 2, 3.2.2). A missing attribute is said to be missing, not to be ''."""
+    from complygraph.loaders.errors import InputError
+
+    store = build(tmp_path, [part("ONE", 1000), part("ZERO", 1000)], LISTS)
+    import_declarations(store, [_class_c(tmp_path, "ONE", ("EUROHS-1907", [("Lead/Lead Compounds", "1", "")])),
+                                _class_c(tmp_path, "ZERO", ("EUROHS-1907", [("Lead/Lead Compounds", "0", "")]))])
+    assert set(hits(validate(store, ["eu-rohs"], AT), "#DeclaredOverThreshold")) == {"ONE"}
+    path = _class_c(tmp_path, "NONE", ("EUROHS-1907", [("Lead/Lead Compounds", "x", "")]))
+    path.write_text(path.read_text().replace(' overThreshold="x"', ""))
+    with pytest.raises(InputError) as refused:
+        import_declarations(store, [path])
+    assert "the attribute overThreshold is required" in str(refused.value)

@@ -57,7 +57,6 @@ MATERIAL_CLASSES = {
     "M-014": ("other plastics and rubber", "plastic or rubber (other plastics and rubber)"),  # plastic, rubber
 }
 _CLASS_NAMES = {name: category for name, category in MATERIAL_CLASSES.values()}
-_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}  # xs:boolean
 
 
 def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
@@ -209,12 +208,9 @@ def _statements(doc: DeclarationXml, compliance: etree._Element, where: str) -> 
             doc.problem(ds, f"{at}@name", "a DsDsg needs a name or a DsDsgID@entryIdentity")
         threshold, over, stated = doc.find(ds, "ComplianceThreshold"), True, ""
         if threshold is not None:
-            flag = threshold.get("aboveComplianceThreshold")
-            if flag is not None:
-                over = _BOOLEAN.get(flag.strip().lower())
-                if over is None:
-                    doc.problem(threshold, f"{at}/ComplianceThreshold@aboveComplianceThreshold",
-                                f"expected true or false (or 1 or 0), got {flag!r}")
+            if threshold.get("aboveComplianceThreshold") is not None:
+                over = doc.boolean(threshold, "aboveComplianceThreshold",
+                                   f"{at}/ComplianceThreshold@aboveComplianceThreshold")
             stated = doc.attr(threshold, "reportingThreshold")
         exemptions = [doc.attr(e, "identity", "name") for e in doc.iter(ds, "Exemption")]
         out.append(CategoryStatement(ds.sourceline, list_identity(doc, ds, entry or name), name or entry, over,

@@ -114,12 +114,7 @@ def _statements(doc: DeclarationXml, lst: etree._Element, where: str) -> list[Ca
         threshold = doc.find(cat, "Threshold")
         over = None
         if threshold is not None:
-            flag = doc.attr(threshold, "overThreshold").lower()
-            if flag not in ("true", "false"):
-                doc.problem(threshold, f"{where}/SubstanceCategory/Threshold@overThreshold",
-                            f"expected true or false, got {flag!r}")
-            else:
-                over = flag == "true"
+            over = doc.boolean(threshold, "overThreshold", f"{where}/SubstanceCategory/Threshold@overThreshold")
         exemptions = [doc.attr(e, "identity", "name")
                       for e in doc.findall(cat, "Exemption") + doc.findall(cat, "ExemptionList/Exemption")]
         out.append(CategoryStatement(cat.sourceline, list_id, doc.attr(cat, "name"), over,

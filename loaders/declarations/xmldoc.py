@@ -41,6 +41,16 @@ class DeclarationXml:
     def problem(self, el: etree._Element | None, where: str, reason: str) -> None:
         self.problems.append(Problem(str(self.path), getattr(el, "sourceline", None), where, reason))
 
+    def boolean(self, el: etree._Element, name: str, where: str) -> bool | None:
+        """An xs:boolean attribute (true, false, 1, 0; XML Schema Part 2 3.2.2), None when missing or wrong,
+        each of which is a problem naming the attribute."""
+        value = el.get(name)
+        flag = {"true": True, "1": True, "false": False, "0": False}.get((value or "").strip().lower())
+        if flag is None:
+            self.problem(el, where, f"the attribute {name} is required: true or false (or 1 or 0)" if value is None
+                         else f"expected true or false (or 1 or 0), got {value!r}")
+        return flag
+
     def q(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
 
