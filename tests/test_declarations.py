@@ -212,3 +212,14 @@ def test_a_part_number_taken_by_another_supplier_is_prefixed_with_the_plain_supp
     [outcome] = import_declarations(store, [other])
     assert outcome.part == "NC 7:KC-100"
     assert _occurrences(store, "KC-100"), "the first supplier's part is untouched"
+
+
+def test_a_material_given_as_a_share_of_a_part_without_mass_is_refused_saying_why():
+    """Regression (QA3 B10): materials in massPercent of a product that declares no mass were refused as an
+    "unknown mass unit 'massPercent'", followed by an "unknown material 'P47/m1'" per substance."""
+    store = open_store(None)
+    with pytest.raises(InputError) as refused:
+        import_declarations(store, [D / "ipc-material-share-no-part-mass.xml"])
+    reasons = [p.reason for p in refused.value.problems]
+    assert len(reasons) == 2 and all("needs the part's mass" in r for r in reasons), reasons
+    assert not any("unknown material" in r or "unknown mass unit" in r for r in reasons)

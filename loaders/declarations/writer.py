@@ -170,6 +170,10 @@ class DeclarationTriples:
             rec = material_record(file, pid, mid, mat, mat.line or item.line, whole)
             if mat.undivided:  # the whole item (model.DeclaredMaterial.undivided), not one more of its materials
                 rec.fields.update(mass=str(item.undivided_mg() or ""), mass_unit="mg")
+            elif whole is None and mat.amount.unit.lower() in CONCENTRATION_UNITS:
+                self.rules.checks.problem(rec, "mass_unit", f"a material given as a share ({mat.amount.unit}) of the "
+                                          "part needs the part's mass, which the declaration does not give")
+                continue  # its substances would each add "unknown material"
             yield from self.rules.material(rec)
             if mat.undivided and mid in self.state.materials:
                 self.state.parts[pid].contents -= self.state.materials[mid].mass
