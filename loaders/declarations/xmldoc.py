@@ -106,7 +106,8 @@ class DeclarationXml:
 
     def unit(self, el: etree._Element, where: str, unit: str, allowed: tuple[str, ...]) -> str:
         if unit.lower() not in allowed:
-            self.problem(el, where, f"unknown unit {unit!r}; expected one of {', '.join(allowed)}")
+            shown = ", ".join({"masspercent": "massPercent"}.get(a, a) for a in allowed)  # as the formats write it
+            self.problem(el, where, f"unknown unit {unit!r}; expected one of {shown}")
             return ""
         return unit
 
