@@ -22,7 +22,7 @@ from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, 
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
-from complygraph.loaders.exemption_claims import exemption_claim
+from complygraph.loaders.exemption_claims import exemption_claims
 from complygraph.loaders.identity import CAS_PREFIX, cas_of_name, from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
@@ -216,11 +216,11 @@ class CompositionRules:
         if intentional is not None:
             yield rdf.t(occ, cg.intentionallyAdded, rdf.boolean(intentional))
         if f.get("exemption"):
-            claim, refused = exemption_claim(f["exemption"])
-            if refused or claim is None:  # a claim in no list exempts nothing, silently
-                self.checks.problem(rec, "exemption", refused or "")
+            claims, refused = exemption_claims(f["exemption"])
+            if refused:  # a claim in no list exempts nothing, silently
+                self.checks.problem(rec, "exemption", refused)
                 return
-            yield rdf.t(occ, cg.claimedExemption, claim)
+            yield from (rdf.t(occ, cg.claimedExemption, claim) for claim in claims)
 
     def _substance_node(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:
         """The substance's node, its key within a material (CAS, else EC, else name) and its own facts."""

@@ -71,12 +71,18 @@ def claimed_exemption(text: str, default_list: str) -> tuple[str, str]:
     return list_id, ids.get((annex, _key(ex)), ex)
 
 
-def exemption_claim(text: str) -> tuple[NamedNode | None, str | None]:
-    """The exemption an import's `exemption` field claims (`list:id`, or an id in any of the spellings above),
-    or the reason it is refused: a list that is not an exemption list would exempt nothing, silently."""
-    list_id, _, ex_id = text.rpartition(":")
-    if list_id and list_id not in exemption_lists():
-        return None, (f"unknown exemption list {list_id!r}; known: {', '.join(exemption_lists())} "
-                      f"(or no prefix: {DEFAULT_EXEMPTION_LIST})")
-    list_id, ex_id = (list_id, ex_id) if list_id else claimed_exemption(ex_id, DEFAULT_EXEMPTION_LIST)
-    return exemption_iri(list_id, ex_id), None
+def exemption_claims(text: str) -> tuple[list[NamedNode], str | None]:
+    """The exemptions an import's `exemption` field claims, separated by ";" (each `list:id`, or an id in any of
+    the spellings above; an exemption's wording that holds a ";" is one claim), or the reason the field is
+    refused: a list that is not an exemption list would exempt nothing, silently."""
+    _, codes, wordings = _known()
+    whole = text.strip().lower() in codes or _words(text) in wordings
+    claims = []
+    for part in [text] if whole else [p for p in text.split(";") if p.strip()]:
+        list_id, _, ex_id = part.strip().rpartition(":")
+        if list_id and list_id not in exemption_lists():
+            return [], (f"unknown exemption list {list_id!r}; known: {', '.join(exemption_lists())} "
+                        f"(or no prefix: {DEFAULT_EXEMPTION_LIST})")
+        list_id, ex_id = (list_id, ex_id) if list_id else claimed_exemption(ex_id, DEFAULT_EXEMPTION_LIST)
+        claims.append(exemption_iri(list_id, ex_id))
+    return list(dict.fromkeys(claims)), None

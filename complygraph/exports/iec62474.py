@@ -101,5 +101,5 @@ def _substance(parent: etree._Element, sub: ExportSubstance) -> None:
         _sub(el, "MassPercent", massPercent=number(percent))
     else:
         _mass(el, sub.mass_mg)
-    if sub.exemption:
-        _sub(el, "Exemption", identity=sub.exemption)
+    for exemption in filter(None, (e.strip() for e in sub.exemption.split(";"))):
+        _sub(el, "Exemption", identity=exemption)

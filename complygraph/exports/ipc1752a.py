@@ -92,8 +92,8 @@ def _substance(parent: etree._Element, sub: ExportSubstance) -> None:
         _sub(el, "SubstanceID", identity=sub.ec, authority="EC")
     tag, value, unit = amount(sub)
     _sub(el, tag, value=value, UOM=unit)
-    if sub.exemption:
-        _sub(el, "Exemption", identity=sub.exemption)
+    for exemption in filter(None, (e.strip() for e in sub.exemption.split(";"))):
+        _sub(el, "Exemption", identity=exemption)
 
 
 def amount(sub: ExportSubstance) -> tuple[str, str, str]:

@@ -42,7 +42,8 @@ class ExportSubstance:
     mass_mg: Decimal
     declared_amount: Decimal | None = None
     declared_unit: str = ""
-    exemption: str = ""  # "6(c)", or "<list id>:<id>" for another list than RoHS Annex III, as imports read it
+    exemption: str = ""  # "6(c)", or "<list id>:<id>" for another list than RoHS Annex III, as imports read it;
+    # several are separated by "; "
 
 
 @dataclass
@@ -184,8 +185,12 @@ def _materials(store: Store, parts: list[NamedNode]) -> list[tuple[ExportMateria
           OPTIONAL { ?s cg:casNumber ?cas } OPTIONAL { ?s cg:ecNumber ?ec }
           OPTIONAL { ?s rdfs:label ?sname FILTER(LANG(?sname) = "" || LANGMATCHES(LANG(?sname), "en")) }
           OPTIONAL { ?occ cg:declaredAmount ?amount ; cg:declaredUnit ?unit }
-          OPTIONAL { ?occ cg:claimedExemption ?ex } OPTIONAL { ?occ cg:claimedExemption/cg:exemptionId ?exid }
+          OPTIONAL { ?occ cg:claimedExemption ?ex OPTIONAL { ?ex cg:exemptionId ?exid } }
         }""", "p", list(parts))
+    claims: dict[str, list[str]] = {}  # an occurrence may claim several exemptions: each read back
+    for r in occurrences:
+        if (claim := _exemption(r)) and claim not in claims.setdefault(r["occ"].value, []):
+            claims[r["occ"].value].append(claim)
     seen: set[str] = set()
     order = ("occ", "sname", "cas", "ec", "amount", "unit", "ex", "exid")
     for r in sorted(occurrences, key=lambda r: tuple(str(r.get(k, "")) for k in order)):
@@ -195,7 +200,7 @@ def _materials(store: Store, parts: list[NamedNode]) -> list[tuple[ExportMateria
         materials[r["m"].value][0].substances.append(ExportSubstance(
             _text(r, "sname"), _text(r, "cas"), _text(r, "ec"),
             Decimal(r["mg"].value), Decimal(r["amount"].value) if "amount" in r else None, _text(r, "unit"),
-            _exemption(r)))
+            "; ".join(sorted(claims.get(r["occ"].value, [])))))
     out = sorted(materials.values(), key=lambda t: (t[1], t[0].id))
     for mat, _ in out:
         mat.substances.sort(key=lambda s: (s.cas or "~", s.ec, s.name))

@@ -179,9 +179,6 @@ def _substance(doc: DeclarationXml, s: etree._Element, at: str) -> DeclaredSubst
     """A Substance with its Mass or MassPercent (of its material, or of its item when no material encloses
     it) and the exemption it is declared under (Exemption, or chemSHERPA's Exemptions/Exemption)."""
     sub = doc.substance(s, f"{at}/SubstanceID")
-    if not sub.exemption:
-        wrapped = doc.find(s, "Exemptions/Exemption")
-        sub.exemption = doc.attr(wrapped, "identity", "name") if wrapped is not None else ""
     smass, pct = doc.find(s, "Mass"), doc.find(s, "MassPercent")
     if smass is not None:
         sub.amount = _mass(doc, smass, f"{at}/Mass")

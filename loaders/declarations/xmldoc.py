@@ -112,9 +112,11 @@ class DeclarationXml:
         return unit
 
     def exemption(self, el: etree._Element) -> str:
-        """The exemption a substance is declared under, by id or name; "" if none."""
-        found = self.find(el, "Exemption")
-        return self.attr(found, "identity", "name") if found is not None else ""
+        """The exemptions a substance is declared under, by id or name, separated by "; " as the compositions
+        format's `exemption` field takes several (IPC-1752A `Exemption` repeated; chemSHERPA's
+        `Exemptions/Exemption`); "" if none. Only the first was read before (QA, 2026-12-06)."""
+        found = self.findall(el, "Exemption") + self.findall(el, "Exemptions/Exemption")
+        return "; ".join(dict.fromkeys(x for e in found if (x := self.attr(e, "identity", "name"))))
 
     def substance(self, el: etree._Element, where: str) -> DeclaredSubstance:
         """A substance element's name and CAS / EC numbers (checked here, so that a batch of files is
