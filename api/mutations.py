@@ -151,6 +151,9 @@ class ImportResult:
     counts: list[ImportCount]
     rejected: list[Rejection] = strawberry.field(
         default_factory=list, description="Problems of the files `skipInvalid` refused (survey imports)")
+    notes: list[str] = strawberry.field(
+        default_factory=list, description="What the import did beyond reading the files: e.g. group members of a "
+                                          "Candidate List xlsx taken from the shipped CSV export")
 
 
 @strawberry.type
@@ -203,6 +206,7 @@ class Mutation:
         """A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's previous load."""
         _require_token(info)
         store, _ = context(info)
-        triples = await work(info).write(_job(files, lambda paths: load_list(store, list, paths)))
+        notes: list[str] = []
+        triples = await work(info).write(_job(files, lambda paths: load_list(store, list, paths, notes)))
         threading.Thread(target=warm_latest_changes, args=(store, info.context["cache"], list), daemon=True).start()
-        return ImportResult(triples=triples, counts=[])
+        return ImportResult(triples=triples, counts=[], notes=notes)

@@ -52,3 +52,28 @@ def test_load_list_says_where_the_members_came_from(tmp_path):
     assert result.exit_code == 0, result.output
     assert "note: the export given lists no members of its group entries" in " ".join(result.output.split())
     assert "does not hold" not in result.output
+
+
+def test_the_api_upload_of_the_xlsx_alone_keeps_the_members_and_says_so(tmp_path, monkeypatch):
+    import json
+
+    import httpx
+
+    from .test_api import serve
+
+    monkeypatch.setenv("COMPLYGRAPH_WRITE_TOKEN", "s3cret")
+    store = _store(tmp_path)
+    running = serve(store)
+    server = next(running)
+    try:
+        query = ('mutation($f: [Upload!]!) { importListVersion(list: "eu-reach-svhc", files: $f) '
+                 "{ triples notes } }")
+        r = httpx.post(f"{server}/graphql", headers={"Authorization": "Bearer s3cret", "Apollo-Require-Preflight": "1"},
+                       data={"operations": json.dumps({"query": query, "variables": {"f": [None]}}),
+                             "map": json.dumps({"0": ["variables.f.0"]})},
+                       files={"0": (XLSX.name, XLSX.read_bytes())}, timeout=120)
+        answer = r.json()["data"]["importListVersion"]
+        assert answer["triples"] > 0 and len(answer["notes"]) == 1, r.text
+    finally:
+        next(running, None)  # stops the server
+    assert "p1" in hits(validate(store, ["eu-reach-svhc"], AT), "ArticleThreshold")
