@@ -389,3 +389,13 @@ def test_concurrent_readers_on_virtuoso(impact_stores):
     for t in threads:
         t.join(timeout=120)
     assert not errors and got == [expected] * 6
+
+
+def test_case_insensitive_regex_and_replace_of_the_declared_list_identities_work(virtuoso):
+    """graph/derived.py reads a declaration's list identity with REGEX and REPLACE and the "i" flag
+    (shapes/data/declared-list-identities.ttl): Virtuoso must take the flag in both."""
+    [row] = virtuoso.select("""SELECT ?matched ?version WHERE {
+        BIND("eurohs-1907" AS ?identity)
+        BIND(REGEX(?identity, "^EUROHS-([0-9]{2})(0[1-9]|1[0-2])$", "i") AS ?matched)
+        BIND(REPLACE(?identity, "^EUROHS-([0-9]{2})(0[1-9]|1[0-2])$", "20$1-$2-01", "i") AS ?version) }""")
+    assert row["matched"].value in ("true", "1") and row["version"].value == "2019-07-01"
