@@ -180,6 +180,8 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
                               to: str) -> ListChange:
     store, _ = context(info)
     since, until = date_arg(from_, "from"), date_arg(to, "to")
+    if since > until:
+        raise user_error(f"from: {since} is after to: {until}; give the earlier date first", "BAD_USER_INPUT")
     try:
         await work(info).read(check_list, store, list)
     except UnknownList as exc:

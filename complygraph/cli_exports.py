@@ -62,6 +62,9 @@ def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx fi
              store: StoreOpt = None, at: AtOpt = None) -> None:
     """Write the SCIP-ready dataset: one row per article, Candidate List substance above 0.1 % w/w, material
     and place in the BOM, with the SCIP concentration range."""
+    if out.suffix.lower() in (".csv", ".xlsx") and out.suffix.lower() != f".{fmt.value}":
+        fail(f"--out {out} names a .{out.suffix.lower()[1:]} file and --format is {fmt.value}: give --format "
+             f"{out.suffix.lower()[1:]}, or a file name that ends in .{fmt.value}")
     with input_errors(), store_at(store, create=False) as s:
         rows = scip_rows(s, option_date(at) or dt.date.today())
     with input_errors():  # a file that cannot be written: exit 2 naming it

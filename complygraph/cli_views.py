@@ -43,7 +43,7 @@ from complygraph.console import (
     record_kind,
     say,
 )
-from complygraph.dates import iso_date
+from complygraph.dates import date_range, iso_date
 from complygraph.graph import open_store
 from complygraph.graph import queries as q
 from complygraph.graph.impact import impact
@@ -98,11 +98,12 @@ def list_diff(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)], 
     from complygraph.graph.entry_changes import changed_entries
 
     fmt = output_format(fmt, as_json)
+    with input_errors():
+        start, end = date_range(since, until)
     with input_errors(), store_at(store, create=False) as s:
-        change = q.list_change(s, list_id, iso_date(since), iso_date(until))
-        changed = changed_entries(s, list_id, iso_date(since), iso_date(until))
-    diff = diff_json(list_id, iso_date(since).isoformat(), iso_date(until).isoformat(), change.added, change.removed,
-                     changed)
+        change = q.list_change(s, list_id, start, end)
+        changed = changed_entries(s, list_id, start, end)
+    diff = diff_json(list_id, start.isoformat(), end.isoformat(), change.added, change.removed, changed)
     if fmt is OutputFormat.json:
         return emit_json(diff)
     if fmt is OutputFormat.csv:
@@ -146,8 +147,12 @@ def impact_cmd(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)],
     fmt = ImpactFormat.json if as_json else fmt
     if fmt is ImpactFormat.xlsx and out is None:
         fail("--format xlsx needs --out FILE")
+    if out is not None and fmt in (ImpactFormat.text, ImpactFormat.table):
+        fail("--out writes csv, json or xlsx (--format); the text table is for the terminal")
+    with input_errors():
+        start, end = date_range(since, until)
     with input_errors(), store_at(store, create=False) as s:
-        rows = impact(s, list_id, iso_date(since), iso_date(until))
+        rows = impact(s, list_id, start, end)
     if fmt in (ImpactFormat.text, ImpactFormat.table):
         impact_table(rows, f"{list_id}: impact of the changes from {since} to {until}")
         return say(f"{plural(len(rows), 'impact')} in {plural(len({r.part_id for r in rows}), 'part')}")

@@ -23,6 +23,15 @@ def iso_date(text: str, *, leading: bool = False) -> dt.date:
         raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def date_range(since: str, until: str) -> tuple[dt.date, dt.date]:
+    """The dates of a `--from` / `--to` pair; a range that ends before it starts is refused (it listed the
+    additions as removals, QA 2026-12-06)."""
+    start, end = iso_date(since), iso_date(until)
+    if start > end:
+        raise ValueError(f"--from {start} is after --to {end}: give the earlier date first")
+    return start, end
+
+
 def option_date(text: str | None) -> dt.date | None:
     """The date of an `--at` option, None when the option was not given: `--at ""` (an unset shell variable) is
     refused like any other non-date, never read as today."""

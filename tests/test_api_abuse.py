@@ -295,3 +295,11 @@ def test_expected_errors_are_logged_in_one_line_and_unexpected_ones_with_their_t
     assert "UNKNOWN_LIST: list: unknown list 'eu-foo'" in caplog.text and "Traceback" not in caplog.text
     schema.process_errors([raised(ZeroDivisionError("division by zero"))])
     assert "Traceback" in caplog.text and "ZeroDivisionError" in caplog.text
+
+
+def test_list_change_refuses_a_range_that_ends_before_it_starts(server):
+    """Regression (QA4 B8): listChange(from: later, to: earlier) listed the additions as removals."""
+    answer = gql(server, '{ listChange(list: "eu-rohs-annex-ii", from: "2026-02-04", to: "2025-06-25") '
+                         "{ added { entry } } }")
+    assert answer["data"] is None and "is after to" in answer["errors"][0]["message"]
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -211,3 +211,23 @@ def test_an_unknown_list_id_is_named_as_the_list_id_not_as_a_line_of_lists_toml(
         assert result.exit_code == 2, result.output
         assert "list id: eu-foo: not a list of the catalogue" in result.output and "eu-rohs-annex-iv" in result.output
         assert "lists.toml:" not in result.output
+
+
+def test_a_reversed_date_range_and_an_output_the_format_cannot_fill_are_refused(tmp_path):
+    """Regression (QA4 B6-B8): `impact --from` after `--to` listed the additions as removals; `impact --format
+    text --out F` exited 0 and wrote nothing; `scip --out x.xlsx --format csv` wrote CSV into x.xlsx."""
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-reach-svhc"]).exit_code == 0
+    for command in ("impact", "list-diff"):
+        result = runner.invoke(app, [command, "--list", "eu-reach-svhc", "--from", "2026-02-04", "--to",
+                                     "2025-06-25", "--store", store])
+        assert result.exit_code == 2 and "--from 2026-02-04 is after --to 2025-06-25" in result.output, command
+    same_day = runner.invoke(app, ["list-diff", "--list", "eu-reach-svhc", "--from", "2026-02-04", "--to",
+                                   "2026-02-04", "--store", store])
+    assert same_day.exit_code == 0, same_day.output  # an empty range at one day is a range
+    text_out = runner.invoke(app, ["impact", "--list", "eu-reach-svhc", "--from", "2025-06-25", "--to", "2026-02-04",
+                                   "--out", str(tmp_path / "i.txt"), "--store", store])
+    assert text_out.exit_code == 2 and "--out writes csv, json or xlsx" in text_out.output
+    scip = runner.invoke(app, ["scip", "--out", str(tmp_path / "x.xlsx"), "--format", "csv", "--store", store])
+    assert scip.exit_code == 2 and "--format is csv" in " ".join(scip.output.split())
+    assert not (tmp_path / "x.xlsx").exists()
