@@ -54,8 +54,11 @@ class Impact:
     material: NamedRef
     substance: ImpactSubstance
     ppm: float
-    article_percent: float | None
-    over_threshold: bool | None
+    article_percent: float | None = strawberry.field(
+        description="The substance's share of the article (the part), in percent; null without the part's mass")
+    over_threshold: bool | None = strawberry.field(
+        description="Whether the entry's substances together (a group entry's members summed, as validation "
+                    "counts them) are over the list's article threshold in this part; null without one")
     supplier: NamedRef
     products: list[NamedRef]
     cursor: str = strawberry.field(description="Where this row is in its answer, for `after` of the next page")

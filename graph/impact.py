@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -125,6 +126,21 @@ def _share(mg: Decimal, mass: Decimal | None, threshold: Decimal | None) -> tupl
     return float(percent), None if threshold is None else percent > threshold
 
 
+def _entry_over(occurrences: Iterable[tuple[str, str, str, str]], concerns: dict[str, list[str]],
+                mass_of: Callable[[str], Decimal | None],
+                threshold: Decimal | None) -> dict[tuple[str, str], bool | None]:
+    """(part, entry) -> whether the entry's substances together are over the threshold in that article: a
+    Candidate List entry that names a group ("BPAF and its salts") is one substance for REACH Art. 7(2) and 33,
+    as validation counts it (shapes/components.ttl ListArticleThresholdComponent). Two members at 0.06 % each were
+    "not over" in impact and 0.12 %, with Art. 33 duties, in status (QA, 2026-12-06). Each (part, substance,
+    occurrence, mg) once."""
+    summed: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for part, substance, _occ, mg in occurrences:
+        for entry in concerns.get(substance, ()):
+            summed[(part, entry)] += Decimal(mg)
+    return {key: _share(mg, mass_of(key[0]), threshold)[1] for key, mg in summed.items()}
+
+
 def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
                    found: Found) -> list[ImpactRow]:
     concerns, occurrences, parts, materials, products = found
@@ -137,16 +153,19 @@ def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold:
     for part_iri, substance, _occ, mg in {(o[5], o[0], o[1], o[3]) for o in occurrences}:
         per_part[(part_iri, substance)] += Decimal(mg)
     shares = {key: _share(mg, parts[key[0]]["mass"], threshold) for key, mg in per_part.items()}
+    over = _entry_over({(o[5], o[0], o[1], o[3]) for o in occurrences}, concerns, lambda p: parts[p]["mass"],
+                       threshold)
     out = []
     for substance, _occ, ppm, _mg, material, part_iri in occurrences:
         part = parts[part_iri]
         cas, name = names.get(substance, ("", ""))
-        percent, over = shares[(part_iri, substance)]
+        percent, _ = shares[(part_iri, substance)]
         material_id, material_name = materials[material]
         for entry in concerns[substance]:
             change, entry_name = entries[entry]
             out.append(ImpactRow(change, entry, entry_name, part["id"], part["name"], material_id, material_name,
-                                 cas, name, float(ppm), percent, over, part["supplier_id"], part["supplier_name"],
+                                 cas, name, float(ppm), percent, over[(part_iri, entry)], part["supplier_id"],
+                                 part["supplier_name"],
                                  list(products.get(part_iri, ()))))  # sorted by _products
     return out
 
@@ -227,11 +246,8 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
     for part, substance, _occ, mg in {(r[5], r[0], r[1], r[3]) for r in rows if counts[(r[5], r[0])] > 1}:
         summed[(part, substance)] += Decimal(mg)
     facts: dict[str, tuple] = {}
-    out: list[ImpactRow] = []
-    keys: list[tuple] = []
-    append = out.append
-    for r in rows:
-        substance, stored = r[0], r[5]
+
+    def part_facts(stored: str) -> tuple:
         part = facts.get(stored)
         if part is None:
             _, ident, label, masses, suppliers, above = kept.part_rows[stored]
@@ -244,8 +260,18 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
                 p = kept.parts[stored]
                 part = facts[stored] = (p["id"], p["name"], p["mass"], p["supplier_id"], p["supplier_name"],
                                         kept.products[above])
+        return part
+
+    over = _entry_over({(r[5], r[0], r[1], r[3]) for r in rows}, kept.concerns, lambda p: part_facts(p)[2],
+                       threshold)
+    out: list[ImpactRow] = []
+    keys: list[tuple] = []
+    append = out.append
+    for r in rows:
+        substance, stored = r[0], r[5]
+        part = facts.get(stored) or part_facts(stored)
         key = (stored, substance)
-        percent, over = _share(summed[key] if key in summed else Decimal(r[3]), part[2], threshold)
+        percent, _ = _share(summed[key] if key in summed else Decimal(r[3]), part[2], threshold)
         material_id, material_name = (r[6], r[7] or "") if r[6] is not None else kept.materials[r[4]]
         cas, name = names.get(substance, ("", ""))
         ppm = float(r[2])
@@ -253,7 +279,7 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
         for entry in kept.concerns[substance]:
             change, entry_name = entries[entry]
             append(ImpactRow(change, entry, entry_name, part[0], part[1], material_id, material_name, cas, name,
-                             ppm, percent, over, part[3], part[4], list(part[5])))
+                             ppm, percent, over[(stored, entry)], part[3], part[4], list(part[5])))
             # `_order`'s key, made here without a call and attribute reads per row
             keys.append((change, unknown, 0.0 if unknown else -percent, part[0], material_id, cas, entry, entry_name,
                          ppm, part[1], material_name, name, part[3], part[4], tuple(part[5])))
