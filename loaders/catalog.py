@@ -201,7 +201,32 @@ def list_history(store: Store, builder: ListBuilder, body: list[Triple]) -> Hist
             history.triples += change_triples(NamedNode(e), name, release, sorted(before, key=str),
                                               sorted(after, key=str), builder.import_iri)
     history.triples += [t for r in records for t in by_subject[r]]
+    history.triples += _kept_members(by_subject, groups, [e for e in new if e in old and e not in removed], body)
     return history
+
+
+def _kept_members(by_subject: dict[str, list[Triple]], groups: set[str], entries: list[str],
+                  body: list[Triple]) -> list[Triple]:
+    """A substance an earlier export named under a group entry stays a member when a later export no longer
+    names it (written again with `cg:keptMember`, which `entry_facts` leaves out, so the change is recorded once):
+    ECHA's members illustrate the entry's wording, which still reaches the substance, and a date before the new
+    export must see its members: dropped, one member's SVHC share was lost at every date, the past included (QA,
+    2026-12-06). Entries that name no group are left as the export says (a corrected CAS number)."""
+    now: dict[str, set[str]] = defaultdict(set)
+    for t in body:
+        if t.predicate == cg.concerns:
+            now[t.subject.value].add(t.object.value)
+    out: list[Triple] = []
+    for e in entries:
+        named = {t.object for t in by_subject[e] if t.predicate in (cg.concerns, cg.keptMember)}
+        entry_groups = {n for n in named if n.value in groups} | {NamedNode(g) for g in now[e] if g in groups}
+        if not entry_groups:
+            continue
+        for s in sorted((n for n in named if n.value not in groups and n.value not in now[e]), key=str):
+            out += [rdf.t(NamedNode(e), cg.concerns, s), rdf.t(NamedNode(e), cg.keptMember, s)]
+            out += [rdf.t(g, cg.hasMember, s) for g in sorted(entry_groups, key=str)]
+            out += [t for t in by_subject[s.value] if t.predicate in (RDF_TYPE, cg.casNumber, cg.ecNumber)]
+    return out
 
 
 def entry_facts(triples: Collection[Triple], lst: NamedNode) -> dict[str, Facts]:
@@ -217,8 +242,10 @@ def entry_facts(triples: Collection[Triple], lst: NamedNode) -> dict[str, Facts]
     for s, ts in by_subject.items():
         if any(t.predicate == cg.inList and t.object == lst for t in ts):
             f = facts[s] = defaultdict(set)
+            kept = {t.object.value for t in ts if t.predicate == cg.keptMember}  # `_kept_members`
             for t in ts:
-                if t.predicate in _BOOKKEEPING or (t.predicate == cg.concerns and t.object.value in groups):
+                if t.predicate in _BOOKKEEPING or t.predicate == cg.keptMember or (
+                        t.predicate == cg.concerns and (t.object.value in groups or t.object.value in kept)):
                     continue
                 name = FIELDS.get(t.predicate) or t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
                 if t.predicate == rdfs.label:
