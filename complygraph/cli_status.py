@@ -114,8 +114,8 @@ def status_cmd(store: StoreOpt = None,
 def report_cmd(out: Annotated[Path, typer.Option("--out", help="The HTML file to write")],
                store: StoreOpt = None, pack: PackOpt = None, at: AtOpt = None) -> None:
     """One self-contained HTML report: product x regulation status, list-change impact, BOM trees, run summary."""
-    check_writable("--out", out)
     with input_errors(), store_at(store, create=False) as s:
+        check_writable("--out", out)  # before the report is made (the store's own problems first)
         write_report(out, render_report(s, pack, option_date(at)))
     say(f"wrote {out}")
 

@@ -365,7 +365,7 @@ def test_an_unwritable_report_or_an_empty_date_is_refused_before_the_store_is_to
     held = open_store(store)
     assert held.revision() == revision
     held.close()
-    code, text = cli("scip", "--store", store, "--at", "")
+    code, text = cli("scip", "--out", str(tmp_path / "s.csv"), "--store", store, "--at", "")
     assert code == 2 and "not a date" in text
     code, text = cli("report", "--store", store, "--out", str(tmp_path / "missing" / "r.html"))
     assert code == 2 and "does not exist" in text
