@@ -392,8 +392,7 @@ def test_concurrent_readers_on_virtuoso(impact_stores):
 
 
 def test_case_insensitive_regex_and_replace_of_the_declared_list_identities_work(virtuoso):
-    """graph/derived.py reads a declaration's list identity with REGEX and REPLACE and the "i" flag
-    (shapes/data/declared-list-identities.ttl): Virtuoso must take the flag in both."""
+    """graph/derived.py reads a declaration's list identity with REGEX and REPLACE and the "i" flag: both take it."""
     [row] = virtuoso.select("""SELECT ?matched ?version WHERE {
         BIND("eurohs-1907" AS ?identity)
         BIND(REGEX(?identity, "^EUROHS-([0-9]{2})(0[1-9]|1[0-2])$", "i") AS ?matched)
