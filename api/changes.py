@@ -58,7 +58,11 @@ class Impact:
         description="The substance's share of the article (the part), in percent; null without the part's mass")
     over_threshold: bool | None = strawberry.field(
         description="Whether the entry's substances together (a group entry's members summed, as validation "
-                    "counts them) are over the list's article threshold in this part; null without one")
+                    "counts them) are over the list's limit: per article (limitBasis \"article\": the SVHC "
+                    "threshold in this part) or per homogeneous material (\"material\": RoHS, as the element "
+                    "where the law measures it; for an exemption that ended, the limit it lifted); null without one")
+    limit_basis: str | None = strawberry.field(
+        description="\"article\" or \"material\": what overThreshold measures; null without a limit")
     supplier: NamedRef
     products: list[NamedRef]
     cursor: str = strawberry.field(description="Where this row is in its answer, for `after` of the next page")
@@ -70,7 +74,8 @@ def _impact(i: ImpactRow, position: int, scope: str = "") -> Impact:
                   material=NamedRef(id=i.material_id, name=i.material_name),
                   substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
                   article_percent=None if i.article_percent != i.article_percent else i.article_percent,
-                  over_threshold=i.over_threshold, supplier=NamedRef(id=i.supplier_id, name=i.supplier_name),
+                  over_threshold=i.over_threshold, limit_basis=i.limit_basis or None,
+                  supplier=NamedRef(id=i.supplier_id, name=i.supplier_name),
                   products=[NamedRef(id=p, name=n) for p, n in i.products])
 
 

@@ -171,15 +171,22 @@ def stdout_may_close() -> Iterator[None]:
 
 
 IMPACT_COLUMNS = ("part", "material", "substance", "CAS", "concentration (ppm)", "% of article", "supplier",
-                  "products", "change")
+                  "products", "change", "entry")
 
 
 def impact_table(rows: list[ImpactRow], title: str) -> None:
     """The impact of a list change for people: each hit with the part, material, substance and supplier by
-    name, the concentration, the share of the article and the products above the part."""
+    name, the concentration, the share of the article, the products above the part and the entry (a RoHS group,
+    an exemption) cut to 60 characters. "(over)" marks the measure the list's limit is on: the concentration
+    in the material (RoHS) or the share of the article (the SVHC threshold)."""
+    def over(r: ImpactRow, basis: str) -> str:
+        return " (over)" if r.over_threshold and (r.limit_basis == "material") == (basis == "material") else ""
+
     print_table(IMPACT_COLUMNS, ([f"{r.part_id} {r.part_name}", r.material_name, r.substance_name, r.cas,
-                                  f"{r.ppm:,.1f}", f"{r.article_percent:.4g}" + (" (over)" if r.over_threshold else ""),
-                                  f"{r.supplier_id} {r.supplier_name}", [p for p, _ in r.products], r.change]
+                                  f"{r.ppm:,.1f}" + over(r, "material"),
+                                  f"{r.article_percent:.4g}" + over(r, "article"),
+                                  f"{r.supplier_id} {r.supplier_name}", [p for p, _ in r.products], r.change,
+                                  r.entry_name if len(r.entry_name) <= 60 else r.entry_name[:59] + "…"]
                                  for r in rows), title)
 
 

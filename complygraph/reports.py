@@ -30,7 +30,8 @@ if TYPE_CHECKING:  # the validator's modules load rdflib: only `validate` needs 
     from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 
 COLUMNS = ["change", "part_id", "part_name", "material_id", "material_name", "cas", "substance_name", "ppm",
-           "article_percent", "over_threshold", "supplier_id", "supplier_name", "products", "entry_name", "entry"]
+           "article_percent", "over_threshold", "supplier_id", "supplier_name", "products", "entry_name", "entry",
+           "limit_basis"]
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 

@@ -146,4 +146,5 @@ def what_if(store: Store, substances: dict[str, tuple[str, str]], limit_percent:
     if per_material:
         for i in rows:
             i.over_threshold = Decimal(str(i.ppm)) / 10_000 > limit_percent
+            i.limit_basis = "material"
     return rows

@@ -1,50 +1,22 @@
 """Entries that stayed on a list but changed between two dates: which fields, from what to what, and the
-substances an entry gained or lost (which reach a list change's impact too: graph/impact.py)."""
+substances an entry gained or lost (which reach a list change's impact too: graph/impact.py); for an exemption
+list, the exemptions whose scopes or conditions changed."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
+from complygraph.graph.entry_change_types import EntryChange, FieldChange
+from complygraph.graph.exemption_changes import exemption_changes
 from complygraph.graph.store import Store
 from complygraph.vocab import XSD, list_iri
 
 
 def _date(d: dt.date | str) -> Literal:
     return Literal(d if isinstance(d, str) else d.isoformat(), datatype=NamedNode(XSD + "date"))
-
-
-@dataclass
-class FieldChange:
-    """One field of an entry that differs between two dates, with its values at each (several for the
-    substances, reasons or limits of an entry; none where the field was not stated)."""
-
-    field: str
-    before: list[str]
-    after: list[str]
-
-    @property
-    def added(self) -> list[str]:
-        return [v for v in self.after if v not in self.before]
-
-    @property
-    def removed(self) -> list[str]:
-        return [v for v in self.before if v not in self.after]
-
-
-@dataclass
-class EntryChange:
-    """An entry on the list at both dates whose stated facts differ, and the substances (IRIs) it concerns
-    from the second date on and not at the first (`widened`), or the reverse (`narrowed`)."""
-
-    entry: str
-    name: str
-    changes: list[FieldChange]
-    widened: list[str] = field(default_factory=list)
-    narrowed: list[str] = field(default_factory=list)
 
 
 def changed_entries(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> list[EntryChange]:
@@ -100,4 +72,6 @@ def changed_entries(store: Store, list_id: str, since: dt.date | str, until: dt.
                 narrowed += [k[1:] for k in before if k.startswith("<") and k not in after]
         if changes:
             out.append(EntryChange(entry, names[entry], changes, widened, narrowed))
+    # an exemption list changes by the dates of its exemptions (graph/exemption_changes.py)
+    out += exemption_changes(store, list_id, since, until).changed
     return sorted(out, key=lambda c: (c.name, c.entry))

@@ -22,7 +22,9 @@ from complygraph.graph import composition_reads as reads
 from complygraph.graph import impact_names
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.entry_changes import EntryChange, changed_entries
+from complygraph.graph.exemption_changes import ExemptionChanges, claimed_uses, exemption_changes
 from complygraph.graph.impact_rows import SEPARATOR
+from complygraph.graph.material_limits import material_limits, over_material_limits
 from complygraph.graph.queries import EntryChanges, list_change, substance_names
 from complygraph.graph.read_model import iri
 from complygraph.graph.store import Store
@@ -54,6 +56,10 @@ class ImpactRow:
     supplier_id: str
     supplier_name: str
     products: list[tuple[str, str]] = field(default_factory=list)
+    substance: str = ""  # its IRI
+    # what `over_threshold` measures: "article" (the list's threshold per article), "material" (a limit per
+    # homogeneous material: graph/material_limits.py), "" where the list has neither
+    limit_basis: str = ""
 
 
 def article_threshold(store: Store, list_id: str) -> Decimal | None:
@@ -73,16 +79,46 @@ def impact(store: Store, list_id: str, since: dt.date | str, until: dt.date | st
     has them already. A changed entry reaches the substances it gained or lost (change "changed")."""
     change = change or list_change(store, list_id, since, until)
     changed = changed if changed is not None else changed_entries(store, list_id, since, until)
+    exemptions = exemption_changes(store, list_id, since, until)
     threshold = article_threshold(store, list_id)
-    entries = {**{k: ("added", v) for k, v in change.added.items()},
-               **{k: ("removed", v) for k, v in change.removed.items()}}
+    entries = {**{k: ("added", v) for k, v in change.added.items() if k not in exemptions.touched},
+               **{k: ("removed", v) for k, v in change.removed.items() if k not in exemptions.touched}}
     substances = {s: ("changed", c.name) for c in changed for s in c.widened + c.narrowed}
     first = where_used(store, entries, threshold)
     more = where_used(store, substances, threshold, of_substances=True)
+    if threshold is None:  # limits per homogeneous material, if the list has them (RoHS Annex II)
+        over_material_limits(store, first, material_limits(store, list(entries), list_iri(list_id)))
+    if exemptions.touched:
+        more += _exemption_rows(store, exemptions, {**change.added, **change.removed,
+                                                    **{c.entry: c.name for c in changed}})
     if not more:
         return first  # sorted by `_order` already
     rows = first + more
     rows.sort(key=_order)
+    return rows
+
+
+def _exemption_rows(store: Store, changes: ExemptionChanges, names: dict[str, str]) -> list[ImpactRow]:
+    """The uses that claim an exemption that ended or began for the products they go into (graph/exemption_changes.py),
+    each flagged over when its substance is over the limit per material the exemption lifts: without the
+    exemption, a violation."""
+    uses = claimed_uses(store, changes)
+    if not uses:
+        return []
+    parts = list(dict.fromkeys(u[6] for _, u in uses))
+    details = impact_names.part_details(store, None, parts)
+    materials = impact_names.labels(store, None, list(dict.fromkeys(u[5] for _, u in uses)))
+    products = impact_names.products_above(store, None, parts)
+    named = substance_names(store, [NamedNode(s) for s in dict.fromkeys(u[1] for _, u in uses)])
+    rows = []
+    for kind, (exemption, substance, _occ, ppm, mg, material, part) in uses:
+        p = details[part]
+        cas, name = named.get(substance, ("", ""))
+        material_id, material_name = materials.get(material, ("", ""))
+        rows.append(ImpactRow(kind, exemption, names.get(exemption, exemption), p["id"], p["name"], material_id,
+                              material_name, cas, name, float(ppm), _share(Decimal(mg), p["mass"], None)[0], None,
+                              p["supplier_id"], p["supplier_name"], list(products.get(part, ())), substance))
+    over_material_limits(store, rows, material_limits(store, sorted(changes.touched), None))
     return rows
 
 
@@ -126,6 +162,10 @@ def _share(mg: Decimal, mass: Decimal | None, threshold: Decimal | None) -> tupl
     return float(percent), None if threshold is None else percent > threshold
 
 
+def _basis(threshold: Decimal | None) -> str:
+    return "" if threshold is None else "article"
+
+
 def _entry_over(occurrences: Iterable[tuple[str, str, str, str]], concerns: dict[str, list[str]],
                 mass_of: Callable[[str], Decimal | None],
                 threshold: Decimal | None) -> dict[tuple[str, str], bool | None]:
@@ -166,7 +206,8 @@ def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold:
             out.append(ImpactRow(change, entry, entry_name, part["id"], part["name"], material_id, material_name,
                                  cas, name, float(ppm), percent, over[(part_iri, entry)], part["supplier_id"],
                                  part["supplier_name"],
-                                 list(products.get(part_iri, ()))))  # sorted by _products
+                                 list(products.get(part_iri, ())),  # sorted by _products
+                                 substance, _basis(threshold)))
     return out
 
 
@@ -264,6 +305,7 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
 
     over = _entry_over({(r[5], r[0], r[1], r[3]) for r in rows}, kept.concerns, lambda p: part_facts(p)[2],
                        threshold)
+    basis = _basis(threshold)
     out: list[ImpactRow] = []
     keys: list[tuple] = []
     append = out.append
@@ -279,7 +321,7 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
         for entry in kept.concerns[substance]:
             change, entry_name = entries[entry]
             append(ImpactRow(change, entry, entry_name, part[0], part[1], material_id, material_name, cas, name,
-                             ppm, percent, over[(stored, entry)], part[3], part[4], list(part[5])))
+                             ppm, percent, over[(stored, entry)], part[3], part[4], list(part[5]), substance, basis))
             # `_order`'s key, made here without a call and attribute reads per row
             keys.append((change, unknown, 0.0 if unknown else -percent, part[0], material_id, cas, entry, entry_name,
                          ppm, part[1], material_name, name, part[3], part[4], tuple(part[5])))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.exemption_changes import exemption_changes
 from complygraph.graph.store import Store
 from complygraph.vocab import XSD, list_iri
 
@@ -132,8 +133,10 @@ def check_list(store: Store, list_id: str) -> None:
 def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date | str) -> EntryChanges:
     check_list(store, list_id)
     before, after = entries_as_of(store, list_id, since), entries_as_of(store, list_id, until)
-    return EntryChanges(added={k: v for k, v in after.items() if k not in before},
-                      removed={k: v for k, v in before.items() if k not in after})
+    # an exemption list's exemptions start and end by their own dates, within one version
+    exemptions = exemption_changes(store, list_id, since, until)
+    return EntryChanges(added={**{k: v for k, v in after.items() if k not in before}, **exemptions.added},
+                        removed={**{k: v for k, v in before.items() if k not in after}, **exemptions.removed})
 
 
 def substance_names(store: Store, substances: list[NamedNode]) -> dict[str, tuple[str, str]]:
