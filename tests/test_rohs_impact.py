@@ -103,3 +103,20 @@ def test_a_seamless_renewal_is_no_change(store):
     """6(a) for 8, 9 and 11: the Art. 5(5) continuation ends 2025-12-10, (EU) 2025/2364 holds from 2025-12-11."""
     assert SIX_A not in {c.entry for c in changed_entries(store, "eu-rohs-annex-iii", "2025-12-10", "2025-12-11")}
     assert not [r for r in impact(store, "eu-rohs-annex-iii", "2025-12-10", "2025-12-11") if r.entry == SIX_A]
+
+
+def test_graphql_list_change_of_an_exemption_list_names_the_ended_exemption_and_its_parts(store):
+    from .test_api import gql, serve
+
+    server = serve(store)
+    url = next(server)
+    try:
+        data = gql(url, """{ listChange(list: "eu-rohs-annex-iii", from: "2026-12-11", to: "2026-12-12") {
+            removed { entry name } impacted { change entry part { id } overThreshold limitBasis } } }""")
+    finally:
+        next(server, None)
+    change = data["data"]["listChange"]
+    assert SIX_A in {e["entry"] for e in change["removed"]}
+    pins = {i["part"]["id"]: i for i in change["impacted"] if i["entry"].startswith("6(a):")}
+    assert set(pins) == {"pin-9", "pin-9-low", "pin-none"}
+    assert (pins["pin-9"]["overThreshold"], pins["pin-9"]["limitBasis"]) == (True, "material")
