@@ -20,7 +20,13 @@ the article share is exact and a concentration in a homogeneous material is at l
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from lxml import etree
 
@@ -42,21 +48,129 @@ LIST_AUTHORITY = "IEC62474"
 # (chemSHERPA-AI files write @numberOfUnits)
 QUANTITY = ("quantity", "numberOfUnits", "numberOfInstances")
 UNDIVIDED = "whole part (no homogeneous-material breakdown declared)"
-# The IEC 62474 material classes (material class list M-001 ... M-015) whose name decides the classes of
-# shapes/data/material-classes.ttl a material belongs to, and the category written for them (each matches the
-# classes named in brackets). The others (M-002 other ferrous alloys: steel or cast iron; M-005 ... M-009
-# metals; M-011 other inorganic, M-015 other organic materials) leave the material without a category: an
-# exemption or a restriction limited to a kind of material is then reported as unknown, never decided.
-MATERIAL_CLASSES = {
-    "M-001": ("stainless steel", "stainless steel"),  # steel
-    "M-003": ("aluminium and its alloys", "aluminium and its alloys"),  # aluminium
-    "M-004": ("copper and its alloys", "copper alloy (copper and its alloys)"),  # copper alloy
-    "M-010": ("ceramics/glass", "glass or ceramic (ceramics/glass)"),  # glass, ceramic, glass or ceramic
-    "M-012": ("polyvinylchloride (pvc)", "pvc (polyvinylchloride)"),  # pvc, plastic
-    "M-013": ("other thermoplastics", "thermoplastic (other thermoplastics)"),  # plastic
-    "M-014": ("other plastics and rubber", "plastic or rubber (other plastics and rubber)"),  # plastic, rubber
-}
-_CLASS_NAMES = {name: category for name, category in MATERIAL_CLASSES.values()}
+# The IEC 62474 material classes (material class list M-001 ... M-015), their names and the material category
+# written for each, as data: data/eu-rohs/iec62474-material-classes.csv (its header says where the names come
+# from and how the categories fall in the classes of shapes/data/material-classes.ttl). A class with no
+# category there (M-002 steel or cast iron, M-009 solders and other alloys, ...) leaves the material without
+# one: an exemption or a restriction limited to a kind of material is then reported as unknown, never decided.
+MATERIAL_CLASSES_FILE = "iec62474-material-classes.csv"
+_COLUMNS = ("code", "name", "category", "note")
+_REQUIRED = ("code", "name", "category")
+_CODE = re.compile(r"M-\d{3}")
+
+
+class MaterialClassesError(ValueError):
+    """The material class table says something the reader cannot use; each line of the message names the
+    file and the line. Not an InputError: the shipped table, not the declaration being read, is wrong."""
+
+
+@dataclass(frozen=True)
+class MaterialClass:
+    code: str  # "M-004"
+    name: str  # as the table gives it: "Copper and its alloys"
+    category: str  # the cg:materialCategory written, "" for none
+    line: int
+
+
+@dataclass(frozen=True)
+class MaterialClasses:
+    """The material class table of one file: by code, and by name as a MaterialClass@name matches it."""
+    file: str
+    by_code: dict[str, MaterialClass]
+    by_name: dict[str, MaterialClass]
+
+    def category(self, key: str) -> str:
+        """The category of the class `key` names, by its code (any case) or else by its name; "" if none."""
+        found = self.by_code.get(key.upper()) or self.by_name.get(class_name(key))
+        return found.category if found else ""
+
+
+def class_name(text: str) -> str:
+    """A material class name as names are compared: lower case, "aluminum" read as "aluminium", runs of
+    white space as one space."""
+    return " ".join(text.lower().replace("aluminum", "aluminium").split())
+
+
+@cache
+def material_classes_path() -> Path:
+    """The shipped material class table (packaged with complygraph.data: pyproject's `eu-rohs/*`)."""
+    return Path(str(resources.files("complygraph.data"))) / "eu-rohs" / MATERIAL_CLASSES_FILE
+
+
+def material_classes(path: Path | None = None) -> MaterialClasses:
+    """The material class table of `path` (default: the shipped one), read once per file and kept. Raises
+    MaterialClassesError naming the file and line of every problem: a column not known, a required column
+    missing, a code that is not M-nnn, a code or a name given twice, a row with more cells than the header."""
+    return _read_material_classes(Path(path) if path is not None else material_classes_path())
+
+
+@cache
+def _read_material_classes(path: Path) -> MaterialClasses:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MaterialClassesError(f"{path}: the material class table cannot be read: {exc}") from exc
+    # comment lines (the provenance header) are blanked, not dropped, so that the reader's line numbers are the
+    # file's, and a quote in a comment never opens a field
+    lines = ["\n" if line.lstrip().startswith("#") else line for line in text.splitlines(keepends=True)]
+    problems: list[str] = []
+    header: list[str] | None = None
+    by_code: dict[str, MaterialClass] = {}
+    by_name: dict[str, MaterialClass] = {}
+    reader = csv.reader(lines)
+    end = 0
+    try:
+        for cells in reader:
+            line, end = end + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip().lower() for c in cells]
+                problems += _header_problems(path, line, header)
+                if problems:
+                    break
+                continue
+            if len(cells) > len(header):
+                problems.append(f"{path}:{line}: {len(cells)} cells, the header names {len(header)} columns")
+                continue
+            row = dict(zip(header, (c.strip() for c in cells), strict=False))
+            found = MaterialClass(row.get("code", "").upper(), row.get("name", ""), row.get("category", ""), line)
+            if not _CODE.fullmatch(found.code):
+                problems.append(f"{path}:{line}: code {row.get('code', '')!r} is not an IEC 62474 material class "
+                                "code (M-nnn)")
+                continue
+            if not found.name:
+                problems.append(f"{path}:{line}: {found.code} needs a name")
+                continue
+            first = by_code.get(found.code) or by_name.get(class_name(found.name))
+            if first is not None:
+                what = f"code {found.code}" if first.code == found.code else f"name {found.name!r}"
+                problems.append(f"{path}:{line}: {what} is given twice (first at line {first.line})")
+                continue
+            by_code[found.code] = by_name[class_name(found.name)] = found
+    except csv.Error as exc:
+        problems.append(f"{path}:{reader.line_num}: not a readable CSV row: {exc}")
+    if header is None and not problems:
+        problems.append(f"{path}: no header row ({', '.join(_COLUMNS)})")
+    if problems:
+        raise MaterialClassesError("the IEC 62474 material class table is refused:\n" + "\n".join(problems))
+    return MaterialClasses(str(path), by_code, by_name)
+
+
+def _header_problems(path: Path, line: int, header: list[str]) -> list[str]:
+    out = [f"{path}:{line}: unknown column {h!r} (the columns: {', '.join(_COLUMNS)})"
+           for h in header if h not in _COLUMNS]
+    out += [f"{path}:{line}: column {h!r} is given twice" for h in sorted({h for h in header if header.count(h) > 1})]
+    out += [f"{path}:{line}: the column {c!r} is required" for c in _REQUIRED if c not in header]
+    return out
+
+
+def __getattr__(name: str) -> dict[str, tuple[str, str]]:
+    """MATERIAL_CLASSES, for callers of the former Python table: code -> (the name as compared, the category),
+    the classes with a category only, as read from the shipped table."""
+    if name == "MATERIAL_CLASSES":
+        return {c.code: (class_name(c.name), c.category) for c in material_classes().by_code.values() if c.category}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
@@ -161,15 +275,14 @@ def _category(doc: DeclarationXml, el: etree._Element, material_class: etree._El
     """The material category of an IEC 62474 material class, by the material's own class (@materialClassID
     in the X6 schema, MaterialClassID/EntryID@entryIdentity in X7 and later, e.g. "M-004") or the
     MaterialClass element around it (@id, else @name); "" for a class whose kind of material is not clear
-    (see MATERIAL_CLASSES) or when none is given."""
+    (no category in the material class table, `material_classes`) or when none is given."""
     keys = [doc.attr(el, "materialClassID")] + [doc.attr(e, "entryIdentity", "identity") for e in doc.findall(
         el, "MaterialClassID") + doc.findall(el, "MaterialClassID/EntryID")]
     if material_class is not None:
         keys += [doc.attr(material_class, "id", "identity"), doc.attr(material_class, "name")]
+    table = material_classes()
     for key in filter(None, keys):
-        entry = MATERIAL_CLASSES.get(key.upper())
-        name = " ".join(key.lower().replace("aluminum", "aluminium").split())
-        category = entry[1] if entry else _CLASS_NAMES.get(name)
+        category = table.category(key)
         if category:
             return category
     return ""
