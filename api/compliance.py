@@ -47,6 +47,8 @@ class DecidingPart:
     path: list[strawberry.ID] = strawberry.field(description="Product, sub-assemblies ..., the part")
     quantity: float = strawberry.field(description="How many of the part one product holds (over every path)")
     findings: list[ComplianceFinding]
+    paths: int = strawberry.field(default=1, description="How many BOM paths lead to the part: `path` is one of "
+                                                         "them, `quantity` sums them all")
 
 
 @strawberry.type
@@ -66,8 +68,9 @@ class Compliance:
         # counted when a query asks (a walk of the product's BOM): a status list of every product never pays it
         return 1 if self.source is None else self.source.parts
 
-    @strawberry.field(description="For a product: the parts below it whose status is the product's, in part IRI "
-                                  "order, `first` (1 to 100, default 20) after the part id `after`; see "
+    @strawberry.field(description="For a product: the parts below it whose status is the product's (under "
+                                  "unknown also those with obligations: known duties; each finding has its status), "
+                                  "in part IRI order, `first` (1 to 100, default 20) after the part id `after`; see "
                                   "`decidingCount` for how many there are")
     async def deciding(self, info: Info, first: int | None = 20,
                        after: strawberry.ID | None = None) -> list[DecidingPart]:
@@ -80,7 +83,8 @@ class Compliance:
             chosen = chosen[ids.index(str(after)) + 1:]
         return [DecidingPart(part=strawberry.ID(_slug(d.part) or ""),
                              path=[strawberry.ID(_slug(p) or "") for p in d.path],
-                             quantity=float(d.quantity), findings=[_finding(f) for f in d.findings])
+                             quantity=float(d.quantity), findings=[_finding(f) for f in d.findings],
+                             paths=d.paths)
                 for d in chosen[:n]]
 
     @strawberry.field(description="For a product: how many parts below it decide its status (0 for a part)")

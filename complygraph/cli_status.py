@@ -50,14 +50,18 @@ def _rows(index: st.StatusIndex, subject: str, is_product: bool) -> list[dict]:
     for pack in index.packs:
         if is_product:
             ps = index.product(subject, pack)
-            deciding = [(d.part, " > ".join(_slug(p) for p in d.path), float(d.quantity), d.findings)
-                        for d in ps.deciding] or [("", "", None, tuple(ps.findings))]
+            # one path is shown; the quantity sums every path, so the others are counted beside it
+            deciding = [(d.part, " > ".join(_slug(p) for p in d.path) + (
+                f" (and {d.paths - 1} more path{'s' if d.paths > 2 else ''})" if d.paths > 1 else ""),
+                float(d.quantity), d.findings) for d in ps.deciding] or [("", "", None, tuple(ps.findings))]
         else:
             part = index.part(subject, pack)
             ps = part
             deciding = [(subject, _slug(subject), 1.0, tuple(f for f in part.findings if f.status == part.status))]
         for part_iri, path, qty, findings in deciding:
-            messages = [str(f.result.message or "") for f in findings] or [""]
+            # a finding of another status than the product's (obligations listed under unknown) says which
+            messages = [("" if f.status == ps.status else f"[{f.status}] ") + str(f.result.message or "")
+                        for f in findings] or [""]
             for message in messages:
                 out.append({"subject": _slug(subject), "pack": pack, "status": ps.status,
                             "deciding_part": _slug(part_iri) if part_iri and ps.status != "compliant" else "",

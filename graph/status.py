@@ -10,7 +10,9 @@ supplier's parts). Which status is data, not code: a shape says it with `cgsh:fi
 in use is "compliant with exemptions", a declaration made against an outdated list is "unknown"), else its
 pack does (every `data-quality` finding is "unknown": a part without a declaration, an unresolved substance
 identity; and, since every regulation relies on those inputs, the pack says `cgsh:concernsEveryPack`: its
-findings count in every pack's status); the validator copies both into the result's details. Without one the
+findings count in every pack's status, except an unresolved identity, which counts in the packs that reach the
+groups it could not be checked against: graph/shacl/group_reach.py); the validator copies both into the result's
+details. Without one the
 severity decides: a Violation is non-compliance, a Warning that carries duties (an SVHC above 0.1 %) is
 "obligations", other warnings and information keep the part compliant and are listed with it.
 
@@ -66,8 +68,9 @@ class Deciding:
 
     part: str
     path: tuple[str, ...]  # product, sub-assemblies ..., part (one of the paths when there are several)
-    quantity: Decimal
+    quantity: Decimal  # summed over every path
     findings: tuple[Finding, ...]
+    paths: int = 1  # how many BOM paths lead to it: `path` is one of them, `quantity` counts them all
 
 
 @dataclass
@@ -89,10 +92,16 @@ class ProductStatus:
 
     @functools.cached_property
     def deciding(self) -> list[Deciding]:
-        """The parts below the product whose status is the product's (none when it is compliant), in IRI
-        order, each with one shortest path to it and how many of it one product holds."""
+        """The parts below the product whose status is the product's (none when it is compliant; under unknown
+        also those with obligations: SHOWN_WITH), in IRI order, each with one shortest path to it and how many of
+        it one product holds."""
         return self._deciding(self) if self._deciding and self.status != "compliant" else []
 
+
+# The parts listed with a product of each status: those of its status, and under "unknown" also those with
+# obligations, which are known whatever the unknown turns out to be (an SVHC above 0.1 % is an Art. 33 duty even if
+# another substance is unidentified): they were hidden behind one unidentified polymer (QA, 2026-12-06).
+SHOWN_WITH = {"unknown": ("unknown", "obligations")}
 
 EVERY = "*"  # the pack key of findings that count in every pack (data-quality's), kept once per part
 
@@ -130,11 +139,13 @@ def classify(result: ValidationResult) -> str:
 _VIOLATION = SH.Violation
 
 
-def _read(result: ValidationResult) -> tuple[str, bool, str | None]:
-    """(its finding status, whether it counts in every pack, the part it names) in one pass over the result's
+def _read(result: ValidationResult) -> tuple[str, str | tuple[str, ...], str | None]:
+    """(its finding status, EVERY if it counts in every pack else the other packs it counts in besides its own
+    (`concernsPack`: graph/shacl/group_reach.py), the part it names) in one pass over the result's
     details, the last of a name winning as in `ValidationResult.detail`: asking `detail` four times per result
     was a quarter of the roll-up at 100k parts (256k calls for 83k results)."""
     stated = duty = every = part = None
+    packs: list[str] = []
     for key, value in result.details:
         if key == "status":
             stated = value
@@ -144,6 +155,8 @@ def _read(result: ValidationResult) -> tuple[str, bool, str | None]:
             every = value
         elif key == "part":
             part = value
+        elif key == "concernsPack":
+            packs.append(str(value))
     if stated is not None:
         status = str(stated)
         if status not in RANK:
@@ -153,7 +166,21 @@ def _read(result: ValidationResult) -> tuple[str, bool, str | None]:
         status = "non-compliant"
     else:
         status = "obligations" if duty is not None else "compliant"
-    return status, every is not None, None if part is None else str(part)
+    return status, EVERY if every is not None else tuple(packs), None if part is None else str(part)
+
+
+def _narrow_parts(store: Store, read: list[tuple[str, str | tuple[str, ...], str | None]]) -> dict[str, set[str]]:
+    """Class -> the parts that are of it or hold a material of it, for the classes that findings concerning
+    a narrow pack name ("eu-packaging <...#PackagingComponent>": graph/shacl/completion.py): such a finding
+    counts in that pack for those parts only."""
+    classes = sorted({c for _, also, _ in read if also != EVERY for p in also for c in p.split()[1:]})
+    out: dict[str, set[str]] = {c: set() for c in classes}
+    if classes:
+        for r in select_batched(store, """
+            SELECT DISTINCT ?class ?part WHERE { { ?part a ?class } UNION { ?part cg:hasMaterial ?m . ?m a ?class }
+                                                 ?part a cg:Part }""", "class", [NamedNode(c) for c in classes]):
+            out[r["class"].value].add(r["part"].value)
+    return out
 
 
 def worst(statuses) -> str:
@@ -183,33 +210,38 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     about = _parts_of(store, report.results, read)
     parts: dict[tuple[str, str], PartStatus] = {}
     own: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for r, (status, every, _) in zip(report.results, read, strict=True):
+    narrow = _narrow_parts(store, read)
+    for r, (status, also, _) in zip(report.results, read, strict=True):
         finding = Finding(status, r)
         rank = RANK[status]
-        pack = EVERY if every else r.pack or ""
-        for target in about.get(str(r.focus), ()):
-            key = (target, pack)
-            if target in products:
-                own[key].append(finding)
-                continue
-            ps = parts.get(key)
-            if ps is None:
-                ps = parts[key] = PartStatus(target, pack)
-            ps.findings.append(finding)
-            if rank > RANK[ps.status]:
-                ps.status = finding.status
+        for named in ((EVERY,) if also == EVERY else (r.pack or "", *also)):
+            pack, *classes = named.split(" ") if named else [named]
+            for target in about.get(str(r.focus), ()):
+                if classes and not any(target in narrow[c] for c in classes):
+                    continue
+                key = (target, pack)
+                if target in products:
+                    own[key].append(finding)
+                    continue
+                ps = parts.get(key)
+                if ps is None:
+                    ps = parts[key] = PartStatus(target, pack)
+                ps.findings.append(finding)
+                if rank > RANK[ps.status]:
+                    ps.status = finding.status
     packs = list(dict.fromkeys(report.packs))
     index = StatusIndex(report.at or "", packs, parts, {}, list(report.warnings))
-    walks: dict[str, dict[str, tuple[tuple, Decimal]]] = {}  # product -> _descendants, walked when first needed
+    walks: dict[str, dict[str, tuple[tuple, Decimal, int]]] = {}  # product -> _descendants, walked when first needed
 
     def deciding(ps: ProductStatus) -> list[Deciding]:  # never refers to `index`: no cycle for the collector
         below = walks.get(ps.product)
         if below is None:
             below = walks[ps.product] = _descendants(ps.product, edges)
+        shown = SHOWN_WITH.get(ps.status, (ps.status,))
         out = []
-        for p, (path, qty) in sorted(below.items()):
-            if p in ranks and (part := _part_status(parts, p, ps.pack)).status == ps.status:
-                out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status == ps.status)))
+        for p, (path, qty, paths) in sorted(below.items()):
+            if p in ranks and (part := _part_status(parts, p, ps.pack)).status in shown:
+                out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status in shown), paths))
         return out
 
     ranks = _part_ranks(parts, packs)  # also: which parts have a status
@@ -306,12 +338,13 @@ def _below(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> set[str]:
     return seen
 
 
-def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict[str, tuple[tuple, Decimal]]:
-    """Every part below `root`: one shortest path to it (breadth first, in BOM line order) and the number of it
-    in one `root`, summed over every path. The sum is taken in topological order over the lines below `root`
-    (each line once), not path by path: BOMs share sub-assemblies, and the paths through shared ones grow
-    exponentially (13 s for 42 parts in nested diamonds when they were enumerated). A line that closes a BOM
-    cycle is not followed (a cycle is reported by data-quality, never walked round)."""
+def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict[str, tuple[tuple, Decimal, int]]:
+    """Every part below `root`: one shortest path to it (breadth first, in BOM line order), the number of it
+    in one `root`, summed over every path, and how many paths there are. The sums are taken in topological
+    order over the lines below `root` (each line once), not path by path: BOMs share sub-assemblies, and the
+    paths through shared ones grow exponentially (13 s for 42 parts in nested diamonds when they were
+    enumerated). A line that closes a BOM cycle is not followed (a cycle is reported by data-quality, never
+    walked round)."""
     state: dict[str, int] = {root: 1}  # 1: on the depth-first stack, 2: done
     order: list[str] = []  # post-order
     back: set[tuple[str, str]] = set()  # the lines that close a cycle
@@ -332,10 +365,13 @@ def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict
             stack.pop()
     total: dict[str, Decimal] = defaultdict(Decimal)
     total[root] = Decimal(1)
+    paths: dict[str, int] = defaultdict(int)
+    paths[root] = 1
     for node in reversed(order):
         for child, q in edges.get(node, ()):
             if (node, child) not in back:
                 total[child] += total[node] * q
+                paths[child] += paths[node]
     before: dict[str, str | None] = {root: None}
     frontier = [root]
     while frontier:
@@ -354,12 +390,12 @@ def _descendants(root: str, edges: dict[str, list[tuple[str, Decimal]]]) -> dict
         while node is not None:
             path.append(node)
             node = before[node]
-        out[part] = (tuple(reversed(path)), total[part])
+        out[part] = (tuple(reversed(path)), total[part], paths[part])
     return out
 
 
 def _parts_of(store: Store, results: list[ValidationResult],
-              read: list[tuple[str, bool, str | None]]) -> dict[str, tuple[str, ...]]:
+              read: list[tuple[str, str | tuple[str, ...], str | None]]) -> dict[str, tuple[str, ...]]:
     """Focus node -> the parts (or the product) a result about it concerns: a part or product itself, a
     material's part (from the result's details, `read`), a substance's parts, a supplier's parts."""
     out: dict[str, tuple[str, ...]] = {}

@@ -167,8 +167,8 @@ def test_quantities_are_summed_over_shared_sub_assemblies_without_walking_every_
     d = Decimal
     small = {"R": [("A", d(2)), ("B", d(3))], "A": [("C", d(5))], "B": [("C", d(7))], "C": [("A", d(1))]}
     below = _descendants("R", small)
-    assert below["C"] == (("R", "A", "C"), d(31))
-    assert below["A"] == (("R", "A"), d(2)) and below["B"] == (("R", "B"), d(3))  # C -> A closes a cycle
+    assert below["C"] == (("R", "A", "C"), d(31), 2)  # two paths: R > A > C and R > B > C
+    assert below["A"] == (("R", "A"), d(2), 1) and below["B"] == (("R", "B"), d(3), 1)  # C -> A closes a cycle
     deep: dict = {}
     for level in range(40):
         top, left, right, bottom = f"T{level}", f"L{level}", f"M{level}", f"T{level + 1}"
@@ -176,6 +176,7 @@ def test_quantities_are_summed_over_shared_sub_assemblies_without_walking_every_
         deep[left] = deep[right] = [(bottom, d(1))]
     below = _descendants("T0", deep)
     assert below["T40"][1] == d(2) ** 40 and len(below["T40"][0]) == 81  # the shortest path: 80 lines
+    assert below["T40"][2] == 2 ** 40  # paths counted, not walked
 
 
 def test_a_reports_warnings_reach_each_packs_compliance_in_the_api():

@@ -140,11 +140,13 @@ def deciding_list(data: ReportData, product: str) -> str:
     ranked = sorted(parts.items(), key=lambda kv: (-max(RANK[s] for _, s in kv[1][1]), node_label(data, kv[0])))
     items = []
     for part, (d, decides, findings) in ranked[:DECIDING_PARTS]:
-        path = " › ".join(node_label(data, p) for p in d.path)
+        path = " › ".join(node_label(data, p) for p in d.path) + (
+            f" and {d.paths - 1} more path{'s' if d.paths > 2 else ''}" if d.paths > 1 else "")
+        per = "per product in all" if d.paths > 1 else "per product"  # the quantity sums every path
         status = max((s for _, s in decides), key=RANK.__getitem__)
         items.append(f'<li data-part="{_e(node_label(data, part))}" data-packs="{_e(" ".join(p for p, _ in decides))}">'
                      f'{badge(status)} part <strong class="deciding-part">{_e(node_label(data, part))}</strong> '
-                     f'<span class="path">({_e(path)}, × {_qty(d.quantity)} per product)</span> '
+                     f'<span class="path">({_e(path)}, × {_qty(d.quantity)} {per})</span> '
                      f'<span class="decides">decides: {_e(_by_status(decides, data.report.packs))}</span>'
                      f'{findings_list(data, findings)}</li>')
     if len(ranked) > DECIDING_PARTS:

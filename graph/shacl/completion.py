@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pyoxigraph import NamedNode
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.shacl.group_reach import holders, narrow_targets, packs_reaching_groups
 from complygraph.graph.shacl.report import ValidationResult
 from complygraph.graph.store import Store
 from complygraph.vocab import CG, CGSH
@@ -37,6 +38,9 @@ class Completion:
         self.contexts: dict[tuple, tuple] = {}
         self.parts: dict[str, Node] = {}  # material -> its part
         self.asked: set[str] = set()  # materials looked up (some have no part)
+        self.owner = owner
+        self.reach: dict[str, set[str]] | None = None  # group -> packs reaching it, read when first needed
+        self.narrow: dict[str, set[str]] = {}  # pack -> its target classes, if it targets no part or material
 
     def __call__(self, results: list[ValidationResult]) -> list[ValidationResult]:
         """Each result with the part (and material) it is about in front of its details and its context after
@@ -56,6 +60,33 @@ class Completion:
             else:
                 front = ()
             out.append(replace(r, details=front + r.details + context) if front or context else r)
+        scoped = [i for i, r in enumerate(out) if any(k == "uncheckedGroups" for k, _ in r.details)]
+        for i, r in zip(scoped, self._scoped([out[i] for i in scoped]), strict=True):
+            out[i] = r
+        return out
+
+    def _scoped(self, results: list[ValidationResult]) -> list[ValidationResult]:
+        """A finding that names the groups it could not check (?uncheckedGroups, space-separated IRIs) counts in
+        its own pack and in each pack of the run that reaches one of them (`concernsPack`), not in every pack:
+        graph/shacl/group_reach.py. A pack whose shapes target neither parts nor materials (packaging
+        components) counts it only for the parts of its target classes (graph/status.py reads them)."""
+        if not results:
+            return []
+        if self.reach is None:
+            self.reach = packs_reaching_groups(self.store, self.g, self.owner)
+            self.narrow = narrow_targets(self.g, self.owner)
+        run = set(self.owner.values())
+        held = holders(self.store, sorted({str(r.focus) for r in results}),
+                       sorted({c for p in run for c in self.narrow.get(p, ())}))
+        out = []
+        for r in results:
+            groups = " ".join(str(v) for k, v in r.details if k == "uncheckedGroups").split()
+            packs = sorted(p for p in {p for g in groups for p in self.reach.get(g, ())} & run - {r.pack}
+                           if p not in self.narrow or held.get(str(r.focus), set()) & self.narrow[p])
+            kept = tuple((k, v) for k, v in r.details if k not in ("uncheckedGroups", "everyPack"))
+            # a narrow pack's name is followed by its classes: it counts for the parts of those classes only
+            out.append(replace(r, details=kept + tuple(
+                ("concernsPack", Literal(" ".join([p, *sorted(self.narrow.get(p, ()))]))) for p in packs)))
         return out
 
     def _context(self, shape: Node, pack: str | None) -> tuple:

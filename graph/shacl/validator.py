@@ -28,7 +28,7 @@ from complygraph.graph.shacl.terms import to_rdflib
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
 
-DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis")
+DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis", "uncheckedGroups")
 _WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
 
 
