@@ -162,7 +162,7 @@ def test_quantities_are_summed_over_shared_sub_assemblies_without_walking_every_
     sub-assemblies grow exponentially (nested diamonds of 42 parts took 13 s, on the event loop of the API).
     R -> A (x2), R -> B (x3), A -> C (x5), B -> C (x7): one R holds 2*5 + 3*7 = 31 C; 40 levels of diamonds hold
     2**40 of the last part, found at once; a line closing a cycle is not followed."""
-    from complygraph.graph.status import _descendants
+    from complygraph.graph.bom_walks import descendants as _descendants
 
     d = Decimal
     small = {"R": [("A", d(2)), ("B", d(3))], "A": [("C", d(5))], "B": [("C", d(7))], "C": [("A", d(1))]}

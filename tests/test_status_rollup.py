@@ -1,4 +1,4 @@
-"""The roll-up of part statuses to products over the BOM's lines (graph/status.py `_worst_below`) against the
+"""The roll-up of part statuses to products over the BOM's lines (graph/bom_walks.py `worst_below`) against the
 definition: a product's worst rank per pack is the worst over the set of parts below it (`_below`)."""
 
 from __future__ import annotations
@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from complygraph.graph.status import _below, _worst_below, _worst_of
+from complygraph.graph.bom_walks import below as _below
+from complygraph.graph.bom_walks import worst_below as _worst_below
+from complygraph.graph.bom_walks import worst_of as _worst_of
 
 
 def _bom(seed: int, cycle: bool) -> tuple[list[str], dict, dict]:
