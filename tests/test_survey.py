@@ -143,3 +143,29 @@ def test_graphql_part_shows_its_latest_survey_answers(store, tmp_path):
     assert [a for a in survey["answers"] if a["present"]] == [
         {"item": "B06", "name": "Nickel", "rank": "B", "present": True, "ppm": 1500.0, "whereUsed": "plating",
          "purpose": "corrosion", "phaseOutDate": "2027-03-31"}]
+
+
+def test_a_prohibited_group_declared_present_makes_the_part_and_its_product_non_compliant(tmp_path):
+    """QA5 B02: the survey's findings were about the response and its answers, which `status` could not place, so
+    a part whose supplier declared SCCP (A21, rank A: prohibited) present was compliant; and an unanswered
+    phase-out date showed as `{?phaseOut}`."""
+    from complygraph.graph.status import status_index
+    from complygraph.vocab import ID
+
+    from .shacl_cases import product
+
+    store = build(tmp_path / "data", [part("p1", 1000, material("m1", 1000, sub("7440-02-0", 10))),
+                                      part("p2", 1000, material("m2", 1000, sub("7440-02-0", 10)))],
+                  products=[product("box", "3", "p1")])
+    f = tmp_path / "survey.csv"
+    f.write_text(HEADER + "\n".join(_rows("p1", {"A21": "yes,,cable,,"}) + _rows("p2", {})) + "\n")
+    import_survey(store, [f])
+    report = validate(store, ["supplier-survey"], AT)
+    [found] = [r for r in report.results if str(r.shape).endswith("#ProhibitedPresent")]
+    assert str(found.detail("part")) == f"{ID}part/p1"
+    assert found.message.endswith("(where used: cable; phase-out: none stated)")
+    index = status_index(store, report)
+    assert index.part(f"{ID}part/p1", "supplier-survey").status == "non-compliant"
+    assert index.part(f"{ID}part/p2", "supplier-survey").status == "compliant"
+    ps = index.product(f"{ID}product/box", "supplier-survey")
+    assert ps.status == "non-compliant" and [d.part for d in ps.deciding] == [f"{ID}part/p1"]

@@ -54,7 +54,8 @@ class Completion:
                 context = self.contexts[key] = self._context(r.shape, r.pack)
             focus = str(r.focus)
             if focus in parts:
-                front: tuple = (("part", parts[focus]), ("material", r.focus))
+                front: tuple = ((("part", parts[focus]), ("material", r.focus)) if "/material/" in focus
+                                else (("part", parts[focus]),))
             elif "/part/" in focus:
                 front = (("part", r.focus),)
             else:
@@ -111,9 +112,17 @@ class Completion:
         batch of values at a time: at 10^6 parts the scan of every part's materials took 39.6 s (1.86M rows
         decoded), the lookup of 97,661 materials 4.0 s; at 10^5 parts the lookups also beat the scan."""
         materials = sorted({f for r in results if "/material/" in (f := str(r.focus)) and f not in self.asked})
-        if not materials:
+        # a declaration's part, and a survey answer's (its response declares the part): a supplier survey that
+        # declared a prohibited group present was a finding about no part, so `status` passed the part (QA5 B02)
+        declared = sorted({f for r in results if ("/declaration/" in (f := str(r.focus)) or "/survey/" in f)
+                           and f not in self.asked})
+        if not materials and not declared:
             return
-        self.asked.update(materials)
+        self.asked.update(materials + declared)
         rows = select_batched(self.store, "SELECT ?m ?part WHERE { ?part cg:hasMaterial ?m }", "m",
                               [NamedNode(m) for m in materials])
+        rows += select_batched(self.store, """
+            SELECT ?m ?part WHERE { { ?m cg:declares ?part }
+                                    UNION { ?d cg:hasSurveyAnswer ?m ; cg:declares ?part } }""",
+                               "m", [NamedNode(d) for d in declared])
         self.parts.update((row["m"].value, URIRef(row["part"].value)) for row in rows)
