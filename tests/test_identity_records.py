@@ -236,5 +236,5 @@ def test_a_lead_compound_identified_by_the_company_is_a_member_when_the_list_was
 
 def test_its_lead_is_measured_against_the_rohs_limit(rohs_with_own_identity):
     _, found = rohs_with_own_identity
-    assert "1,130.77 ppm of Pb" in found["M-PBND-3000"].message and "lead-pb" in found["M-PBND-3000"].message
+    assert "1,130.77 ppm of Pb" in found["M-PBND-3000"].message and "(Lead (Pb))" in found["M-PBND-3000"].message
     assert "M-PBND-2500" not in found

@@ -9,6 +9,7 @@ from contextlib import closing
 from functools import lru_cache
 from pathlib import Path
 
+from pyoxigraph import NamedNode
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
@@ -24,10 +25,12 @@ from complygraph.graph.shacl.preconditions import check_inputs, lists_named
 from complygraph.graph.shacl.query_pool import answers_as_done, start_order
 from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
+from complygraph.graph.shacl.term_names import TermNames
 from complygraph.graph.shacl.terms import to_rdflib
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
 
+NAMES_TIMING = "names of the list entries, restrictions and groups in messages (lookups)"
 DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis", "uncheckedGroups")
 _WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
 
@@ -67,7 +70,8 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     over all focus nodes; what the compiler cannot translate goes to pySHACL (unless `fallback` is false,
     when it is only listed in the report's warnings). `owner` maps shapes to the pack they come from;
     `progress(shape, i, n)` is called after constraint i of n; `complete` (completion.py), when given, receives
-    each constraint's results as they are read and gives them back with what the report adds to them."""
+    each constraint's results as they are read and gives them back with what the report adds to them. Messages
+    name the list entries, restrictions and groups their placeholders are bound to (term_names.py)."""
     owner = owner or {}
     memory.limit_arenas()  # also when run_shapes is called alone
     compiled = compile_shapes(g)
@@ -78,9 +82,12 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     order = start_order(asked, query_costs.known(folder, asked),
                         {c.query for c in compiled.constraints if c.sparql_based})
     ran: dict[str, float] = {}
+    names = TermNames(store)
     with closing(answers_as_done(store.select, order)) as answers:  # a failure stops the queries still to run
-        _read_answers(compiled, answers, owner, report, progress, ran, complete or (lambda results: results))
+        _read_answers(compiled, answers, owner, report, progress, ran, complete or (lambda results: results),
+                      names)
     query_costs.record(folder, ran)
+    report.timings[NAMES_TIMING] = names.seconds
     if compiled.fallback:
         verb = "validated by pySHACL" if fallback else "NOT validated (no fallback)"
         report.warnings += [f"{verb}, not compiled: {why}" for why in compiled.fallback.values()]
@@ -93,12 +100,13 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
 
 def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: dict, report: ValidationReport,
                   progress: Callable[[str, int, int], None] | None, ran: dict[str, float],
-                  complete: Callable[[list], list]) -> None:
+                  complete: Callable[[list], list], names: TermNames | None = None) -> None:
     """The results of each compiled constraint from its query's rows (and its multiplicity query's counts), read
     as the answers come, each constraint's kept in its own place and added to the report in the constraints'
     order: the same report whatever finished first. A term is converted once per run, whatever the rows it is in
     (a material's IRI, a restriction, a limit): one rdflib term shared by its results, in less time and memory.
-    `ran` receives each query's seconds."""
+    `ran` receives each query's seconds; `names` gives the names messages show (looked up on this thread, the
+    one that reads the answers, while the query threads go on)."""
     convert = lru_cache(maxsize=1 << 18)(to_rdflib)
     waiting: dict[str, list[int]] = {}  # query -> the constraints that wait for its answer
     needs: dict[str, int] = {}  # query -> the constraints not yet read that need its answer
@@ -118,7 +126,7 @@ def _read_answers(compiled, answers: Iterator[tuple[str, list, float]], owner: d
                 continue  # its other answer is still to come
             started = time.perf_counter()
             placed[i] = complete(_results_of(c, got[c.query], got[c.multiplicity] if c.multiplicity else [], owner,
-                                             convert))
+                                             convert, names))
             # the query's own time (queries run side by side, query_pool.py) and the reading of its rows
             report.timings[f"{c.shape} {c.component}"] = (sum(ran[a] for a in _queries(c))
                                                           + time.perf_counter() - started)
@@ -138,20 +146,37 @@ def _queries(c: CompiledConstraint) -> tuple[str, ...]:
     return (c.query, c.multiplicity) if c.multiplicity and c.multiplicity != c.query else (c.query,)
 
 
-def _results_of(c: CompiledConstraint, rows: list, counts: list, owner: dict, convert) -> list[ValidationResult]:
+def _results_of(c: CompiledConstraint, rows: list, counts: list, owner: dict, convert,
+                names: TermNames | None = None) -> list[ValidationResult]:
     if c.key is not None:  # a query shared by the core constraints of a property shape: this one's rows
         rows = [row for row in rows if int(row["k"].value) == c.key]
     pack = owner.get(c.root, owner.get(c.shape))
     keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
+    named = _names(c, rows, names) if names is not None else {}
     # One result per distinct result of this constraint: rows that differ only in variables the report
     # does not show (a sequence path's middle node) are one result; rows that differ in a detail
     # (?substance, ?entry) are results of their own, and so are the results of another constraint.
-    results = dict.fromkeys(_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack) for row in rows)
+    results = dict.fromkeys(_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack, named)
+                            for row in rows)
     times = {convert(r["this"]): int(r["n"].value) for r in counts}
     return [result for result in results for _ in range(times.get(result.focus, 1))]
 
 
-def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> ValidationResult:
+def _names(c: CompiledConstraint, rows: list, names: TermNames) -> dict[Node, str]:
+    """The names of the IRIs the constraint's message shows (its placeholders' values in `rows`, and its
+    parameters'), from one lookup for the batch: the rdflib IRI -> its name, for those the store names."""
+    if not c.messages:
+        return {}
+    used = list(dict.fromkeys(placeholders(str(c.messages[0]))))
+    iris = {str(v) for var in used if isinstance(v := c.params.get(var), URIRef)}
+    iris.update(v.value for row in rows for var in used if isinstance(v := row.get(var), NamedNode))
+    if not iris:
+        return {}
+    return {URIRef(iri): name for iri, name in names.of(iris).items()}
+
+
+def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None,
+            named: dict[Node, str] | None = None) -> ValidationResult:
     focus = row["this"]
     if c.has_value and "value" in row:
         value = row["value"]
@@ -164,7 +189,7 @@ def _result(c: CompiledConstraint, row: dict[str, Node], pack: str | None) -> Va
     if c.messages:  # the filled message keeps the language of its sh:message (SHACL 3.6.2.6)
         template = c.messages[0]
         language = template.language if isinstance(template, Literal) else None
-        text = fill_message(str(template), {**c.params, **row})
+        text = fill_message(str(template), {**c.params, **row}, named)
         message = Literal(text, lang=language) if language else text
     elif "message" in row:
         message = row["message"] if getattr(row["message"], "language", None) else str(row["message"])
