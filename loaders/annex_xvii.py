@@ -3,7 +3,10 @@
 `annex-xvii-conditions.csv` gives, per entry and paragraph, the substances (CAS numbers, or lead / cadmium
 and their compounds), the limit and what it is a share of, the element it is measured as, the conditions of
 use (supplied to the general public, toys and childcare articles, skin contact, ...), the kind of material,
-whether EEE within RoHS is excluded, and the dates, each row with its legal text, source and verification.
+whether EEE within RoHS is excluded, the dates, whether the limit holds for the sum of the substances or for
+each one (`aggregation`: entry 50, "any of the listed PAHs"), and a derogation for a kind of material up to a
+concentration (`derogation_material`, `derogation_up_to_percent`: entry 63(8), brass alloys with lead up to 0,5 %),
+each row with its legal text, source and verification.
 A row becomes a `cg:Restriction` of the Annex XVII list. Rows complygraph cannot decide from composition data
 (a release rate, an emission, a mixture-only entry, a list of article types or uses, a derogation for
 recovered material) are stored with `cg:evaluated false` and the reason: `lists` counts their entries as
@@ -28,9 +31,12 @@ from complygraph.loaders.tabular import Row, read_delimited
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, list_iri, prov, substance_iri
 
 COMPANION = "annex-xvii-conditions.csv"
-COLUMNS = {c: c for c in ("entry", "paragraph", "substances", "measured_as", "limit", "unit", "comparison", "basis",
-                          "condition",
-                          "applies_from", "applies_until", "derogation", "legal_text", "source", "verification")}
+COLUMNS = {c: c for c in ("entry", "paragraph", "substances", "measured_as", "limit", "unit", "comparison",
+                          "aggregation", "basis", "condition", "applies_from", "applies_until", "derogation",
+                          "derogation_material", "derogation_up_to_percent", "legal_text", "source", "verification")}
+# how a row's limit takes its substances: their sum ("individually or in any combination", "the sum of") or each
+# one on its own ("any of the listed PAHs")
+AGGREGATIONS = {"sum": False, "each substance": True}
 TERMS = "annex-xvii-terms.csv"
 TERM_COLUMNS = {c: c for c in ("column", "phrase", "means", "value", "note")}
 UNITS = {"percent": "percent", "mg/kg": "ppm"}
@@ -44,7 +50,7 @@ def annex_xvii_rules(builder: ListBuilder, problems: Problems) -> list[Triple]:
     terms = _terms(builder, problems)
     out: list[Triple] = []
     for row in read_delimited(src.path, COLUMNS, {"entry", "substances", "basis", "legal_text", "verification",
-                                                  "comparison"}):
+                                                  "comparison", "aggregation"}):
         out += list(_rule(builder, row, src.iri, terms, problems))
     return out
 
@@ -121,12 +127,38 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
         yield rdf.t(node, cg.limitExclusive, rdf.boolean(True))
     elif row.get("comparison").strip() != "above":
         problems.add(row.file, row.line, "comparison", "must be 'at or above' or 'above'")
+    each = AGGREGATIONS.get(row.get("aggregation").strip())
+    if each is None:
+        problems.add(row.file, row.line, "aggregation", f"must be one of: {', '.join(AGGREGATIONS)}")
+    elif each:
+        yield rdf.t(node, cg.limitPerSubstance, rdf.boolean(True))
+    yield from _derogation(node, row, problems)
     yield from restriction_terms(node, terms)
     if row.get("measured_as").strip() in ("Pb", "Cd", "Sn"):
         yield rdf.t(node, cg.elementBasis, rdf.text(row.get("measured_as").strip()))
     yield rdf.t(node, cg.evaluated, rdf.boolean(not why))
     if why:
         yield rdf.t(node, cg.note, rdf.text("not evaluated: " + "; ".join(why)))
+
+
+def _derogation(node: NamedNode, row: Row, problems: Problems) -> Iterator[Triple]:
+    """A derogation for a kind of material up to a concentration of the row's substances (as its element where the
+    row is measured so), the bound included ("does not exceed"): `cg:derogation [ cg:materialCondition "brass" ;
+    cg:maxPercent 0.5 ]`. At most one per row, so that the restriction's rows are never counted twice."""
+    material, up_to = row.get("derogation_material").strip(), row.get("derogation_up_to_percent").strip()
+    if not material and not up_to:
+        return
+    try:
+        if not material or float(up_to) < 0:
+            raise ValueError
+    except ValueError:
+        problems.add(row.file, row.line, "derogation_material/derogation_up_to_percent",
+                     "a derogation needs both a material class and a percentage at or above 0")
+        return
+    derogation = BlankNode()
+    yield rdf.t(node, cg.derogation, derogation)
+    yield rdf.t(derogation, cg.materialCondition, rdf.text(material))
+    yield rdf.t(derogation, cg.maxPercent, rdf.decimal(up_to))
 
 
 def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode], list[NamedNode]]:
