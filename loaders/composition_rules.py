@@ -23,7 +23,7 @@ from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
 from complygraph.loaders.exemption_claims import exemption_claims
-from complygraph.loaders.identity import CAS_PREFIX, cas_of_name, from_record, same_formula
+from complygraph.loaders.identity import CAS_PREFIX, from_record, name_facts, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, prov, rdfs, substance_iri, vcard
@@ -240,9 +240,9 @@ class CompositionRules:
             elif f.get("ec"):
                 node = substance_iri(ec=(key := normalise_ec(f["ec"])))
                 facts = [rdf.t(node, cg.ecNumber, rdf.text(key))]
-            elif (name := f.get("substance_name")) and (cas := cas_of_name(name)) is not None:
-                key, node = cas, substance_iri(cas=cas)  # a name only: the identifier database's record of it
-                facts = [rdf.t(node, cg.casNumber, rdf.text(cas)), rdf.t(node, cg.casFromName, rdf.text(name))]
+            elif (name := f.get("substance_name")) and (found := self.state.names.resolve(name)) is not None:
+                key, node = found[0], substance_iri(cas=found[0])  # a name only: the database's record, or a list label
+                facts = [rdf.t(node, cg.casNumber, rdf.text(key)), *name_facts(node, name, found[1])]
             elif f.get("substance_name"):
                 node = NamedNode(f"{ID}substance/declared/{name_key(f['substance_name'])}")
                 key, facts = f["substance_name"], []

@@ -70,6 +70,11 @@ def load_class1(builder: ListBuilder, path: Path, problems: Problems) -> None:
                              f"Order file, not {d.get('name_ja')!r}")
             if d.get("effective"):
                 e.dates.append(iso_date(d.get("effective")))
+            elif d.get("designated"):
+                # promulgated on that day, the day it took effect not verified: it cannot have applied earlier, so
+                # it counts from then (a few weeks early at most, never late). Until 2026-12-06 such an item (33,
+                # decaBDE, 平成30年政令第35号 of 2018-02-21) counted at every date, 2010 included (QA5 B14).
+                e.dates.append(iso_date(d.get("designated")))
             e.verification = d.get("verification")
             e.legal_acts += [d.get("order")] if d.get("order") else []
             e.sources.add(builder.companions["class1-designation-dates.csv"].iri.value)
@@ -86,12 +91,13 @@ def _designation_dates(builder: ListBuilder, problems: Problems) -> dict | None:
         return None
     out = {}
     for r in read_delimited(src.path, DATES, {"item", "name_ja", "verification"}):
-        if r.get("effective"):
-            try:
-                iso_date(r.get("effective"))
-            except ValueError as exc:
-                problems.add(r.file, r.line, "effective", str(exc))
-                continue
+        try:
+            for column in ("effective", "designated"):
+                if r.get(column):
+                    iso_date(r.get(column))
+        except ValueError as exc:
+            problems.add(r.file, r.line, column, str(exc))
+            continue
         verification_stated(r, problems)
         out[r.get("item")] = r
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -92,6 +93,95 @@ def cas_of_name(name: str) -> str | None:
 
     meta = get_pubchem_db().search_name(" ".join(name.split()).lower())
     return getattr(meta, "CASs", None) or None if meta else None
+
+
+def normalised_name(name: str) -> str:
+    """A declared name as list labels are compared with it: Unicode NFKC (full-width letters and digits, the
+    compatibility forms of Japanese text), runs of whitespace made one space, trimmed. Case is kept: a list
+    label matches exactly or not at all."""
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+@dataclass(frozen=True)
+class ListName:
+    """What a list entry's label says about a declared name: the one CAS number of the one substance named by it,
+    or None with the candidates when several entries or CAS numbers carry it."""
+    cas: str | None
+    entries: tuple[str, ...]
+    candidates: tuple[str, ...]
+
+    @property
+    def provenance(self) -> str:
+        return f"name of list entry {self.entries[0]}" if self.cas else ""
+
+
+# An entry's own CAS numbers: the substances it concerns that carry a CAS number, other than those only a membership
+# rule put there (a group entry concerns every substance its rules reach: those are not what its name names), but
+# with the substance its IRI is keyed by (the list loader keys an entry by its first CAS-identified substance,
+# `ListBuilder.entry_key`; a structure rule for a single-compound entry also reaches that substance).
+_LIST_NAMES = """
+SELECT ?label ?entry ?cas WHERE {
+  ?entry a cg:ListEntry ; rdfs:label ?label ; cg:concerns ?s .
+  ?s cg:casNumber ?cas .
+  FILTER(STRENDS(STR(?entry), CONCAT("cas-", ?cas))
+         || NOT EXISTS { ?m cg:member ?s ; cg:group ?g . FILTER(?g = ?entry || EXISTS { ?entry cg:concerns ?g }) })
+}"""
+
+
+def list_names(store: Store | None) -> dict[str, ListName]:
+    """Every list entry label of the store (any language), normalised, with what it names: one query, for all the
+    names of an import (QA5 B11: ヘキサクロロベンゼン, the 化審法 label of CSCL item 3, was declared by name and never
+    matched to hexachlorobenzene, as the identifier database knows English names only)."""
+    if store is None:
+        return {}
+    by_label: dict[str, dict[str, set[str]]] = {}
+    for r in store.select(_LIST_NAMES):
+        by_label.setdefault(normalised_name(r["label"].value), {}).setdefault(r["entry"].value, set()).add(
+            r["cas"].value)
+    out = {}
+    for label, entries in by_label.items():
+        numbers = {c for cas in entries.values() for c in cas}
+        one = len(numbers) == 1 and all(len(cas) == 1 for cas in entries.values())
+        out[label] = ListName(next(iter(numbers)) if one else None, tuple(sorted(entries)), tuple(sorted(numbers)))
+    return out
+
+
+class NameResolver:
+    """The CAS number of a substance declared by name only, for one import: the identifier database's record of
+    exactly that name (`cas_of_name`), else the one list entry (any list, any language) whose label is exactly
+    that name and that names one CAS number. A name several entries or CAS numbers carry stays unresolved
+    (`ambiguous`): the substance keeps its declared name and the data-quality pack reports its identity unknown.
+    The store's labels are read once, at the first name."""
+
+    def __init__(self, store: Store | None) -> None:
+        self._store = store
+        self._names: dict[str, ListName] | None = None
+
+    def _list(self, name: str) -> ListName | None:
+        if self._names is None:
+            self._names = list_names(self._store)
+        return self._names.get(normalised_name(name))
+
+    def resolve(self, name: str) -> tuple[str, str] | None:
+        """(CAS number, where it came from: "identifier database" or "name of list entry <IRI>"), or None."""
+        if (cas := cas_of_name(name)) is not None:
+            return cas, "identifier database"
+        found = self._list(name)
+        return (found.cas, found.provenance) if found is not None and found.cas else None
+
+    def ambiguous(self, name: str) -> ListName | None:
+        """The entries and CAS numbers of a name that several carry (None when it is not such a name)."""
+        found = self._list(name) if cas_of_name(name) is None else None
+        return found if found is not None and found.cas is None else None
+
+
+def name_facts(node: NamedNode, name: str, origin: str) -> list[Triple]:
+    """What a declaration by name says of the substance it resolved to: the name (`cg:casFromName`) and, where the CAS
+    number came from a list entry's label, which entry (`dct:source`)."""
+    facts = [rdf.t(node, cg.casFromName, rdf.text(name))]
+    if origin != "identifier database":
+        facts.append(rdf.t(node, dct.source, rdf.text(f"CAS number from the {origin}")))
+    return facts
 
 
 def _fractions(composition) -> tuple[tuple[str, Decimal], ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from complygraph.graph.store import Store
-from complygraph.loaders.identity import Identity
+from complygraph.loaders.identity import Identity, NameResolver
 from complygraph.loaders.records import Record
 from complygraph.vocab import entity_iri
 
@@ -52,6 +52,7 @@ class ImportState:
         self._stored: dict[tuple[str, str], bool] = {}
         self.ec_source = store  # the store whose substances resolve a substance given by EC number alone
         self._cas_of_ec: dict[str, str] | None = None
+        self.names = NameResolver(store)  # a substance given by name alone: the database's record, else a list label
 
     def cas_of_ec(self, ec: str) -> str | None:
         """The CAS number of the one substance the store holds with this EC number and a CAS number (the lists

@@ -76,3 +76,24 @@ def test_undated_items_count_at_every_date_and_are_named_in_a_warning(tmp_path):
     assert "m-pcn" in _flagged(store, dt.date(1975, 1, 1))
     warnings = list_warnings(store, ["jp-cscl-class1"])
     assert any("jp-cscl-class1" in w and "item 2" in w and "every evaluation date" in w for w in warnings), warnings
+
+
+DECABDE, PFHXS = "1163-19-5", "355-46-4"
+
+
+@pytest.mark.parametrize("day, listed", [(dt.date(2010, 3, 31), False), (dt.date(2018, 2, 20), False),
+                                         (dt.date(2018, 2, 21), True), (dt.date(2018, 2, 22), True)])
+def test_an_item_whose_effective_date_is_unverified_counts_from_its_promulgation_not_at_every_date(tmp_path, day,
+                                                                                                   listed):
+    """Item 33, デカブロモジフェニルエーテル, designated by 平成30年政令第35号, promulgated 2018-02-21 (sn-hoki.co.jp,
+    kcr.kurita.co.jp; data/jp-cscl/class1-designation-dates.csv); its 施行日 was not read (unverified). It cannot
+    have applied before the order was promulgated: until 2026-12-06 it counted at every date and intentionally added
+    decaBDE was a 化審法 Art. 17 violation in 2010 (QA5 B14). Item 36 (PFHxS) has no promulgation date in the data
+    and still counts at every date (named in the load's warning)."""
+    store = build(tmp_path, [part("deca", 1000, material("m-deca", 1000, sub(DECABDE, 10, intentional="yes"))),
+                             part("pfhxs", 1000, material("m-pfhxs", 1000, sub(PFHXS, 10, intentional="yes")))],
+                  ["jp-cscl-class1"])
+    flagged = _flagged(store, day)
+    assert ("m-deca" in flagged) is listed and "m-pfhxs" in flagged
+    warning = next(w for w in list_warnings(store, ["jp-cscl-class1"]) if "every evaluation date" in w)
+    assert "item 36" in warning and "item 33" not in warning

@@ -77,7 +77,10 @@ def test_pbde_sum_is_limited_to_500_until_2025_11_16_and_10_from_2025_11_17(stor
 def test_sccp_at_exactly_0_15_percent_in_an_article_is_outside_the_lower_than_derogation(store):
     found = _trace(store)
     assert "sccp-at" in found and "sccp-under" not in found
-    assert "lower than 1,500 mg/kg" in str(found["sccp-at"].message) and "unverified" in str(found["sccp-at"].message)
+    # the SCCP row was read in the OJ text as adopted on 2026-12-06 (QA5 B05): no longer marked unverified
+    assert "lower than 1,500 mg/kg" in str(found["sccp-at"].message)
+    message = str(found["sccp-at"].message)
+    assert "derogation of its entry" in message and "(limit unverified" not in message
 
 
 def test_no_trace_limit_before_the_entry_states_one(store):

@@ -105,7 +105,7 @@ def test_validation_on_a_remote_store_gives_the_same_results(tmp_path, any_store
     from complygraph.loaders.catalog import load_reference
     from complygraph.loaders.compositions import import_compositions
 
-    lists = ["eu-rohs-annex-ii", "eu-reach-svhc"]  # the lists the two packs name
+    lists = ["eu-rohs-annex-ii", "eu-reach-svhc", "eu-reach-annex-xvii", "eu-pops"]  # the lists the packs name
     local = build(tmp_path / "l", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], lists)
     load_reference(any_store, lists)
     import_compositions(any_store, tmp_path / "l" / "data")
