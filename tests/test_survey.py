@@ -169,3 +169,18 @@ def test_a_prohibited_group_declared_present_makes_the_part_and_its_product_non_
     assert index.part(f"{ID}part/p2", "supplier-survey").status == "compliant"
     ps = index.product(f"{ID}product/box", "supplier-survey")
     assert ps.status == "non-compliant" and [d.part for d in ps.deciding] == [f"{ID}part/p1"]
+
+
+@pytest.mark.parametrize(("where", "limit"), [
+    ("PVC cable sheath", 300), ("cable with PVC jacket", 300), ("polyvinyl chloride wire", 300),
+    ("塩化ビニルケーブル", 300),
+    ("PVC grommet", 1000), ("non-PVC cable", 1000), ("brass pin", 1000),
+])
+def test_the_300_ppm_lead_limit_is_for_pvc_cable_only(store, tmp_path, where, limit):
+    """QA5 B15: Form 2-1 (Nishishiba guideline) "A05 鉛/鉛化合物に関して、塩化ビニルケーブルのみ閾値を 300ppm": any
+    where-used that mentioned PVC took 300 ppm. 301 ppm declared absent contradicts 300 ppm, not 1000 ppm."""
+    f = tmp_path / "survey.csv"
+    f.write_text(HEADER + "\n".join(_rows("p1", {"A05": f"no,301,{where},,"})) + "\n")
+    import_survey(store, [f])
+    found = {shape for _, shape, _ in _results(store)}
+    assert ("AnswerContradictsConcentration" in found) == (limit == 300)
