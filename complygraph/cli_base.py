@@ -189,8 +189,9 @@ class MeteredStore:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
-        return self._store.write(self._counted(triples), replace, touches)
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
+              record: str | None = None) -> int:
+        return self._store.write(self._counted(triples), replace, touches, record)
 
     def _counted(self, triples: Iterable[Triple]) -> Iterator[Triple]:
         n = parts = 0

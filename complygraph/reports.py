@@ -139,9 +139,10 @@ _NO_LABEL = Label()
 # One set query for all the nodes a table names (parts, substances, suppliers, any other focus node),
 # bound as VALUES and batched by `select_batched`; never one query per result.
 _LABELS = """
-    SELECT ?n ?id ?name ?cas ?sid ?sname ?isSupplier WHERE {
+    SELECT ?n ?id ?name ?dbName ?cas ?sid ?sname ?isSupplier WHERE {
       OPTIONAL { ?n dct:identifier ?id }
       OPTIONAL { ?n rdfs:label ?name }
+      OPTIONAL { ?n cg:databaseName ?dbName }
       OPTIONAL { ?n cg:casNumber ?cas }
       OPTIONAL { ?n a cg:Supplier . BIND(true AS ?isSupplier) }
       OPTIONAL { ?n cg:suppliedBy ?s . OPTIONAL { ?s dct:identifier ?sid } OPTIONAL { ?s rdfs:label ?sname } }
@@ -161,11 +162,14 @@ def labels(store: Store, nodes: Iterable[str]) -> dict[str, Label]:
                 got.setdefault(var, r[var].value)
         if "isSupplier" in r:
             got["is_supplier"] = "1"
-        if "name" in r:
-            name = r["name"]
-            rank = (0 if isinstance(name, Literal) and (name.language or "en").startswith("en") else 1, len(name.value))
-            if key not in best or rank < best[key]:
-                best[key], got["name"] = rank, name.value
+        # a declared or listed name first (English or none, then any), the identity database's last
+        for var, kind in (("name", 0), ("dbName", 2)):
+            if var in r:
+                name = r[var]
+                english = isinstance(name, Literal) and (name.language or "en").startswith("en")
+                rank = (kind + (0 if english else 1), len(name.value))
+                if key not in best or rank < best[key]:
+                    best[key], got["name"] = rank, name.value
     return {k: Label(v.get("id", ""), v.get("name", ""), v.get("cas", ""), v.get("sid", ""), v.get("sname", ""),
                      "is_supplier" in v) for k, v in found.items()}
 

@@ -29,6 +29,7 @@ from complygraph.graph.store import (
     new_revision,
     revision_quad,
     revision_update,
+    staged_commit,
     staging_graph,
 )
 from complygraph.graph.store_folder import bulk_after, why_refused
@@ -185,7 +186,8 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
         except SyntaxError as exc:
             raise StoreError(f"SPARQL update syntax error: {exc}") from exc
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
+              record: str | None = None) -> int:
         if touches is not None and not touches.strip():
             raise StoreError("touches must be a SELECT of ?s (or None: the read model is then rebuilt)")
         with self._writing:
@@ -193,11 +195,11 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
                 raise StoreError(f"the store at {self.location} is closed")
             outer, self._inside.write = getattr(self._inside, "write", False), True
             try:
-                change = self._model_change(bool(replace), touches)
+                change = self._model_change(bool(replace or record), touches)
                 if change is not None:
                     triples = change.tap(triples)
                 try:
-                    count = self._write(triples, replace)
+                    count = self._write(triples, replace, record)
                 except BaseException:
                     if change is not None:
                         change.abort()
@@ -207,13 +209,13 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             finally:
                 self._inside.write = outer
 
-    def _write(self, triples: Iterable[Triple], replace: str | None) -> int:
-        if replace or self._folder is None:
-            return self._transaction(triples, replace)
+    def _write(self, triples: Iterable[Triple], replace: str | None, record: str | None) -> int:
+        if replace or record or self._folder is None:
+            return self._transaction(triples, replace, record)
         rest = iter(triples)
         first = list(itertools.islice(rest, bulk_after()))
         if len(first) < bulk_after():
-            return self._transaction(first, None)
+            return self._transaction(first, None, None)
         return self._bulk(itertools.chain(first, rest))
 
     def _bulk(self, triples: Iterator[Triple]) -> int:
@@ -272,14 +274,15 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             gc.collect()
             rollback.commit(folder)
 
-    def _transaction(self, triples: Iterable[Triple], replace: str | None) -> int:
+    def _transaction(self, triples: Iterable[Triple], replace: str | None, record: str | None) -> int:
         # Store.extend is one transaction: an exception raised by the iterable aborts it, so a failed
         # import leaves the store exactly as it was; the new revision is its last quad, so data and
         # revision land together. With `replace`, the triples are staged in a private named graph and
         # swapped in by one update (replace, add, drop, revision), which Oxigraph applies as one transaction;
         # a crash before it leaves only the staging graph, dropped when the store is next opened.
         count = 0
-        graph = staging_graph() if replace else DefaultGraph()
+        staged = bool(replace or record)
+        graph = staging_graph() if staged else DefaultGraph()
         revision = new_revision(self.revision())
 
         def quads():
@@ -287,15 +290,13 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             for t in triples:
                 count += 1
                 yield Quad(t.subject, t.predicate, t.object, graph)
-            if not replace:
+            if not staged:
                 yield revision_quad(revision)
 
         self._store.extend(quads())
-        if replace:
-            g = f"<{graph.value}>"
+        if staged:
             try:
-                self._update(f"{replace} ;\nADD SILENT {g} TO DEFAULT ;\nDROP SILENT GRAPH {g} ;\n"
-                             f"{revision_update(revision)}")
+                self._update(staged_commit(f"<{graph.value}>", replace, record, revision))
             except BaseException:
                 self._store.remove_graph(graph)
                 raise

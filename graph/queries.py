@@ -141,18 +141,23 @@ def list_change(store: Store, list_id: str, since: dt.date | str, until: dt.date
 
 def substance_names(store: Store, substances: list[NamedNode]) -> dict[str, tuple[str, str]]:
     """CAS number and the shortest English name of each substance (several sources name one substance;
-    the shortest reads best in a table)."""
-    out: dict[str, tuple[str, str]] = {}
+    the shortest reads best in a table); the identity database's name where no declaration or list names it."""
+    cas: dict[str, str] = {}
+    names: dict[str, tuple[int, int, str]] = {}  # (declared or listed 0 / database 1, length, name)
     for r in select_batched(store, """
-        SELECT ?substance ?cas ?name WHERE {
+        SELECT ?substance ?cas ?name ?dbName WHERE {
           OPTIONAL { ?substance cg:casNumber ?cas }
           OPTIONAL { ?substance rdfs:label ?name FILTER(lang(?name) = "en") }
+          OPTIONAL { ?substance cg:databaseName ?dbName }
         }""", "substance", substances):
         key = r["substance"].value
-        cas, name = out.get(key, ("", ""))
-        new = r["name"].value if "name" in r else ""
-        if new and (not name or len(new) < len(name)):
-            name = new
-        out[key] = (r["cas"].value if "cas" in r else cas, name)
+        cas.setdefault(key, "")
+        if "cas" in r:
+            cas[key] = r["cas"].value
+        for var, kind in (("name", 0), ("dbName", 1)):
+            if var in r and r[var].value:
+                choice = (kind, len(r[var].value), r[var].value)
+                names[key] = min(names.get(key, choice), choice)
+    out = {key: (number, names[key][2] if key in names else "") for key, number in cas.items()}
     return out
 

@@ -30,6 +30,7 @@ from complygraph.graph.store import (
     Term,
     new_revision,
     revision_update,
+    staged_commit,
     staging_graph,
     staging_started,
     staging_writer_gone,
@@ -165,7 +166,8 @@ class RemoteStore(QueryMixin):
         for i in range(0, len(blank), TEMPLATE_CHUNK):
             self._update(f"INSERT {{ GRAPH {graph} {{\n" + "\n".join(blank[i:i + TEMPLATE_CHUNK]) + "\n} } WHERE { }")
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
+              record: str | None = None) -> int:
         staging = f"<{staging_graph().value}>"
         revision = new_revision(self.revision())
         count = 0
@@ -185,11 +187,8 @@ class RemoteStore(QueryMixin):
         except BaseException as exc:
             self._abandon(staging, exc)
             raise
-        swap = f"{replace} ;\n" if replace else ""
-        # one request: the data and its revision become visible together, or not at all
-        commit = f"{swap}ADD SILENT {staging} TO DEFAULT ;\nDROP SILENT GRAPH {staging} ;\n"
-        try:
-            self._update(commit + revision_update(revision))
+        try:  # one request: the data and its revision become visible together, or not at all
+            self._update(staged_commit(staging, replace, record, revision))
         except StoreError as exc:
             committed = self._committed(revision)
             if committed:  # the connection dropped after the endpoint committed

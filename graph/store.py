@@ -65,6 +65,27 @@ def revision_update(revision: str | None = None) -> str:
 
 
 STAGING = "urn:complygraph:staging:"
+RECORD = "urn:complygraph:record:"
+
+
+def record_graph(activity: str) -> str:
+    """The named graph that keeps a copy of what the last write recorded under `activity` wrote (see `Store.write`)."""
+    return RECORD + activity
+
+
+def staged_commit(staging: str, replace: str | None, record: str | None, revision: str) -> str:
+    """The one update that makes a staged write visible: `replace` first, then, with a `record`, the triples the
+    previous write under it wrote and this one does not are deleted (a triple both write is left alone: another
+    load may hold it too), the staged triples are added and become the record, and the revision moves on."""
+    ops = [replace] if replace else []
+    if record:
+        ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{record}> {{ ?s ?p ?o }} "
+                   f"MINUS {{ GRAPH {staging} {{ ?s ?p ?o }} }} }}")
+    ops.append(f"ADD SILENT {staging} TO DEFAULT")
+    if record:
+        ops += [f"DROP SILENT GRAPH <{record}>", f"ADD SILENT {staging} TO <{record}>"]
+    ops += [f"DROP SILENT GRAPH {staging}", revision_update(revision)]
+    return " ;\n".join(ops)
 
 
 def staging_graph() -> NamedNode:
@@ -143,11 +164,15 @@ class Store(Protocol):
         leaves the read model to be rebuilt by its next reader."""
         ...
 
-    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None) -> int:
+    def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
+              record: str | None = None) -> int:
         """Add triples to the default graph atomically: if the iterable raises, nothing is stored.
 
         `replace` is a SPARQL Update (typically DELETE ... WHERE) run in the same transaction before the
-        triples become visible, so reloading a list swaps the old load for the new one at once. `touches` is
+        triples become visible, so reloading a list swaps the old load for the new one at once. `record` (a
+        graph from `record_graph`) replaces, in the same transaction, exactly the triples the previous write
+        with that record wrote: a load of files whose subjects other writes also describe (a substance both a
+        pack's data and an import speak of) then takes back only its own statements. `touches` is
         a SELECT of `?s`, asked before the write: every subject whose kept composition facts `replace` may
         delete or add (graph/read_model.py keeps the model by reading those subjects again); without it a
         write that deletes leaves the model to be rebuilt by its next reader.

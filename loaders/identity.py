@@ -39,6 +39,7 @@ class Identity:
     inchi_key: str | None
     fractions: tuple[tuple[str, Decimal], ...]  # (element symbol, mass fraction), by symbol
     source: NamedNode | None = None  # where it came from; None: the shipped database (`source_entity`)
+    name: str | None = None  # the database's common name, shown where nothing else names the substance
 
 
 @functools.cache
@@ -81,7 +82,8 @@ def lookup(cas: str) -> Identity | None:
     except Exception:
         return None
     return Identity(cas=cas, formula=meta.formula, molar_mass=Decimal(repr(round(mass, 4))),
-                    smiles=meta.smiles or None, inchi_key=meta.InChI_key or None, fractions=_fractions(composition))
+                    smiles=meta.smiles or None, inchi_key=meta.InChI_key or None, fractions=_fractions(composition),
+                    name=(getattr(meta, "common_name", None) or "").strip() or None)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -264,6 +266,8 @@ def _triples(ident: Identity) -> Iterator[Triple]:
         yield rdf.t(node, cg.inchiKey, rdf.text(ident.inchi_key))
     source = ident.source or source_entity()
     yield rdf.t(node, prov.wasDerivedFrom, source)
+    if ident.name:
+        yield rdf.t(node, cg.databaseName, rdf.text(ident.name, "en"))
     for el, fraction in ident.fractions:
         e = element_node(node, el)
         yield rdf.t(node, cg.elementFraction, e)
