@@ -8,6 +8,7 @@ folder of other files, a folder that cannot be written, an endpoint that does no
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -19,6 +20,9 @@ from complygraph.graph.store_folder import is_oxigraph_store
 
 ENV_STORE = "COMPLYGRAPH_STORE"
 ENV_UPDATE_URL = "COMPLYGRAPH_UPDATE_URL"
+# a URL's scheme (RFC 3986, 3.1) and its "//" if there: "HTTP://host" is an endpoint, "ftp://host" no store,
+# "http:/host" a slash lost; "C:\\data" (a Windows drive) and "store:2" are folders
+_URL_SCHEME = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):(?P<slashes>//)?(?=/|[^/\\])(?!\\)")
 
 
 def open_store(location: str | os.PathLike[str] | None = None, create: bool = True) -> Store:
@@ -35,7 +39,16 @@ def open_store(location: str | os.PathLike[str] | None = None, create: bool = Tr
     if location is None:
         return EmbeddedStore(None)
     text = str(location)
-    if text.startswith(("http://", "https://")):
+    scheme = _URL_SCHEME.match(text)
+    web = bool(scheme) and scheme["scheme"].lower() in ("http", "https")
+    if scheme and scheme["slashes"] and not web:
+        raise StoreError(f"{text} is a {scheme['scheme']} URL: a store is an http(s) SPARQL endpoint or a folder")
+    scheme = scheme if web else None  # "store:2" is a folder
+    if scheme and not scheme["slashes"]:
+        raise StoreError(f"{text} is not a URL (the scheme wants two slashes: {scheme['scheme']}://host/...) nor a "
+                         "folder name one would mean: give an http(s) SPARQL endpoint or a folder with --store")
+    if scheme:  # the scheme is case-insensitive (RFC 3986, 3.1): HTTP://host/query is that endpoint
+        text = scheme["scheme"].lower() + text[len(scheme["scheme"]):]
         store = RemoteStore(text, os.environ.get(ENV_UPDATE_URL) or None)
         store.check()
         try:  # what a crashed writer left (see RemoteStore.drop_staging)

@@ -249,8 +249,11 @@ class ListBuilder:
         return substance_iri(list_id=self.spec.id, name=e.name).value.rsplit("/", 1)[1]
 
     def replace_update(self) -> str:
-        imp = f"<{self.import_iri.value}>"
-        return (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> {imp} . ?s ?p ?o }} ;\n"
+        imp, gen = f"<{self.import_iri.value}>", f"<{prov.wasGeneratedBy.value}>"
+        # the blank nodes its subjects point to first (Annex XVII conditions of use, derogations): left behind,
+        # each reload added them again (QA6 B08: +33 triples per `load-lists`)
+        return (f"DELETE {{ ?b ?q ?x }} WHERE {{ ?s {gen} {imp} . ?s ?p ?b . FILTER(isBlank(?b)) ?b ?q ?x }} ;\n"
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s {gen} {imp} . ?s ?p ?o }} ;\n"
                 f"DELETE WHERE {{ {imp} ?p ?o }}")
 
     def replaced_subjects(self) -> str:

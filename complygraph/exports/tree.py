@@ -103,8 +103,10 @@ def read_export(store: Store, item_id: str, kind: str | None = None, company: Co
     below it, and the declaring company: `company` if given, else the supplier of the part (a product has
     none: the caller names its own company)."""
     root, is_product = _root(store, item_id, kind)
+    # DISTINCT on the BOM line: Virtuoso answers a path once per way it is reached (QA6 B04: a part below a part
+    # reached twice was exported twice as often, and the declared mass grew from 9 g to 47 g)
     lines = store.select("""
-        SELECT ?parent ?child ?qty WHERE {
+        SELECT DISTINCT ?u ?parent ?child ?qty WHERE {
           ?root (^cg:parent/cg:child)* ?parent .
           ?u cg:parent ?parent ; cg:child ?child ; cg:quantity ?qty .
         }""", {"root": root})
