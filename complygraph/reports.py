@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,14 +214,22 @@ class ResultContext:
     names: dict[str, Label]
     products: dict[str, list[tuple[str, str]]]
     measures: dict[tuple[str, str], tuple[str | None, object]]
+    # a blank-node path as a SPARQL property path ("(^<...#declares>)"): its label is new at every run (QA6 B10)
+    paths: dict[str, str] = field(default_factory=dict)
 
 
 def result_context(store: Store, report: ValidationReport, results: list[ValidationResult]) -> ResultContext:
     """One set query for the labels and the products from the BOM kept per store revision (read by the
     validation's derived facts just before), none per result."""
     parts = sorted({str(v) for r in results for k, v in r.details if k == "part"})
+    from rdflib import BNode
+
+    from complygraph.graph.shacl.paths import sparql_path
+
+    paths = {str(r.path): sparql_path(report.shapes, r.path) for r in results
+             if isinstance(r.path, BNode) and report.shapes is not None}
     return ResultContext(labels(store, result_nodes(results)), bom_index(store).products_above(parts),
-                         _measures(report, results))
+                         _measures(report, results), paths)
 
 
 def _measures(report: ValidationReport, results: list[ValidationResult]) -> dict[tuple[str, str], tuple]:
@@ -281,7 +289,8 @@ def result_row(r: ValidationResult, names: dict[str, Label] | ResultContext) -> 
             "material": _text(material), "supplier_id": supplier[0] or None, "supplier_name": supplier[1] or None,
             "substances": [{"iri": s, "name": names.get(s, _NO_LABEL).name or None,
                             "cas": names.get(s, _NO_LABEL).cas or None} for s in substances],
-            "shape": str(r.shape), "component": str(r.component), "path": _text(r.path), "value": _text(r.value),
+            "shape": str(r.shape), "component": str(r.component),
+            "path": context.paths.get(str(r.path)) or _text(r.path), "value": _text(r.value),
             "message": _text(r.message), "details": dict(details),
             "products": [{"id": i, "name": n} for i, n in context.products.get(str(part), [])],
             "material_id": mat.id or None if material is not None else None,

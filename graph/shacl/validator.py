@@ -27,7 +27,7 @@ from complygraph.graph.shacl.report import SEVERITY_ORDER, ValidationReport, Val
 from complygraph.graph.shacl.targets import TARGETS, shapes_with_targets
 from complygraph.graph.shacl.term_names import TermNames
 from complygraph.graph.shacl.terms import to_rdflib
-from complygraph.graph.store import Store
+from complygraph.graph.store import Store, StoreError
 from complygraph.graph.turtle import load_ontology
 
 NAMES_TIMING = "names of the list entries, restrictions and groups in messages (lookups)"
@@ -45,12 +45,17 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
     at = at or dt.date.today()
     g, owner, names = shapes_graph(packs, at, pack_dirs)
     check_inputs(store, g, owner, names, at)
-    if load_data:
-        load_ontology(store)
-        load_pack_data(store, names, pack_dirs)
     memory.limit_arenas()  # before the writes and query threads allocate: what they free is given back (memory.py)
     started = time.perf_counter()
-    derived.refresh(store)  # from the store as it is now: never stale
+    try:
+        if load_data:
+            load_ontology(store)
+            load_pack_data(store, names, pack_dirs)
+        derived.refresh(store)  # from the store as it is now: never stale
+    except StoreError as exc:  # a read-only endpoint (QA6 B07): say why a read command writes
+        raise StoreError(f"validation writes into the store before its queries (the ontology and the packs' data "
+                         f"when they changed, and the facts it derives: product scopes, material classes, uses), "
+                         f"and this write failed; give a store that accepts updates. {exc}") from None
     memory.trim()
     deriving = time.perf_counter() - started
     report = run_shapes(store, g, owner, progress, complete=Completion(store, g, owner))
