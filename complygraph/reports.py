@@ -222,14 +222,8 @@ def result_context(store: Store, report: ValidationReport, results: list[Validat
     """One set query for the labels and the products from the BOM kept per store revision (read by the
     validation's derived facts just before), none per result."""
     parts = sorted({str(v) for r in results for k, v in r.details if k == "part"})
-    from rdflib import BNode
-
-    from complygraph.graph.shacl.paths import sparql_path
-
-    paths = {str(r.path): sparql_path(report.shapes, r.path) for r in results
-             if isinstance(r.path, BNode) and report.shapes is not None}
     return ResultContext(labels(store, result_nodes(results)), bom_index(store).products_above(parts),
-                         _measures(report, results), paths)
+                         _measures(report, results), report.path_texts(results))
 
 
 def _measures(report: ValidationReport, results: list[ValidationResult]) -> dict[tuple[str, str], tuple]:

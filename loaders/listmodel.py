@@ -250,8 +250,7 @@ class ListBuilder:
 
     def replace_update(self) -> str:
         imp, gen = f"<{self.import_iri.value}>", f"<{prov.wasGeneratedBy.value}>"
-        # the blank nodes its subjects point to first (Annex XVII conditions of use, derogations): left behind,
-        # each reload added them again (QA6 B08: +33 triples per `load-lists`)
+        # first the blank nodes its subjects point to (conditions of use, derogations): QA6 B08, +33 per reload
         return (f"DELETE {{ ?b ?q ?x }} WHERE {{ ?s {gen} {imp} . ?s ?p ?b . FILTER(isBlank(?b)) ?b ?q ?x }} ;\n"
                 f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s {gen} {imp} . ?s ?p ?o }} ;\n"
                 f"DELETE WHERE {{ {imp} ?p ?o }}")

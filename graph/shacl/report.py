@@ -11,6 +11,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from complygraph import vocab
+from complygraph.graph.shacl.paths import sparql_path
 from complygraph.graph.shacl.terms import to_oxigraph
 
 CG = Namespace(vocab.CG)  # the same IRIs as vocab.cg, as rdflib terms for the report graph
@@ -70,6 +71,13 @@ class ValidationReport:
 
     def counts(self) -> Counter:
         return Counter((r.pack, str(r.severity).split("#")[-1]) for r in self.results)
+
+    def path_texts(self, results) -> dict[str, str]:
+        """Each blank-node path of `results` as a SPARQL property path, by the node's label: tables show that, since
+        the label is new at every run (QA6 B10: two reports of an unchanged store differed)."""
+        if self.shapes is None:
+            return {}
+        return {str(r.path): sparql_path(self.shapes, r.path) for r in results if isinstance(r.path, BNode)}
 
     def graph(self) -> Graph:
         g = Graph()
