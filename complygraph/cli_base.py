@@ -26,7 +26,7 @@ from rich.progress import Progress, TaskID
 
 from complygraph.console import OutputFormat, err, finish, is_tty, silence_stdout
 from complygraph.graph import StoreError, discard_if_unused, open_store
-from complygraph.graph.store import Store
+from complygraph.graph.store import Record, Store
 from complygraph.loaders.errors import InputError
 from complygraph.vocab import RDF_TYPE, cg
 
@@ -190,7 +190,7 @@ class MeteredStore:
         return getattr(self._store, name)
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
-              record: str | None = None) -> int:
+              record: Record | None = None) -> int:
         return self._store.write(self._counted(triples), replace, touches, record)
 
     def _counted(self, triples: Iterable[Triple]) -> Iterator[Triple]:

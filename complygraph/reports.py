@@ -163,12 +163,13 @@ def labels(store: Store, nodes: Iterable[str]) -> dict[str, Label]:
                 got.setdefault(var, r[var].value)
         if "isSupplier" in r:
             got["is_supplier"] = "1"
-        # a declared or listed name first (English or none, then any), the identity database's last
-        for var, kind in (("name", 0), ("dbName", 2)):
+        # a declared or listed name in English (or no language) first, then the identity database's (English, as
+        # the tables of graph/queries.py `substance_names` show it), then a name in another language
+        for var in ("name", "dbName"):
             if var in r:
                 name = r[var]
                 english = isinstance(name, Literal) and (name.language or "en").startswith("en")
-                rank = (kind + (0 if english else 1), len(name.value))
+                rank = (1 if var == "dbName" else 0 if english else 2, len(name.value))
                 if key not in best or rank < best[key]:
                     best[key], got["name"] = rank, name.value
     return {k: Label(v.get("id", ""), v.get("name", ""), v.get("cas", ""), v.get("sid", ""), v.get("sname", ""),

@@ -101,14 +101,19 @@ _INCLUSIVE_COMPARISON = (_INCLUSIVE, _inclusive)
 # Virtuoso 7.2 (07.20.3229) computes `COALESCE(?fraction, 1)` once for every row when a FILTER NOT EXISTS after it
 # reads the result: `BIND(?substancePpm * COALESCE(?fraction, 1) AS ?ppm)` gave 1,050 ppm of lead metal (fraction 1)
 # as 974.7 ppm, lead monoxide's fraction 0.928 taken from another row, and the material passed RoHS (QA6 B02). The
-# same in a BIND of its own or a subquery; `IF(BOUND(?v), e, c)` is right. So a COALESCE of an expression of one
-# variable (arithmetic only: no call, comparison or nesting) and a constant is written as that IF: the same value,
-# since arithmetic on a bound number raises no error that COALESCE would catch.
+# same in a BIND of its own or a subquery; `IF(BOUND(?v), ?v, c)` is right. So `COALESCE(?v, <constant>)` is
+# written as that IF: the same value, since a bound variable is never an error for COALESCE to catch (an
+# expression may be: `COALESCE(10000 * ?x, -1)` is -1 when ?x is no number, and is left alone). Strings, IRIs and
+# comments are left alone.
 _CONSTANT = r'-?\d+(?:\.\d+)?|"[^"\\\n]*"|<[^<>"{}|^`\\\s]*>|true|false'
-_ARITHMETIC = r"[^(),?$<>=!&|]*"
-_COALESCE_DEFAULT = (
-    re.compile(rf"COALESCE\(\s*(?P<e>{_ARITHMETIC}(?P<v>{_VAR}){_ARITHMETIC}?)\s*,\s*(?P<c>{_CONSTANT})\s*\)"),
-    r"IF(BOUND(\g<v>), \g<e>, \g<c>)")
+_COALESCE = re.compile(rf"COALESCE\(\s*(?P<v>{_VAR})\s*,\s*(?P<c>{_CONSTANT})\s*\)|{_SKIPPED}")
+
+
+def _coalesce(m: re.Match) -> str:
+    return f"IF(BOUND({m['v']}), {m['v']}, {m['c']})" if m["v"] else m[0]
+
+
+_COALESCE_DEFAULT = (_COALESCE, _coalesce)
 
 
 @dataclass(frozen=True)

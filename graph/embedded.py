@@ -23,6 +23,7 @@ from complygraph.graph.live_writer import LiveWriter
 from complygraph.graph.model_keeping import ModelKeeping
 from complygraph.graph.store import (
     QueryMixin,
+    Record,
     Row,
     StoreError,
     Term,
@@ -187,7 +188,7 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             raise StoreError(f"SPARQL update syntax error: {exc}") from exc
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
-              record: str | None = None) -> int:
+              record: Record | None = None) -> int:
         if touches is not None and not touches.strip():
             raise StoreError("touches must be a SELECT of ?s (or None: the read model is then rebuilt)")
         with self._writing:
@@ -209,7 +210,7 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             finally:
                 self._inside.write = outer
 
-    def _write(self, triples: Iterable[Triple], replace: str | None, record: str | None) -> int:
+    def _write(self, triples: Iterable[Triple], replace: str | None, record: Record | None) -> int:
         if replace or record or self._folder is None:
             return self._transaction(triples, replace, record)
         rest = iter(triples)
@@ -274,7 +275,7 @@ class EmbeddedStore(ModelKeeping, QueryMixin):
             gc.collect()
             rollback.commit(folder)
 
-    def _transaction(self, triples: Iterable[Triple], replace: str | None, record: str | None) -> int:
+    def _transaction(self, triples: Iterable[Triple], replace: str | None, record: Record | None) -> int:
         # Store.extend is one transaction: an exception raised by the iterable aborts it, so a failed
         # import leaves the store exactly as it was; the new revision is its last quad, so data and
         # revision land together. With `replace`, the triples are staged in a private named graph and

@@ -26,6 +26,7 @@ from complygraph.graph.store import (
     META_GRAPH,
     STAGING,
     QueryMixin,
+    Record,
     StoreError,
     Term,
     new_revision,
@@ -167,7 +168,7 @@ class RemoteStore(QueryMixin):
             self._update(f"INSERT {{ GRAPH {graph} {{\n" + "\n".join(blank[i:i + TEMPLATE_CHUNK]) + "\n} } WHERE { }")
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
-              record: str | None = None) -> int:
+              record: Record | None = None) -> int:
         staging = f"<{staging_graph().value}>"
         revision = new_revision(self.revision())
         count = 0

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
@@ -73,17 +74,28 @@ def record_graph(activity: str) -> str:
     return RECORD + activity
 
 
-def staged_commit(staging: str, replace: str | None, record: str | None, revision: str) -> str:
+@dataclass(frozen=True)
+class Record:
+    """Where a write keeps a copy of what it wrote (`record_graph`), and `keep`: a group pattern on ?s ?p ?o naming
+    the statements of the previous write that other writes may hold too (identical triples cannot be told apart),
+    which the next write therefore leaves in place."""
+
+    graph: str
+    keep: str = ""
+
+
+def staged_commit(staging: str, replace: str | None, record: Record | None, revision: str) -> str:
     """The one update that makes a staged write visible: `replace` first, then, with a `record`, the triples the
-    previous write under it wrote and this one does not are deleted (a triple both write is left alone: another
-    load may hold it too), the staged triples are added and become the record, and the revision moves on."""
+    previous write under it wrote and this one does not are deleted (but for those `record.keep` names), the staged
+    triples are added and become the record, and the revision moves on."""
     ops = [replace] if replace else []
     if record:
-        ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{record}> {{ ?s ?p ?o }} "
-                   f"MINUS {{ GRAPH {staging} {{ ?s ?p ?o }} }} }}")
+        keep = f" FILTER NOT EXISTS {{ {record.keep} }}" if record.keep else ""
+        ops.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{record.graph}> {{ ?s ?p ?o }} "
+                   f"MINUS {{ GRAPH {staging} {{ ?s ?p ?o }} }}{keep} }}")
     ops.append(f"ADD SILENT {staging} TO DEFAULT")
     if record:
-        ops += [f"DROP SILENT GRAPH <{record}>", f"ADD SILENT {staging} TO <{record}>"]
+        ops += [f"DROP SILENT GRAPH <{record.graph}>", f"ADD SILENT {staging} TO <{record.graph}>"]
     ops += [f"DROP SILENT GRAPH {staging}", revision_update(revision)]
     return " ;\n".join(ops)
 
@@ -165,12 +177,12 @@ class Store(Protocol):
         ...
 
     def write(self, triples: Iterable[Triple], replace: str | None = None, touches: str | None = None,
-              record: str | None = None) -> int:
+              record: Record | None = None) -> int:
         """Add triples to the default graph atomically: if the iterable raises, nothing is stored.
 
         `replace` is a SPARQL Update (typically DELETE ... WHERE) run in the same transaction before the
         triples become visible, so reloading a list swaps the old load for the new one at once. `record` (a
-        graph from `record_graph`) replaces, in the same transaction, exactly the triples the previous write
+        `Record`) replaces, in the same transaction, exactly the triples the previous write
         with that record wrote: a load of files whose subjects other writes also describe (a substance both a
         pack's data and an import speak of) then takes back only its own statements. `touches` is
         a SELECT of `?s`, asked before the write: every subject whose kept composition facts `replace` may

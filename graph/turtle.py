@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from complygraph.graph.store import META_GRAPH, Store, record_graph
+from complygraph.graph.store import META_GRAPH, Record, Store, record_graph
 from complygraph.ontology import ontology_path
 from complygraph.vocab import CG, ID, RDF_TYPE, cg, prov, rdfs
 
@@ -39,7 +39,7 @@ def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int
     triples += [Triple(s, prov.wasGeneratedBy, activity) for s in subjects if isinstance(s, NamedNode)]
     touches = f"SELECT ?s WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> }}"
     legacy = None if store.ask(f"ASK {{ GRAPH <{record}> {{ ?s ?p ?o }} }}") else _legacy_replace(activity)
-    written = store.write(triples, replace=legacy, touches=touches, record=record)
+    written = store.write(triples, replace=legacy, touches=touches, record=Record(record, _KEEP))
     # after the write: a crash in between only means the files are written again next time
     stamp = Literal(f"{digest} {_loaded(store, record)}")
     store.update(f"DELETE WHERE {{ {mark} }} ;\nINSERT DATA {{ {mark.replace('?d', str(stamp))} }}",
@@ -47,18 +47,19 @@ def load_turtle(store: Store, files: Iterable[Path], activity: NamedNode) -> int
     return written
 
 
-# what an import writes about a substance: a load from before records kept it, not knowing whose it was
+# what an import writes about a substance: a reload leaves it in place even where the previous load wrote the
+# same statement (an identical triple cannot be told from the import's), as it leaves a load from before records
 _IMPORT_OWNED = (RDF_TYPE, cg.casNumber, cg.molecularFormula, cg.molarMass, cg.smiles, cg.inchiKey,
-                 cg.elementFraction, cg.casFromName, prov.wasDerivedFrom, rdfs.label)
+                 cg.elementFraction, cg.casFromName, cg.databaseName, prov.wasDerivedFrom, rdfs.label)
+_KEEP = f"?s a <{CG}Substance> FILTER(?p IN ({', '.join(f'<{p.value}>' for p in _IMPORT_OWNED)}))"
 
 
 def _legacy_replace(activity: NamedNode) -> str:
     """The previous load of a store written before loads kept a record: every statement of its subjects,
     except, on a substance, the statements an import makes (imports do not mark their substances, so these
     cannot be told apart; they are true of the substance whoever wrote them)."""
-    keep = ", ".join(f"<{p.value}>" for p in _IMPORT_OWNED)
     return (f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s <{prov.wasGeneratedBy.value}> <{activity.value}> . ?s ?p ?o "
-            f"FILTER NOT EXISTS {{ ?s a <{CG}Substance> FILTER(?p IN ({keep})) }} }}")
+            f"FILTER NOT EXISTS {{ {_KEEP} }} }}")
 
 
 def _loaded(store: Store, record: str) -> int:

@@ -22,5 +22,5 @@ def test_validation_on_a_store_that_refuses_writes_says_what_it_writes(tmp_path,
     monkeypatch.setattr(store, "write", refuse)
     monkeypatch.setattr(store, "update", refuse)
     monkeypatch.setattr(store, "derive", lambda steps: False)
-    with pytest.raises(StoreError, match="validation writes into the store .* derives.*answered 403"):
+    with pytest.raises(StoreError, match="validation writes into the store .* accepts updates.*answered 403"):
         validate(store, ["eu-rohs"], dt.date(2026, 12, 1))

@@ -54,8 +54,8 @@ def validate(store: Store, packs: list[str] | None = None, at: dt.date | None = 
         derived.refresh(store)  # from the store as it is now: never stale
     except StoreError as exc:  # a read-only endpoint (QA6 B07): say why a read command writes
         raise StoreError(f"validation writes into the store before its queries (the ontology and the packs' data "
-                         f"when they changed, and the facts it derives: product scopes, material classes, uses), "
-                         f"and this write failed; give a store that accepts updates. {exc}") from None
+                         f"when they changed, and the facts it derives: product scopes, material classes, uses), so "
+                         f"it needs a store that accepts updates; preparing them failed: {exc}") from None
     memory.trim()
     deriving = time.perf_counter() - started
     report = run_shapes(store, g, owner, progress, complete=Completion(store, g, owner))
