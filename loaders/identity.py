@@ -297,6 +297,22 @@ def identify(cas_numbers: Iterable[str], store: Store | None,
             if (i := own.get(c) or lookup(c)) is not None]
 
 
+def database_names(cas_numbers: Iterable[str], store: Store | None) -> Iterator[Triple]:
+    """The database's name of each of `cas_numbers` the store identified from the database before identities
+    carried a name (one query): a re-import names them too."""
+    wanted = sorted(set(cas_numbers))
+    if not wanted or store is None:
+        return
+    values = " ".join(f"<{CAS_PREFIX}{c}>" for c in wanted)
+    rows = store.select(f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} ?s cg:molecularFormula ?f ; "
+                        f"prov:wasDerivedFrom ?src FILTER(STRSTARTS(STR(?src), \"{ID}source/chemicals-\")) "
+                        f"FILTER NOT EXISTS {{ ?s cg:databaseName ?n }} }}")
+    for r in rows:
+        ident = lookup(r["s"].value[len(CAS_PREFIX):])
+        if ident is not None and ident.name:
+            yield rdf.t(r["s"], cg.databaseName, rdf.text(ident.name, "en"))
+
+
 def identity_triples(cas_numbers: Iterable[str], store: Store | None) -> Iterator[Triple]:
     """Identity triples for each CAS number not yet identified in `store`; unknown numbers get none."""
     yield from identity_triples_of(identify(cas_numbers, store))

@@ -40,7 +40,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 from complygraph.graph.store import Store
 from complygraph.loaders import perfluoroalkyl, rdf
 from complygraph.loaders.errors import Problems
-from complygraph.loaders.identity import CAS_PREFIX, Identity, identify, identity_triples_of
+from complygraph.loaders.identity import CAS_PREFIX, Identity, database_names, identify, identity_triples_of
 from complygraph.vocab import RDF_TYPE, cg, prov, substance_iri
 
 
@@ -368,8 +368,10 @@ def enrichment(cas_numbers: Iterable[str], store: Store | None, new_rules: list[
     else the database), and group membership in both directions: the newly identified substances against the
     stored rules and `new_rules`, and `new_rules` (a list load's, whose targets are in `load_triples`) against
     the stored substances. Meant to be written in the same store write as the import that brought them."""
+    cas_numbers = set(cas_numbers)
     found = identify(cas_numbers, store, records)
     yield from identity_triples_of(found)
+    yield from database_names(cas_numbers - {i.cas for i in found}, store)
     new_rules = new_rules or []
     new_subjects = [Subject.of(i) for i in found]
     if found and store is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pyoxigraph import NamedNode
 
 from complygraph.graph.queries import substance_names
+from complygraph.loaders.compositions import import_compositions
 from complygraph.reports import labels
 from complygraph.vocab import substance_iri
 
@@ -29,3 +30,15 @@ def test_a_listed_name_comes_before_the_identity_databases(tmp_path):
     assert listed and database and not listed & database
     assert labels(store, [iri.value])[iri.value].name in listed
     assert substance_names(store, [NamedNode(iri.value)])[iri.value][1] in listed
+
+
+def test_a_substance_identified_before_names_were_kept_is_named_at_its_next_import(tmp_path):
+    """A store whose import predates `cg:databaseName` (the identity without a name): importing the substance
+    again names it; the identity itself is not written twice."""
+    store = build(tmp_path, [part("p1", 1000, material("m1", 1000, sub("77-58-7", 5)))], ["eu-rohs-annex-ii"])
+    iri = substance_iri(cas="77-58-7")
+    store.update(f"DELETE WHERE {{ <{iri.value}> cg:databaseName ?n }}")
+    formulas = len(store.select(f"SELECT ?f WHERE {{ <{iri.value}> cg:molecularFormula ?f }}"))
+    import_compositions(store, tmp_path / "data")
+    assert substance_names(store, [iri])[iri.value] == ("77-58-7", "dibutyltin dilaurate")
+    assert len(store.select(f"SELECT ?f WHERE {{ <{iri.value}> cg:molecularFormula ?f }}")) == formulas == 1
