@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -111,15 +112,14 @@ def _virtuoso_binaries() -> tuple[str, str]:
     return server, isql
 
 
-@pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory):
-    """A real Virtuoso Open Source on 127.0.0.1 with its own database and virtuoso.ini in a temporary folder,
-    started for the test session; yields its SPARQL endpoint URL (`/sparql`, queries and updates).
+@contextlib.contextmanager
+def running_virtuoso(folder: Path):
+    """A real Virtuoso Open Source on 127.0.0.1 with its own database and virtuoso.ini in `folder`; yields its
+    SPARQL endpoint URL (`/sparql`, queries and updates) and stops it after.
 
     Updates through the anonymous endpoint need the SPARQL user to hold SPARQL_UPDATE: granted with isql as
     dba (whose password is the default "dba" of a new database that only this loopback test server uses)."""
     server, isql = _virtuoso_binaries()
-    folder = tmp_path_factory.mktemp("virtuoso")
     (folder / "www").mkdir()
     sql_port, http_port = _free_port(), _free_port()
     ini = folder / "virtuoso.ini"
@@ -144,7 +144,13 @@ def virtuoso_server(tmp_path_factory):
     if granted.returncode != 0 or "Error" in granted.stdout + granted.stderr:
         proc.kill()
         raise RuntimeError(f"could not grant SPARQL_UPDATE: {granted.stdout}{granted.stderr}")
-    yield url
+    try:
+        yield url
+    finally:
+        _stop(proc, log)
+
+
+def _stop(proc: subprocess.Popen, log) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=60)
@@ -152,6 +158,13 @@ def virtuoso_server(tmp_path_factory):
         proc.kill()
         proc.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A Virtuoso for the test session (`running_virtuoso`)."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
 
 
 def clear_virtuoso(store) -> None:

@@ -57,11 +57,12 @@ def _own_pack(tmp_path: Path) -> Path:
         @prefix cg: <https://w3id.org/complygraph/ontology#> .
         @prefix my: <https://example.org/my-policy#> .
         my:NamedPart a sh:NodeShape ; sh:targetClass cg:Part ;
-            sh:or ( [ sh:path cg:itemNumber ; sh:minCount 1 ] [ sh:path cg:suppliedBy ; sh:minCount 2 ] ) .
+            sh:or ( [ sh:path cg:itemNumber ; sh:minCount 1 ]
+                    [ sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { {TWO_SUPPLIERS} } }" ] ] ) .
         my:LightPart a sh:NodeShape ; sh:targetClass cg:Part ; sh:severity sh:Violation ;
             sh:property my:LightPartMass .
         my:LightPartMass sh:path cg:massMg ; sh:maxInclusive 1500 ; sh:severity sh:Warning .
-    """)
+    """.replace("{TWO_SUPPLIERS}", "$this <https://w3id.org/complygraph/ontology#suppliedBy> ?a , ?b FILTER(?a != ?b)"))
     return tmp_path / "packs"
 
 
@@ -72,6 +73,7 @@ def test_a_shape_the_compiler_cannot_translate_is_validated_by_pyshacl_with_a_wa
     assert any("validated by pySHACL" in w and "NamedPart" in w for w in report.warnings)
     named = {str(r.focus).rsplit("/", 1)[-1] for r in report.results if str(r.shape).endswith("#NamedPart")}
     assert named == {"p1", "p2"}  # no item number, one supplier: sh:or fails for both
+    # (sh:or itself is compiled since 2026-12-06; a SPARQL-based constraint inside one is what still is not)
     heavy = hits(report, "#LightPartMass")  # severity is the property shape's own (SHACL 2.1.5)
     assert set(heavy) == {"p2"} and heavy["p2"].severity == SH.Warning
     # completed like the compiled ones (graph/shacl/completion.py): the part each result is about

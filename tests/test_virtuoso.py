@@ -236,17 +236,22 @@ def test_a_client_killed_mid_import_leaves_before_or_after_never_between(virtuos
 # --- the validator: the same results on Virtuoso as on the embedded store ------------------------------------
 
 AT = dt.date(2026, 11, 23)
-@pytest.fixture(scope="module")
-def stores(virtuoso_server, tmp_path_factory):
+def build_stores(url: str, tmp_path_factory) -> tuple:
+    """The same generated data and every list in an embedded store and in the Virtuoso at `url`."""
     out = tmp_path_factory.mktemp("virtuoso-diff") / "data"
     generate(out, products=1, parts=12, seed=5)
     embedded = open_store(None)
-    remote = RemoteStore(virtuoso_server, timeout=120)  # a stalled query (below) costs 2 minutes, not 10
+    remote = RemoteStore(url, timeout=120)  # a stalled query (test_virtuoso_eu_rohs.py) costs 2 minutes, not 10
     clear_virtuoso(remote)
     for store in (embedded, remote):
         load_reference(store)
         import_compositions(store, out)
     return embedded, remote
+
+
+@pytest.fixture(scope="module")
+def stores(virtuoso_server, tmp_path_factory):
+    return build_stores(virtuoso_server, tmp_path_factory)
 
 
 def test_the_same_data_is_in_both(stores):
@@ -256,22 +261,16 @@ def test_the_same_data_is_in_both(stores):
     assert sorted(map(str, remote.select(query))) == sorted(map(str, embedded.select(query)))
 
 
-# Every pack, the eu-rohs exemption queries and the Annex XVII article limits included: Virtuoso 7.2.5 could
-# not compile them ("SQ156: Internal Optimized compiler error") until they stopped testing an aggregate inside IF
-# and binding EXISTS, and waited forever on their class targets' UNION (graph/dialects.py).
-# With 16 threads per query, in two CI runs and 3 of 20 local runs of this module (2026-12-04), an eu-rohs query
-# stalled, two `ExemptionStatusUnverified` warnings were missing, or the `HomogeneousMaterialLimits` violation of
-# P0000007-M2 (cadmium 101.6 ppm > 100 ppm) was missing: a false pass. The test server now runs one thread per
-# query (tests/conftest.py: split queries broke every later query once), and eu-rohs still failed once in CI
-# (2026-12-05): the cause is not found. Not strict: the comparison passes whenever Virtuoso behaves; a
-# validation of eu-rohs on it says so in its report.
-@pytest.mark.parametrize("pack", [
-    pytest.param(p, marks=pytest.mark.xfail(raises=(StoreError, AssertionError), strict=False,
-                                            reason="Virtuoso 7.2.5 stalled on, or missed results of, an eu-rohs "
-                                                   "exemption query in two CI runs"))
-    if p == "eu-rohs" else p for p in sorted(available())])
+# Every pack but eu-rohs (tests/test_virtuoso_eu_rohs.py, on a server of its own): the Annex XVII article limits
+# included. Virtuoso 7.2.5 could not compile them ("SQ156: Internal Optimized compiler error") until they stopped
+# testing an aggregate inside IF and binding EXISTS, and waited forever on their class targets' UNION
+# (graph/dialects.py).
+@pytest.mark.parametrize("pack", sorted(set(available()) - {"eu-rohs"}))
 def test_validation_on_virtuoso_gives_the_embedded_stores_results(stores, pack):
-    embedded, remote = stores
+    compare_validations(*stores, pack)
+
+
+def compare_validations(embedded, remote, pack: str) -> None:
     ours = validate(remote, [pack], AT)
     assert any(w.startswith("pack eu-rohs: Virtuoso") for w in ours.warnings) == (pack == "eu-rohs")
     reference = validate(embedded, [pack], AT)
@@ -295,7 +294,7 @@ def test_a_virtuoso_that_splits_queries_between_threads_is_named_in_the_report(s
 
 def test_the_comparison_is_not_vacuous(stores):
     embedded, remote = stores
-    packs = sorted(set(available()) - {"eu-rohs"})  # compared on its own above (it may stall)
+    packs = sorted(set(available()) - {"eu-rohs"})  # compared on a server of its own (it may stall)
     report = validate(remote, packs, AT)
     assert {"eu-reach-svhc", "corporate-example", "evidence", "supplier-governance"} <= {r.pack for r in report.results}
     assert len(report.results) == len(validate(embedded, packs, AT).results) > 20

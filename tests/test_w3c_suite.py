@@ -27,6 +27,13 @@ KNOWN_WRONG: dict[str, str] = {
                                            "it either (NotImplementedError)"),
 }
 
+# The compiled queries alone (`fallback=False`: no pySHACL) get every test right but these. The first five read
+# literals the store writes in canonical form ("4.0"^^xsd:decimal is kept as "4"; ill-formed ones as written), so
+# `complygraph shacl` gives their shapes to pySHACL on the data as written (and gets them right, test_w3c).
+COMPILED_NOT_ALONE = {"core/node/maxExclusive-001", "core/node/minExclusive-001", "core/property/datatype-001",
+                      "core/property/datatype-ill-formed", "core/property/or-datatypes-001",
+                      "sparql/pre-binding/shapesGraph-001"}
+
 # pySHACL gets these right and we don't (KNOWN_WRONG minus the tests pySHACL also gets wrong).
 PYSHACL_ALSO_WRONG = {"sparql/pre-binding/shapesGraph-001"}
 ALLOWED_BEHIND: dict[str, str] = {k: v for k, v in KNOWN_WRONG.items() if k not in PYSHACL_ALSO_WRONG}
@@ -75,6 +82,13 @@ def test_w3c(test: SuiteTest):
     """`complygraph shacl DATA -s SHAPES -f turtle` gives the expected report (or exit 2 for sht:Failure)."""
     outcome = _outcome(test.id, "whole")
     assert outcome.right, f"{outcome.verdict}: {outcome.detail}"
+
+
+def test_compiled_queries_alone_get_the_suite_right():
+    """Every SHACL Core and SPARQL feature the suite tests runs as compiled queries on the store (sh:node, sh:or,
+    sh:closed, sh:equals, sh:uniqueLang ... included since 2026-12-06: before, 37 tests went to pySHACL)."""
+    wrong = {t.id for t in SUITE if not _outcome(t.id, "compiled").right}
+    assert wrong == COMPILED_NOT_ALONE
 
 
 def test_at_least_as_many_right_as_pyshacl():

@@ -44,10 +44,13 @@ class Compiled:
     fallback: dict[Node, str]  # shape with targets -> why it could not be compiled (pySHACL validates it)
 
 
-def compile_shapes(g: Graph) -> Compiled:
+def compile_shapes(g: Graph, shape_based: bool = True) -> Compiled:
     """Every shape with targets, with the shapes it reaches through sh:property. A shape that cannot be
     compiled entirely is validated entirely by pySHACL, never half here and half there. A shapes graph that
-    breaks a rule whose breach SHACL requires to fail raises ShapesError."""
+    breaks a rule whose breach SHACL requires to fail raises ShapesError. Without `shape_based` (an engine that
+    answers their queries wrongly: graph/dialects.py), shapes checking value nodes against other shapes go to
+    pySHACL too."""
+    unsupported = core.UNSUPPORTED if shape_based else core.UNSUPPORTED | core.SHAPE_PARAMETERS
     comps = sparql.components(g)
     constraints: list[CompiledConstraint] = []
     fallback: dict[Node, str] = {}
@@ -55,7 +58,7 @@ def compile_shapes(g: Graph) -> Compiled:
         if g.value(shape, SH.deactivated) == Literal(True):
             continue
         try:
-            constraints += _compile_tree(g, shape, Focus(target_parts(g, shape)), comps, (shape,))
+            constraints += _compile_tree(g, shape, Focus(target_parts(g, shape)), comps, (shape,), unsupported)
         except ShapesError:
             raise
         except ValueError as exc:  # Unsupported, UnsupportedPath, a term that cannot be written in SPARQL
@@ -72,13 +75,14 @@ def root_shape(g: Graph, shape: Node) -> Node:
     return shape
 
 
-def _compile_tree(g: Graph, shape: Node, focus: Focus, comps, seen: tuple) -> list[CompiledConstraint]:
+def _compile_tree(g: Graph, shape: Node, focus: Focus, comps, seen: tuple,
+                  unsupported: frozenset) -> list[CompiledConstraint]:
     """The constraints of `shape` for the focus nodes `focus`, then those of its property shapes, whose focus
     nodes are its value nodes (SHACL 4.7.2: the focus nodes themselves for a node shape)."""
     try:
         if (shape, SH.target, None) in g:
             raise Unsupported("uses sh:target (SHACL-AF custom targets)")
-        out = _compile_one(g, shape, focus, comps)
+        out = _compile_one(g, shape, focus, comps, unsupported)
         path_node = g.value(shape, SH.path)
         inner = focus.below(sparql_path(g, path_node)) if path_node is not None else focus
     except ShapesError:
@@ -90,16 +94,16 @@ def _compile_tree(g: Graph, shape: Node, focus: Focus, comps, seen: tuple) -> li
             continue
         if child in seen:
             raise Unsupported(f"{child}: recursive shapes (reached again through sh:property)")
-        out += _compile_tree(g, child, inner, comps, seen + (child,))
+        out += _compile_tree(g, child, inner, comps, seen + (child,), unsupported)
     for c in out:
         c.root = seen[0]
     return out
 
 
-def _compile_one(g: Graph, shape: Node, focus: Focus, comps) -> list[CompiledConstraint]:
-    unsupported = [p for p in core.UNSUPPORTED if (shape, p, None) in g]
-    if unsupported:
-        raise Unsupported(f"uses {', '.join(sorted(str(p).split('#')[-1] for p in unsupported))}")
+def _compile_one(g: Graph, shape: Node, focus: Focus, comps, unsupported: frozenset) -> list[CompiledConstraint]:
+    used = [p for p in unsupported if (shape, p, None) in g]
+    if used:
+        raise Unsupported(f"uses {', '.join(sorted(str(p).split('#')[-1] for p in used))}")
     path_node = g.value(shape, SH.path)
     path = sparql_path(g, path_node) if path_node is not None else None
     severity = g.value(shape, SH.severity) or SH.Violation

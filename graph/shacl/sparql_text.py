@@ -206,3 +206,16 @@ def _unprojected(toks: list[Token], i: int, closing: dict[int, int]) -> list[tup
     if keys > len(grouped):
         spans += [(toks[n].start, toks[n].end) for n in grouped]
     return spans
+
+
+def suffix_variables(text: str, suffix: str) -> str:
+    """Every variable of a pattern renamed `?x` -> `?x<suffix>` (strings, IRIs and comments untouched): the same
+    pattern, none of whose names can meet a variable of the query it is put in. Virtuoso 7.2 joined a subquery's
+    inner ?this with the enclosing query's ?this although the subquery did not project it (nested shapes: lost
+    results), so a nested shape's pattern must not share a name with its enclosing query."""
+    out, last = [], 0
+    for t in tokens(text):
+        if t.kind == "var":
+            out += [text[last:t.end], suffix]
+            last = t.end
+    return "".join(out) + text[last:]

@@ -79,7 +79,7 @@ def run_shapes(store: Store, g: Graph, owner: dict | None = None,
     name the list entries, restrictions and groups their placeholders are bound to (term_names.py)."""
     owner = owner or {}
     memory.limit_arenas()  # also when run_shapes is called alone
-    compiled = compile_shapes(g)
+    compiled = compile_shapes(g, getattr(getattr(store, "dialect", None), "shape_based", True))
     report = ValidationReport(shapes=g)
     # shapes with the same component and parameters ask the same query: it runs once
     asked = [q for c in compiled.constraints for q in (c.query, c.multiplicity) if q is not None]

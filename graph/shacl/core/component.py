@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -15,6 +16,9 @@ Compile = Callable[[Graph, Node, Node, str, "str | None"], str]
 # (shapes graph, shape, one value of the parameter, a variable such as "?value") -> a SPARQL expression that is
 # true for a value node that violates the constraint (an error counts as no violation, as in a FILTER)
 ValueTest = Callable[[Graph, Node, Node, str], str]
+
+# Compile with the fresh names and shape stack of an enclosing conformance check (core/conformance.Names)
+Nested = Callable[[Graph, Node, Node, str, "str | None", Any], str]
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,9 @@ class CoreComponent:
     # which the component's own query puts in a FILTER and which several constraints of one property shape share
     # in one query (core/fused.py)
     test: ValueTest | None = None
+    # Components that check value nodes against other shapes (4.6, 4.7): compiled with the names and the stack
+    # of shapes of the conformance check they are part of (core/conformance.py); `compile` starts a new one
+    nested: Nested | None = None
 
     def __post_init__(self) -> None:
         if self.compile is None:
@@ -47,3 +54,15 @@ def per_value(test: ValueTest) -> Compile:
 def value_nodes(path: str | None) -> str:
     """The value nodes: those reached by the path, or the focus node itself for a node shape."""
     return f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+
+
+@dataclass
+class Registry:
+    """The components and the parameters left to pySHACL, as core/__init__ lists them: the conformance check of
+    nested shapes (core/conformance.py) compiles their constraints with the same components, and is itself used
+    by some of them, so it reads them here rather than importing the package that imports it."""
+    components: tuple[CoreComponent, ...] = ()
+    unsupported: frozenset = frozenset()
+
+
+REGISTRY = Registry()
