@@ -36,7 +36,7 @@ from strawberry.http.base import HTTPException  # the class strawberry answers w
 from strawberry.types import ExecutionResult
 
 from complygraph.api.dataloaders import Loaders
-from complygraph.api.guard import Guard
+from complygraph.api.guard import Guard, refusal
 from complygraph.api.health import Probe, add_health
 from complygraph.api.kept_responses import KeptResponses
 from complygraph.api.report_route import add_report
@@ -51,6 +51,8 @@ from complygraph.graph.turtle import load_ontology
 
 IDE = Path(__file__).parent / "static" / "graphiql"
 log = logging.getLogger(__name__)
+# the codes of the HTTP errors strawberry raises before a query runs (malformed JSON, a batch, no query, ...)
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
 def deadline_error(seconds: float, upload: bool) -> GraphQLError:
@@ -88,6 +90,15 @@ class _Deadlines:
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse((IDE / "index.html").read_text(encoding="utf-8"))
+
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
+        """A request strawberry refuses before any query runs (a body that is no JSON, a batch, no query) gets
+        a GraphQL error document with a code, like every other refusal, not a plain-text line (QA7 B09)."""
+        try:
+            return await super().run(*args, **kwargs)
+        except HTTPException as exc:
+            reason = exc.reason + ("; send one operation per request" if "Batching" in exc.reason else "")
+            return refusal(exc.status_code, HTTP_CODES.get(exc.status_code, "BAD_REQUEST"), reason)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         request = kwargs["request"] if "request" in kwargs else args[0]

@@ -64,7 +64,7 @@ class BomLine:
     async def bom(self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None) -> BomConnection:
         if self.cycle:
             page_size(first)
-            after_key(after)
+            after_key(after, "bom")
             return BomConnection(edges=[], nodes=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
         return await bom_connection(info, self.make_part, self.ancestors + (self.child,), self.path, self.total,
                                     first, after)
@@ -115,7 +115,7 @@ async def bom_connection(info: Info, make_part: PartFactory, ancestors: tuple[st
                          total: Decimal | None, first: int | None, after: str | None) -> BomConnection:
     """The page of lines under `ancestors[-1]`; `ancestors` are the IRIs from the root down to it, `path` their
     ids and `total` how many of it one root holds."""
-    n, start = page_size(first), after_key(after)
+    n, start = page_size(first), after_key(after, "bom")
     page = await _loader(info).load((ancestors[-1], start, n))
     nodes = []
     for line in page.lines:
@@ -124,7 +124,7 @@ async def bom_connection(info: Info, make_part: PartFactory, ancestors: tuple[st
                              child=line.child, part=part,
                              quantity=to_float(line.quantity), unit=line.unit, depth=len(ancestors),
                              path=[*path, part.id], cycle=line.child in ancestors))
-    edges, page_info = page_edges(BomEdge, [line.key for line in page.lines], nodes, page.more)
+    edges, page_info = page_edges(BomEdge, [line.key for line in page.lines], nodes, page.more, "bom")
     return BomConnection(edges=edges, nodes=nodes, page_info=page_info)
 
 

@@ -11,7 +11,17 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import MAX_PAGE, NamedRef, after_key, cas_arg, context, cursor_of, date_arg, page_size
+from complygraph.api.common import (
+    MAX_PAGE,
+    NamedRef,
+    after_key,
+    arg,
+    cas_arg,
+    context,
+    cursor_of,
+    date_arg,
+    page_size,
+)
 from complygraph.api.errors import user_error
 from complygraph.api.substances import Substance
 from complygraph.api.work import ANSWERED_AT, answers, work
@@ -69,7 +79,7 @@ class Impact:
 
 
 def _impact(i: ImpactRow, position: int, scope: str = "") -> Impact:
-    return Impact(cursor=cursor_of(f"impact:{scope}:{position}"), change=i.change, entry=i.entry_name,
+    return Impact(cursor=cursor_of(f"{scope}:{position}", "impact"), change=i.change, entry=i.entry_name,
                   part=NamedRef(id=i.part_id, name=i.part_name),
                   material=NamedRef(id=i.material_id, name=i.material_name),
                   substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
@@ -133,10 +143,9 @@ class ListChange:
 def _position(cursor: str, scope: str) -> int:
     """The row a cursor of `impacted` names, if it was given for this answer (`scope`: the list, dates and store
     revision): a write between two pages changes the rows, and positions would skip or repeat some silently."""
-    key = after_key(cursor) or ""
-    kind, _, rest = key.partition(":")
-    given, _, position = rest.partition(":")
-    if kind != "impact" or not (position.isascii() and position.isdigit()):
+    key = after_key(cursor, "impact", "impacted") or ""
+    given, _, position = key.partition(":")
+    if not (position.isascii() and position.isdigit()):
         raise user_error("after: not a cursor of impacted", "BAD_CURSOR")
     if given != scope:
         raise user_error("after: a cursor of another answer (the store changed since that page, or another list "
@@ -184,8 +193,10 @@ async def resolve_lists(info: Info) -> list[RegulatoryList]:
             for i in await work(info).read(list_infos, store)]
 
 
-async def resolve_list_change(info: Info, list: str, from_: Annotated[str, strawberry.argument(name="from")],
-                              to: str) -> ListChange:
+async def resolve_list_change(
+        info: Info, list: Annotated[str, arg("The list's id, as `lists` gives it (eu-reach-svhc, ...)")],
+        from_: Annotated[str, arg("The earlier date (YYYY-MM-DD): the list as it stood then", name="from")],
+        to: Annotated[str, arg("The later date (YYYY-MM-DD), not before `from`")]) -> ListChange:
     store, _ = context(info)
     since, until = date_arg(from_, "from"), date_arg(to, "to")
     if since > until:
@@ -210,7 +221,10 @@ async def resolve_list_change(info: Info, list: str, from_: Annotated[str, straw
     return _list_change(answer, digest)
 
 
-async def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None = None) -> list[Impact]:
+async def resolve_where_used(
+        info: Info, cas: Annotated[list[str], arg(f"CAS numbers, at most {MAX_PAGE}")],
+        min_ppm: Annotated[float | None, arg("Only occurrences at or above this concentration, in parts per million "
+                                             "of the part's mass (0 to 1000000)")] = None) -> list[Impact]:
     store, _ = context(info)
     _check_count(cas)
     if min_ppm is not None and not 0 <= min_ppm <= 1_000_000:  # NaN and infinity fail both
@@ -222,8 +236,12 @@ async def resolve_where_used(info: Info, cas: list[str], min_ppm: float | None =
     return [_impact(i, n) for n, i in enumerate(i for i in found if min_ppm is None or i.ppm >= min_ppm)]
 
 
-async def resolve_what_if(info: Info, cas: list[str], limit_percent: float = 0.1,
-                          basis: str = "article") -> list[Impact]:
+async def resolve_what_if(
+        info: Info, cas: Annotated[list[str], arg(f"CAS numbers, at most {MAX_PAGE}")],
+        limit_percent: Annotated[float, arg("The limit, in percent by mass (0 to 100) of the article or the "
+                                            "material, as `basis` says")] = 0.1,
+        basis: Annotated[str, arg("\"article\" (the substance over the part's mass, as REACH Art. 33) or "
+                                  "\"material\" (per homogeneous material, as RoHS)")] = "article") -> list[Impact]:
     """Where proposed substances (eu-reach-svhc-proposed) would matter if listed with this limit, per
     article (the substance over the part's mass) or per homogeneous material."""
     store, _ = context(info)

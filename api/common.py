@@ -13,14 +13,29 @@ from strawberry.types import Info
 
 from complygraph.api.dataloaders import Loaders
 from complygraph.api.errors import user_error
+from complygraph.api.work import work
 from complygraph.dates import iso_date
 from complygraph.graph.shacl.errors import ShapesError
 from complygraph.graph.shacl.packs import UnknownPack, available, check_names
 from complygraph.graph.shacl.preconditions import MissingInput
 from complygraph.graph.store import Store
 from complygraph.identifiers import InvalidIdentifier, normalise_cas
+from complygraph.vocab import ID, entity_iri
 
 MAX_PAGE = 100
+LANGUAGES = ("en", "ja")  # the languages names are given in (reference lists, declarations)
+# argument descriptions several fields share
+FIRST = f"How many items the page holds: 1 to {MAX_PAGE}"
+AFTER = ("The cursor the page starts after: `pageInfo.endCursor` (or an edge's `cursor`) of a page of the same "
+         "field; a cursor of another field is refused (BAD_CURSOR)")
+AT = "The evaluation date (YYYY-MM-DD): list versions in force, exemption expiry; default today"
+PACKS = ("Shape packs by name (the error for an unknown one lists them); left out or null: the default packs; "
+         "an empty list is refused")
+
+
+def arg(description: str, name: str | None = None):
+    """An argument's description (and GraphQL name, where the Python one differs)."""
+    return strawberry.argument(description=description, name=name)
 
 
 def context(info: Info) -> tuple[Store, Loaders]:
@@ -52,18 +67,64 @@ def page_size(first: int | None) -> int:
     return n
 
 
-def cursor_of(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode()
+def lang_arg(lang: str | None, field: str = "lang") -> str | None:
+    """A language code argument: one of the languages names are given in, else the user's error (an unknown
+    code once matched nothing, silently: QA7 B11)."""
+    if lang is not None and lang not in LANGUAGES:
+        raise user_error(f"{field}: {lang!r} is not a supported language; supported: {', '.join(LANGUAGES)}")
+    return lang
 
 
-def after_key(cursor: str | None) -> str | None:
-    """The key a page starts after, from the `after` cursor a previous page gave."""
-    if cursor is None:
-        return None
+def cursor_of(key: str, kind: str) -> str:
+    """The cursor of `key` in a connection of `kind` (parts, substances, bom, impact): it says which
+    connection it belongs to, so another connection refuses it (QA7 B03)."""
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
+
+
+def _decoded(cursor: str, name: str) -> str:
     try:
         return base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
-        raise user_error("after: not a cursor of this API", "BAD_CURSOR") from None
+        raise user_error(f"after: not a cursor of {name}", "BAD_CURSOR") from None
+
+
+# cursors given before they named their connection were the key alone: accepted by the connection they are of
+_OLD_CURSORS = {"parts": lambda k: k.startswith(f"{ID}part/") and " " not in k,
+                "substances": lambda k: k.startswith(f"{ID}substance/") and " " not in k,
+                "bom": lambda k: k.count(" ") == 1 and k.startswith(f"{ID}part/")}
+
+
+def after_key(cursor: str | None, kind: str, name: str | None = None) -> str | None:
+    """The key a page of a connection of `kind` starts after, from the `after` cursor a previous page of it gave;
+    a cursor of another connection is the user's error (BAD_CURSOR), named `name` in the message."""
+    if cursor is None:
+        return None
+    key = _decoded(cursor, name or kind)
+    if key.startswith(f"{kind}:"):
+        return key[len(kind) + 1:]
+    if _OLD_CURSORS.get(kind, lambda _: False)(key):
+        return key
+    raise user_error(f"after: not a cursor of {name or kind}", "BAD_CURSOR")
+
+
+def chosen_packs(packs: list[str] | None) -> list[str] | None:
+    """The shape packs a validation argument names (sorted, once each), None for the default packs when it is
+    left out; unknown packs and an empty list are the user's errors (`[]` once ran the defaults: QA7 B15)."""
+    if packs is None:
+        return None
+    if not packs:
+        raise user_error(f"packs: name at least one pack, or leave packs out for the default packs; available: "
+                         f"{', '.join(sorted(available()))}")
+    require_packs(packs, lambda unknown: f"packs: unknown {unknown}")
+    return sorted(set(packs))
+
+
+async def require_supplier(info: Info, supplier: str, field: str = "supplier") -> None:
+    """A filter naming a supplier the store does not hold is the user's error (NOT_FOUND), not an empty answer."""
+    store, _ = context(info)
+    # on a read thread: a remote store's answer may take a while
+    if not await work(info).read(store.ask, "ASK WHERE { ?s a cg:Supplier }", {"s": entity_iri("supplier", supplier)}):
+        raise user_error(f"{field}: no supplier {supplier!r}", "NOT_FOUND")
 
 
 def require_packs(names: list[str], message: Callable[[list[str]], str]) -> None:
@@ -99,9 +160,9 @@ class PageInfo:
     end_cursor: str | None
 
 
-def page_edges(edge_type, keys: list[str], nodes: list, more: bool) -> tuple[list, PageInfo]:
-    """Relay edges for one page (keyset cursors) and its page info."""
-    edges = [edge_type(cursor=cursor_of(k), node=node) for k, node in zip(keys, nodes, strict=True) if node]
+def page_edges(edge_type, keys: list[str], nodes: list, more: bool, kind: str) -> tuple[list, PageInfo]:
+    """Relay edges for one page (keyset cursors of a connection of `kind`) and its page info."""
+    edges = [edge_type(cursor=cursor_of(k, kind), node=node) for k, node in zip(keys, nodes, strict=True) if node]
     return edges, PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
 
 

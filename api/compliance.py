@@ -4,6 +4,7 @@ status index is a heavy answer kept per store revision, packs and date (`api.wor
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from enum import Enum
 from urllib.parse import unquote
@@ -11,11 +12,12 @@ from urllib.parse import unquote
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import context, date_arg, page_size, require_packs, validation_errors
+from complygraph.api.common import chosen_packs, context, date_arg, page_size, validation_errors
 from complygraph.api.errors import user_error
 from complygraph.api.work import answers, work
 from complygraph.graph import status as st
 from complygraph.graph.store import Store
+from complygraph.vocab import entity_iri
 
 
 @strawberry.enum(description="Worst first: non-compliant > unknown > obligations > compliant with exemptions > "
@@ -35,10 +37,27 @@ class ComplianceFinding:
     pack: str | None
     shape: str
     message: str | None
-    part: str | None = strawberry.field(description="The part id the finding is about")
-    material: str | None
-    substance: str | None = strawberry.field(description="The substance IRI, when the finding names one")
+    part: str | None = strawberry.field(description="The part id the finding is about: the part asked for or the "
+                                                    "deciding part it was reached through; null for a finding "
+                                                    "about the product itself")
+    substance: str | None = strawberry.field(description="The substance IRI, when the finding names one (a "
+                                                         "finding about a substance itself, e.g. an unresolved "
+                                                         "identity: that substance)")
     duties: list[str]
+    material_id: strawberry.Private[str | None] = None
+    part_iri: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The material id the finding is about; for a finding about a substance, the "
+                                  "part's material that holds it (null when several do)")
+    async def material(self, info: Info) -> str | None:
+        if self.material_id is not None or self.part_iri is None or self.substance is None:
+            return self.material_id
+        _, loaders = context(info)
+        materials = await loaders.materials.load(self.part_iri)
+        held = await loaders.occurrences.load_many([m["material"] for m in materials])
+        ids = [m["id"] for m, rows in zip(materials, held, strict=True)
+               if any(r["substance"] == self.substance for r in rows)]
+        return ids[0] if len(ids) == 1 else None
 
 
 @strawberry.type
@@ -62,6 +81,8 @@ class Compliance:
         default_factory=list, description="What may make this status wrong, from the validation's report: the "
                                           "engine's settings, a pack the engine has been seen to answer wrongly")
     source: strawberry.Private[st.ProductStatus | None] = None
+    # the product's statuses in every pack of the same answer: a part one of them lists is a valid `after` in all
+    siblings: strawberry.Private[tuple[st.ProductStatus, ...]] = ()
 
     @strawberry.field(description="For a product: the parts below it; 1 for a part")
     def parts(self) -> int:
@@ -70,20 +91,19 @@ class Compliance:
 
     @strawberry.field(description="For a product: the parts below it whose status is the product's (under "
                                   "unknown also those with obligations: known duties; each finding has its status), "
-                                  "in part IRI order, `first` (1 to 100, default 20) after the part id `after`; see "
-                                  "`decidingCount` for how many there are")
+                                  "in part IRI order, `first` (1 to 100, default 20) after the part id `after` (the "
+                                  "last `part` of the previous page: a part that `deciding` gives in any of the packs "
+                                  "asked for is a valid `after` in each); see `decidingCount` for how many there are")
     async def deciding(self, info: Info, first: int | None = 20,
                        after: strawberry.ID | None = None) -> list[DecidingPart]:
         n = page_size(first)
         chosen = await _deciding_of(info, self.source)
         if after is not None:
-            ids = [_slug(d.part) for d in chosen]
-            if str(after) not in ids:
-                raise user_error(f"after: {after!r} is not a deciding part of this status", "BAD_CURSOR")
-            chosen = chosen[ids.index(str(after)) + 1:]
+            start = await _after_part(info, (self.source, *self.siblings), str(after))
+            chosen = chosen[bisect.bisect_right([d.part for d in chosen], start):]
         return [DecidingPart(part=strawberry.ID(_slug(d.part) or ""),
                              path=[strawberry.ID(_slug(p) or "") for p in d.path],
-                             quantity=float(d.quantity), findings=[_finding(f) for f in d.findings],
+                             quantity=float(d.quantity), findings=[_finding(f, d.part) for f in d.findings],
                              paths=d.paths)
                 for d in chosen[:n]]
 
@@ -100,26 +120,45 @@ async def _deciding_of(info: Info, source: st.ProductStatus | None) -> list[st.D
     return await work(info).read(lambda: source.deciding)
 
 
+async def _after_part(info: Info, statuses: tuple[st.ProductStatus | None, ...], after: str) -> str:
+    """The IRI of the part `after` names, if it decides the product's status in one of the packs asked for:
+    deciding parts are in IRI order, so a page starts after it whether or not it decides this pack's status. A part
+    listed under one pack's status only for its obligations was refused as `after` of the other packs' pages of
+    the same field, and paging stopped early (QA7 B01)."""
+    iri = entity_iri("part", after).value
+    for source in statuses:
+        parts = [d.part for d in await _deciding_of(info, source)]
+        if iri in parts:
+            return iri
+        found = next((p for p in parts if _slug(p) == after), None)  # a part whose IRI was not minted from its id
+        if found is not None:
+            return found
+    raise user_error(f"after: {after!r} is not a deciding part of this product in the packs asked for (give the "
+                     f"last `part` of the previous page)", "BAD_CURSOR")
+
+
 def _slug(iri: object) -> str | None:
     """The id of a part, product or material IRI (ids are percent-encoded in IRIs: "/" and ":" may occur)."""
     return None if iri is None else unquote(str(iri).rsplit("/", 1)[-1])
 
 
-def _finding(f: st.Finding) -> ComplianceFinding:
+def _finding(f: st.Finding, part: str | None = None) -> ComplianceFinding:
+    """`part`: the IRI of the part whose status lists the finding (None for the product's own findings)."""
     r = f.result
+    named = r.detail("part")
     return ComplianceFinding(
         status=ComplianceStatus(f.status), severity=str(r.severity).rsplit("#", 1)[-1], pack=r.pack,
-        shape=str(r.shape), message=None if r.message is None else str(r.message), part=_slug(r.detail("part")),
-        material=_slug(r.detail("material")),
+        shape=str(r.shape), message=None if r.message is None else str(r.message),
+        part=_slug(named if named is not None else part), material_id=_slug(r.detail("material")),
+        part_iri=str(named) if named is not None else part,
         substance=None if r.detail("substance") is None else str(r.detail("substance")),
         duties=[str(v) for k, v in r.details if k == "duty"])
 
 
 async def status_index(info: Info, packs: list[str] | None, at: str | None) -> st.StatusIndex:
     store, _ = context(info)
-    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    chosen = chosen_packs(packs)
     day = date_arg(at, "at") if at else dt.date.today()
-    chosen = sorted(set(packs)) if packs else None
 
     def compute(s: Store = store) -> st.StatusIndex:
         return st.compute(s, chosen, day)
@@ -133,17 +172,15 @@ def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
     for pack in index.packs:
         ps = index.part(part_iri, pack)
         out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
-                              findings=[_finding(f) for f in ps.findings if f.status == ps.status],
+                              findings=[_finding(f, part_iri) for f in ps.findings if f.status == ps.status],
                               warnings=index.warnings_for(pack)))
     return out
 
 
 def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Compliance]:
     """The product's status per pack; its deciding parts are worked out only when a query asks for them."""
-    out = []
-    for pack in index.packs:
-        ps = index.product(product_iri, pack)
-        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
-                              findings=[_finding(f) for f in ps.findings if f.status == ps.status],
-                              warnings=index.warnings_for(pack), source=ps))
-    return out
+    statuses = [index.product(product_iri, pack) for pack in index.packs]
+    return [Compliance(pack=ps.pack, at=index.at, status=ComplianceStatus(ps.status),
+                       findings=[_finding(f) for f in ps.findings if f.status == ps.status],
+                       warnings=index.warnings_for(ps.pack), source=ps,
+                       siblings=tuple(s for s in statuses if s is not ps)) for ps in statuses]

@@ -275,7 +275,7 @@ class Loaders:
     @cached_property
     def listings(self) -> DataLoader:
         return self._loader("""
-            SELECT ?substance ?list ?included ?reason ?name WHERE {
+            SELECT ?substance ?entry ?list ?included ?reason ?name WHERE {
               ?entry cg:concerns ?substance ; cg:inList ?l . ?l dct:identifier ?list .
               OPTIONAL { ?entry cg:dateOfInclusion ?included } OPTIONAL { ?entry cg:reason ?reason }
               OPTIONAL { ?entry rdfs:label ?name FILTER(lang(?name) = "en") }

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 # an absolute POSIX path of two or more segments, not part of an IRI or a word ("https://x/y", "mg/kg")
 _PATH = re.compile(r"(?<![\w:/.~-])/(?:[\w.@+~-]+/)+([\w.@+~-]*)")
@@ -40,7 +40,8 @@ def scrub(message: str, secrets: tuple[str, ...] = ()) -> str:
 
 def _code(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"  # includes the token limit, which stops the parser
+        # the token limit stops the parser (graphql-core: "Document contains more than N tokens. Parsing aborted.")
+        return "TOO_MANY_TOKENS" if "tokens. Parsing aborted" in error.message else "GRAPHQL_PARSE_FAILED"
     if error.path is None:
         return "GRAPHQL_VALIDATION_FAILED"
     return "BAD_USER_INPUT"
@@ -57,6 +58,11 @@ def coded(error: GraphQLError, secrets: tuple[str, ...] = ()) -> GraphQLError:
                         error.original_error, extensions)
 
 
+def _secrets(context: object) -> tuple[str, ...]:
+    store = context.get("store") if isinstance(context, dict) else None
+    return (str(getattr(store, "location", "")),)
+
+
 class ErrorPolicy(SchemaExtension):
     """Applies `coded` to every error of a result (in place of strawberry's MaskErrors, which leaves the
     masked error without a code)."""
@@ -67,16 +73,23 @@ class ErrorPolicy(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is None or not errors:
             return
-        context = self.execution_context.context
-        store = context.get("store") if isinstance(context, dict) else None
-        secrets = (str(getattr(store, "location", "")),)
-        result.errors = [coded(e, secrets) for e in errors]
+        result.errors = [coded(e, _secrets(self.execution_context.context)) for e in errors]
 
 
 class Schema(strawberry.Schema):
     """Logs an error worded for the client (unknown list, bad date, a refused query) as one line, and keeps the
     traceback for the unexpected ones: strawberry logs a full traceback for every error, which buried the
-    failures worth reading under expected ones."""
+    failures worth reading under expected ones. Codes the errors no extension saw: a syntax error (the token
+    limit included) is raised while the parser cache enters its hook, and strawberry answers it after the
+    operation's hooks have ended, without `ErrorPolicy` (QA7 B09)."""
+
+    async def execute(self, *args, **kwargs) -> ExecutionResult:  # type: ignore[override]
+        result = await super().execute(*args, **kwargs)
+        if result.errors and any(not (e.extensions or {}).get("code") for e in result.errors):
+            context = kwargs.get("context_value", args[2] if len(args) > 2 else None)
+            result.errors = [e if (e.extensions or {}).get("code") else coded(e, _secrets(context))
+                             for e in result.errors]
+        return result
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         unexpected = [e for e in errors if should_mask(e)]

@@ -46,6 +46,14 @@ def _require_token(info: Info) -> None:
         raise user_error(problem[1], problem[0])
 
 
+def _some(files: list[Upload]) -> list[Upload]:
+    """An import of no file is the user's error, before anything runs: `importListVersion(files: [])` reloaded
+    the shipped list and gave the store a new revision (QA7 B08)."""
+    if not files:
+        raise user_error("files: at least one file", "BAD_USER_INPUT")
+    return files
+
+
 def _name(upload: Upload) -> str:
     name = Path(upload.filename or "upload").name
     if not name or name.startswith("."):
@@ -169,7 +177,7 @@ class Mutation:
         store, _ = context(info)
         if format is not None and format not in DECLARATION_FORMATS:
             raise user_error(f"format: expected one of {', '.join(DECLARATION_FORMATS)}", "BAD_USER_INPUT")
-        batch = await work(info).write(_job(files, lambda paths: load_declarations(store, paths, format,
+        batch = await work(info).write(_job(_some(files), lambda paths: load_declarations(store, paths, format,
                                                                                    skip_invalid)))
         loaded = [DeclarationOutcome(file=Path(o.file).name, part=o.part, declaration_class=o.declaration_class,
                                      status=o.status) for o in batch.outcomes]
@@ -187,7 +195,8 @@ class Mutation:
         _require_token(info)
         store, _ = context(info)
         day = date_arg(date, "date") if date else None
-        batch = await work(info).write(_job(files, lambda paths: load_surveys(store, paths, part, day, skip_invalid)))
+        batch = await work(info).write(_job(_some(files), lambda paths: load_surveys(store, paths, part, day,
+                                                                                     skip_invalid)))
         counts = batch.counts
         return ImportResult(triples=counts["triples"], counts=[
             ImportCount(kind=k, count=counts[k]) for k in ("surveys", "answers")], rejected=_rejections(batch.problems))
@@ -207,6 +216,6 @@ class Mutation:
         _require_token(info)
         store, _ = context(info)
         notes: list[str] = []
-        triples = await work(info).write(_job(files, lambda paths: load_list(store, list, paths, notes)))
+        triples = await work(info).write(_job(_some(files), lambda paths: load_list(store, list, paths, notes)))
         threading.Thread(target=warm_latest_changes, args=(store, info.context["cache"], list), daemon=True).start()
         return ImportResult(triples=triples, counts=[], notes=notes)

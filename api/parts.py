@@ -4,18 +4,23 @@ declarations, survey answers and evidence, and the `part`, `parts` and `product`
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from complygraph.api.bom import BomConnection, bom_of
 from complygraph.api.common import (
+    AFTER,
+    FIRST,
     PageInfo,
     after_key,
+    arg,
     context,
     page_edges,
     page_size,
     require_packs,
+    require_supplier,
     to_float,
     validation_errors,
 )
@@ -215,16 +220,23 @@ class PartConnection:
     page_info: PageInfo
 
 
-async def resolve_part(info: Info, id: strawberry.ID) -> Part | None:
+async def resolve_part(info: Info, id: Annotated[strawberry.ID, arg("The part's id (its part number as imported)")]
+                       ) -> Part | None:
     _, loaders = context(info)
     iri = entity_iri("part", str(id)).value  # read with what the query asks below it, in one hand-over
     return _part(await loaders.part_tree.load((iri, part_plan(info))), iri)
 
 
-async def resolve_parts(info: Info, first: int | None = 20, after: str | None = None,
-                        supplier: strawberry.ID | None = None, non_compliant_with: str | None = None) -> PartConnection:
+async def resolve_parts(
+        info: Info, first: Annotated[int | None, arg(FIRST)] = 20, after: Annotated[str | None, arg(AFTER)] = None,
+        supplier: Annotated[strawberry.ID | None, arg("Only the parts of the supplier with this id (an unknown id "
+                                                      "is refused: NOT_FOUND)")] = None,
+        non_compliant_with: Annotated[str | None, arg("Only the parts with a Violation of this shape pack (a "
+                                                      "validation of the store)")] = None) -> PartConnection:
     store, loaders = context(info)
-    n, start = page_size(first), after_key(after)
+    n, start = page_size(first), after_key(after, "parts")
+    if supplier is not None:
+        await require_supplier(info, str(supplier))
     among = None
     if non_compliant_with is not None:
         require_packs([non_compliant_with], lambda unknown: f"nonCompliantWith: unknown pack {unknown[0]!r}")
@@ -236,7 +248,7 @@ async def resolve_parts(info: Info, first: int | None = 20, after: str | None = 
     plan = part_plan(info, ("edges", "node"))
     found = await loaders.part_tree.load_many([(k, plan) for k in page.keys])
     nodes = [_part(d, k) for d, k in zip(found, page.keys, strict=True)]
-    edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more)
+    edges, info_ = page_edges(PartEdge, page.keys, nodes, page.more, "parts")
     return PartConnection(edges=edges, page_info=info_)
 
 
@@ -261,7 +273,7 @@ class Product:
         return await bom_of(info, _part, self.iri, self.id, first, after)
 
 
-async def resolve_product(info: Info, id: strawberry.ID) -> Product | None:
+async def resolve_product(info: Info, id: Annotated[strawberry.ID, arg("The product's id")]) -> Product | None:
     store, _ = context(info)
     found = await work(info).read(find_product, store, str(id))
     return None if found is None else Product(iri=entity_iri("product", str(id)).value, id=id, name=found.name,

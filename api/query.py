@@ -22,15 +22,36 @@ from complygraph.api.validation import ValidationSummary, resolve_validate
 
 @strawberry.type
 class Query:
-    substance: Substance | None = strawberry.field(resolver=resolve_substance)
-    substances: SubstanceConnection = strawberry.field(resolver=resolve_substances)
-    part: Part | None = strawberry.field(resolver=resolve_part)
-    parts: PartConnection = strawberry.field(resolver=resolve_parts)
-    supplier: SupplierRef | None = strawberry.field(resolver=resolve_supplier)
-    product: Product | None = strawberry.field(resolver=resolve_product)
-    lists: list[RegulatoryList] = strawberry.field(resolver=resolve_lists)
-    list_change: ListChange = strawberry.field(resolver=resolve_list_change)
-    where_used: list[Impact] = strawberry.field(resolver=resolve_where_used)
-    what_if: list[Impact] = strawberry.field(resolver=resolve_what_if)
-    validate: ValidationSummary = strawberry.field(resolver=resolve_validate)
-    outstanding: OutstandingAnswer = strawberry.field(resolver=resolve_outstanding)
+    substance: Substance | None = strawberry.field(
+        resolver=resolve_substance, description="The substance with this CAS number; null when the store holds none")
+    substances: SubstanceConnection = strawberry.field(
+        resolver=resolve_substances, description="Substances with a name, in IRI order, one page at a time "
+                                                 "(a Relay connection), optionally those whose name contains a text")
+    part: Part | None = strawberry.field(
+        resolver=resolve_part, description="The part with this id; null when no part has this id (a product's id "
+                                           "is not a part's: see `product`)")
+    parts: PartConnection = strawberry.field(
+        resolver=resolve_parts, description="Parts in IRI order, one page at a time (a Relay connection), of one "
+                                            "supplier or non-compliant with one pack if asked")
+    supplier: SupplierRef | None = strawberry.field(
+        resolver=resolve_supplier, description="The supplier with this id; null when no supplier has this id")
+    product: Product | None = strawberry.field(
+        resolver=resolve_product, description="The product with this id; null when no product has this id (a "
+                                              "part's id is not a product's: see `part`)")
+    lists: list[RegulatoryList] = strawberry.field(
+        resolver=resolve_lists, description="The regulatory lists in the store, with their versions and sources")
+    list_change: ListChange = strawberry.field(
+        resolver=resolve_list_change, description="What changed on a list between two dates (entries added, "
+                                                  "removed and changed) and the occurrences it reaches")
+    where_used: list[Impact] = strawberry.field(
+        resolver=resolve_where_used, description="Every occurrence of these substances in a part's material, "
+                                                 "largest share first")
+    what_if: list[Impact] = strawberry.field(
+        resolver=resolve_what_if, description="Where substances (e.g. proposed for the Candidate List) would "
+                                              "matter if they were listed with this limit")
+    validate: ValidationSummary = strawberry.field(
+        resolver=resolve_validate, description="Validation of the whole store against shape packs at a date: "
+                                               "results counted per pack and severity")
+    outstanding: OutstandingAnswer = strawberry.field(
+        resolver=resolve_outstanding, description="Declarations to ask suppliers for at a date, with the reason "
+                                                  "and due date of each")

@@ -7,18 +7,17 @@ the same (`api.work`): on the whole store it is a set computation over every par
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import NamedRef, context, date_arg, page_size, require_packs
-from complygraph.api.errors import user_error
+from complygraph.api.common import AT, NamedRef, arg, context, date_arg, page_size, require_packs, require_supplier
 from complygraph.api.work import answers, work
 from complygraph.graph import requests as rq
 from complygraph.graph.outstanding import Outstanding
 from complygraph.graph.request_policy import load_policy
 from complygraph.graph.store import Store
-from complygraph.vocab import entity_iri
 
 
 @strawberry.type(description="A version of a watched list after the part's declaration")
@@ -121,16 +120,21 @@ async def _shared_view(info: Info, at: str | None, supplier: str | None, packs: 
     require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
     day = date_arg(at, "at") if at else dt.date.today()
     chosen = tuple(sorted(set(packs or [])))
-    if supplier and not await work(info).read(  # on a read thread: a remote store's answer may take a while
-            store.ask, "ASK WHERE { ?s a cg:Supplier }", {"s": entity_iri("supplier", supplier)}):
-        raise user_error(f"supplier: no supplier {supplier!r}", "NOT_FOUND")
+    if supplier:
+        await require_supplier(info, supplier)
     return await work(info).shared(answers(info), ("requests", day, supplier, chosen),
                                    lambda: _view(store, day, supplier, chosen))
 
 
-async def resolve_outstanding(info: Info, at: str | None = None, supplier: strawberry.ID | None = None,
-                              packs: list[str] | None = None, overdue_only: bool = False,
-                              first: int | None = None) -> OutstandingAnswer:
+async def resolve_outstanding(
+        info: Info, at: Annotated[str | None, arg(AT)] = None,
+        supplier: Annotated[strawberry.ID | None, arg("Only the parts of the supplier with this id (an unknown id "
+                                                      "is refused: NOT_FOUND)")] = None,
+        packs: Annotated[list[str] | None, arg("Shape packs whose reasons are added (evidence: missing "
+                                               "certificates of non-use); default none")] = None,
+        overdue_only: Annotated[bool, arg("Only the items past their due date")] = False,
+        first: Annotated[int | None, arg("How many items: 1 to 100 (default 100); `total` counts them all")] = None
+        ) -> OutstandingAnswer:
     """Outstanding declarations at `at` (default today), of every supplier or of `supplier`; `packs` add the
     reasons of those packs (evidence: missing certificates of non-use). At most `first` items (1-100)."""
     n = page_size(first)

@@ -3,22 +3,38 @@ and the `substance` and `substances` queries."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import PageInfo, after_key, cas_arg, context, page_edges, page_size
+from complygraph.api.common import (
+    AFTER,
+    FIRST,
+    LANGUAGES,
+    PageInfo,
+    after_key,
+    arg,
+    cas_arg,
+    context,
+    lang_arg,
+    page_edges,
+    page_size,
+)
 from complygraph.api.work import work
 from complygraph.graph.browse import substance_groups, substance_page
 from complygraph.vocab import substance_iri
 
 
-@strawberry.type
+@strawberry.type(description="A list entry that concerns the substance: one per entry")
 class Listing:
     list: str
     version: str | None
     date_of_inclusion: str | None
-    reason: str | None
-    entry: str | None
+    reason: str | None = strawberry.field(description="The entry's reasons in one text, each part once (`reasons` "
+                                                      "gives them one by one)")
+    reasons: list[str] = strawberry.field(description="Every reason the list states for the entry")
+    entry: str | None = strawberry.field(description="The entry's English name")
 
 
 @strawberry.type
@@ -28,23 +44,41 @@ class Substance:
     ec: str | None
     names: strawberry.Private[list[tuple[str, str | None]]]
 
-    @strawberry.field
-    def name(self, lang: str | None = "en") -> str | None:
+    @strawberry.field(description="The shortest name in `lang`, else the shortest in any language")
+    def name(self, lang: Annotated[str | None, strawberry.argument(
+            description=f"A language code: {', '.join(LANGUAGES)}")] = "en") -> str | None:
+        lang_arg(lang)
         exact = sorted((n for n, lg in self.names if lg == lang), key=len)
         other = sorted((n for n, _ in self.names), key=len)
         return (exact or other or [None])[0]
 
-    @strawberry.field
+    @strawberry.field(description="The list entries that concern the substance, one per entry (with all its "
+                                  "reasons), by list and date of inclusion")
     async def listings(self, info: Info) -> list[Listing]:
         _, loaders = context(info)
-        rows = await loaders.listings.load(self.iri)
-        return [Listing(list=r["list"], version=r.get("included"), date_of_inclusion=r.get("included"),
-                        reason=r.get("reason"), entry=r.get("name")) for r in rows]
+        return _listings(await loaders.listings.load(self.iri))
 
     @strawberry.field
     async def groups(self, info: Info) -> list[str]:
         store, _ = context(info)
         return await work(info).read(substance_groups, store, self.iri)
+
+
+def _listings(rows: list[dict]) -> list[Listing]:
+    """One listing per entry: the query has a row per reason (and name, date), and an entry with two reasons was
+    listed twice (QA7 B10)."""
+    by_entry: dict[str, list[dict]] = {}
+    for r in rows:
+        by_entry.setdefault(r["entry"], []).append(r)
+    out = []
+    for entry_rows in by_entry.values():
+        def first(key: str, rows: list[dict] = entry_rows) -> str | None:
+            return min((r[key] for r in rows if key in r), default=None)
+        reasons = sorted({r["reason"] for r in entry_rows if "reason" in r})
+        parts = dict.fromkeys(p.strip() for reason in reasons for p in reason.split(";") if p.strip())
+        out.append(Listing(list=entry_rows[0]["list"], version=first("included"), date_of_inclusion=first("included"),
+                           reason="; ".join(parts) or None, reasons=reasons, entry=first("name")))
+    return sorted(out, key=lambda x: (x.list, x.date_of_inclusion or "", x.entry or ""))
 
 
 def to_substance(d: dict | None) -> Substance | None:
@@ -64,16 +98,21 @@ class SubstanceConnection:
     page_info: PageInfo
 
 
-async def resolve_substance(info: Info, cas: str) -> Substance | None:
+async def resolve_substance(info: Info, cas: Annotated[str, arg("A CAS number (a wrong check digit is refused)")]
+                            ) -> Substance | None:
     _, loaders = context(info)
     return to_substance(await loaders.substance.load(substance_iri(cas=cas_arg(cas)).value))
 
 
-async def resolve_substances(info: Info, search: str | None = None, lang: str | None = None,
-                             first: int | None = 20, after: str | None = None) -> SubstanceConnection:
+async def resolve_substances(
+        info: Info, search: Annotated[str | None, arg("A text the name contains, in any case")] = None,
+        lang: Annotated[str | None, arg(f"Search names in this language only: {', '.join(LANGUAGES)}")] = None,
+        first: Annotated[int | None, arg(FIRST)] = 20,
+        after: Annotated[str | None, arg(AFTER)] = None) -> SubstanceConnection:
     store, loaders = context(info)
-    n, start = page_size(first), after_key(after)
+    n, start = page_size(first), after_key(after, "substances")
+    lang_arg(lang)
     page = await work(info).read(substance_page, store, start, n, search, lang)
     nodes = [to_substance(d) for d in await loaders.substance.load_many(page.keys)]
-    edges, info_ = page_edges(SubstanceEdge, page.keys, nodes, page.more)
+    edges, info_ = page_edges(SubstanceEdge, page.keys, nodes, page.more, "substances")
     return SubstanceConnection(edges=edges, page_info=info_)

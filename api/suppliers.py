@@ -129,6 +129,7 @@ def to_supplier(d: dict | None) -> SupplierRef | None:
     return None if d is None else SupplierRef(id=d["id"], name=d.get("name"))
 
 
-async def resolve_supplier(info: Info, id: strawberry.ID) -> SupplierRef | None:
+async def resolve_supplier(info: Info, id: Annotated[strawberry.ID, strawberry.argument(
+        description="The supplier's id")]) -> SupplierRef | None:
     _, loaders = context(info)
     return to_supplier(await loaders.supplier.load(entity_iri("supplier", str(id)).value))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import context, date_arg, require_packs, validation_errors
+from complygraph.api.common import AT, PACKS, arg, chosen_packs, context, date_arg, validation_errors
 from complygraph.api.work import answers, work
 from complygraph.graph import shacl
 from complygraph.graph.store import Store
@@ -41,13 +42,13 @@ def _summary(store: Store, packs: list[str] | None, at: dt.date) -> ValidationSu
                                      for (p, s), c in sorted(report.counts().items(), key=str)])
 
 
-async def resolve_validate(info: Info, packs: list[str] | None = None, at: str | None = None) -> ValidationSummary:
+async def resolve_validate(info: Info, packs: Annotated[list[str] | None, arg(PACKS)] = None,
+                           at: Annotated[str | None, arg(AT)] = None) -> ValidationSummary:
     """One validation per packs, date and store revision: the answer is shared by every request that asks
     the same until the store changes (`api.work`)."""
     store, _ = context(info)
-    require_packs(packs or [], lambda unknown: f"packs: unknown {unknown}")
+    chosen = chosen_packs(packs)
     day = date_arg(at, "at") if at else dt.date.today()
-    chosen = sorted(set(packs)) if packs else None
     with validation_errors():
         return await work(info).shared(answers(info), ("validate", tuple(chosen or ()), day),
                                        lambda: _summary(store, chosen, day))

@@ -14,7 +14,8 @@ findings count in every pack's status, except an unresolved identity, which coun
 groups it could not be checked against: graph/shacl/group_reach.py); the validator copies both into the result's
 details. Without one the
 severity decides: a Violation is non-compliance, a Warning that carries duties (an SVHC above 0.1 %) is
-"obligations", other warnings and information keep the part compliant and are listed with it.
+"obligations", other warnings and information keep the part compliant and are listed with it. A result about
+a substance itself (an unresolved identity) names that substance in its message and details as its parts show it.
 
 A product takes the worst status over its own findings and every part below it. The parts that decide it are
 given with their path through the BOM and how many of them the product holds (quantities multiplied along a
@@ -25,13 +26,16 @@ validation serves every product.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import unquote
 
 from pyoxigraph import NamedNode
+from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
 from complygraph.graph import composition_reads as reads
@@ -39,6 +43,7 @@ from complygraph.graph.bindings import select_batched
 from complygraph.graph.bom_index import bom_index
 from complygraph.graph.bom_walks import below as parts_below
 from complygraph.graph.bom_walks import descendants, worst_below, worst_of
+from complygraph.graph.queries import substance_names
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 from complygraph.graph.store import Store
@@ -209,12 +214,14 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     bom = bom_index(store)  # usually kept from the validation's derived facts at the same revision
     products, edges = bom.products, bom.children
     read = [_read(r) for r in report.results]
-    about = _parts_of(store, report.results, read)
+    about, substances = _parts_of(store, report.results, read)
+    names = substance_names(store, [NamedNode(f) for f in sorted(substances)]) if substances else {}
     parts: dict[tuple[str, str], PartStatus] = {}
     own: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     narrow = _narrow_parts(store, read)
     for r, (status, also, _) in zip(report.results, read, strict=True):
-        finding = Finding(status, r)
+        # one copy per result, shared by its parts and packs (the report shows a result once: its identity)
+        finding = Finding(status, _naming(r, names[str(r.focus)]) if str(r.focus) in names else r)
         rank = RANK[status]
         for named in ((EVERY,) if also == EVERY else (r.pack or "", *also)):
             pack, *classes = named.split(" ") if named else [named]
@@ -284,10 +291,27 @@ def _part_ranks(parts: dict[tuple[str, str], PartStatus], packs: list[str]) -> d
     return out
 
 
-def _parts_of(store: Store, results: list[ValidationResult],
-              read: list[tuple[str, str | tuple[str, ...], str | None]]) -> dict[str, tuple[str, ...]]:
+def _naming(result: ValidationResult, cas_name: tuple[str, str]) -> ValidationResult:
+    """A result about a substance itself (an unresolved identity) as its parts show it: the message names the
+    substance and the details hold it (`substance`). Every such result of a part said "no formula known for
+    this substance", and two of them could not be told apart (QA7 B04)."""
+    cas, name = cas_name
+    focus = str(result.focus)
+    label = (name or unquote(focus.rsplit("/", 1)[-1])) + (f" (CAS {cas})" if cas and cas not in name else "")
+    message = result.message
+    text = f"{label}: {message}" if message else label
+    language = message.language if isinstance(message, Literal) else None
+    details = result.details
+    if result.detail("substance") is None:
+        details = (*details, ("substance", URIRef(focus)))
+    return dataclasses.replace(result, message=Literal(text, lang=language) if language else text, details=details)
+
+
+def _parts_of(store: Store, results: list[ValidationResult], read: list[tuple[str, str | tuple[str, ...], str | None]]
+              ) -> tuple[dict[str, tuple[str, ...]], set[str]]:
     """Focus node -> the parts (or the product) a result about it concerns: a part or product itself, a
-    material's part (from the result's details, `read`), a substance's parts, a supplier's parts."""
+    material's part (from the result's details, `read`), a substance's parts, a supplier's parts; and the
+    focus nodes that are substances in a part's material."""
     out: dict[str, tuple[str, ...]] = {}
     others = []
     for r, (_, _, part) in zip(results, read, strict=True):
@@ -301,23 +325,26 @@ def _parts_of(store: Store, results: list[ValidationResult],
         else:
             others.append(focus)
     if not others:
-        return out
+        return out, set()
     found: dict[str, set[str]] = defaultdict(set)
     with store.composition_model() as model:  # the read model where the store keeps one (graph/read_model.py)
         if model is not None:
             others = list(dict.fromkeys(others))
-            for by in (reads.parts_containing(model, others), reads.parts_supplied_by(model, others)):
+            containing = reads.parts_containing(model, others)
+            for by in (containing, reads.parts_supplied_by(model, others)):
                 for focus, parts in by.items():
                     found[focus] |= parts
+            substances = set(containing)
         else:
             values = [NamedNode(f) for f in dict.fromkeys(others)]
             rows = select_batched(store, "SELECT DISTINCT ?focus ?part WHERE { ?occ cg:substance ?focus . "
                                          "?m cg:contains ?occ . ?part cg:hasMaterial ?m }", "focus", values)
+            substances = {row["focus"].value for row in rows}
             rows += select_batched(store, "SELECT ?focus ?part WHERE { ?part cg:suppliedBy ?focus }", "focus", values)
             for row in rows:
                 found[row["focus"].value].add(row["part"].value)
     out.update({f: tuple(sorted(ps)) for f, ps in found.items()})
-    return out
+    return out, substances
 
 
 def compute(store: Store, packs: list[str] | None, at) -> StatusIndex:
