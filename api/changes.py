@@ -1,32 +1,22 @@
 """Regulatory lists and what their changes touch: the `lists`, `listChange` (entries added, removed and changed,
 with what changed; each added or removed entry with its date of inclusion and the substances it concerns),
-`whereUsed` and `whatIf` queries and the impact rows they answer with."""
+`whereUsed` (and its pages, `whereUsedPage`) and `whatIf` queries; the impact rows they answer with are in
+api/impacts.py. Added and removed entries come in the order of `complygraph list-diff` (QA7 B12)."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import (
-    MAX_PAGE,
-    NamedRef,
-    after_key,
-    arg,
-    cas_arg,
-    context,
-    cursor_of,
-    date_arg,
-    page_size,
-)
+from complygraph.api.common import AFTER, FIRST, MAX_PAGE, after_key, arg, cas_arg, context, date_arg, page_size
 from complygraph.api.errors import user_error
+from complygraph.api.impacts import DEFAULT_PAGE, Impact, ImpactConnection, ImpactRows, kept_answer, scope_of
 from complygraph.api.substances import Substance
-from complygraph.api.work import ANSWERED_AT, answers, work
+from complygraph.api.work import answers, work
 from complygraph.graph import changes
-from complygraph.graph.impact import ImpactRow
 from complygraph.graph.impact import where_used as find_where_used
 from complygraph.graph.queries import UnknownList, check_list
 from complygraph.graph.queries import lists as list_infos
@@ -50,53 +40,26 @@ class RegulatoryList:
     listed_only_entries: int = strawberry.field(description="Entries listed but evaluated by no rule")
 
 
-@strawberry.type
-class ImpactSubstance:
-    cas: str | None
-    name: str | None
-
-
-@strawberry.type
-class Impact:
-    change: str
-    entry: str
-    part: NamedRef
-    material: NamedRef
-    substance: ImpactSubstance
-    ppm: float
-    article_percent: float | None = strawberry.field(
-        description="The substance's share of the article (the part), in percent; null without the part's mass")
-    over_threshold: bool | None = strawberry.field(
-        description="Whether the entry's substances together (a group entry's members summed, as validation "
-                    "counts them) are over the list's limit: per article (limitBasis \"article\": the SVHC "
-                    "threshold in this part) or per homogeneous material (\"material\": RoHS, as the element "
-                    "where the law measures it; for an exemption that ended, the limit it lifted); null without one")
-    limit_basis: str | None = strawberry.field(
-        description="\"article\" or \"material\": what overThreshold measures; null without a limit")
-    supplier: NamedRef
-    products: list[NamedRef]
-    cursor: str = strawberry.field(description="Where this row is in its answer, for `after` of the next page")
-
-
-def _impact(i: ImpactRow, position: int, scope: str = "") -> Impact:
-    return Impact(cursor=cursor_of(f"{scope}:{position}", "impact"), change=i.change, entry=i.entry_name,
-                  part=NamedRef(id=i.part_id, name=i.part_name),
-                  material=NamedRef(id=i.material_id, name=i.material_name),
-                  substance=ImpactSubstance(cas=i.cas or None, name=i.substance_name or None), ppm=i.ppm,
-                  article_percent=None if i.article_percent != i.article_percent else i.article_percent,
-                  over_threshold=i.over_threshold, limit_basis=i.limit_basis or None,
-                  supplier=NamedRef(id=i.supplier_id, name=i.supplier_name),
-                  products=[NamedRef(id=p, name=n) for p, n in i.products])
+ENTRY_IRI = "The entry's IRI (the same as `entry`; as `Impact.entryIri` and the CLI `entry`)"
+ENTRY_NAME = "The entry's name (the same as `name`; as `Impact.entryName` and the CLI `name` / `entry_name`)"
 
 
 @strawberry.type(description="An entry the list gained or lost between the two dates")
 class ChangedEntry:
-    entry: str
-    name: str
+    entry: str = strawberry.field(description="The entry's IRI (`entryIri`)")
+    name: str = strawberry.field(description="The entry's name (`entryName`)")
     date_of_inclusion: str | None = strawberry.field(description="The date the entry was added to the list")
     substances: list[Substance] = strawberry.field(
         description="The substances the entry concerns (an added entry at `to`, a removed one at `from`), by CAS "
                     "number, then EC number, then name; a group entry's member substances as the list names them")
+
+    @strawberry.field(description=ENTRY_IRI)
+    def entry_iri(self) -> str:
+        return self.entry
+
+    @strawberry.field(description=ENTRY_NAME)
+    def entry_name(self) -> str:
+        return self.name
 
 
 @strawberry.type(description="One field of an entry that differs between the two dates")
@@ -111,46 +74,48 @@ class FieldChange:
 
 @strawberry.type(description="An entry on the list at both dates whose stated facts differ")
 class EntryChange:
-    entry: str
-    name: str
+    entry: str = strawberry.field(description="The entry's IRI (`entryIri`)")
+    name: str = strawberry.field(description="The entry's name (`entryName`)")
     changes: list[FieldChange]
+
+    @strawberry.field(description=ENTRY_IRI)
+    def entry_iri(self) -> str:
+        return self.entry
+
+    @strawberry.field(description=ENTRY_NAME)
+    def entry_name(self) -> str:
+        return self.name
 
 
 @strawberry.type
 class ListChange:
-    added: list[ChangedEntry]
-    removed: list[ChangedEntry]
+    added: list[ChangedEntry] = strawberry.field(description="By name, then IRI, as `complygraph list-diff`")
+    removed: list[ChangedEntry] = strawberry.field(description="By name, then IRI, as `complygraph list-diff`")
     changed: list[EntryChange]
-    rows: strawberry.Private[list[ImpactRow]]
-    scope: strawberry.Private[str]  # what its cursors are of: the list, the dates and the store revision
+    rows: strawberry.Private[ImpactRows]
 
     @strawberry.field(description="Occurrences the added and removed entries reach, and the substances changed "
-                                  "entries gained or lost (change: changed), largest share of the article first: "
-                                  "all of them, or `first` (1 to 100) after the `after` cursor of an earlier "
-                                  "page's last row (`Impact.cursor`; a position in the answer at this store "
-                                  "revision). At 10^6 parts a change reaches ~58,000 rows, whose GraphQL alone "
-                                  "takes seconds: ask for pages and `impactedCount`.")
-    def impacted(self, first: int | None = None, after: str | None = None) -> list[Impact]:
-        start = 0 if after is None else _position(after, self.scope) + 1
-        end = len(self.rows) if first is None else start + page_size(first)
-        return [_impact(i, n, self.scope) for n, i in enumerate(self.rows[start:end], start)]
+                                  "entries gained or lost (change: changed), largest share of the article first. "
+                                  "Without `first` every row, in one answer and not a page (as it always was, "
+                                  "so clients that read it whole still get it all); with `first` (1 to 100) the "
+                                  "rows after the `after` cursor of an earlier row (`Impact.cursor`; a position "
+                                  "in the answer at this store revision). `impactedPage` pages them with a total "
+                                  "and `hasNextPage`. At 10^6 parts a change reaches ~58,000 rows, whose GraphQL "
+                                  "alone takes seconds: ask for pages.")
+    def impacted(self, first: Annotated[int | None, arg(f"How many rows: 1 to {MAX_PAGE}; left out: every row")]
+                 = None, after: Annotated[str | None, arg(AFTER)] = None) -> list[Impact]:
+        return self.rows.rows_after(first, after)
+
+    @strawberry.field(description="The rows of `impacted` one page at a time (`first` default "
+                                  f"{DEFAULT_PAGE}, at most {MAX_PAGE}), with `totalCount` and `pageInfo`; its "
+                                  "cursors and those of `impacted` are the same")
+    def impacted_page(self, first: Annotated[int | None, arg(FIRST)] = DEFAULT_PAGE,
+                      after: Annotated[str | None, arg(AFTER)] = None) -> ImpactConnection:
+        return self.rows.page(first, after)
 
     @strawberry.field(description="How many rows `impacted` has in all")
     def impacted_count(self) -> int:
-        return len(self.rows)
-
-
-def _position(cursor: str, scope: str) -> int:
-    """The row a cursor of `impacted` names, if it was given for this answer (`scope`: the list, dates and store
-    revision): a write between two pages changes the rows, and positions would skip or repeat some silently."""
-    key = after_key(cursor, "impact", "impacted") or ""
-    given, _, position = key.partition(":")
-    if not (position.isascii() and position.isdigit()):
-        raise user_error("after: not a cursor of impacted", "BAD_CURSOR")
-    if given != scope:
-        raise user_error("after: a cursor of another answer (the store changed since that page, or another list "
-                         "or dates): ask for the first page again", "STALE_CURSOR")
-    return int(position)
+        return len(self.rows.rows)
 
 
 def _joined(values: list[str]) -> str | None:
@@ -165,14 +130,19 @@ def _entry(answer: changes.ChangeAnswer, entry: str, name: str) -> ChangedEntry:
                                     for s in facts.substances])
 
 
+def _by_name(found: dict[str, str]) -> list[tuple[str, str]]:
+    """(IRI, name) by name, then IRI: the order of `complygraph list-diff` (complygraph/reports.py `diff_json`)."""
+    return sorted(found.items(), key=lambda x: (x[1], x[0]))
+
+
 def _list_change(answer: changes.ChangeAnswer, scope: str = "") -> ListChange:
-    return ListChange(added=[_entry(answer, k, v) for k, v in sorted(answer.change.added.items())],
-                      removed=[_entry(answer, k, v) for k, v in sorted(answer.change.removed.items())],
+    return ListChange(added=[_entry(answer, k, v) for k, v in _by_name(answer.change.added)],
+                      removed=[_entry(answer, k, v) for k, v in _by_name(answer.change.removed)],
                       changed=[EntryChange(entry=c.entry, name=c.name, changes=[
                           FieldChange(field=f.field, before=_joined(f.before), after=_joined(f.after),
                                       added=f.added, removed=f.removed) for f in c.changes])
                           for c in answer.changed],
-                      rows=answer.impacted, scope=scope)
+                      rows=ImpactRows(answer.impacted, "impact", "impacted", scope))
 
 
 def _check_count(cas: list[str]) -> None:
@@ -207,37 +177,48 @@ async def resolve_list_change(
         raise user_error(f"list: {exc}", "UNKNOWN_LIST") from None
     # seconds of work on a large store: a heavy answer, kept until the store changes (the start-up warming
     # fills the same cache under the same key)
-    outer, seen = ANSWERED_AT.get(), []
-    token = ANSWERED_AT.set(seen)  # the revision the answer was asked at (a shared one's may be older than now)
-    try:
-        answer = await work(info).shared(info.context.get("cache"), changes.change_key(list, since, until),
+    answer, revision = await kept_answer(info, info.context.get("cache"), changes.change_key(list, since, until),
                                          lambda: changes.list_change_answer(store, list, since, until))
-    finally:
-        ANSWERED_AT.reset(token)
-    if outer is not None:
-        outer.extend(seen)
-    revision = seen[0] if seen else await work(info).read(store.revision)
-    digest = hashlib.sha256(f"{revision}|{list}|{since}|{until}".encode()).hexdigest()[:16]
-    return _list_change(answer, digest)
+    return _list_change(answer, scope_of(revision, list, since, until))
 
 
-async def resolve_where_used(
-        info: Info, cas: Annotated[list[str], arg(f"CAS numbers, at most {MAX_PAGE}")],
-        min_ppm: Annotated[float | None, arg("Only occurrences at or above this concentration, in parts per million "
-                                             "of the part's mass (0 to 1000000)")] = None) -> list[Impact]:
+CAS_ARG = arg(f"CAS numbers, at most {MAX_PAGE}")
+MIN_PPM_ARG = arg("Only occurrences at or above this concentration, in parts per million of the part's mass "
+                  "(0 to 1000000)")
+
+
+async def where_used_rows(info: Info, cas: list[str], min_ppm: float | None) -> ImpactRows:
+    """Every occurrence of the substances (at `min_ppm` or more), largest share first, with cursors of `whereUsed`
+    bound to the question and the store revision."""
     store, _ = context(info)
     _check_count(cas)
     if min_ppm is not None and not 0 <= min_ppm <= 1_000_000:  # NaN and infinity fail both
         raise user_error("minPpm: between 0 and 1000000 (parts per million of the part's mass)", "BAD_USER_INPUT")
     substances = _substances(cas, "used")
     key = ("whereUsed", tuple(sorted(substances.items())))
-    found = await work(info).shared(answers(info), key,
-                                    lambda: find_where_used(store, substances, None, of_substances=True))
-    return [_impact(i, n) for n, i in enumerate(i for i in found if min_ppm is None or i.ppm >= min_ppm)]
+    found, revision = await kept_answer(info, answers(info), key,
+                                        lambda: find_where_used(store, substances, None, of_substances=True))
+    rows = [i for i in found if min_ppm is None or i.ppm >= min_ppm]
+    return ImpactRows(rows, "whereUsed", "whereUsedPage", scope_of(revision, key, min_ppm), of_substances=True)
+
+
+async def resolve_where_used(info: Info, cas: Annotated[list[str], CAS_ARG],
+                             min_ppm: Annotated[float | None, MIN_PPM_ARG] = None) -> list[Impact]:
+    rows = await where_used_rows(info, cas, min_ppm)
+    return rows.rows_after(None, None)
+
+
+async def resolve_where_used_page(
+        info: Info, cas: Annotated[list[str], CAS_ARG], min_ppm: Annotated[float | None, MIN_PPM_ARG] = None,
+        first: Annotated[int | None, arg(FIRST)] = DEFAULT_PAGE,
+        after: Annotated[str | None, arg(AFTER)] = None) -> ImpactConnection:
+    page_size(first)  # a wrong page or a cursor of another field is refused before the computation
+    after_key(after, "whereUsed", "whereUsedPage")
+    return (await where_used_rows(info, cas, min_ppm)).page(first, after)
 
 
 async def resolve_what_if(
-        info: Info, cas: Annotated[list[str], arg(f"CAS numbers, at most {MAX_PAGE}")],
+        info: Info, cas: Annotated[list[str], CAS_ARG],
         limit_percent: Annotated[float, arg("The limit, in percent by mass (0 to 100) of the article or the "
                                             "material, as `basis` says")] = 0.1,
         basis: Annotated[str, arg("\"article\" (the substance over the part's mass, as REACH Art. 33) or "
@@ -254,4 +235,4 @@ async def resolve_what_if(
     key = ("whatIf", tuple(sorted(substances.items())), limit, basis)
     found = await work(info).shared(answers(info), key,
                                     lambda: changes.what_if(store, substances, limit, basis == "material"))
-    return [_impact(i, n) for n, i in enumerate(found)]
+    return ImpactRows(found, "impact", "whatIf", "", of_substances=True).rows_after(None, None)

@@ -7,7 +7,7 @@ page maximum if given as a variable), any other list is priced at `LIST_ESTIMATE
 children cost once per object. Fields that run a set computation over the whole graph are priced by that
 computation, whatever page they return: a validation (`validate`, `parts(nonCompliantWith:)`) costs
 `VALIDATION_COST` (a fifth of the limit: 3 s on 10k parts, 50 s on 100k), an impact analysis (`listChange`,
-`whereUsed`, `whatIf`) `IMPACT_COST`. Introspection is free, so GraphiQL works.
+`whereUsed`, `whereUsedPage`, `whatIf`) `IMPACT_COST`. Introspection is free, so GraphiQL works.
 
 A page size is refused unless it is 1 to 100: multiplying by a negative `first` once let a costly query
 price itself under the limit. Fragments are measured once each, so a fragment spread a thousand times
@@ -52,7 +52,8 @@ LIST_ESTIMATE = 10
 PAGE_MAX = 100
 VALIDATION_COST = 10_000
 IMPACT_COST = 2_000
-FIELD_COSTS = {"listChange": IMPACT_COST, "whereUsed": IMPACT_COST, "whatIf": IMPACT_COST,
+FIELD_COSTS = {"listChange": IMPACT_COST, "whereUsed": IMPACT_COST, "whereUsedPage": IMPACT_COST,
+               "whatIf": IMPACT_COST,
                "validate": VALIDATION_COST, "compliance": 20,
                # outstanding declarations read every part, declaration and list version (56 s on 100k parts)
                "outstanding": VALIDATION_COST, "requests": VALIDATION_COST}

@@ -5,14 +5,16 @@ from __future__ import annotations
 import strawberry
 
 from complygraph.api.changes import (
-    Impact,
     ListChange,
     RegulatoryList,
     resolve_list_change,
     resolve_lists,
     resolve_what_if,
     resolve_where_used,
+    resolve_where_used_page,
 )
+from complygraph.api.common import MAX_PAGE
+from complygraph.api.impacts import Impact, ImpactConnection
 from complygraph.api.parts import Part, PartConnection, Product, resolve_part, resolve_parts, resolve_product
 from complygraph.api.requests import OutstandingAnswer, resolve_outstanding
 from complygraph.api.substances import Substance, SubstanceConnection, resolve_substance, resolve_substances
@@ -45,7 +47,12 @@ class Query:
                                                   "removed and changed) and the occurrences it reaches")
     where_used: list[Impact] = strawberry.field(
         resolver=resolve_where_used, description="Every occurrence of these substances in a part's material, "
-                                                 "largest share first")
+                                                 "largest share first, in one answer (not a page)",
+        deprecation_reason=f"Not paged (pages hold at most {MAX_PAGE} items) and no total: use whereUsedPage(cas, "
+                           "minPpm, first, after), which takes this field's cursors")
+    where_used_page: ImpactConnection = strawberry.field(
+        resolver=resolve_where_used_page, description="Every occurrence of these substances in a part's material, "
+                                                      "largest share first, one page at a time, with `totalCount`")
     what_if: list[Impact] = strawberry.field(
         resolver=resolve_what_if, description="Where substances (e.g. proposed for the Candidate List) would "
                                               "matter if they were listed with this limit")

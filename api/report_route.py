@@ -28,9 +28,11 @@ def add_report(app: FastAPI, store: Store, pools: Pools, answers: RevisionCache)
             day = dt.date.fromisoformat(at) if at else dt.date.today()
         except ValueError:
             return JSONResponse({"error": f"at: not a date (YYYY-MM-DD): {at!r}", "code": "BAD_USER_INPUT"}, 400)
-        unknown = sorted(set(pack or []) - set(available()))
-        if unknown:
-            return JSONResponse({"error": f"unknown packs {unknown}", "code": "UNKNOWN_PACK"}, 400)
+        packs = available()
+        unknown = sorted(set(pack or []) - set(packs))
+        if unknown:  # naming the packs there are, as GraphQL's pack arguments do (QA7 B14)
+            return JSONResponse({"error": f"unknown packs {unknown}; available: {', '.join(sorted(packs))}",
+                                 "code": "UNKNOWN_PACK"}, 400)
         chosen = sorted(set(pack)) if pack else None
         try:
             html = await Work(pools).shared(answers, ("report", tuple(chosen or ()), day),

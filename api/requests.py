@@ -7,12 +7,28 @@ the same (`api.work`): on the whole store it is a set computation over every par
 from __future__ import annotations
 
 import datetime as dt
+import json
+from bisect import bisect_right
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import AT, NamedRef, arg, context, date_arg, page_size, require_packs, require_supplier
+from complygraph.api.common import (
+    AFTER,
+    AT,
+    NamedRef,
+    PageInfo,
+    after_key,
+    arg,
+    context,
+    cursor_of,
+    date_arg,
+    page_size,
+    require_packs,
+    require_supplier,
+)
+from complygraph.api.errors import user_error
 from complygraph.api.work import answers, work
 from complygraph.graph import requests as rq
 from complygraph.graph.outstanding import Outstanding
@@ -42,13 +58,23 @@ class OutstandingDeclaration:
     changes: list[ListChangeNote]
     requested: str | None = strawberry.field(description="The open request that already asks for it")
 
+    cursor: str = strawberry.field(description="Where this item is in the order of `outstanding` (supplier, part, "
+                                               "reason), for its `after`")
+
+
+def _key(o: Outstanding) -> list[str]:
+    """The order of `outstanding`'s items, and what its cursors hold: one item per part and reason."""
+    return [o.part.supplier_id, o.part.id, o.reason.id]
+
 
 @strawberry.type
 class OutstandingAnswer:
     at: str
-    total: int
-    overdue: int
-    items: list[OutstandingDeclaration] = strawberry.field(description="The first `first`, by supplier and part")
+    total: int = strawberry.field(description="How many items there are, over every page")
+    overdue: int = strawberry.field(description="How many of them are overdue")
+    items: list[OutstandingDeclaration] = strawberry.field(
+        description="The first `first` items after `after`, by supplier id, part id and reason id")
+    page_info: PageInfo
 
 
 @strawberry.type(description="A declaration that answers a request item")
@@ -95,7 +121,7 @@ def _outstanding(o: Outstanding) -> OutstandingDeclaration:
     return OutstandingDeclaration(
         supplier=NamedRef(id=p.supplier_id, name=p.supplier_name or None), part=NamedRef(id=p.id, name=p.name or None),
         reason=o.reason.id, detail=o.detail, since=_iso(o.start), due_date=_iso(o.due), overdue=o.overdue,
-        declared=_iso(o.declared), requested=o.requested,
+        declared=_iso(o.declared), requested=o.requested, cursor=cursor_of(json.dumps(_key(o)), "outstanding"),
         changes=[ListChangeNote(list=c.list_id, date=c.date.isoformat(), added=list(c.added), removed=list(c.removed),
                                 changed=list(c.changed)) for c in o.changes])
 
@@ -133,15 +159,34 @@ async def resolve_outstanding(
         packs: Annotated[list[str] | None, arg("Shape packs whose reasons are added (evidence: missing "
                                                "certificates of non-use); default none")] = None,
         overdue_only: Annotated[bool, arg("Only the items past their due date")] = False,
-        first: Annotated[int | None, arg("How many items: 1 to 100 (default 100); `total` counts them all")] = None
-        ) -> OutstandingAnswer:
+        first: Annotated[int | None, arg("How many items: 1 to 100 (default 100); `total` counts them all")] = None,
+        after: Annotated[str | None, arg(AFTER)] = None) -> OutstandingAnswer:
     """Outstanding declarations at `at` (default today), of every supplier or of `supplier`; `packs` add the
-    reasons of those packs (evidence: missing certificates of non-use). At most `first` items (1-100)."""
-    n = page_size(first)
+    reasons of those packs (evidence: missing certificates of non-use). At most `first` items (1-100) after
+    `after`, by supplier, part and reason: a keyset order, so pages reach every item once (QA7 B07: items past
+    the first 100 could not be reached)."""
+    n, start = page_size(first), _after(after)
     view = await _shared_view(info, at, str(supplier) if supplier else None, packs)
-    rows = [o for o in view.outstanding if o.overdue or not overdue_only]
+    rows = sorted((o for o in view.outstanding if o.overdue or not overdue_only), key=_key)
+    begin = 0 if start is None else bisect_right(rows, start, key=_key)
+    page = [_outstanding(o) for o in rows[begin:begin + n]]
     return OutstandingAnswer(at=view.at.isoformat(), total=len(rows), overdue=sum(o.overdue for o in rows),
-                             items=[_outstanding(o) for o in rows[:n]])
+                             items=page, page_info=PageInfo(has_next_page=begin + n < len(rows),
+                                                            end_cursor=page[-1].cursor if page else None))
+
+
+def _after(cursor: str | None) -> list[str] | None:
+    """The (supplier, part, reason) an `outstanding` page starts after."""
+    key = after_key(cursor, "outstanding")
+    if key is None:
+        return None
+    try:
+        found = json.loads(key)
+    except ValueError:
+        found = None
+    if not (isinstance(found, list) and len(found) == 3 and all(isinstance(k, str) for k in found)):
+        raise user_error("after: not a cursor of outstanding", "BAD_CURSOR")
+    return found
 
 
 async def resolve_supplier_requests(info: Info, supplier: str, at: str | None = None,

@@ -34,7 +34,12 @@ class Listing:
     reason: str | None = strawberry.field(description="The entry's reasons in one text, each part once (`reasons` "
                                                       "gives them one by one)")
     reasons: list[str] = strawberry.field(description="Every reason the list states for the entry")
-    entry: str | None = strawberry.field(description="The entry's English name")
+    entry: str | None = strawberry.field(
+        description="The entry's English name (`entryName`), where `entry` elsewhere (ChangedEntry, the CLI) is "
+                    "the IRI",
+        deprecation_reason="The entry's name here, its IRI elsewhere: use entryName and entryIri")
+    entry_iri: str = strawberry.field(description="The entry's IRI (as `ChangedEntry.entryIri` and `Impact.entryIri`)")
+    entry_name: str | None = strawberry.field(description="The entry's English name (as `ChangedEntry.entryName`)")
 
 
 @strawberry.type
@@ -77,7 +82,8 @@ def _listings(rows: list[dict]) -> list[Listing]:
         reasons = sorted({r["reason"] for r in entry_rows if "reason" in r})
         parts = dict.fromkeys(p.strip() for reason in reasons for p in reason.split(";") if p.strip())
         out.append(Listing(list=entry_rows[0]["list"], version=first("included"), date_of_inclusion=first("included"),
-                           reason="; ".join(parts) or None, reasons=reasons, entry=first("name")))
+                           reason="; ".join(parts) or None, reasons=reasons, entry=first("name"),
+                           entry_iri=entry_rows[0]["entry"], entry_name=first("name")))
     return sorted(out, key=lambda x: (x.list, x.date_of_inclusion or "", x.entry or ""))
 
 
