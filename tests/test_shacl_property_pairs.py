@@ -205,3 +205,28 @@ def test_closed_on_a_property_shape_judges_its_value_nodes():
 def test_closed_false_is_no_constraint():
     ttl = """ex:S a sh:NodeShape ; sh:targetNode ex:A ; sh:closed false . ex:A ex:p 1 ."""
     assert not _compiled(ttl).results
+
+
+# ------------------------------------------------------------------------------ results the same in every field shown
+
+def test_closed_property_shape_reports_each_value_node_with_the_same_triple():
+    """SHACL 4.8.1: a result per value node and disallowed triple. Two value nodes with the same disallowed
+    predicate and object gave one result (the validator kept one of two results equal in every field shown);
+    pySHACL, the reference, gives two."""
+    ttl = """
+        ex:S a sh:NodeShape ; sh:targetNode ex:A ; sh:property [ sh:path ex:address ; sh:closed true ] .
+        ex:A ex:address ex:Addr1, ex:Addr2 . ex:Addr1 ex:zip 1 . ex:Addr2 ex:zip 1 ."""
+    assert _found(_compiled(ttl)) == Counter({("A", "zip", Literal(1)): 2})
+
+
+def test_less_than_under_its_own_message_reports_each_pair():
+    """SHACL 4.5.3: a result per failing pair. Under the shape's own sh:message, the two pairs of value 5 differ in
+    nothing the report shows, and were reported once; so were 1 against 1 and "1" for sh:lessThanOrEquals ("1"
+    cannot be compared with 1, the default message named both "1")."""
+    ttl = """
+        ex:S a sh:NodeShape ; sh:targetNode ex:E ;
+            sh:property [ sh:path ex:start ; sh:lessThan ex:end ; sh:message "starts too late" ] .
+        ex:E ex:start 5 ; ex:end 1, 2, 9 .
+        ex:T a sh:NodeShape ; sh:targetNode ex:F ; sh:property [ sh:path ex:start ; sh:lessThan ex:end ] .
+        ex:F ex:start 1 ; ex:end 1, "1" ."""
+    assert _found(_compiled(ttl)) == Counter({("E", "start", Literal(5)): 2, ("F", "start", Literal(1)): 2})

@@ -36,6 +36,7 @@ class CompiledConstraint:
     # A query shared by several core constraints of one property shape (core/fused.py): this constraint's rows
     # are those whose ?k is this index.
     key: int | None = None
+    distinct_by: tuple[str, ...] = ()  # row variables that keep results apart (core/component.py)
 
 
 @dataclass
@@ -125,7 +126,8 @@ def _compile_one(g: Graph, shape: Node, focus: Focus, comps, unsupported: frozen
         for body in core.compile_core(g, shape, component, generator, path):
             out.append(CompiledConstraint(shape, component.component, severity, path_node,
                                           f"SELECT * WHERE {{\n{body}\n}}", component.has_value, path is None,
-                                          shape_messages, multiplicity=multiplicity))
+                                          shape_messages, multiplicity=multiplicity,
+                                          distinct_by=component.distinct_by))
     for constraint, q in sparql.constraint_queries(g, shape, generator, path):
         out.append(_sparql_constraint(shape, SH.SPARQLConstraintComponent, severity, path_node, q, focus,
                                       shape_messages or q.messages, constraint=constraint))

@@ -159,12 +159,13 @@ def _results_of(c: CompiledConstraint, rows: list, counts: list, owner: dict, co
     keep = _WANTED | {name for msg in c.messages for name in placeholders(str(msg))}
     named = _names(c, rows, names) if names is not None else {}
     # One result per distinct result of this constraint: rows that differ only in variables the report
-    # does not show (a sequence path's middle node) are one result; rows that differ in a detail
+    # does not show (a sequence path's middle node) are one result, except in those the component says keep
+    # results apart (`distinct_by`: a sh:closed value node, a sh:lessThan pair); rows that differ in a detail
     # (?substance, ?entry) are results of their own, and so are the results of another constraint.
-    results = dict.fromkeys(_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack, named)
-                            for row in rows)
+    results = dict.fromkeys((_result(c, {k: convert(v) for k, v in row.items() if k in keep}, pack, named),
+                             tuple(row.get(v) for v in c.distinct_by)) for row in rows)
     times = {convert(r["this"]): int(r["n"].value) for r in counts}
-    return [result for result in results for _ in range(times.get(result.focus, 1))]
+    return [result for result, _ in results for _ in range(times.get(result.focus, 1))]
 
 
 def _names(c: CompiledConstraint, rows: list, names: TermNames) -> dict[Node, str]:

@@ -36,6 +36,10 @@ class CoreComponent:
     # Components that check value nodes against other shapes (4.6, 4.7): compiled with the names and the stack
     # of shapes of the conformance check they are part of (core/conformance.py); `compile` starts a new one
     nested: Nested | None = None
+    # Variables of the query's rows that tell results apart though the report shows none of them: SHACL reports
+    # one result per value node of sh:closed on a property shape (?node) and per pair of sh:lessThan (?other),
+    # even where two such results are the same in every field shown (pySHACL reports both)
+    distinct_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.compile is None:

@@ -40,5 +40,6 @@ def closed(g: Graph, shape: Node, flag: Node, focus: str, path: str | None) -> s
 OTHER = (
     CoreComponent(SH["in"], SH.InConstraintComponent, "4.8.3", None, has_value=True, test=in_),
     CoreComponent(SH.hasValue, SH.HasValueConstraintComponent, "4.8.2", has_value, has_value=False),
-    CoreComponent(SH.closed, SH.ClosedConstraintComponent, "4.8.1", closed, has_value=True),
+    CoreComponent(SH.closed, SH.ClosedConstraintComponent, "4.8.1", closed, has_value=True,
+                  distinct_by=("node",)),
 )

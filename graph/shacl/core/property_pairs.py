@@ -54,7 +54,7 @@ PROPERTY_PAIRS = (
     CoreComponent(SH.equals, SH.EqualsConstraintComponent, "4.5.1", equals, has_value=True),
     CoreComponent(SH.disjoint, SH.DisjointConstraintComponent, "4.5.2", disjoint, has_value=True),
     CoreComponent(SH.lessThan, SH.LessThanConstraintComponent, "4.5.3", _order("<", "less than"),
-                  has_value=True, needs_path=True),
+                  has_value=True, needs_path=True, distinct_by=("other",)),
     CoreComponent(SH.lessThanOrEquals, SH.LessThanOrEqualsConstraintComponent, "4.5.4",
-                  _order("<=", "less than or equal to"), has_value=True, needs_path=True),
+                  _order("<=", "less than or equal to"), has_value=True, needs_path=True, distinct_by=("other",)),
 )
