@@ -25,7 +25,18 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from complygraph.api.common import PageInfo, after_key, context, page_edges, page_size, to_float
+from complygraph.api.common import (
+    EDGE_CURSOR,
+    PAGE_INFO,
+    AfterArg,
+    FirstArg,
+    PageInfo,
+    after_key,
+    context,
+    page_edges,
+    page_size,
+    to_float,
+)
 from complygraph.api.work import work
 from complygraph.graph.bom import LinePage, bom_pages
 
@@ -61,7 +72,7 @@ class BomLine:
         return None if self.total is None else float(self.total)
 
     @strawberry.field(description="The lines of this line's part, paged like `parts`; empty on a cycle")
-    async def bom(self, info: Info, first: int | None = DEFAULT_PAGE, after: str | None = None) -> BomConnection:
+    async def bom(self, info: Info, first: FirstArg = DEFAULT_PAGE, after: AfterArg = None) -> BomConnection:
         if self.cycle:
             page_size(first)
             after_key(after, "bom")
@@ -70,18 +81,18 @@ class BomLine:
                                     first, after)
 
 
-@strawberry.type
+@strawberry.type(description="A line on a page of a `bom`, with its cursor")
 class BomEdge:
-    cursor: str
-    node: BomLine
+    cursor: str = strawberry.field(description=EDGE_CURSOR)
+    node: BomLine = strawberry.field(description="The line")
 
 
 @strawberry.type(description="One page of the lines under a product or part, in the order of their child parts")
 class BomConnection:
-    edges: list[BomEdge]
+    edges: list[BomEdge] = strawberry.field(description="The page's lines with their cursors")
     nodes: list[BomLine] = strawberry.field(description="The lines of `edges`, without cursors: one level less "
                                                         "of nesting for the query depth limit")
-    page_info: PageInfo
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 async def _load(store: Any, run: Callable[..., Awaitable[Any]],

@@ -23,19 +23,21 @@ from complygraph.graph.queries import lists as list_infos
 from complygraph.vocab import substance_iri
 
 
-@strawberry.type
+@strawberry.type(description="A version of a regulatory list in the store")
 class ListVersion:
-    date: str
-    entry_count: int
+    date: str = strawberry.field(description="The date from which the version holds (YYYY-MM-DD)")
+    entry_count: int = strawberry.field(description="How many entries the version has")
 
 
-@strawberry.type
+@strawberry.type(description="A regulatory list in the store (Candidate List, RoHS Annex II, CSCL Class I, ...)")
 class RegulatoryList:
-    id: strawberry.ID
-    title: str
-    regulation: str
-    versions: list[ListVersion]
-    sources: list[str]
+    id: strawberry.ID = strawberry.field(description="The list's id (eu-reach-svhc, eu-rohs-annex-ii, ...)")
+    title: str = strawberry.field(description="The list's English title; its id when it has none")
+    regulation: str = strawberry.field(description="The id of the regulation it is under; empty when none is "
+                                                   "recorded")
+    versions: list[ListVersion] = strawberry.field(description="Its versions in the store, newest first")
+    sources: list[str] = strawberry.field(description="The files it was loaded from, each \"name <download URL>\" "
+                                                      "(the URL where known), by name")
     evaluated_entries: int = strawberry.field(description="Entries a restriction of the list evaluates (rules as data)")
     listed_only_entries: int = strawberry.field(description="Entries listed but evaluated by no rule")
 
@@ -76,7 +78,7 @@ class FieldChange:
 class EntryChange:
     entry: str = strawberry.field(description="The entry's IRI (`entryIri`)")
     name: str = strawberry.field(description="The entry's name (`entryName`)")
-    changes: list[FieldChange]
+    changes: list[FieldChange] = strawberry.field(description="The fields that differ, by field name")
 
     @strawberry.field(description=ENTRY_IRI)
     def entry_iri(self) -> str:
@@ -87,15 +89,17 @@ class EntryChange:
         return self.name
 
 
-@strawberry.type
+@strawberry.type(description="What changed on a list between two dates, and the occurrences it reaches")
 class ListChange:
     added: list[ChangedEntry] = strawberry.field(description="By name, then IRI, as `complygraph list-diff`")
     removed: list[ChangedEntry] = strawberry.field(description="By name, then IRI, as `complygraph list-diff`")
-    changed: list[EntryChange]
+    changed: list[EntryChange] = strawberry.field(description="Entries on the list at both dates whose stated "
+                                                              "facts differ, by name, then IRI")
     rows: strawberry.Private[ImpactRows]
 
     @strawberry.field(description="Occurrences the added and removed entries reach, and the substances changed "
-                                  "entries gained or lost (change: changed), largest share of the article first. "
+                                  "entries gained or lost (change: changed), by `change`, then largest share of the "
+                                  "article first (a part without a mass last). "
                                   "Without `first` every row, in one answer and not a page (as it always was, "
                                   "so clients that read it whole still get it all); with `first` (1 to 100) the "
                                   "rows after the `after` cursor of an earlier row (`Impact.cursor`; a position "
@@ -183,8 +187,9 @@ async def resolve_list_change(
 
 
 CAS_ARG = arg(f"CAS numbers, at most {MAX_PAGE}")
-MIN_PPM_ARG = arg("Only occurrences at or above this concentration, in parts per million of the part's mass "
-                  "(0 to 1000000)")
+# the occurrence's `ppm`: by mass of its homogeneous material (cg:concentrationPpm), not of the part
+MIN_PPM_ARG = arg("Only occurrences at or above this concentration, in parts per million by mass of the homogeneous "
+                  "material (`Impact.ppm`; 0 to 1000000)")
 
 
 async def where_used_rows(info: Info, cas: list[str], min_ppm: float | None) -> ImpactRows:
@@ -193,7 +198,8 @@ async def where_used_rows(info: Info, cas: list[str], min_ppm: float | None) -> 
     store, _ = context(info)
     _check_count(cas)
     if min_ppm is not None and not 0 <= min_ppm <= 1_000_000:  # NaN and infinity fail both
-        raise user_error("minPpm: between 0 and 1000000 (parts per million of the part's mass)", "BAD_USER_INPUT")
+        raise user_error("minPpm: between 0 and 1000000 (parts per million of the material's mass)",
+                         "BAD_USER_INPUT")
     substances = _substances(cas, "used")
     key = ("whereUsed", tuple(sorted(substances.items())))
     found, revision = await kept_answer(info, answers(info), key,

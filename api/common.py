@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -31,11 +32,22 @@ AFTER = ("The cursor the page starts after: `pageInfo.endCursor` (or an edge's `
 AT = "The evaluation date (YYYY-MM-DD): list versions in force, exemption expiry; default today"
 PACKS = ("Shape packs by name (the error for an unknown one lists them); left out or null: the default packs; "
          "an empty list is refused")
+OUTSTANDING_PACKS = ("Shape packs whose reasons are added (evidence: missing certificates of non-use); default "
+                     "none")
+EDGE_CURSOR = "This item's cursor: give it as `after` for the page after it"
+PAGE_INFO = "Whether a page follows and the cursor to ask for it with"
 
 
 def arg(description: str, name: str | None = None):
     """An argument's description (and GraphQL name, where the Python one differs)."""
     return strawberry.argument(description=description, name=name)
+
+
+# argument types several fields share, with their descriptions
+FirstArg = Annotated[int | None, arg(FIRST)]
+AfterArg = Annotated[str | None, arg(AFTER)]
+AtArg = Annotated[str | None, arg(AT)]
+PacksArg = Annotated[list[str] | None, arg(PACKS)]
 
 
 def context(info: Info) -> tuple[Store, Loaders]:
@@ -154,10 +166,11 @@ def to_float(value: str | None) -> float | None:
     return None if value is None else float(value)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page of a connection ends and whether another follows (Relay)")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page")
+    end_cursor: str | None = strawberry.field(description="The cursor of the page's last item, the `after` of the "
+                                                          "next page; null on an empty page")
 
 
 def page_edges(edge_type, keys: list[str], nodes: list, more: bool, kind: str) -> tuple[list, PageInfo]:
@@ -166,7 +179,7 @@ def page_edges(edge_type, keys: list[str], nodes: list, more: bool, kind: str) -
     return edges, PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
 
 
-@strawberry.type
+@strawberry.type(description="A part, material, supplier or product by its id and name")
 class NamedRef:
-    id: strawberry.ID
-    name: str | None
+    id: strawberry.ID = strawberry.field(description="Its id, as imported")
+    name: str | None = strawberry.field(description="Its name; null or empty when the data gives none")

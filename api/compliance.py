@@ -7,12 +7,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from enum import Enum
+from typing import Annotated
 from urllib.parse import unquote
 
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import chosen_packs, context, date_arg, page_size, validation_errors
+from complygraph.api.common import FIRST, arg, chosen_packs, context, date_arg, page_size, validation_errors
 from complygraph.api.errors import user_error
 from complygraph.api.work import answers, work
 from complygraph.graph import status as st
@@ -23,27 +24,37 @@ from complygraph.vocab import entity_iri
 @strawberry.enum(description="Worst first: non-compliant > unknown > obligations > compliant with exemptions > "
                              "compliant.")
 class ComplianceStatus(Enum):
-    COMPLIANT = "compliant"
-    COMPLIANT_WITH_EXEMPTIONS = "compliant with exemptions"
-    OBLIGATIONS = "obligations"
-    UNKNOWN = "unknown"
-    NON_COMPLIANT = "non-compliant"
+    COMPLIANT = strawberry.enum_value("compliant", description=(
+        "Nothing in the pack against it; findings that keep it compliant (warnings, information without duties) "
+        "are listed with it"))
+    COMPLIANT_WITH_EXEMPTIONS = strawberry.enum_value("compliant with exemptions", description=(
+        "Compliant only through an exemption it uses (a RoHS Annex III/IV exemption claimed for a material)"))
+    OBLIGATIONS = strawberry.enum_value("obligations", description=(
+        "Allowed, but with duties to meet (e.g. an SVHC above 0.1 % w/w of the article: the REACH Art. 33 "
+        "information duty); the finding's `duties` name them"))
+    UNKNOWN = strawberry.enum_value("unknown", description=(
+        "Cannot be decided from the data: no declaration, a substance of unresolved identity, a declaration made "
+        "against an outdated list, ..."))
+    NON_COMPLIANT = strawberry.enum_value("non-compliant", description=(
+        "A Violation of the pack: e.g. a restricted substance over its limit without a valid exemption"))
 
 
-@strawberry.type
+@strawberry.type(description="One validation result that gives a part or product its status in a pack")
 class ComplianceFinding:
-    status: ComplianceStatus
-    severity: str
-    pack: str | None
-    shape: str
-    message: str | None
+    status: ComplianceStatus = strawberry.field(description="The status this finding gives the part (or product)")
+    severity: str = strawberry.field(description="The SHACL severity: Violation, Warning or Info")
+    pack: str | None = strawberry.field(description="The shape pack of the result (eu-rohs, data-quality, ...); "
+                                                    "null when the result names none")
+    shape: str = strawberry.field(description="The IRI of the shape the result is of")
+    message: str | None = strawberry.field(description="The result's message; null without one")
     part: str | None = strawberry.field(description="The part id the finding is about: the part asked for or the "
                                                     "deciding part it was reached through; null for a finding "
                                                     "about the product itself")
     substance: str | None = strawberry.field(description="The substance IRI, when the finding names one (a "
                                                          "finding about a substance itself, e.g. an unresolved "
                                                          "identity: that substance)")
-    duties: list[str]
+    duties: list[str] = strawberry.field(description="The legal duties the finding triggers, in words (e.g. "
+                                                     "\"REACH Art. 33(1): provide the recipient ...\"); empty for none")
     material_id: strawberry.Private[str | None] = None
     part_iri: strawberry.Private[str | None] = None
 
@@ -60,21 +71,24 @@ class ComplianceFinding:
         return ids[0] if len(ids) == 1 else None
 
 
-@strawberry.type
+@strawberry.type(description="A part below a product that gives the product its status, with how it is reached")
 class DecidingPart:
-    part: strawberry.ID
+    part: strawberry.ID = strawberry.field(description="The part's id")
     path: list[strawberry.ID] = strawberry.field(description="Product, sub-assemblies ..., the part")
     quantity: float = strawberry.field(description="How many of the part one product holds (over every path)")
-    findings: list[ComplianceFinding]
+    findings: list[ComplianceFinding] = strawberry.field(description="The part's findings of the product's "
+                                                                     "status (under unknown also its obligations)")
     paths: int = strawberry.field(default=1, description="How many BOM paths lead to the part: `path` is one of "
                                                          "them, `quantity` sums them all")
 
 
-@strawberry.type
+@strawberry.type(description="The status of a part or product in one shape pack at a date")
 class Compliance:
-    pack: str
-    at: str
-    status: ComplianceStatus
+    pack: str = strawberry.field(description="The shape pack (regulation) the status is in: eu-rohs, eu-reach-svhc, "
+                                             "...")
+    at: str = strawberry.field(description="The evaluation date (YYYY-MM-DD)")
+    status: ComplianceStatus = strawberry.field(description="The worst status of its findings (for a product: over "
+                                                            "its own findings and every part below it)")
     findings: list[ComplianceFinding] = strawberry.field(
         description="The findings that give the part (or the product itself) its status")
     warnings: list[str] = strawberry.field(
@@ -94,8 +108,10 @@ class Compliance:
                                   "in part IRI order, `first` (1 to 100, default 20) after the part id `after` (the "
                                   "last `part` of the previous page: a part that `deciding` gives in any of the packs "
                                   "asked for is a valid `after` in each); see `decidingCount` for how many there are")
-    async def deciding(self, info: Info, first: int | None = 20,
-                       after: strawberry.ID | None = None) -> list[DecidingPart]:
+    async def deciding(self, info: Info, first: Annotated[int | None, arg(FIRST)] = 20,
+                       after: Annotated[strawberry.ID | None, arg(
+                           "The part id the page starts after: the last `part` of the previous page")] = None
+                       ) -> list[DecidingPart]:
         n = page_size(first)
         chosen = await _deciding_of(info, self.source)
         if after is not None:

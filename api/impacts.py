@@ -18,7 +18,7 @@ from typing import TypeVar
 import strawberry
 from strawberry.types import Info
 
-from complygraph.api.common import NamedRef, PageInfo, after_key, cursor_of, page_size
+from complygraph.api.common import PAGE_INFO, NamedRef, PageInfo, after_key, cursor_of, page_size
 from complygraph.api.errors import user_error
 from complygraph.api.work import ANSWERED_AT, work
 from complygraph.graph.impact import ImpactRow
@@ -28,15 +28,19 @@ T = TypeVar("T")
 DEFAULT_PAGE = 20  # as `parts`, `substances` and `bom`
 
 
-@strawberry.type
+@strawberry.type(description="The substance of an impact row")
 class ImpactSubstance:
-    cas: str | None
-    name: str | None
+    cas: str | None = strawberry.field(description="Its CAS number; null when it has none")
+    name: str | None = strawberry.field(description="Its shortest English name (one a declaration or list gives, "
+                                                    "else the identity database's); null when it has none")
 
 
 @strawberry.type(description="One occurrence of a substance in a part's material that a question reaches")
 class Impact:
-    change: str
+    change: str = strawberry.field(
+        description="Why the row is in the answer: in `listChange`, \"added\" or \"removed\" (an entry, or an "
+                    "exemption a use claims, that the list gained or lost) or \"changed\" (a substance a changed entry "
+                    "gained or lost); \"used\" in `whereUsed(Page)`; \"what-if\" in `whatIf`")
     entry: str = strawberry.field(
         description="Kept with the value it always had, which differs by field: the list entry's name in "
                     "`listChange.impacted`, the CAS number as asked in `whereUsed(Page)` and `whatIf`; `entryIri` and "
@@ -49,10 +53,10 @@ class Impact:
     entry_name: str | None = strawberry.field(
         description="The name of what `entryIri` names (as `ChangedEntry.entryName` and the CLI `impact` "
                     "`entry_name`); for a substance without a name, the CAS number as asked")
-    part: NamedRef
-    material: NamedRef
-    substance: ImpactSubstance
-    ppm: float
+    part: NamedRef = strawberry.field(description="The part (the article) that holds the substance")
+    material: NamedRef = strawberry.field(description="The part's homogeneous material that holds it")
+    substance: ImpactSubstance = strawberry.field(description="The substance")
+    ppm: float = strawberry.field(description="Its concentration in the homogeneous material, in ppm by mass")
     article_percent: float | None = strawberry.field(
         description="The substance's share of the article (the part), in percent; null without the part's mass")
     over_threshold: bool | None = strawberry.field(
@@ -62,25 +66,25 @@ class Impact:
                     "where the law measures it; for an exemption that ended, the limit it lifted); null without one")
     limit_basis: str | None = strawberry.field(
         description="\"article\" or \"material\": what overThreshold measures; null without a limit")
-    supplier: NamedRef
-    products: list[NamedRef]
+    supplier: NamedRef = strawberry.field(description="The part's supplier")
+    products: list[NamedRef] = strawberry.field(description="The products whose BOMs hold the part, at any depth")
     cursor: str = strawberry.field(
         description="Where this row is in its answer, for `after` of the next page of the same field "
                     "(`impacted` and `impactedPage` take each other's; `whereUsed` and `whereUsedPage` too)")
 
 
-@strawberry.type
+@strawberry.type(description="An impact row on a page, with its cursor")
 class ImpactEdge:
-    cursor: str
-    node: Impact
+    cursor: str = strawberry.field(description="The row's cursor (the same as `node.cursor`)")
+    node: Impact = strawberry.field(description="The row")
 
 
-@strawberry.type(description="One page of an impact answer, in the order of the whole answer (largest share of "
-                             "the article first), with how many rows it has in all")
+@strawberry.type(description="One page of an impact answer, in the order of the whole answer (by `change`, then "
+                             "largest share of the article first), with how many rows it has in all")
 class ImpactConnection:
-    edges: list[ImpactEdge]
+    edges: list[ImpactEdge] = strawberry.field(description="The page's rows with their cursors")
     nodes: list[Impact] = strawberry.field(description="`edges { node }` without the cursors")
-    page_info: PageInfo
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
     total_count: int = strawberry.field(description="How many rows the whole answer has, over every page")
 
 

@@ -16,14 +16,14 @@ import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from complygraph.api.auth import token_problem
-from complygraph.api.common import context, date_arg
+from complygraph.api.common import arg, context, date_arg
 from complygraph.api.errors import scrub, user_error
 from complygraph.api.work import work
 from complygraph.graph.changes import warm_latest_changes
@@ -35,6 +35,8 @@ from complygraph.loaders.errors import InputError, Problem
 
 T = TypeVar("T")
 MAX_UPLOAD = 200_000_000  # bytes per uploaded file (and per file in a zip)
+SKIP_INVALID = ("Store every good file (one transaction each) and refuse each bad one whole, its problems in "
+                "`rejected`; false: any bad file stores nothing")
 
 
 def _require_token(info: Info) -> None:
@@ -111,15 +113,13 @@ def _unzip(path: Path, folder: Path) -> Path:
     return folder
 
 
-@strawberry.type
+@strawberry.type(description="One problem of a file that `skipInvalid` refused")
 class Rejection:
-    """One problem of a file that `skipInvalid` refused: the file as uploaded, the line and the element,
-    attribute or column (null when the problem is the whole file's), and why."""
-
-    file: str
-    line: int | None
-    field: str | None
-    reason: str
+    file: str = strawberry.field(description="The file's name as uploaded")
+    line: int | None = strawberry.field(description="The line of the problem; null when it is the whole file's")
+    field: str | None = strawberry.field(description="The element, attribute or column; null when the problem is the "
+                                                     "whole file's")
+    reason: str = strawberry.field(description="What is wrong")
 
 
 def _rejections(problems: list[Problem]) -> list[Rejection]:
@@ -128,35 +128,36 @@ def _rejections(problems: list[Problem]) -> list[Rejection]:
     return [Rejection(file=Path(p.file).name, line=p.line, field=p.field, reason=scrub(p.reason)) for p in problems]
 
 
-@strawberry.type
+@strawberry.type(description="What importing one declaration file did")
 class DeclarationOutcome:
-    """What one file did: `status` new, replaced or unchanged; with `skipInvalid`, a refused file is
-    `refused`, with no part or class and its problems in `rejected` (empty for a file loaded)."""
+    file: str = strawberry.field(description="The file's name as uploaded")
+    part: str | None = strawberry.field(description="The id of the part it declares; null for a refused file")
+    declaration_class: str | None = strawberry.field(description="IPC-1752A class: D (full composition) or C "
+                                                                 "(category statements only); null for a refused file")
+    status: str = strawberry.field(description="new, replaced (it superseded the part's declaration in force), "
+                                               "unchanged (the same file again: nothing stored) or, with "
+                                               "`skipInvalid`, refused")
+    rejected: list[Rejection] = strawberry.field(default_factory=list, description="The problems of a refused "
+                                                                                   "file; empty for a file loaded")
 
-    file: str
-    part: str | None
-    declaration_class: str | None
-    status: str
-    rejected: list[Rejection] = strawberry.field(default_factory=list)
 
-
-@strawberry.type
+@strawberry.type(description="How many records of one kind an import stored")
 class ImportCount:
-    """How many records of one kind (parts, surveys, ...) an import stored."""
+    kind: str = strawberry.field(description="The kind of record: surveys, answers; suppliers, parts, materials, "
+                                             "... for compositions")
+    count: int = strawberry.field(description="How many were stored")
 
-    kind: str
-    count: int
-
-    @strawberry.field(deprecation_reason="Use `kind`: import counts once shared the validation count type, "
-                                         "whose `severity` field held the kind.")
+    @strawberry.field(description="The same as `kind`", deprecation_reason="Use `kind`: import counts once shared "
+                      "the validation count type, whose `severity` field held the kind.")
     def severity(self) -> str:
         return self.kind
 
 
-@strawberry.type
+@strawberry.type(description="What an import stored")
 class ImportResult:
-    triples: int
-    counts: list[ImportCount]
+    triples: int = strawberry.field(description="How many RDF triples it wrote")
+    counts: list[ImportCount] = strawberry.field(description="How many records of each kind it stored (empty for a "
+                                                             "list version)")
     rejected: list[Rejection] = strawberry.field(
         default_factory=list, description="Problems of the files `skipInvalid` refused (survey imports)")
     notes: list[str] = strawberry.field(
@@ -164,15 +165,17 @@ class ImportResult:
                                           "Candidate List xlsx taken from the shipped CSV export")
 
 
-@strawberry.type
+@strawberry.type(description="Imports. Each needs the write token (`Authorization: Bearer <token>`); without it "
+                             "the answer is an UNAUTHENTICATED (or, when the server has no token, FORBIDDEN) error")
 class Mutation:
-    @strawberry.mutation
-    async def import_declarations(self, info: Info, files: list[Upload], format: str | None = None,
-                                  skip_invalid: bool = False) -> list[DeclarationOutcome]:
-        """Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML; `format` ipc1752a or iec62474,
-        else read from each file's namespace. Any bad file stores nothing; with `skipInvalid`, every good
-        file is stored (one transaction each) and each bad one is refused whole: an outcome with status
-        `refused` and its problems in `rejected`."""
+    @strawberry.mutation(description=(
+        "Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML, one outcome per file. Any bad file "
+        "stores nothing; with `skipInvalid`, every good file is stored (one transaction each) and each bad one is "
+        "refused whole: an outcome with status `refused` and its problems in `rejected`"))
+    async def import_declarations(
+            self, info: Info, files: Annotated[list[Upload], arg("The declaration files (XML), at least one")],
+            format: Annotated[str | None, arg("ipc1752a or iec62474; left out: read from each file's namespace")]
+            = None, skip_invalid: Annotated[bool, arg(SKIP_INVALID)] = False) -> list[DeclarationOutcome]:
         _require_token(info)
         store, _ = context(info)
         if format is not None and format not in DECLARATION_FORMATS:
@@ -185,13 +188,16 @@ class Mutation:
                                             status="refused", rejected=_rejections(problems))
                          for file, problems in batch.rejected.items()]
 
-    @strawberry.mutation
-    async def import_survey(self, info: Info, files: list[Upload], part: str | None = None,
-                            date: str | None = None, skip_invalid: bool = False) -> ImportResult:
-        """Answers on the customer's survey form (Form 2-1) as CSV or the returned XLSX form; `part` and
-        `date` when the file has no such columns. Any problem stores nothing; with `skipInvalid`, every
-        good file is stored (one transaction each), each bad one is refused whole and its problems are in
-        `rejected`, and the counts are those of the files stored."""
+    @strawberry.mutation(description=(
+        "Answers on the customer's survey form (Form 2-1) as CSV or the returned XLSX form. Any problem stores "
+        "nothing; with `skipInvalid`, every good file is stored (one transaction each), each bad one is refused "
+        "whole and its problems are in `rejected`, and the counts are those of the files stored"))
+    async def import_survey(
+            self, info: Info, files: Annotated[list[Upload], arg("The survey files (CSV or XLSX), at least one")],
+            part: Annotated[str | None, arg("The part id the answers are for, when the file has no such column")]
+            = None, date: Annotated[str | None, arg("The answers' date (YYYY-MM-DD), when the file has no such "
+                                                    "column")] = None,
+            skip_invalid: Annotated[bool, arg(SKIP_INVALID)] = False) -> ImportResult:
         _require_token(info)
         store, _ = context(info)
         day = date_arg(date, "date") if date else None
@@ -201,18 +207,22 @@ class Mutation:
         return ImportResult(triples=counts["triples"], counts=[
             ImportCount(kind=k, count=counts[k]) for k in ("surveys", "answers")], rejected=_rejections(batch.problems))
 
-    @strawberry.mutation
-    async def import_compositions(self, info: Info, file: Upload) -> ImportResult:
-        """A data set in the compositions format: a .jsonl file, or a .zip of the CSV files."""
+    @strawberry.mutation(description="A data set in the compositions format (suppliers, products, parts, BOM, "
+                                     "materials, substances, ...): a .jsonl file, or a .zip of the CSV files")
+    async def import_compositions(
+            self, info: Info, file: Annotated[Upload, arg("The .jsonl file or the .zip of CSV files")]
+    ) -> ImportResult:
         _require_token(info)
         store, _ = context(info)
         counts = await work(info).write(_job([file], lambda paths: import_compositions(store, paths[0]), unzip=True))
         triples = counts.pop("triples")
         return ImportResult(triples=triples, counts=[ImportCount(kind=k, count=v) for k, v in counts.items()])
 
-    @strawberry.mutation
-    async def import_list_version(self, info: Info, list: str, files: list[Upload]) -> ImportResult:
-        """A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's previous load."""
+    @strawberry.mutation(description="A newer export of a list (e.g. next month's ECHA xlsx); replaces the list's "
+                                     "previous load")
+    async def import_list_version(
+            self, info: Info, list: Annotated[str, arg("The list's id, as `lists` gives it (eu-reach-svhc, ...)")],
+            files: Annotated[list[Upload], arg("The export's files, at least one")]) -> ImportResult:
         _require_token(info)
         store, _ = context(info)
         notes: list[str] = []

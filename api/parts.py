@@ -12,7 +12,13 @@ from strawberry.types import Info
 from complygraph.api.bom import BomConnection, bom_of
 from complygraph.api.common import (
     AFTER,
+    EDGE_CURSOR,
     FIRST,
+    PAGE_INFO,
+    AfterArg,
+    AtArg,
+    FirstArg,
+    PacksArg,
     PageInfo,
     after_key,
     arg,
@@ -37,28 +43,31 @@ _BOM_HELP = ("The bill of materials below it, one page of lines (first 1 to 100,
              "child part, quantity, path and own `bom`; a BOM cycle ends the tree (`cycle`)")
 
 
-@strawberry.type
+@strawberry.type(description="A substance in a homogeneous material, as declared")
 class SubstanceInMaterial:
     substance_iri: strawberry.Private[str]
-    ppm: float | None
-    mass_mg: float | None
-    intentional: bool | None
-    exemption: str | None
+    ppm: float | None = strawberry.field(description="Its concentration in the homogeneous material, in ppm by mass "
+                                                     "(mg/kg of the material: the RoHS basis); null when not stated")
+    mass_mg: float | None = strawberry.field(description="Its mass in the material, in mg; null when not stated")
+    intentional: bool | None = strawberry.field(description="Whether it was added on purpose (not an impurity); "
+                                                            "null when the declaration does not say")
+    exemption: str | None = strawberry.field(description="The number of the exemption claimed for it (e.g. RoHS "
+                                                         "\"6(c)\"); null when none is claimed")
 
-    @strawberry.field
+    @strawberry.field(description="The substance, with its identifiers and names")
     def substance(self, info: Info) -> Substance | None:
         _, loaders = context(info)
         return then(loaders.substance, self.substance_iri, to_substance)
 
 
-@strawberry.type
+@strawberry.type(description="A homogeneous material of a part")
 class Material:
     iri: strawberry.Private[str]
-    id: strawberry.ID
-    name: str | None
-    mass: float | None
+    id: strawberry.ID = strawberry.field(description="The material's id, as imported")
+    name: str | None = strawberry.field(description="The material's name; null when the data gives none")
+    mass: float | None = strawberry.field(description="The material's mass in mg; null when not stated")
 
-    @strawberry.field
+    @strawberry.field(description="The substances declared in the material")
     def substances(self, info: Info) -> list[SubstanceInMaterial]:
         _, loaders = context(info)
         return then(loaders.occurrences, self.iri, _occurrences)
@@ -70,100 +79,122 @@ def _occurrences(rows: list[dict]) -> list[SubstanceInMaterial]:
                                 exemption=r.get("exemption")) for r in rows]
 
 
-@strawberry.type
+@strawberry.type(description="A product, by id (`product(id)` gives the rest)")
 class ProductRef:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The product's id")
 
 
-@strawberry.type
+@strawberry.type(description="A BOM line that uses the part: its parent, a product or a part, and how many")
 class Usage:
-    product: ProductRef | None
-    part: strawberry.ID | None
-    quantity: float
+    product: ProductRef | None = strawberry.field(description="The parent when it is a product; else null")
+    part: strawberry.ID | None = strawberry.field(description="The parent part's id when the parent is a part; "
+                                                              "else null")
+    quantity: float = strawberry.field(description="How many of the part go into one parent")
 
 
-@strawberry.type
+@strawberry.type(description="A supplier declaration of the part")
 class DeclarationInfo:
-    date: str | None
-    declaration_class: str | None
-    format: str | None
-    file: str | None
-    current: bool
+    date: str | None = strawberry.field(description="The declaration's date (YYYY-MM-DD); null when not stated")
+    declaration_class: str | None = strawberry.field(
+        description="IPC-1752A class: D (full composition) or C (category statements only); \"survey\" for survey "
+                    "answers; null when not stated")
+    format: str | None = strawberry.field(description="The format of the source file (ipc1752a, iec62474); null "
+                                                      "when not recorded")
+    file: str | None = strawberry.field(description="The name of the file it was imported from; null when not "
+                                                    "recorded")
+    current: bool = strawberry.field(description="False when a newer declaration superseded it")
 
 
-@strawberry.type
+@strawberry.type(description="A document supporting the part or one of its materials")
 class EvidenceInfo:
-    id: str
-    kind: str
-    date: str
-    material: str | None
-    signer: str | None
-    issuer: str | None
-    method: str | None
-    cas: str | None
-    measured_ppm: float | None
-    document: str | None
+    id: str = strawberry.field(description="The document's id")
+    kind: str = strawberry.field(description="CertificateOfNonUse, LabReport, SafetyDataSheet, ConstituentList or "
+                                             "ChangeNotice")
+    date: str = strawberry.field(description="The document's date (YYYY-MM-DD)")
+    material: str | None = strawberry.field(description="The id of the material it is about; null when it is "
+                                                        "about the part as a whole")
+    signer: str | None = strawberry.field(description="Who signed it; null when not recorded")
+    issuer: str | None = strawberry.field(description="Who issued it (laboratory, supplier, raw material maker); "
+                                                      "null when not recorded")
+    method: str | None = strawberry.field(description="The analytical method of a lab report (ICP-AES, XRF, GC-MS, "
+                                                      "...); null when not recorded")
+    cas: str | None = strawberry.field(description="The CAS number of the substance a lab report measured; null "
+                                                   "when none is recorded")
+    measured_ppm: float | None = strawberry.field(description="The concentration a lab report measured, in ppm; "
+                                                              "null when none is recorded")
+    document: str | None = strawberry.field(description="Where the document is kept (file name, URL, document "
+                                                        "number); null when not recorded")
 
 
-@strawberry.type
+@strawberry.type(description="The answer to one item (substance group) of the survey form")
 class SurveyItemAnswer:
-    item: str | None
-    name: str | None
-    rank: str | None
-    present: bool
-    ppm: float | None
-    where_used: str | None
-    purpose: str | None
-    phase_out_date: str | None
+    item: str | None = strawberry.field(description="The item's id on the form (A01, B03, ...); null without one")
+    name: str | None = strawberry.field(description="The item's English name (its substance group); null "
+                                                  "without one")
+    rank: str | None = strawberry.field(description="The item's rank on the form (Form 2-1: A prohibited, B "
+                                                  "managed); null without one")
+    present: bool = strawberry.field(description="Whether the supplier declares the group present above the "
+                                                 "item's threshold somewhere in the part")
+    ppm: float | None = strawberry.field(description="The concentration the supplier declares, in ppm; null when "
+                                                   "not given")
+    where_used: str | None = strawberry.field(description="Where in the part the group is, as declared; null when "
+                                                          "not given")
+    purpose: str | None = strawberry.field(description="Why the group is there (stabiliser, solder, impurity, ...), "
+                                                       "as declared; null when not given")
+    phase_out_date: str | None = strawberry.field(description="When the supplier plans to stop using the group "
+                                                              "(YYYY-MM-DD); null when not given")
 
 
-@strawberry.type
+@strawberry.type(description="A supplier's answers on the customer's survey form, as of one date")
 class SurveyResponse:
-    form: str | None
-    date: str
-    discontinued_date: str | None
-    answers: list[SurveyItemAnswer]
+    form: str | None = strawberry.field(description="The form's id (e.g. nishishiba-form2-1)")
+    date: str = strawberry.field(description="The date of the answers (YYYY-MM-DD)")
+    discontinued_date: str | None = strawberry.field(description="When production of the part stopped or will "
+                                                                 "stop (YYYY-MM-DD); null when not given")
+    answers: list[SurveyItemAnswer] = strawberry.field(description="One answer per item, by item id")
 
 
-@strawberry.type
+@strawberry.type(description="A part: a component or sub-assembly, with its materials, supplier and BOM")
 class Part:
     iri: strawberry.Private[str]
-    id: strawberry.ID
-    name: str | None
-    mass: float | None
+    id: strawberry.ID = strawberry.field(description="The part's id (its part number as imported)")
+    name: str | None = strawberry.field(description="The part's name; null when the data gives none")
+    mass: float | None = strawberry.field(description="The part's own mass in mg: the article mass that "
+                                                      "`Impact.articlePercent` (REACH Art. 33) divides by; null when "
+                                                      "not stated")
     supplier_iri: strawberry.Private[str | None]
 
     @strawberry.field(description="The part's status per pack at a date (default today): compliant, compliant with "
                                   "exemptions, obligations, unknown or non-compliant, with the findings that decide "
                                   "it. One validation per store revision, packs and date serves every part.")
-    async def compliance(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> list[Compliance]:
+    async def compliance(self, info: Info, packs: PacksArg = None, at: AtArg = None) -> list[Compliance]:
         return part_compliance(await status_index(info, packs, at), self.iri)
 
-    @strawberry.field
+    @strawberry.field(description="The supplier that delivers the part; null when none is recorded")
     def supplier(self, info: Info) -> SupplierRef | None:
         if not self.supplier_iri:
             return None
         _, loaders = context(info)
         return then(loaders.supplier, self.supplier_iri, to_supplier)
 
-    @strawberry.field
+    @strawberry.field(description="The part's homogeneous materials, by id")
     def materials(self, info: Info) -> list[Material]:
         _, loaders = context(info)
         return then(loaders.materials, self.iri, lambda rows: [
             Material(iri=r["material"], id=r["id"], name=r.get("name"), mass=to_float(r.get("mass"))) for r in rows])
 
-    @strawberry.field
+    @strawberry.field(description="The supplier declarations of the part, newest first: IPC-1752A / IEC 62474 "
+                                  "(class D or C), survey answers; `current` is false for one superseded by a newer "
+                                  "declaration")
     async def declarations(self, info: Info) -> list[DeclarationInfo]:
-        """The supplier declarations of the part, newest first: IPC-1752A / IEC 62474 (class D or C),
-        survey answers; `current` is false for one superseded by a newer declaration."""
         _, loaders = context(info)
         return [DeclarationInfo(date=r.get("date"), declaration_class=r.get("class"), file=r.get("file"),
                                 format=r.get("format"), current="gone" not in r)
                 for r in await loaders.declarations.load(self.iri)]
 
-    @strawberry.field
+    @strawberry.field(description="The latest answers on the customer's survey form (Form 2-1), item by item; null "
+                                  "when the supplier has answered none for the part")
     async def survey(self, info: Info) -> SurveyResponse | None:
-        """The latest answers on the customer's survey form (Form 2-1), item by item."""
         _, loaders = context(info)
         rows = await loaders.survey.load(self.iri)
         if not rows:
@@ -176,9 +207,8 @@ class Part:
                                                    where_used=r.get("where"), purpose=r.get("purpose"),
                                                    phase_out_date=r.get("phase")) for r in latest])
 
-    @strawberry.field
+    @strawberry.field(description="Documents supporting the part or its materials, newest first")
     async def evidence(self, info: Info) -> list[EvidenceInfo]:
-        """Documents supporting the part or its materials, newest first."""
         _, loaders = context(info)
         return [EvidenceInfo(id=r["id"], kind=r["kind"].rsplit("#", 1)[-1], date=r["date"],
                              material=r["material"].rsplit("/", 1)[-1] if "material" in r else None,
@@ -186,7 +216,8 @@ class Part:
                              cas=r.get("cas"), measured_ppm=to_float(r.get("measured")), document=r.get("document"))
                 for r in await loaders.evidence.load(self.iri)]
 
-    @strawberry.field
+    @strawberry.field(description="The BOM lines that use the part: each parent product or part and how many of "
+                                  "the part go into it (not paged)")
     async def used_in(self, info: Info) -> list[Usage]:
         _, loaders = context(info)
         out = []
@@ -198,7 +229,7 @@ class Part:
         return out
 
     @strawberry.field(description=_BOM_HELP)
-    async def bom(self, info: Info, first: int | None = 20, after: str | None = None) -> BomConnection:
+    async def bom(self, info: Info, first: FirstArg = 20, after: AfterArg = None) -> BomConnection:
         return await bom_of(info, _part, self.iri, self.id, first, after)
 
 
@@ -208,16 +239,16 @@ def _part(d: dict | None, iri: str) -> Part | None:
     return Part(iri=iri, id=d["id"], name=d.get("name"), mass=to_float(d.get("mass")), supplier_iri=d.get("supplier"))
 
 
-@strawberry.type
+@strawberry.type(description="A part on a page of `parts`, with its cursor")
 class PartEdge:
-    cursor: str
-    node: Part
+    cursor: str = strawberry.field(description=EDGE_CURSOR)
+    node: Part = strawberry.field(description="The part")
 
 
-@strawberry.type
+@strawberry.type(description="One page of parts (a Relay connection)")
 class PartConnection:
-    edges: list[PartEdge]
-    page_info: PageInfo
+    edges: list[PartEdge] = strawberry.field(description="The page's parts, in IRI order")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 async def resolve_part(info: Info, id: Annotated[strawberry.ID, arg("The part's id (its part number as imported)")]
@@ -252,11 +283,11 @@ async def resolve_parts(
     return PartConnection(edges=edges, page_info=info_)
 
 
-@strawberry.type
+@strawberry.type(description="A product: what parts go into, at the top of a bill of materials")
 class Product:
     iri: strawberry.Private[str]
-    id: strawberry.ID
-    name: str | None
+    id: strawberry.ID = strawberry.field(description="The product's id, as imported")
+    name: str | None = strawberry.field(description="The product's name; null when the data gives none")
     eee_scopes: list[str] = strawberry.field(
         description="The product's EEE scopes: its RoHS Annex I categories, with 8 and 9 as the cells the Directive "
                     "dates separately (8-ivd, 8-non-ivd, 9-industrial, 9-non-industrial; shapes/data/eee-scopes.ttl). "
@@ -265,11 +296,11 @@ class Product:
     @strawberry.field(description="The product's status per pack at a date (default today), rolled up through its "
                                   "BOM: the worst status of its parts, with the parts that decide it, their path and "
                                   "how many of each the product holds.")
-    async def compliance(self, info: Info, packs: list[str] | None = None, at: str | None = None) -> list[Compliance]:
+    async def compliance(self, info: Info, packs: PacksArg = None, at: AtArg = None) -> list[Compliance]:
         return product_compliance(await status_index(info, packs, at), self.iri)
 
     @strawberry.field(description=_BOM_HELP)
-    async def bom(self, info: Info, first: int | None = 20, after: str | None = None) -> BomConnection:
+    async def bom(self, info: Info, first: FirstArg = 20, after: AfterArg = None) -> BomConnection:
         return await bom_of(info, _part, self.iri, self.id, first, after)
 
 

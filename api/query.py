@@ -22,7 +22,8 @@ from complygraph.api.suppliers import SupplierRef, resolve_supplier
 from complygraph.api.validation import ValidationSummary, resolve_validate
 
 
-@strawberry.type
+@strawberry.type(description="Every read: substances, parts, products, suppliers, lists and their changes, "
+                             "validation and outstanding declarations")
 class Query:
     substance: Substance | None = strawberry.field(
         resolver=resolve_substance, description="The substance with this CAS number; null when the store holds none")

@@ -17,6 +17,8 @@ from strawberry.types import Info
 from complygraph.api.common import (
     AFTER,
     AT,
+    OUTSTANDING_PACKS,
+    PAGE_INFO,
     NamedRef,
     PageInfo,
     after_key,
@@ -38,24 +40,27 @@ from complygraph.graph.store import Store
 
 @strawberry.type(description="A version of a watched list after the part's declaration")
 class ListChangeNote:
-    list: str
-    date: str
-    added: list[str]
-    removed: list[str]
-    changed: list[str]
+    list: str = strawberry.field(description="The list's id (eu-reach-svhc, ...)")
+    date: str = strawberry.field(description="The date the version holds from (YYYY-MM-DD)")
+    added: list[str] = strawberry.field(description="The names of the entries it added, in alphabetical order")
+    removed: list[str] = strawberry.field(description="The names of the entries it removed, in alphabetical order")
+    changed: list[str] = strawberry.field(description="The names of the entries whose stated facts it changed, in "
+                                                      "alphabetical order")
 
 
 @strawberry.type(description="A part whose declaration is outstanding for one reason")
 class OutstandingDeclaration:
-    supplier: NamedRef
-    part: NamedRef
+    supplier: NamedRef = strawberry.field(description="The supplier to ask")
+    part: NamedRef = strawberry.field(description="The part to ask for")
     reason: str = strawberry.field(description="no-declaration, list-change, unresolved-identity, missing-evidence")
-    detail: str
+    detail: str = strawberry.field(description="The reason in words (the list change, the substance, the missing "
+                                               "evidence, ...)")
     since: str | None = strawberry.field(description="The reason's start date (a list change, first use, ...)")
     due_date: str | None = strawberry.field(description="since + the policy's days; overdue from the day after")
-    overdue: bool
+    overdue: bool = strawberry.field(description="Whether the evaluation date is after `dueDate`")
     declared: str | None = strawberry.field(description="The part's latest declaration date")
-    changes: list[ListChangeNote]
+    changes: list[ListChangeNote] = strawberry.field(description="For list-change: the versions of watched lists "
+                                                                 "after the part's declaration; empty otherwise")
     requested: str | None = strawberry.field(description="The open request that already asks for it")
 
     cursor: str = strawberry.field(description="Where this item is in the order of `outstanding` (supplier, part, "
@@ -67,49 +72,60 @@ def _key(o: Outstanding) -> list[str]:
     return [o.part.supplier_id, o.part.id, o.reason.id]
 
 
-@strawberry.type
+@strawberry.type(description="One page of the outstanding declarations at a date")
 class OutstandingAnswer:
-    at: str
+    at: str = strawberry.field(description="The evaluation date (YYYY-MM-DD)")
     total: int = strawberry.field(description="How many items there are, over every page")
     overdue: int = strawberry.field(description="How many of them are overdue")
     items: list[OutstandingDeclaration] = strawberry.field(
         description="The first `first` items after `after`, by supplier id, part id and reason id")
-    page_info: PageInfo
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 @strawberry.type(description="A declaration that answers a request item")
 class RequestAnswer:
-    declaration: str
-    date: str
-    declaration_class: str
-    declared_by: str | None
+    declaration: str = strawberry.field(description="The IRI of the declaration (or evidence) that answers it")
+    date: str = strawberry.field(description="Its date (YYYY-MM-DD), on or after the day the request was sent")
+    declaration_class: str = strawberry.field(description="C or D (IPC-1752A class), survey, evidence, or import (a "
+                                                          "declaration date from an import, of no class)")
+    declared_by: str | None = strawberry.field(description="Who made it: the id of the company that declared it; "
+                                                           "for evidence its issuer, else its signer; null when not "
+                                                           "recorded")
 
 
-@strawberry.type
+@strawberry.type(description="One part and reason a request asks a declaration for")
 class DeclarationRequestItem:
-    part: NamedRef
-    reason: str
-    detail: str
-    due_date: str | None
-    closed: bool
-    answers: list[RequestAnswer]
+    part: NamedRef = strawberry.field(description="The part asked for")
+    reason: str = strawberry.field(description="The reason's id in the request policy (no-declaration, list-change, "
+                                               "unresolved-identity, missing-evidence)")
+    detail: str = strawberry.field(description="The reason in words, as it stood when the request was sent")
+    due_date: str | None = strawberry.field(description="When the declaration was due for the reason, as computed "
+                                                        "when sent (YYYY-MM-DD); null without one")
+    closed: bool = strawberry.field(description="Whether a declaration or evidence of the part dated on or after "
+                                                "the day sent answers it, by its reason's criteria")
+    answers: list[RequestAnswer] = strawberry.field(description="The declarations and evidence that answer it, "
+                                                                "oldest first")
 
 
 @strawberry.type(description="A request sent to a supplier; closed when every part is declared on or after it")
 class DeclarationRequest:
-    id: strawberry.ID
-    sent_on: str
-    respond_by: str | None
-    closed: bool
-    overdue: bool
-    items: list[DeclarationRequestItem]
+    id: strawberry.ID = strawberry.field(description="The request's id: REQ-<supplier id>-<YYYYMMDD of sending>")
+    sent_on: str = strawberry.field(description="The day it was sent (YYYY-MM-DD)")
+    respond_by: str | None = strawberry.field(description="The day the answer is due (sent + the policy's response "
+                                                          "days); null without one")
+    closed: bool = strawberry.field(description="Whether every item is closed")
+    overdue: bool = strawberry.field(description="Open and past `respondBy` at the date asked")
+    items: list[DeclarationRequestItem] = strawberry.field(description="One per part and reason, by part id and "
+                                                                       "reason")
 
 
-@strawberry.type
+@strawberry.type(description="A supplier's outstanding declarations and the requests sent to it, at a date")
 class SupplierRequests:
-    at: str
-    outstanding: list[OutstandingDeclaration]
-    sent: list[DeclarationRequest]
+    at: str = strawberry.field(description="The evaluation date (YYYY-MM-DD)")
+    outstanding: list[OutstandingDeclaration] = strawberry.field(
+        description="Every outstanding declaration of the supplier (not paged), by part id, then reason")
+    sent: list[DeclarationRequest] = strawberry.field(description="The requests sent to it on or before the date, "
+                                                                  "oldest first")
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -156,8 +172,7 @@ async def resolve_outstanding(
         info: Info, at: Annotated[str | None, arg(AT)] = None,
         supplier: Annotated[strawberry.ID | None, arg("Only the parts of the supplier with this id (an unknown id "
                                                       "is refused: NOT_FOUND)")] = None,
-        packs: Annotated[list[str] | None, arg("Shape packs whose reasons are added (evidence: missing "
-                                               "certificates of non-use); default none")] = None,
+        packs: Annotated[list[str] | None, arg(OUTSTANDING_PACKS)] = None,
         overdue_only: Annotated[bool, arg("Only the items past their due date")] = False,
         first: Annotated[int | None, arg("How many items: 1 to 100 (default 100); `total` counts them all")] = None,
         after: Annotated[str | None, arg(AFTER)] = None) -> OutstandingAnswer:

@@ -10,8 +10,10 @@ from strawberry.types import Info
 
 from complygraph.api.common import (
     AFTER,
+    EDGE_CURSOR,
     FIRST,
     LANGUAGES,
+    PAGE_INFO,
     PageInfo,
     after_key,
     arg,
@@ -28,9 +30,11 @@ from complygraph.vocab import substance_iri
 
 @strawberry.type(description="A list entry that concerns the substance: one per entry")
 class Listing:
-    list: str
-    version: str | None
-    date_of_inclusion: str | None
+    list: str = strawberry.field(description="The list's id, as `lists` gives it (eu-reach-svhc, ...)")
+    version: str | None = strawberry.field(description="The entry's date of inclusion (YYYY-MM-DD), the same as "
+                                                       "`dateOfInclusion`; null when the list states none")
+    date_of_inclusion: str | None = strawberry.field(description="The date the entry was first included in the list "
+                                                                 "(YYYY-MM-DD); null when the list states none")
     reason: str | None = strawberry.field(description="The entry's reasons in one text, each part once (`reasons` "
                                                       "gives them one by one)")
     reasons: list[str] = strawberry.field(description="Every reason the list states for the entry")
@@ -42,20 +46,28 @@ class Listing:
     entry_name: str | None = strawberry.field(description="The entry's English name (as `ChangedEntry.entryName`)")
 
 
-@strawberry.type
+@strawberry.type(description="A chemical substance, by its identifiers, names, list entries and groups")
 class Substance:
     iri: strawberry.Private[str]
-    cas: str | None
-    ec: str | None
+    cas: str | None = strawberry.field(description="Its CAS number; null for a substance known by other means (EC "
+                                                   "number, name)")
+    ec: str | None = strawberry.field(description="Its EC number; null when none is recorded")
     names: strawberry.Private[list[tuple[str, str | None]]]
 
-    @strawberry.field(description="The shortest name in `lang`, else the shortest in any language")
-    def name(self, lang: Annotated[str | None, strawberry.argument(
-            description=f"A language code: {', '.join(LANGUAGES)}")] = "en") -> str | None:
+    @strawberry.field(description="Its shortest name in `lang` (of equally short ones, the first in alphabetical "
+                                  "order); null when it has no name in that language, unless `fallback` is true. "
+                                  "With `lang: null`, its shortest name in any language")
+    def name(self, lang: Annotated[str | None, arg(f"A language code: {', '.join(LANGUAGES)}; null: any "
+                                                   "language")] = "en",
+             fallback: Annotated[bool, arg("What to answer when it has no name in `lang`: false (the default) "
+                                           "null; true its shortest name in another language, which is then not "
+                                           "in `lang`")] = False) -> str | None:
+        # a name in another language once came back silently, as if it were in `lang` (QA7 B11)
         lang_arg(lang)
-        exact = sorted((n for n, lg in self.names if lg == lang), key=len)
-        other = sorted((n for n, _ in self.names), key=len)
-        return (exact or other or [None])[0]
+        found = [n for n, lg in self.names if lang is None or lg == lang]
+        if not found and fallback:
+            found = [n for n, _ in self.names]
+        return min(found, key=lambda n: (len(n), n), default=None)
 
     @strawberry.field(description="The list entries that concern the substance, one per entry (with all its "
                                   "reasons), by list and date of inclusion")
@@ -63,7 +75,8 @@ class Substance:
         _, loaders = context(info)
         return _listings(await loaders.listings.load(self.iri))
 
-    @strawberry.field
+    @strawberry.field(description="The names of the substance groups (of lists and company policies) that have it "
+                                  "as a member, in alphabetical order")
     async def groups(self, info: Info) -> list[str]:
         store, _ = context(info)
         return await work(info).read(substance_groups, store, self.iri)
@@ -92,16 +105,16 @@ def to_substance(d: dict | None) -> Substance | None:
     return None if d is None else Substance(iri=d["iri"], cas=d.get("cas"), ec=d.get("ec"), names=list(d["names"]))
 
 
-@strawberry.type
+@strawberry.type(description="A substance on a page of `substances`, with its cursor")
 class SubstanceEdge:
-    cursor: str
-    node: Substance
+    cursor: str = strawberry.field(description=EDGE_CURSOR)
+    node: Substance = strawberry.field(description="The substance")
 
 
-@strawberry.type
+@strawberry.type(description="One page of substances (a Relay connection)")
 class SubstanceConnection:
-    edges: list[SubstanceEdge]
-    page_info: PageInfo
+    edges: list[SubstanceEdge] = strawberry.field(description="The page's substances, in IRI order")
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
 
 
 async def resolve_substance(info: Info, cas: Annotated[str, arg("A CAS number (a wrong check digit is refused)")]

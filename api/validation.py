@@ -15,22 +15,24 @@ from complygraph.graph.store import Store
 from complygraph.loaders.catalog import list_warnings
 
 
-@strawberry.type
+@strawberry.type(description="How many validation results one pack gave of one severity")
 class ValidationCount:
-    pack: str
-    severity: str
-    count: int
+    pack: str = strawberry.field(description="The shape pack")
+    severity: str = strawberry.field(description="The SHACL severity: Violation, Warning or Info")
+    count: int = strawberry.field(description="How many results")
 
 
-@strawberry.type
+@strawberry.type(description="The verdicts of a validation of the whole store, with its results counted")
 class ValidationSummary:
     conforms: bool = strawberry.field(description="SHACL's verdict: false when there is any result at all, "
                                                   "Warning and Info included.")
     compliant: bool = strawberry.field(description="The compliance verdict: true when no result is a "
                                                    "Violation (warnings and information do not count).")
-    at: str
-    counts: list[ValidationCount]
-    warnings: list[str]
+    at: str = strawberry.field(description="The evaluation date (YYYY-MM-DD)")
+    counts: list[ValidationCount] = strawberry.field(description="The results counted per pack and severity")
+    warnings: list[str] = strawberry.field(description="What may make the answer wrong: the engine's settings, packs "
+                                                       "it has been seen to answer wrongly, lists loaded from an older "
+                                                       "shipped copy, rules that reach nothing, ...")
 
 
 def _summary(store: Store, packs: list[str] | None, at: dt.date) -> ValidationSummary:

@@ -1,7 +1,7 @@
 """Regressions from the QA7 black-box test of the GraphQL API (2026-12-06), second part: `whereUsed` and
 `listChange.impacted` unpaged (B06), `outstanding` without `after` (B07), `Impact.entry` meaning a name, an IRI or
-a CAS number by field (B05), `listChange.added` in another order than `list-diff` (B12) and the `/report` error
-without the known packs (B14)."""
+a CAS number by field (B05), `listChange.added` in another order than `list-diff` (B12), the `/report` error
+without the known packs (B14) and a name in another language than the one asked for (B11)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import datetime as dt
 
 import httpx
 import pytest
+from pyoxigraph import NamedNode
 
 from complygraph.graph.impact import impact
 from complygraph.graph.queries import list_change
@@ -22,6 +23,7 @@ from .test_api_impact_pages import _warmed
 
 PB, DBDPE, PP, SILICA = "7439-92-1", "84852-53-9", "9003-07-0", "7631-86-9"
 LEAD = f"{ID}substance/cas/{PB}"
+LEAD_NODE = NamedNode(LEAD)
 CHANGE = 'listChange(list: "eu-reach-svhc", from: "2025-06-25", to: "2026-02-04")'
 PARTS = 26  # more than the default page of 20
 AT = "2026-11-23"
@@ -229,3 +231,18 @@ def test_report_of_an_unknown_pack_names_the_known_ones(server):
     r = httpx.get(f"{server}/report", params={"pack": "nope"}, timeout=60)
     assert r.status_code == 400 and r.json()["code"] == "UNKNOWN_PACK"
     assert "nope" in r.json()["error"] and "available: " in r.json()["error"] and "eu-rohs" in r.json()["error"]
+
+
+
+def test_b11_a_name_in_a_language_the_substance_has_no_name_in_is_null_not_the_english_one(server, store):
+    """B11 (remainder): `name(lang: "ja")` of a substance without a Japanese name (lead, named by the EU lists in
+    English only) answered its English name, as if it were Japanese. Now null, unless `fallback: true` asks for a
+    name in another language; `lang: null` asks for any language."""
+    languages = {r["name"].language for r in store.select(
+        "SELECT ?name WHERE { ?s rdfs:label ?name }", {"s": LEAD_NODE})}
+    assert "en" in languages and "ja" not in languages  # the case of the bug: English names, no Japanese one
+    got = data(server, '{ substance(cas: "7439-92-1") { en: name(lang: "en") ja: name(lang: "ja") } }')["substance"]
+    assert got["en"] and got["ja"] is None
+    other = data(server, """{ substance(cas: "7439-92-1") { jaElseAny: name(lang: "ja", fallback: true)
+        enElseAny: name(lang: "en", fallback: true) any: name(lang: null) } }""")["substance"]
+    assert other == {"jaElseAny": got["en"], "enElseAny": got["en"], "any": got["en"]}
