@@ -65,9 +65,46 @@ def source_entity_triples() -> Iterator[Triple]:
     yield rdf.t(node, dct.source, NamedNode("https://pypi.org/project/molmass/"))
 
 
+# Identity records complygraph ships for CAS numbers its lists name and the database does not know (cadmium
+# sulphate 31119-53-6, sodium PFNA, the Dechlorane Plus isomers: QA8 B05), each row with its source
+# (data/identity/README.md); consulted only where the database has no record.
+SHIPPED_RECORDS = "identity/list-substances.csv"
+
+
+@functools.cache
+def _shipped() -> dict[str, tuple[Identity, str]]:
+    """CAS number -> its shipped record and the row's own source (a PubChem CID, a DSSTox id)."""
+    import csv
+    import dataclasses
+
+    from complygraph.loaders.catalog import data_dir
+
+    out: dict[str, tuple[Identity, str]] = {}
+    with (data_dir() / SHIPPED_RECORDS).open(encoding="utf-8", newline="") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            try:
+                ident = from_record(row["cas"], row["formula"], row["smiles"], shipped_source(row["cas"]))
+            except ValueError as exc:  # a shipped file that does not read is a bug of this package: say where
+                raise ValueError(f"{SHIPPED_RECORDS}, line {line}: {exc}") from None
+            name = (row.get("name") or "").strip() or None
+            out[row["cas"]] = (dataclasses.replace(ident, name=name), row["source"])
+    return out
+
+
+def shipped_source(cas: str) -> NamedNode:
+    return NamedNode(f"{ID}source/complygraph-identity-records/{cas}")
+
+
+def _shipped_source_triples(ident: Identity) -> Iterator[Triple]:
+    yield rdf.t(ident.source, RDF_TYPE, prov.Entity)
+    yield rdf.t(ident.source, rdfs.label, rdf.text(
+        f"complygraph {SHIPPED_RECORDS}, record of {ident.cas}: {_shipped()[ident.cas][1]}", "en"))
+
+
 @functools.lru_cache(maxsize=65536)
 def lookup(cas: str) -> Identity | None:
-    """The identity of `cas` from the shipped database, or None if it does not know the number."""
+    """The identity of `cas` from the shipped database, else from the records complygraph ships for list
+    substances the database does not know, or None if neither knows the number."""
     from chemicals.identifiers import get_pubchem_db
     from molmass import Formula
 
@@ -75,7 +112,8 @@ def lookup(cas: str) -> Identity | None:
     # synonyms, and can answer with a related substance's record)
     meta = get_pubchem_db().search_CAS(cas)
     if not meta or getattr(meta, "CASs", None) != cas or not meta.formula:
-        return None
+        shipped = _shipped().get(cas)
+        return shipped[0] if shipped else None
     try:
         composition = Formula(meta.formula).composition()
         mass = Formula(meta.formula).mass
@@ -322,4 +360,6 @@ def identity_triples_of(found: list[Identity]) -> Iterator[Triple]:
     if any(i.source is None for i in found):
         yield from source_entity_triples()
     for ident in found:
+        if ident.source is not None and ident.source == shipped_source(ident.cas):
+            yield from _shipped_source_triples(ident)
         yield from _triples(ident)

@@ -16,7 +16,7 @@ from complygraph.loaders.compositions import import_compositions
 
 
 def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identities: str | None = None,
-          products: list[dict] | None = None):
+          products: list[dict] | None = None, bom: list[tuple[str, str, int]] | None = None):
     """A store with the reference lists and the given parts (and `identities.csv`, if given, as its text;
     `products`, if given, as products with their EEE categories and the parts they contain: see `product`).
 
@@ -45,8 +45,10 @@ def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identiti
     if products:
         (folder / "products.csv").write_text("product_id,name,eee_category,uses\n" + "".join(
             f"{p['id']},product {p['id']},{p['categories']},{p.get('uses', '')}\n" for p in products))
+    if products or bom:  # `bom`: (parent part, child part, quantity) lines besides the products'
         (folder / "bom.csv").write_text("parent_id,child_id,quantity\n" + "".join(
-            f"{p['id']},{child},1\n" for p in products for child in p["parts"]))
+            f"{p['id']},{child},1\n" for p in products or [] for child in p["parts"])
+            + "".join(f"{parent},{child},{n}\n" for parent, child, n in bom or []))
     store = open_store(None)
     load_reference(store, lists)
     import_compositions(store, folder)

@@ -1,8 +1,9 @@
 """A result measured as the element names each substance whose share of that element is not known and that was
 therefore counted whole (RoHS Annex II: lead, mercury, cadmium as the element, Cr(VI) as chromium; Annex XVII
 entries with an element basis). Counting whole keeps the limit from passing a compound of unknown formula
-(a member named by CAS number only, as dichromic acid 13530-68-2 is by the ECHA entry "Acids generated from
-chromium trioxide"), but the message said "ppm of Cr (as the element)" as if its chromium had been computed.
+(a member named by CAS number only: the lead salts of C16-18 fatty acids, 91031-62-8, a member of "lead and its
+compounds" by the ECHA exports, in no identity record), but the message said "ppm of Pb (as the element)" as if its
+lead had been computed. (Until the shipped identity records, data/identity/, dichromic acid 13530-68-2 was the case.)
 """
 
 from __future__ import annotations
@@ -13,29 +14,31 @@ from complygraph.graph.shacl import validate
 
 from .shacl_cases import build, hits, material, part, sub
 
-DICHROMIC_ACID = "13530-68-2"  # no identity record: counted whole
-POTASSIUM_DICHROMATE = "7778-50-9"  # K2Cr2O7, Cr 35.35 %
+LEAD_FATTY_ACIDS = "91031-62-8"  # no identity record: counted whole
+LEAD_OXIDE = "1317-36-8"  # PbO, Pb 92.83 %
 
 
 def test_a_compound_counted_whole_is_named_so_beside_one_counted_by_its_element(tmp_path):
-    """Regression (QA r50 follow-up): 5 mg dichromic acid + 5 mg K2Cr2O7 in 1 g is 5,000 + 1,767 ppm of Cr."""
-    store = build(tmp_path, [part("p1", 1000, material("m1", 1000, sub(DICHROMIC_ACID, 5),
-                                                       sub(POTASSIUM_DICHROMATE, 5)))], ["eu-rohs-annex-ii"])
+    """Regression (QA r50 follow-up): 5 mg of the lead fatty-acid salts + 5 mg PbO in 1 g is 5,000 + 4,641.59 ppm
+    of Pb."""
+    store = build(tmp_path, [part("p1", 1000, material("m1", 1000, sub(LEAD_FATTY_ACIDS, 5),
+                                                       sub(LEAD_OXIDE, 5)))], ["eu-rohs-annex-ii"])
     found = hits(validate(store, ["eu-rohs"], dt.date(2026, 12, 1)), "HomogeneousMaterialLimits")
     message = str(found["m1"].message)
-    assert message.startswith("6,767.47 ppm of Cr (as the element)"), message
-    assert f"{DICHROMIC_ACID} (counted whole: its share of Cr is not known)" in message
-    assert f"{POTASSIUM_DICHROMATE}," in message or message.endswith(POTASSIUM_DICHROMATE)
-    assert f"{POTASSIUM_DICHROMATE} (counted whole" not in message
+    assert message.startswith("9,641.59 ppm of Pb (as the element)"), message
+    assert f"{LEAD_FATTY_ACIDS} (counted whole: its share of Pb is not known)" in message
+    assert f"{LEAD_OXIDE}," in message or message.endswith(LEAD_OXIDE)
+    assert f"{LEAD_OXIDE} (counted whole" not in message
 
 
 def test_an_exempted_use_counted_whole_is_named_so(tmp_path):
-    """The exempted (sh:Info) result of the same limit: Annex III entry 9 (Cr(VI) in absorption refrigerator
-    cooling solutions, up to 0,75 %), 0.5 % dichromic acid counted whole."""
-    store = build(tmp_path, [part("p1", 1000, material("m1", 1000, sub(DICHROMIC_ACID, 5, exemption="9")))],
+    """The exempted (sh:Info) result of the same limit: Annex III entry 6(c) (copper alloy containing up to 4 %
+    lead by weight), 0.5 % of the lead fatty-acid salts counted whole."""
+    store = build(tmp_path, [part("p1", 1000, material("m1", 1000, sub(LEAD_FATTY_ACIDS, 5, exemption="6(c)"),
+                                                       category="brass"))],
                   ["eu-rohs-annex-ii", "eu-rohs-annex-iii"])
     found = hits(validate(store, ["eu-rohs"], dt.date(2019, 1, 1)), "ExemptedUses")
-    assert f"{DICHROMIC_ACID} (counted whole: its share of Cr is not known)" in str(found["m1"].message)
+    assert f"{LEAD_FATTY_ACIDS} (counted whole: its share of Pb is not known)" in str(found["m1"].message)
 
 
 def test_a_substance_of_a_list_without_an_element_basis_is_named_plainly(tmp_path):
