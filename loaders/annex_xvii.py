@@ -134,8 +134,9 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
         yield rdf.t(node, cg.limitPerSubstance, rdf.boolean(True))
     yield from _derogation(node, row, problems)
     yield from restriction_terms(node, terms)
-    if row.get("measured_as").strip() in ("Pb", "Cd", "Sn"):
-        yield rdf.t(node, cg.elementBasis, rdf.text(row.get("measured_as").strip()))
+    element = MEASURED_AS.get(row.get("measured_as").strip())
+    if element:
+        yield rdf.t(node, cg.elementBasis, rdf.text(element))
     yield rdf.t(node, cg.evaluated, rdf.boolean(not why))
     if why:
         yield rdf.t(node, cg.note, rdf.text("not evaluated: " + "; ".join(why)))
@@ -178,6 +179,9 @@ def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode
     return named, []
 
 
+# `measured_as` -> the element each substance counts as (its mass times that element's mass fraction): entries 20 and
+# 63 measure tin and lead, 23 cadmium, 62 mercury, 47 chromium VI (chromium in a hexavalent chromium compound)
+MEASURED_AS = {"Pb": "Pb", "Cd": "Cd", "Sn": "Sn", "Hg": "Hg", "Cr(VI)": "Cr"}
 Terms = dict[tuple[str, str], tuple[str, str]]
 _MEANS = {"substances": {"group"}, "basis": {"share"}, "condition": {"material", "use", "excludes-rohs-eee"}}
 

@@ -21,10 +21,18 @@ from complygraph.vocab import exemption_iri
 
 DEFAULT_EXEMPTION_LIST = "eu-rohs-annex-iii"  # a claim that names no list and no annex
 
-# "EU RoHS 2 Annex III", "RoHS-III", "III-", "Annex IV:", "exemption no." before the id; the annex is kept
-_PREFIX = re.compile(r"^\s*(?:EU\s*)?(?:RoHS(?:\s*(?:2|II)(?=[\s,:-]|$))?)?\s*[-:,/_]?\s*"
+# "EU RoHS 2 Annex III", "2011/65/EU Annex III", "RoHS-III", "III-", "Annex IV:", "Annex III, item", "exemption
+# no." before the id; the annex is kept
+_PREFIX = re.compile(r"^\s*(?:(?:Directive\s*)?(?:\(EU\)\s*)?(?:2011/65/EU|2015/863)\s*[-:,/]?\s*)?"
+                     r"(?:EU\s*)?(?:RoHS(?:\s*(?:2|II)(?=[\s,:-]|$))?)?\s*[-:,/_]?\s*"
                      r"(?:Annex\s*)?(?P<annex>III|IV)?\b\s*[-:,/]?\s*"
-                     r"(?:exemption\s*)?(?:no\.?\s*|#\s*)?(?P<id>.*?)\s*$", re.IGNORECASE)
+                     r"(?:(?:exemption|item|entry|point)\s*)?(?:no\.?\s*|#\s*)?(?P<id>.*?)\s*$", re.IGNORECASE)
+# an id followed by its wording ("6(c) - Copper alloy containing up to 4 % lead by weight", "7(a): Lead in ...")
+_ID_THEN_WORDS = re.compile(r"^(?P<id>[0-9]{1,2}\s*(?:\(?[a-z]\)?)?(?:\s*\(\d\))?(?:\s*-?\s*(?:[IVX]+|[1-9])\b)?)"
+                            r"\s*(?:[-\u2013\u2014:]|\s)\s*\S", re.IGNORECASE)
+# a sub-entry numbered in arabic where the annex writes roman numerals: 7(c)-1 is 7(c)-I
+_ARABIC_SUB = re.compile(r"(?<=\))\s*-?\s*([1-9])$")
+_ROMAN = dict(zip("123456789", ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"), strict=True))
 
 
 def _key(text: str) -> str:
@@ -33,7 +41,18 @@ def _key(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w%,.]+", " ", text.lower()).split())
+    """The comparison key of a wording: lower case, words only, "4%" and "4 %" one."""
+    return " ".join(re.sub(r"[^\w%,.]+", " ", re.sub(r"\s*%", " %", text.lower())).split())
+
+
+def _candidates(ex: str) -> list[str]:
+    """What the id part of a claim may name: itself, its arabic sub-entry number as the annex's roman one, and the
+    id in front of a wording."""
+    out = [ex, _ARABIC_SUB.sub(lambda m: "-" + _ROMAN[m.group(1)], ex)]
+    lead = _ID_THEN_WORDS.match(ex)
+    if lead:
+        out += [lead.group("id"), _ARABIC_SUB.sub(lambda m: "-" + _ROMAN[m.group(1)], lead.group("id").strip())]
+    return out
 
 
 @functools.cache
@@ -68,7 +87,14 @@ def claimed_exemption(text: str, default_list: str) -> tuple[str, str]:
     ex = match.group("id") if match and match.group("id") else text.strip()
     annex = annex or annex_of.get(default_list, "III")
     list_id = exemption_annexes().get(annex, (default_list, ""))[0]
-    return list_id, ids.get((annex, _key(ex)), ex)
+    known = next((found for c in _candidates(ex) if (found := ids.get((annex, _key(c))))), None)
+    if known is None and match and match.group("id") != text.strip():  # the wording after "Annex III, item"
+        found = wordings.get(_words(ex)) or next(
+            (wordings[w] for c in [ex] if (lead := _ID_THEN_WORDS.match(c)) and (w := _words(c[lead.end() - 1:]))
+             in wordings), None)
+        if found:
+            return exemption_annexes()[found[0]][0], found[1]
+    return list_id, known or ex
 
 
 def exemption_claims(text: str) -> tuple[list[NamedNode], str | None]:
