@@ -9,6 +9,8 @@ import datetime as dt
 
 import pytest
 
+from complygraph.graph.shacl import validate
+
 from .shacl_cases import build, compare_with_pyshacl, material, part, sub
 from .test_annex_xvii_qa5 import PACK, _entry
 
@@ -72,3 +74,22 @@ def test_phenylmercury_compounds_apply_after_10_october_2017(store):
 def test_same_results_as_pyshacl(store):
     ours, reference = compare_with_pyshacl(store, PACK, dt.date(2026, 11, 23))
     assert ours == reference
+
+
+DEHP, DIBP = "117-81-7", "84-69-5"
+
+
+def test_rohs_leaves_dehp_bbp_dbp_in_toys_to_annex_xvii_entry_51(tmp_path):
+    """QA8 B02. Directive 2011/65/EU Annex II, note added by (EU) 2015/863: "The restriction of DEHP, BBP and DBP
+    shall not apply to toys which are already subject to the restriction of DEHP, BBP and DBP through entry 51 of
+    Annex XVII". DIBP is not in the note; entry 51 still judges the toy's DEHP."""
+    store = build(tmp_path, [
+        part("toy-pvc", 1000, material("toy-pvc", 1000, sub(DEHP, "1.5"), sub(DIBP, "1.5"), category="pvc")),
+        part("tv-pvc", 1000, material("tv-pvc", 1000, sub(DEHP, "1.5"), category="pvc")),
+    ], LISTS, products=[{"id": "robot", "categories": "7", "uses": "toy;general-public", "parts": ["toy-pvc"]},
+                        {"id": "tv", "categories": "4", "parts": ["tv-pvc"]}])
+    day = dt.date(2026, 11, 23)
+    rohs = [r for r in validate(store, ["eu-rohs"], day).results if str(r.shape).endswith("#HomogeneousMaterialLimits")]
+    found = sorted((str(r.focus).rsplit("/", 1)[-1], str(r.message).rsplit(": ", 1)[-1]) for r in rohs)
+    assert found == [("toy-pvc", DIBP), ("tv-pvc", DEHP)], found
+    assert set(_entry(store, day, "51")) == {"toy-pvc"}
