@@ -13,13 +13,15 @@ Group membership computed from these identities is in `membership.py`.
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import metadata
+from importlib import metadata, resources
 
 from pyoxigraph import NamedNode, Triple
 
@@ -74,13 +76,8 @@ SHIPPED_RECORDS = "identity/list-substances.csv"
 @functools.cache
 def _shipped() -> dict[str, tuple[Identity, str]]:
     """CAS number -> its shipped record and the row's own source (a PubChem CID, a DSSTox id)."""
-    import csv
-    import dataclasses
-
-    from complygraph.loaders.catalog import data_dir
-
     out: dict[str, tuple[Identity, str]] = {}
-    with (data_dir() / SHIPPED_RECORDS).open(encoding="utf-8", newline="") as f:
+    with resources.files("complygraph.data").joinpath(SHIPPED_RECORDS).open(encoding="utf-8", newline="") as f:
         for line, row in enumerate(csv.DictReader(f), start=2):
             try:
                 ident = from_record(row["cas"], row["formula"], row["smiles"], shipped_source(row["cas"]))
