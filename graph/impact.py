@@ -60,6 +60,7 @@ class ImpactRow:
     # what `over_threshold` measures: "article" (the list's threshold per article), "material" (a limit per
     # homogeneous material: graph/material_limits.py), "" where the list has neither
     limit_basis: str = ""
+    material: str = ""  # the material's IRI (a limit that leaves out a use asks the material's uses)
 
 
 def article_threshold(store: Store, list_id: str) -> Decimal | None:
@@ -117,7 +118,8 @@ def _exemption_rows(store: Store, changes: ExemptionChanges, names: dict[str, st
         material_id, material_name = materials.get(material, ("", ""))
         rows.append(ImpactRow(kind, exemption, names.get(exemption, exemption), p["id"], p["name"], material_id,
                               material_name, cas, name, float(ppm), _share(Decimal(mg), p["mass"], None)[0], None,
-                              p["supplier_id"], p["supplier_name"], list(products.get(part, ())), substance))
+                              p["supplier_id"], p["supplier_name"], list(products.get(part, ())), substance,
+                              material=material))
     over_material_limits(store, rows, material_limits(store, sorted(changes.touched), None))
     return rows
 
@@ -207,7 +209,7 @@ def _rows_of_found(store: Store, entries: dict[str, tuple[str, str]], threshold:
                                  cas, name, float(ppm), percent, over[(part_iri, entry)], part["supplier_id"],
                                  part["supplier_name"],
                                  list(products.get(part_iri, ())),  # sorted by _products
-                                 substance, _basis(threshold)))
+                                 substance, _basis(threshold), material))
     return out
 
 
@@ -315,13 +317,15 @@ def _rows_of_kept(store: Store, entries: dict[str, tuple[str, str]], threshold: 
         key = (stored, substance)
         percent, _ = _share(summed[key] if key in summed else Decimal(r[3]), part[2], threshold)
         material_id, material_name = (r[6], r[7] or "") if r[6] is not None else kept.materials[r[4]]
+        material_iri = iri(r[4])
         cas, name = names.get(substance, ("", ""))
         ppm = float(r[2])
         unknown = percent != percent  # NaN
         for entry in kept.concerns[substance]:
             change, entry_name = entries[entry]
             append(ImpactRow(change, entry, entry_name, part[0], part[1], material_id, material_name, cas, name,
-                             ppm, percent, over[(stored, entry)], part[3], part[4], list(part[5]), substance, basis))
+                             ppm, percent, over[(stored, entry)], part[3], part[4], list(part[5]), substance, basis,
+                             material_iri))
             # `_order`'s key, made here without a call and attribute reads per row
             keys.append((change, unknown, 0.0 if unknown else -percent, part[0], material_id, cas, entry, entry_name,
                          ppm, part[1], material_name, name, part[3], part[4], tuple(part[5])))
