@@ -67,24 +67,29 @@ def source_entity_triples() -> Iterator[Triple]:
     yield rdf.t(node, dct.source, NamedNode("https://pypi.org/project/molmass/"))
 
 
-# Identity records complygraph ships for CAS numbers its lists name and the database does not know (cadmium
-# sulphate 31119-53-6, sodium PFNA, the Dechlorane Plus isomers: QA8 B05), each row with its source
-# (data/identity/README.md); consulted only where the database has no record.
-SHIPPED_RECORDS = "identity/list-substances.csv"
+# Identity records complygraph ships for CAS numbers the database does not know, each row with its source
+# (data/identity/README.md); consulted only where the database has no record: the substances its lists name
+# (cadmium sulphate 31119-53-6, sodium PFNA, the Dechlorane Plus isomers: QA8 B05), then substances common in
+# electronics material declarations (barium titanate 12047-27-7, antimony trioxide, PTFE...).
+SHIPPED_RECORDS: tuple[str, ...] = ("identity/list-substances.csv", "identity/common-substances.csv")
 
 
 @functools.cache
-def _shipped() -> dict[str, tuple[Identity, str]]:
-    """CAS number -> its shipped record and the row's own source (a PubChem CID, a DSSTox id)."""
-    out: dict[str, tuple[Identity, str]] = {}
-    with resources.files("complygraph.data").joinpath(SHIPPED_RECORDS).open(encoding="utf-8", newline="") as f:
-        for line, row in enumerate(csv.DictReader(f), start=2):
-            try:
-                ident = from_record(row["cas"], row["formula"], row["smiles"], shipped_source(row["cas"]))
-            except ValueError as exc:  # a shipped file that does not read is a bug of this package: say where
-                raise ValueError(f"{SHIPPED_RECORDS}, line {line}: {exc}") from None
-            name = (row.get("name") or "").strip() or None
-            out[row["cas"]] = (dataclasses.replace(ident, name=name), row["source"])
+def _shipped() -> dict[str, tuple[Identity, str, str]]:
+    """CAS number -> its shipped record, the row's own source (a PubChem CID, a DSSTox id) and the file it is in.
+    A CAS number in two files is a bug of this package: raises ValueError naming both."""
+    out: dict[str, tuple[Identity, str, str]] = {}
+    for records in SHIPPED_RECORDS:
+        with resources.files("complygraph.data").joinpath(records).open(encoding="utf-8", newline="") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                if row["cas"] in out:
+                    raise ValueError(f"{records}, line {line}: {row['cas']} is also in {out[row['cas']][2]}")
+                try:
+                    ident = from_record(row["cas"], row["formula"], row["smiles"], shipped_source(row["cas"]))
+                except ValueError as exc:  # a shipped file that does not read is a bug of this package: say where
+                    raise ValueError(f"{records}, line {line}: {exc}") from None
+                name = (row.get("name") or "").strip() or None
+                out[row["cas"]] = (dataclasses.replace(ident, name=name), row["source"], records)
     return out
 
 
@@ -93,9 +98,9 @@ def shipped_source(cas: str) -> NamedNode:
 
 
 def _shipped_source_triples(ident: Identity) -> Iterator[Triple]:
+    _, source, records = _shipped()[ident.cas]
     yield rdf.t(ident.source, RDF_TYPE, prov.Entity)
-    yield rdf.t(ident.source, rdfs.label, rdf.text(
-        f"complygraph {SHIPPED_RECORDS}, record of {ident.cas}: {_shipped()[ident.cas][1]}", "en"))
+    yield rdf.t(ident.source, rdfs.label, rdf.text(f"complygraph {records}, record of {ident.cas}: {source}", "en"))
 
 
 @functools.lru_cache(maxsize=65536)

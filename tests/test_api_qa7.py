@@ -19,7 +19,7 @@ from complygraph.vocab import ID
 from .shacl_cases import build, material, part, product, sub
 from .test_api import serve
 
-PP, PE, DEHP, SILICA, PCB = "9003-07-0", "9002-88-4", "117-81-7", "7631-86-9", "1336-36-3"
+PP, PBT, DEHP, SILICA, PCB = "9003-07-0", "26062-94-2", "117-81-7", "7631-86-9", "1336-36-3"
 LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc", "jp-cscl-class1"]
 AT = "2026-11-23"
 
@@ -32,7 +32,7 @@ def store(tmp_path_factory):
         part("DUTY", 10_000, material("m-duty", 1000, sub(DEHP, 50), sub(SILICA, 950)),
              material("m-filler", 9000, sub(SILICA, 9000))),
         # two unresolved substances, each in its own material
-        part("UNK2", 2000, material("m-a", 1000, sub(PP, 1000)), material("m-b", 1000, sub(PE, 1000))),
+        part("UNK2", 2000, material("m-a", 1000, sub(PP, 1000)), material("m-b", 1000, sub(PBT, 1000))),
     ], LISTS, products=[product("BOTH", "3", "PP", "DUTY"), product("TWO", "3", "UNK2")])
 
 
@@ -101,14 +101,14 @@ def test_findings_about_an_unresolved_substance_name_the_substance_part_and_mate
     """B04: each finding had part, material and substance null and the same message, once per substance."""
     answer = post(server, FINDINGS)
     assert "errors" not in answer, answer
-    expected = {(f"{ID}substance/cas/{PP}", "m-a"), (f"{ID}substance/cas/{PE}", "m-b")}
+    expected = {(f"{ID}substance/cas/{PP}", "m-a"), (f"{ID}substance/cas/{PBT}", "m-b")}
     for c in answer["data"]["part"]["compliance"]:
         assert c["status"] == "UNKNOWN", c  # never compliant
         identity = [f for f in c["findings"] if f["shape"].endswith("#SubstanceIdentity")]
         assert {(f["substance"], f["material"]) for f in identity} == expected, c
         assert {f["part"] for f in identity} == {"UNK2"}
         assert len({f["message"] for f in identity}) == 2
-        assert any(PP in f["message"] for f in identity) and any(PE in f["message"] for f in identity)
+        assert any(PP in f["message"] for f in identity) and any(PBT in f["message"] for f in identity)
     for c in answer["data"]["product"]["compliance"]:
         assert c["status"] == "UNKNOWN"
         [deciding] = c["deciding"]
