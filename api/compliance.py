@@ -71,11 +71,14 @@ class ComplianceFinding:
         return ids[0] if len(ids) == 1 else None
 
 
-@strawberry.type(description="A part below a product that gives the product its status, with how it is reached")
+@strawberry.type(description="A part below a product (or below a part) that gives it its status, with how it is "
+                             "reached")
 class DecidingPart:
     part: strawberry.ID = strawberry.field(description="The part's id")
-    path: list[strawberry.ID] = strawberry.field(description="Product, sub-assemblies ..., the part")
-    quantity: float = strawberry.field(description="How many of the part one product holds (over every path)")
+    path: list[strawberry.ID] = strawberry.field(description="Product (or the part asked for), sub-assemblies ..., "
+                                                             "the part")
+    quantity: float = strawberry.field(description="How many of the part one product (or part asked for) holds "
+                                                   "(over every path)")
     findings: list[ComplianceFinding] = strawberry.field(description="The part's findings of the product's "
                                                                      "status (under unknown also its obligations)")
     paths: int = strawberry.field(default=1, description="How many BOM paths lead to the part: `path` is one of "
@@ -87,23 +90,24 @@ class Compliance:
     pack: str = strawberry.field(description="The shape pack (regulation) the status is in: eu-rohs, eu-reach-svhc, "
                                              "...")
     at: str = strawberry.field(description="The evaluation date (YYYY-MM-DD)")
-    status: ComplianceStatus = strawberry.field(description="The worst status of its findings (for a product: over "
-                                                            "its own findings and every part below it)")
+    status: ComplianceStatus = strawberry.field(description="The worst status over its own findings and every part "
+                                                            "below it in the BOM, at any depth (a part too: an "
+                                                            "assembly holding a non-compliant part is non-compliant)")
     findings: list[ComplianceFinding] = strawberry.field(
         description="The findings that give the part (or the product itself) its status")
     warnings: list[str] = strawberry.field(
         default_factory=list, description="What may make this status wrong, from the validation's report: the "
                                           "engine's settings, a pack the engine has been seen to answer wrongly")
-    source: strawberry.Private[st.ProductStatus | None] = None
-    # the product's statuses in every pack of the same answer: a part one of them lists is a valid `after` in all
-    siblings: strawberry.Private[tuple[st.ProductStatus, ...]] = ()
+    source: strawberry.Private[st.ProductStatus | st.PartStatus | None] = None
+    # the statuses in every pack of the same answer: a part one of them lists is a valid `after` in all
+    siblings: strawberry.Private[tuple[st.ProductStatus | st.PartStatus, ...]] = ()
 
     @strawberry.field(description="For a product: the parts below it; 1 for a part")
     def parts(self) -> int:
         # counted when a query asks (a walk of the product's BOM): a status list of every product never pays it
-        return 1 if self.source is None else self.source.parts
+        return self.source.parts if isinstance(self.source, st.ProductStatus) else 1
 
-    @strawberry.field(description="For a product: the parts below it whose status is the product's (under "
+    @strawberry.field(description="For a product or a part: the parts below it whose own status is its status (under "
                                   "unknown also those with obligations: known duties; each finding has its status), "
                                   "in part IRI order, `first` (1 to 100, default 20) after the part id `after` (the "
                                   "last `part` of the previous page: a part that `deciding` gives in any of the packs "
@@ -123,20 +127,20 @@ class Compliance:
                              paths=d.paths)
                 for d in chosen[:n]]
 
-    @strawberry.field(description="For a product: how many parts below it decide its status (0 for a part)")
+    @strawberry.field(description="For a product or a part: how many parts below it decide its status")
     async def deciding_count(self, info: Info) -> int:
         return len(await _deciding_of(info, self.source))
 
 
-async def _deciding_of(info: Info, source: st.ProductStatus | None) -> list[st.Deciding]:
-    """The deciding parts of a product's status, worked out (a walk of its BOM) on a read thread, never on the
-    event loop."""
+async def _deciding_of(info: Info, source: st.ProductStatus | st.PartStatus | None) -> list[st.Deciding]:
+    """The deciding parts of a product's (or a part's) status, worked out (a walk of its BOM) on a read thread, never
+    on the event loop."""
     if source is None:
         return []
     return await work(info).read(lambda: source.deciding)
 
 
-async def _after_part(info: Info, statuses: tuple[st.ProductStatus | None, ...], after: str) -> str:
+async def _after_part(info: Info, statuses: tuple[st.ProductStatus | st.PartStatus | None, ...], after: str) -> str:
     """The IRI of the part `after` names, if it decides the product's status in one of the packs asked for:
     deciding parts are in IRI order, so a page starts after it whether or not it decides this pack's status. A part
     listed under one pack's status only for its obligations was refused as `after` of the other packs' pages of
@@ -149,8 +153,8 @@ async def _after_part(info: Info, statuses: tuple[st.ProductStatus | None, ...],
         found = next((p for p in parts if _slug(p) == after), None)  # a part whose IRI was not minted from its id
         if found is not None:
             return found
-    raise user_error(f"after: {after!r} is not a deciding part of this product in the packs asked for (give the "
-                     f"last `part` of the previous page)", "BAD_CURSOR")
+    raise user_error(f"after: {after!r} is not a deciding part of this product or part in the packs asked for "
+                     f"(give the last `part` of the previous page)", "BAD_CURSOR")
 
 
 def _slug(iri: object) -> str | None:
@@ -184,13 +188,13 @@ async def status_index(info: Info, packs: list[str] | None, at: str | None) -> s
 
 
 def part_compliance(index: st.StatusIndex, part_iri: str) -> list[Compliance]:
-    out = []
-    for pack in index.packs:
-        ps = index.part(part_iri, pack)
-        out.append(Compliance(pack=pack, at=index.at, status=ComplianceStatus(ps.status),
-                              findings=[_finding(f, part_iri) for f in ps.findings if f.status == ps.status],
-                              warnings=index.warnings_for(pack)))
-    return out
+    """The part's status per pack, rolled up through the BOM below it (`StatusIndex.part`, as the CLI's `status
+    --part`); its deciding parts below it are worked out only when a query asks for them."""
+    statuses = [index.part(part_iri, pack) for pack in index.packs]
+    return [Compliance(pack=ps.pack, at=index.at, status=ComplianceStatus(ps.status),
+                       findings=[_finding(f, part_iri) for f in ps.findings if f.status == ps.status],
+                       warnings=index.warnings_for(ps.pack), source=ps,
+                       siblings=tuple(s for s in statuses if s is not ps)) for ps in statuses]
 
 
 def product_compliance(index: st.StatusIndex, product_iri: str) -> list[Compliance]:

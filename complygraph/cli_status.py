@@ -1,8 +1,9 @@
 """Commands that answer "is this product compliant, and if not, why?": `status`, `report`, and `doctor` for a
 store a crashed writer left behind.
 
-`status` prints, per pack, the status of a product or a part rolled up through the BOM (graph/status.py) and
-the parts that decide it with their path, quantity and findings; exit 0 when nothing is non-compliant, 1 when
+`status` prints, per pack, the status of a product or a part rolled up through the BOM below it (graph/status.py)
+and the parts that decide it (for a part: itself, by its own findings, and the parts below it) with their path,
+quantity and findings; exit 0 when nothing is non-compliant, 1 when
 something is, 2 on bad input, like `validate`.
 """
 
@@ -48,16 +49,19 @@ def _slug(iri: str) -> str:
 def _rows(index: st.StatusIndex, subject: str, is_product: bool) -> list[dict]:
     out = []
     for pack in index.packs:
+        ps: st.ProductStatus | st.PartStatus
+        ps = index.product(subject, pack) if is_product else index.part(subject, pack)
+        # one path is shown; the quantity sums every path, so the others are counted beside it
+        deciding = [(d.part, " > ".join(_slug(p) for p in d.path) + (
+            f" (and {d.paths - 1} more path{'s' if d.paths > 2 else ''})" if d.paths > 1 else ""),
+            float(d.quantity), d.findings) for d in ps.deciding]
         if is_product:
-            ps = index.product(subject, pack)
-            # one path is shown; the quantity sums every path, so the others are counted beside it
-            deciding = [(d.part, " > ".join(_slug(p) for p in d.path) + (
-                f" (and {d.paths - 1} more path{'s' if d.paths > 2 else ''})" if d.paths > 1 else ""),
-                float(d.quantity), d.findings) for d in ps.deciding] or [("", "", None, tuple(ps.findings))]
-        else:
-            part = index.part(subject, pack)
-            ps = part
-            deciding = [(subject, _slug(subject), 1.0, tuple(f for f in part.findings if f.status == part.status))]
+            deciding = deciding or [("", "", None, tuple(ps.findings))]
+        else:  # a part's own findings of its status first, then the parts below it that decide it (QA9 B01)
+            shown = st.SHOWN_WITH.get(ps.status, (ps.status,))
+            own = tuple(f for f in ps.findings if f.status in shown)
+            if own or not deciding:
+                deciding.insert(0, (subject, _slug(subject), 1.0, own))
         for part_iri, path, qty, findings in deciding:
             # a finding of another status than the product's (obligations listed under unknown) says which
             messages = [("" if f.status == ps.status else f"[{f.status}] ") + str(f.result.message or "")
@@ -86,7 +90,7 @@ def status_cmd(store: StoreOpt = None,
                part: Annotated[str | None, typer.Option("--part", help="Part id")] = None,
                pack: PackOpt = None, at: AtOpt = None,
                fmt: FormatOpt = OutputFormat.text, as_json: JsonOpt = False) -> None:
-    """Status of a product (rolled up through its BOM) or a part, per pack: compliant, compliant with
+    """Status of a product or a part (each rolled up through the BOM below it), per pack: compliant, compliant with
     exemptions, obligations, unknown or non-compliant, with the parts and findings that decide it."""
     fmt = output_format(fmt, as_json)
     with input_errors(), store_at(store, create=False) as s:

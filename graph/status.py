@@ -19,9 +19,11 @@ a substance itself (an unresolved identity) names that substance in its message 
 
 A product takes the worst status over its own findings and every part below it. The parts that decide it are
 given with their path through the BOM and how many of them the product holds (quantities multiplied along a
-path, summed over paths). Everything comes from the report, the BOM kept per store revision
-(graph/bom_index.py) and one set query (the parts of the substances and suppliers that results name), so one
-validation serves every product.
+path, summed over paths). So does a part (`StatusIndex.part`): a sub-assembly holding a non-compliant material
+at any depth is non-compliant, with the parts below it that decide it and their paths (graph/status_parts.py;
+`status --part` of an assembly ignored its sub-parts: QA9 B01). Everything comes from the report, the BOM kept
+per store revision (graph/bom_index.py) and one set query (the parts of the substances and suppliers that results
+name), so one validation serves every product and part.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from complygraph.graph.bom_walks import descendants, worst_below, worst_of
 from complygraph.graph.queries import substance_names
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
+from complygraph.graph.status_parts import worst_through
 from complygraph.graph.store import Store
 from complygraph.heap import few_collections
 
@@ -63,10 +66,23 @@ class Finding:
 
 @dataclass
 class PartStatus:
+    """A part's status in a pack. As `StatusIndex.part` gives it: rolled up over the part's own findings and every
+    part below it (`findings` are its own, `deciding` the parts below of its status); as kept per part inside the
+    index: its own findings only."""
+
     part: str  # IRI
     pack: str
     status: str = "compliant"
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # about the part itself
+    # (root, pack, status) -> the parts below root that decide the status: walked when first asked for
+    _deciding: Callable[[str, str, str], list[Deciding]] | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def deciding(self) -> list[Deciding]:
+        """The parts below the part whose own status is its status (as a product's `deciding`, with paths starting
+        at this part); none when it is compliant or nothing below decides it."""
+        return self._deciding(self.part, self.pack, self.status) if self._deciding and self.status != "compliant" \
+            else []
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class ProductStatus:
     counted: int | Callable[[], int] = 0  # distinct parts below the product, or how to count them when asked
     # the deciding parts are worked out when first asked for (their paths and quantities walk the product's
     # BOM): a status for every product of a 100k-part store is needed at once, the reasons one product at a time
-    _deciding: Callable[[ProductStatus], list[Deciding]] | None = field(default=None, repr=False, compare=False)
+    _deciding: Callable[[str, str, str], list[Deciding]] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def parts(self) -> int:
@@ -102,7 +118,8 @@ class ProductStatus:
         """The parts below the product whose status is the product's (none when it is compliant; under unknown
         also those with obligations: SHOWN_WITH), in IRI order, each with one shortest path to it and how many of
         it one product holds."""
-        return self._deciding(self) if self._deciding and self.status != "compliant" else []
+        return self._deciding(self.product, self.pack, self.status) if self._deciding and self.status != "compliant" \
+            else []
 
 
 # The parts listed with a product of each status: those of its status, and under "unknown" also those with
@@ -124,9 +141,20 @@ class StatusIndex:
     parts: dict[tuple[str, str], PartStatus]
     products: dict[tuple[str, str], ProductStatus]
     warnings: list[str] = field(default_factory=list)  # the report's: what may make these statuses wrong
+    # every part with BOM lines below it -> its worst rank per pack (`packs` order) over itself and all below it,
+    # worked out for the whole BOM when a part's status is first asked for (graph/status_parts.py)
+    _rolled: Callable[[], dict[str, tuple[int, ...]]] = field(default=dict, repr=False, compare=False)
+    _deciding: Callable[[str, str, str], list[Deciding]] | None = field(default=None, repr=False, compare=False)
 
     def part(self, part: str, pack: str) -> PartStatus:
-        return _part_status(self.parts, part, pack)
+        """The part's status rolled up through its BOM (the worst of its own findings and every part below it, at
+        any depth), its own findings, and the parts below that decide it (`deciding`)."""
+        own = _part_status(self.parts, part, pack)
+        status = own.status
+        below = self._rolled().get(part) if pack in self.packs else None
+        if below:
+            status = worst((status, STATUSES[below[self.packs.index(pack)]]))
+        return PartStatus(part, pack, status, list(own.findings), self._deciding)
 
     def product(self, product: str, pack: str) -> ProductStatus:
         return self.products.get((product, pack)) or ProductStatus(product, pack)
@@ -240,20 +268,22 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                     ps.status = finding.status
     packs = list(dict.fromkeys(report.packs))
     index = StatusIndex(report.at or "", packs, parts, {}, list(report.warnings))
-    walks: dict[str, dict[str, tuple[tuple, Decimal, int]]] = {}  # product -> descendants, walked when first needed
+    walks: dict[str, dict[str, tuple[tuple, Decimal, int]]] = {}  # root -> descendants, walked when first needed
 
-    def deciding(ps: ProductStatus) -> list[Deciding]:  # never refers to `index`: no cycle for the collector
-        below = walks.get(ps.product)
+    def deciding(root: str, pack: str, status: str) -> list[Deciding]:  # never refers to `index`: no cycle for
+        below = walks.get(root)                                          # the collector
         if below is None:
-            below = walks[ps.product] = descendants(ps.product, edges)
-        shown = SHOWN_WITH.get(ps.status, (ps.status,))
+            below = walks[root] = descendants(root, edges)
+        shown = SHOWN_WITH.get(status, (status,))
         out = []
         for p, (path, qty, paths) in sorted(below.items()):
-            if p in ranks and (part := _part_status(parts, p, ps.pack)).status in shown:
+            if p in ranks and (part := _part_status(parts, p, pack)).status in shown:
                 out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status in shown), paths))
         return out
 
     ranks = _part_ranks(parts, packs)  # also: which parts have a status
+    index._rolled = functools.cache(functools.partial(worst_through, edges, ranks))
+    index._deciding = deciding
     worst = worst_below(products, edges, ranks)  # None when the BOM has a cycle
 
     for product in products:
