@@ -15,7 +15,9 @@ A Substance (or SubstanceGroup) of a Product or ProductPart that no Material enc
 homogeneous-material breakdown, which IEC 62474 allows (a composition declaration gives substance data "at a
 material and/or product part and/or product level", IEC 62474:2018 4.1): it is kept, in one material that
 stands for the whole item (`UNDIVIDED`, `DeclaredMaterial.undivided`) and weighs the item's own mass, so that
-the article share is exact and a concentration in a homogeneous material is at least the one computed on it.
+the article share is exact and a concentration in a homogeneous material is at least the one computed on it. An
+item all of whose mass is in its ProductParts declares such substances for itself as a whole: its part then weighs
+the whole item (model.DeclaredItem.own_mg), never 0 mg with substances in it.
 """
 
 from __future__ import annotations

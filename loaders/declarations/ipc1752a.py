@@ -1,7 +1,8 @@
 """IPC-1752A (version 2.0 namespace): Product/ProductID@itemNumber,itemName,version with Amount@value,UOM;
 the composition as MaterialInfo/HomogeneousMaterialList/HomogeneousMaterial with Amount and substances
 (directly or in substance categories) with Amount or Concentration; Class C statements as
-MaterialInfo/SubstanceCategoryList/SubstanceCategory with Threshold@overThreshold; nested SubProducts, each
+MaterialInfo/SubstanceCategoryList/SubstanceCategory with Threshold@overThreshold, and the same statements of
+one HomogeneousMaterial in its own SubstanceCategoryList, stated of the part; nested SubProducts, each
 an article of its own with its numberOfInstances. The ProductID/Amount of a Product or SubProduct is the
 whole item's mass, its SubProducts included; the part's own mass is derived from it (model.py)."""
 
@@ -40,8 +41,11 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     info = doc.find(el, "MaterialInfo")
     if info is not None:
         for hm in doc.findall(info, "HomogeneousMaterialList/HomogeneousMaterial"):
-            found.materials.append(_material(doc, hm, f"{where}/MaterialInfo/HomogeneousMaterialList/"
-                                                      "HomogeneousMaterial"))
+            at = f"{where}/MaterialInfo/HomogeneousMaterialList/HomogeneousMaterial"
+            found.materials.append(_material(doc, hm, at))
+            # what the supplier states of one material (a Threshold of a category of its list) is stated of the
+            # part that holds it: over the threshold in a homogeneous material is over it in the part (QA9 B04)
+            found.statements += _material_statements(doc, hm, at)
         for lst in doc.findall(info, "SubstanceCategoryList"):
             found.statements += _statements(doc, lst, f"{where}/MaterialInfo/SubstanceCategoryList")
     for i, sub in enumerate(doc.findall(el, "SubProduct"), start=1):
@@ -103,14 +107,44 @@ def _substance(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredS
     return sub
 
 
-def _statements(doc: DeclarationXml, lst: etree._Element, where: str) -> list[CategoryStatement]:
-    """Class C: per substance category of one list, over the threshold or not, and the exemptions claimed."""
+def _material_statements(doc: DeclarationXml, hm: etree._Element, where: str) -> list[CategoryStatement]:
+    """The statements of a HomogeneousMaterial's own SubstanceCategoryLists. IPC-1752A's SubstanceCategoryList
+    is one structure wherever it is: under MaterialInfo it states the product's categories (Class C), in a
+    HomogeneousMaterial it groups the material's substances (a Class D composition: JIG-101 files write
+    `SubstanceCategoryListID identity="JIG101-3"` with a category "Supplier" of substances) and may state a
+    category over or under its threshold there, with its exemptions. A category with a Threshold or an
+    Exemption of its own is such a statement; one that only holds substances is a group of the composition. A
+    Threshold anywhere else in the material (a SubstanceCategory without a list) names no list to be judged
+    against: the file is refused naming its line, never read as if the statement were not there."""
+    out, read = [], set()
+    for lst in doc.findall(hm, "SubstanceCategoryList"):
+        stated = [cat for cat in doc.findall(lst, "SubstanceCategory") if _states(doc, cat)]
+        if stated:
+            out += _statements(doc, lst, f"{where}/SubstanceCategoryList", stated)
+            read.update(t for cat in stated for t in doc.findall(cat, "Threshold"))
+    for threshold in doc.iter(hm, "Threshold"):
+        if threshold not in read:
+            doc.problem(threshold, f"{where}//Threshold", "a Threshold is read in SubstanceCategoryList/"
+                        "SubstanceCategory, which names the list it is stated against; here it names none and "
+                        "would be left out, so the file is refused")
+    return out
+
+
+def _states(doc: DeclarationXml, cat: etree._Element) -> bool:
+    """Whether a SubstanceCategory states something of its own (a Threshold or an exemption claimed)."""
+    return any(doc.find(cat, path) is not None for path in ("Threshold", "Exemption", "ExemptionList/Exemption"))
+
+
+def _statements(doc: DeclarationXml, lst: etree._Element, where: str,
+                categories: list[etree._Element] | None = None) -> list[CategoryStatement]:
+    """Class C: per substance category of one list (or the `categories` of it given), over the threshold or
+    not, and the exemptions claimed."""
     lid = doc.find(lst, "SubstanceCategoryListID")
     list_id = doc.attr(lid, "identity") if lid is not None else ""
     if not list_id:
         doc.problem(lst, f"{where}/SubstanceCategoryListID@identity", "the list the categories belong to is required")
     out = []
-    for cat in doc.findall(lst, "SubstanceCategory"):
+    for cat in doc.findall(lst, "SubstanceCategory") if categories is None else categories:
         threshold = doc.find(cat, "Threshold")
         over = None
         if threshold is not None:

@@ -148,14 +148,24 @@ class DeclaredItem:
         (materials outweighing it are refused by the composition rules). With sub-products, the declared
         mass less theirs, but never less than its own materials (a difference within `MASS_TOLERANCE`,
         rounding, since `item_problems` refuses more); what its own materials weigh when no mass is declared
-        or a sub-product's mass is unknown. None when nothing says (Class C without a mass)."""
+        or a sub-product's mass is unknown. None when nothing says (Class C without a mass). One exception: an
+        item with sub-products that declares substances outside any material (`DeclaredMaterial.undivided`) and
+        weighs nothing of its own is the whole item, its `total_mg`: those substances are declared for the item
+        as a whole, and their share of the article is computed on that mass (docs/declarations.md)."""
         declared, parts = self.mass.mg(), self.parts_mg()
         if not self.children:
             weighed = any(m.amount.mg() is not None for m in self.materials)
             return declared if declared is not None or not weighed else self.materials_mg()
         if declared is not None and parts is not None:
-            return max(declared - parts, self.materials_mg())
-        return self.materials_mg() if self.materials or (declared is None and self.has_composition()) else None
+            own = max(declared - parts, self.materials_mg())
+        else:
+            own = self.materials_mg() if self.materials or (declared is None and self.has_composition()) else None
+        if not own and any(m.undivided for m in self.materials):
+            # substances declared for the item as a whole (IEC 62474 Product or ProductPart level) of an item all of
+            # whose mass is in its parts: they are the whole item's, the article they count against is the whole
+            # item (never a 0 mg article, whose share of them is no number: QA9 B03)
+            return self.total_mg() or own
+        return own
 
 
 def item_problems(item: DeclaredItem, file: str) -> list[Problem]:
