@@ -17,7 +17,7 @@ from complygraph.loaders.declarations import import_declarations
 from complygraph.vocab import ID
 
 from .shacl_cases import build, compare_with_pyshacl, material, part, product, sub
-from .test_declared_statements import _class_c
+from .test_declared_statements import ALL_ROHS, _class_c
 
 AT = dt.date(2026, 6, 1)
 LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc", "eu-reach-annex-xvii",
@@ -41,9 +41,9 @@ def store(tmp_path_factory):
     ], LISTS, products=[product("fan", "3", "ROHS-ONLY", "BOTH", "PARTIAL", "EDGE", "UNDER-EDGE", "PARENT")],
         bom=[("PARENT", "CHILD", 2)])
     import_declarations(store, [
-        _with_mass(_class_c(folder, "ROHS-ONLY", ("EUROHS-1907", [("Lead/Lead Compounds", False, ""),
-                                                                  ("Cadmium/Cadmium Compounds", False, "")]))),
-        _with_mass(_class_c(folder, "BOTH", ("EUROHS-1907", [("Lead/Lead Compounds", False, "")]),
+        # every Annex II category stated: a statement covers only the categories it names (QA9 B05)
+        _with_mass(_class_c(folder, "ROHS-ONLY", ("EUROHS-1907", [(name, False, "") for name in ALL_ROHS]))),
+        _with_mass(_class_c(folder, "BOTH", ("EUROHS-1907", [(name, False, "") for name in ALL_ROHS]),
                             ("EUREACH-0126", [("Lead", False, "")]))),
     ])
     return store

@@ -19,6 +19,13 @@ from .shacl_cases import build, compare_with_pyshacl, hits, part, product
 LISTS = ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv", "eu-reach-svhc"]
 
 
+# the ten Annex II categories as IPC-1752A Class C declarations name them
+ALL_ROHS = ["Lead/Lead Compounds", "Cadmium/Cadmium Compounds", "Mercury/Mercury Compounds",
+            "Hexavalent Chromium/Hexavalent Chromium Compounds", "Polybrominated Biphenyls (PBBs)",
+            "Polybrominated Diphenylethers (PBDEs)", "Bis(2-ethylhexyl) phthalate (DEHP)",
+            "Butyl benzyl phthalate (BBP)", "Dibutyl phthalate (DBP)", "Diisobutyl phthalate (DIBP)"]
+
+
 def _class_c(folder, item: str, *lists: tuple[str, list[tuple[str, bool, str]]], date: str = "2025-06-01") -> object:
     """An IPC-1752A Class C declaration of `item`: per list identity, (category, over threshold, exemption)."""
     body = "".join(

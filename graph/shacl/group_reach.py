@@ -25,14 +25,15 @@ from complygraph.vocab import CG, ID
 
 _LIST, _GROUP, _SHAPES = ID + "list/", ID + "group/", "https://w3id.org/complygraph/shapes/"
 
-# the groups with a membership rule, each with the lists whose entries or restrictions concern it, and the
-# nodes of pack data (in the shapes namespace) that name it
+# what a list entry or restriction concerns (a group with a membership rule, or one substance: a statement-only
+# part leaves DIBP as unchecked as the lead group, QA9 B05), each with the lists whose entries or restrictions
+# concern it; and the groups with a membership rule that a node of pack data (in the shapes namespace) names
 REACH = """
     SELECT DISTINCT ?group ?list ?node WHERE {
-      ?rule cg:ruleFor ?group .
       { ?entry cg:concerns ?group ; cg:inList ?list }
       UNION { ?restriction cg:concerns ?group ; dct:isPartOf ?list }
-      UNION { ?node ?p ?group FILTER(STRSTARTS(STR(?node), "https://w3id.org/complygraph/shapes/")) }
+      UNION { ?rule cg:ruleFor ?group .
+              ?node ?p ?group FILTER(STRSTARTS(STR(?node), "https://w3id.org/complygraph/shapes/")) }
     }"""
 
 
