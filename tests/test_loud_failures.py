@@ -63,6 +63,18 @@ def test_validate_refuses_a_store_without_parts(tmp_path):
     assert "HomogeneousMaterial" in result.output
 
 
+def test_validate_of_every_default_pack_refuses_a_store_that_holds_only_the_lists(tmp_path):
+    """QA9 B06: the data-quality pack targets substances too, and the lists bring their own, so a store whose import
+    was refused (only the lists in it) validated "compliant: True", exit 0, with every default pack. The README:
+    a store with nothing the packs validate stops with exit 2."""
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["load-lists", "--store", store]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--store", store, "--at", "2026-11-23"])
+    assert result.exit_code == 2 and "holds nothing the selected packs validate" in result.output, result.output
+    named = result.output.split("(no ", 1)[1].split(")", 1)[0].split(", ")
+    assert "Substance" not in named and "Part" in named, named
+
+
 def _store_with_a_leaded_part(tmp_path) -> str:
     build(tmp_path / "d", [part("x", 1000, material("mx", 1000, sub("7439-92-1", 2)))], [])
     store = str(tmp_path / "s")

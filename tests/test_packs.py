@@ -164,6 +164,18 @@ def test_a_cscl_substance_declared_without_its_intent_is_unknown_not_passed(pops
     assert ours == reference
 
 
+def test_a_cscl_substance_declared_without_its_intent_leaves_the_part_unknown_not_compliant(pops_store):
+    """QA9: the warning above said "the part's status is unknown" but carried no finding status, and a warning
+    without one leaves a part compliant (graph/status.py): the part with hexachlorobenzene of undeclared intent
+    was compliant for CSCL (化審法 Art. 17, 24)."""
+    from complygraph.graph.status import status_index
+    from complygraph.vocab import ID
+
+    index = status_index(pops_store, validate(pops_store, ["jp-cscl-class1"], AT))
+    status = {p: index.part(f"{ID}part/{p}", "jp-cscl-class1").status for p in ("undeclared", "trace", "clean")}
+    assert status == {"undeclared": "unknown", "trace": "compliant", "clean": "compliant"}, status
+
+
 def test_an_eu_pops_substance_whose_entry_sets_no_trace_limit_is_prohibited_whatever_its_intent(tmp_path):
     """Regulation (EU) 2019/1021 Art. 4(1)(b): Art. 3 does not apply to "a substance present as an unintentional
     trace contaminant, as specified in the relevant entries of Annex I or II"; hexachlorobenzene's entry specifies
