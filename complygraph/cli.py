@@ -52,6 +52,7 @@ from complygraph.console import (
     result_cells,
     say,
     stdout_may_close,
+    unknown_results,
     validation_summary,
 )
 from complygraph.dates import option_date
@@ -168,8 +169,13 @@ def validate_cmd(store: StoreOpt = None,
                  excel_bom: ExcelBomOpt = False,
                  pack_dir: Annotated[list[Path] | None, typer.Option(
                      "--pack-dir", help="A folder of your own packs, or one pack (repeatable)")] = None,
+                 fail_on_unknown: Annotated[bool, typer.Option(
+                     "--fail-on-unknown", help="Exit 1 also when a result leaves a status unknown (undeclared "
+                                               "parts, unresolved substances): a gate that passes only what is "
+                                               "known to comply")] = False,
                  ) -> None:
-    """Validate the store against SHACL shape packs; exit 0 compliant, 1 violations, 2 error."""
+    """Validate the store against SHACL shape packs; exit 0 compliant, 1 violations (or, with --fail-on-unknown,
+    a status unknown), 2 error."""
     from complygraph.graph.shacl import validate
     from complygraph.graph.shacl.packs import default_packs
     from complygraph.graph.shacl.report_stream import write_report
@@ -234,7 +240,7 @@ def validate_cmd(store: StoreOpt = None,
             sys.stdout.flush()
             write_report(result, sys.stdout.buffer, fmt.value)
             sys.stdout.buffer.flush()
-    raise typer.Exit(0 if result.compliant else 1)
+    raise typer.Exit(0 if result.compliant and not (fail_on_unknown and unknown_results(result)) else 1)
 
 
 def warn_on_stderr(warnings: list[str]) -> None:

@@ -218,6 +218,12 @@ def count_phrase(counts: dict[str, int]) -> str:
     return ", ".join(words)
 
 
+def unknown_results(report: ValidationReport) -> int:
+    """The results that leave the status of what they concern unknown (a substance of unknown identity, a part
+    nobody declared, a statement that covers part of a list)."""
+    return sum(1 for r in report.results if str(r.detail("status") or "") == "unknown")
+
+
 def validation_summary(report: ValidationReport) -> str:
     """The two verdicts and the counts by pack and severity, every count with its noun in the right number."""
     counts = report.counts()
@@ -227,7 +233,7 @@ def validation_summary(report: ValidationReport) -> str:
              + (f"; evaluated at {report.at}" if report.at else "")]
     # "compliant" counts Violations only: a substance of unknown identity or a part without a declaration leaves
     # the status unknown, which the summary must say beside it (a QA run read "compliant: True" as a pass)
-    unknown = sum(1 for r in report.results if str(r.detail("status") or "") == "unknown")
+    unknown = unknown_results(report)
     if unknown:
         verb = "leaves" if unknown == 1 else "leave"
         lines.append(f"status unknown: {plural(unknown, 'result')} {verb} the status of what they concern unknown "
