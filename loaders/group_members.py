@@ -28,17 +28,36 @@ def add_shipped_members(builder: ListBuilder, shipped: SourceFile, given: list[P
     reference = ListBuilder(builder.spec, [shipped], [])
     read(reference, shipped.path, problems)
     by_name = {name_key(e.name): e for e in reference.entries.values() if e.members}
-    filled = 0
+    identified = {name_key(e.name): e for e in reference.entries.values() if _identified(e.subjects)}
+    filled = named = 0
     for entry in builder.entries.values():
         source = by_name.get(name_key(entry.name))
-        if source is None or entry.members:
-            continue
-        entry.members = list(source.members)
-        entry.group_name = entry.group_name or source.group_name
-        entry.sources.add(shipped.iri.value)
-        filled += 1
-    if not filled:
+        if source is not None and not entry.members:
+            entry.members = list(source.members)
+            entry.group_name = entry.group_name or source.group_name
+            entry.sources.add(shipped.iri.value)
+            filled += 1
+        source = identified.get(name_key(entry.name))
+        if source is not None and not entry.members and not _identified(entry.subjects):
+            # ECHA's xlsx gives some single-substance entries without CAS or EC number ("-": tris(2-methoxyethoxy)
+            # vinylsilane, 6,6'-di-tert-butyl-2,2'-methylenedi-p-cresol); read alone it left them without their
+            # substance, and the parts holding 0.5 % of them passed (QA10 B01)
+            known = {s.iri.value for s in entry.subjects}
+            entry.subjects += [s for s in source.subjects if (s.cas or s.ec) and s.iri.value not in known]
+            entry.sources.add(shipped.iri.value)
+            named += 1
+    if not filled and not named:
         return None
     builder.sources.append(shipped)
-    return (f"the export given lists no members of its group entries: the members of {filled} of them were taken "
-            f"from the shipped {shipped.path.name} (give a newer copy of that file with the xlsx to update them)")
+    said = []
+    if filled:
+        said.append(f"the export given lists no members of its group entries: the members of {filled} of them were "
+                    f"taken from the shipped {shipped.path.name}")
+    if named:
+        said.append(f"{named} entries of the export given have no CAS or EC number: theirs were taken from the "
+                    f"shipped {shipped.path.name} by the entry's name")
+    return "; ".join(said) + " (give a newer copy of that file with the xlsx to update them)"
+
+
+def _identified(subjects: list) -> bool:
+    return any(s.cas or s.ec for s in subjects)
