@@ -40,3 +40,21 @@ def test_entries_the_xlsx_gives_without_numbers_keep_their_substance_after_a_rel
     assert reload.exit_code == 0, reload.output
     assert "no CAS or EC number" in reload.output
     assert _flagged(store) == {"SEALANT", "FOOT"}
+
+
+def test_a_new_group_entry_without_a_membership_rule_is_warned_of(tmp_path):
+    """QA10 B03: a new Candidate List entry "... and its salts" reaches only the substances the export names; with
+    no membership rule for it, validation says so instead of presenting the answer as complete."""
+    from complygraph.graph import open_store
+    from complygraph.loaders.catalog import list_warnings, load_reference
+
+    store = open_store(None)
+    load_reference(store, ["eu-reach-svhc"])
+    store.update("""INSERT DATA {
+        <urn:x:entry> cg:inList <https://w3id.org/complygraph/id/list/eu-reach-svhc> ;
+                      rdfs:label "Perfluoropentanoic acid (PFPeA) and its salts" ;
+                      cg:concerns <https://w3id.org/complygraph/id/substance/cas/2706-90-3> }""")
+    warned = [w for w in list_warnings(store, ["eu-reach-svhc"]) if "no membership rule is known" in w]
+    assert len(warned) == 1 and "Perfluoropentanoic acid (PFPeA) and its salts" in warned[0]
+    # a group the shipped rules reach is not named: PFHxS and its salts
+    assert "Perfluorohexane-1-sulphonic acid and its salts" not in warned[0]
