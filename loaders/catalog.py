@@ -20,6 +20,7 @@ from complygraph.graph.turtle import load_ontology
 from complygraph.loaders import cscl, echa, rdf, rohs, rohs_exemptions
 from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.group_members import add_shipped_members
+from complygraph.loaders.group_wording import groups_without_rules
 from complygraph.loaders.listmodel import History, ListBuilder, ListSpec, SourceFile, change_triples
 from complygraph.loaders.membership import enrichment, rules_file, rules_in, unreached_rules
 from complygraph.vocab import RDF_TYPE, XSD, cg, dct, list_iri, prov, rdfs, regulation_iri
@@ -328,44 +329,10 @@ def load_reference(store: Store, list_ids: Iterable[str] | None = None,
 
 
 def list_warnings(store: Store, list_ids: Iterable[str]) -> list[str]:
-    """What a validation or a list load should warn of: lists from an older shipped copy, and membership
-    rules that reach nothing."""
+    """What a validation or a list load should warn of: older shipped copies, rules or group names unreached."""
     list_ids = list(list_ids)
     return (stale_lists(store, list_ids) + stale_companions(store, list_ids) + undated_entries(store, list_ids)
             + unreached_rules(store) + groups_without_rules(store, list_ids))
-
-
-# what an entry's name says when it names a group of substances beyond those it lists by number
-GROUP_WORDING = "salts|compounds|isomers|esters|homologues|congeners|related substances|derivatives"
-
-
-def groups_without_rules(store: Store, list_ids: Iterable[str]) -> list[str]:
-    """A warning for each entry whose name names a group ("... and its salts") for which no membership rule is
-    known, of a list its entries decide (the Candidate List, CSCL): only the substances the export names are
-    reached. A new Candidate List entry "PFPeA and its salts"
-    reached the acid alone, and a part with 0.5 % of a sodium salt passed without a word (QA10 B03); a rule
-    (data/echa/*-membership-rules.ttl, a company's own) reaches the rest."""
-    out = []
-    for list_id in list_ids:
-        rows = store.select("""
-            SELECT DISTINCT ?name WHERE {
-              ?entry cg:inList ?list .
-              # a list whose restrictions carry its rules (Annex XVII: its conditions name the groups) is judged
-              # by them, not by what its entries concern
-              FILTER NOT EXISTS { ?restriction dct:isPartOf ?list ; cg:concerns ?anything }
-              FILTER NOT EXISTS { ?rule cg:ruleFor ?entry }
-              FILTER NOT EXISTS { ?entry cg:concerns ?group . ?groupRule cg:ruleFor ?group }
-              FILTER NOT EXISTS { ?restriction cg:concerns ?entry ; cg:concerns ?target .
-                                  ?targetRule cg:ruleFor ?target }
-              ?entry rdfs:label|skos:prefLabel ?name .
-              FILTER(REGEX(?name, ?wording, "i"))
-            }""", {"list": list_iri(list_id), "wording": Literal(GROUP_WORDING)})
-        names = sorted({r["name"].value for r in rows})
-        if names:
-            out.append(f"list {list_id}: {len(names)} entries name a group of substances for which no membership "
-                       f"rule is known, so only the substances the export names are reached (add a rule to reach "
-                       f"the rest): {'; '.join(names)}")
-    return out
 
 
 def stale_companions(store: Store, list_ids: Iterable[str]) -> list[str]:
