@@ -21,6 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from complygraph.graph import composition_reads as reads
 from complygraph.graph import impact_names
 from complygraph.graph.bindings import select_batched
+from complygraph.graph.derived import PRODUCT_SCOPES
 from complygraph.graph.entry_changes import EntryChange, changed_entries
 from complygraph.graph.exemption_changes import ExemptionChanges, claimed_uses, exemption_changes
 from complygraph.graph.impact_rows import SEPARATOR
@@ -111,6 +112,7 @@ def _exemption_rows(store: Store, changes: ExemptionChanges, names: dict[str, st
     materials = impact_names.labels(store, None, list(dict.fromkeys(u[5] for _, u in uses)))
     products = impact_names.products_above(store, None, parts)
     named = substance_names(store, [NamedNode(s) for s in dict.fromkeys(u[1] for _, u in uses)])
+    scopes = _product_scopes(store)
     rows = []
     for kind, (exemption, substance, _occ, ppm, mg, material, part) in uses:
         p = details[part]
@@ -118,10 +120,32 @@ def _exemption_rows(store: Store, changes: ExemptionChanges, names: dict[str, st
         material_id, material_name = materials.get(material, ("", ""))
         rows.append(ImpactRow(kind, exemption, names.get(exemption, exemption), p["id"], p["name"], material_id,
                               material_name, cas, name, float(ppm), _share(Decimal(mg), p["mass"], None)[0], None,
-                              p["supplier_id"], p["supplier_name"], list(products.get(part, ())), substance,
+                              p["supplier_id"], p["supplier_name"],
+                              _concerned(changes, kind, exemption, products.get(part, ()), scopes), substance,
                               material=material))
     over_material_limits(store, rows, material_limits(store, sorted(changes.touched), None))
     return rows
+
+
+def _product_scopes(store: Store) -> dict[str, set[str]]:
+    """Product id -> the EEE scopes it declares (as graph/derived.py reads them)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(f"SELECT ?id ?scope WHERE {{ ?product dct:identifier ?id . {PRODUCT_SCOPES} }}"):
+        out[r["id"].value].add(r["scope"].value)
+    return out
+
+
+def _concerned(changes: ExemptionChanges, kind: str, exemption: str, products: Iterable[tuple[str, str]],
+               scopes: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """The products of a use that the exemption's change concerns: those of the scopes it lost (gained), or every
+    one when it ended (began) for every scope. 6(a) ending for categories 8, 9 and 11 on 2026-12-11 listed the
+    category-3 router beside the infusion pump (QA10 B04); validation judged each by its own category."""
+    whole = exemption in (changes.removed if kind == "removed" else changes.added)
+    changed = (changes.lost if kind == "removed" else changes.gained).get(exemption, set())
+    if whole and not changed:
+        return list(products)
+    # a product of no declared category is concerned when the exemption ends (begins) for every scope
+    return [p for p in products if scopes.get(p[0], set()) & changed or (whole and not scopes.get(p[0]))]
 
 
 def where_used(store: Store, entries: dict[str, tuple[str, str]], threshold: Decimal | None,
