@@ -10,6 +10,7 @@ another list's file naming what it looks like, is `list_exports`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,7 +71,9 @@ def load_candidate_list(builder: ListBuilder, path: Path, problems: Problems) ->
                 e.subjects.append(s)
         if date:
             e.dates.append(date)
-        e.reasons += [r.strip() for r in head.get("reason").split("\n") if clean(r)]
+        # ECHA's CSV export writes several reasons as adjacent quoted strings ("A""B"), which a CSV reader gives as
+        # A"B; its xlsx, one per line (QA10 B06: one garbled reason)
+        e.reasons += [r.strip() for r in re.split(r'[\n"]', head.get("reason")) if clean(r)]
         e.description = e.description or clean(head.get("description"))
         e.sources.add(source)
         outcome = clean(head.get("outcome_date"))

@@ -58,3 +58,28 @@ def test_a_new_group_entry_without_a_membership_rule_is_warned_of(tmp_path):
     assert len(warned) == 1 and "Perfluoropentanoic acid (PFPeA) and its salts" in warned[0]
     # a group the shipped rules reach is not named: PFHxS and its salts
     assert "Perfluorohexane-1-sulphonic acid and its salts" not in warned[0]
+
+
+def test_the_csv_exports_adjacent_quoted_reasons_are_separate_reasons(tmp_path):
+    """QA10 B06: ECHA's CSV export gives 1,4-dioxane's three reasons as one cell of adjacent quoted strings
+    ("A""B""C"); loaded from the CSV alone they were one garbled reason."""
+    from pyoxigraph import NamedNode
+
+    from complygraph.graph import open_store
+
+    store = str(tmp_path / "store")
+    csv = data_dir() / "echa" / "candidate-list-of-svhc-for-authorisation-export.csv"
+    loaded = runner.invoke(app, ["load-list", "eu-reach-svhc", str(csv), "--store", store])
+    assert loaded.exit_code == 0, loaded.output
+    s = open_store(store, create=False)
+    try:
+        reasons = {r["reason"].value for r in s.select(
+            "SELECT ?reason WHERE { ?e cg:inList ?l ; cg:reason ?reason ; cg:concerns ?s }",
+            {"s": NamedNode("https://w3id.org/complygraph/id/substance/cas/123-91-1")})}
+    finally:
+        s.close()
+    assert reasons == {"Carcinogenic (Article 57a)",
+                       "Equivalent level of concern having probable serious effects to human health (Article 57(f) - "
+                       "human health)",
+                       "Equivalent level of concern having probable serious effects to the environment (Article 57(f) "
+                       "- environment)"}, reasons
