@@ -24,7 +24,10 @@ _COMPOSITION = (
     ("?occ ?p ?o", "?part cg:hasMaterial ?m . ?m cg:contains ?occ . ?occ ?p ?o"),
     ("?part cg:hasMaterial ?m . ?m ?p ?o", "?part cg:hasMaterial ?m . ?m ?p ?o"),
     ("?part ?p ?o", "?part ?p ?o FILTER(?p IN (cg:massMg, rdfs:label, cg:itemVersion))"),
-    ("?u ?p ?o", "?u cg:parent ?part ; cg:child ?c ; ?p ?o . {declarer} cg:declares ?c"),
+    # every BOM line below a part the declaration declares: the newer declaration gives its whole structure (QA10
+    # B05: a compositions import's line SUB1 -> C1 stayed beside the newer declaration's SUB1 -> SUB1/C1, and
+    # impact listed the connector twice)
+    ("?u ?p ?o", "?u cg:parent ?part ; cg:child ?c ; ?p ?o"),
 )
 _STATEMENTS = ("?st ?p ?o", "{declarer} cg:hasStatement ?st . ?st ?p ?o")
 
