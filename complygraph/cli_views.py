@@ -103,6 +103,11 @@ def list_diff(list_id: Annotated[str, typer.Option("--list", help=LISTS_HELP)], 
     with input_errors(), store_at(store, create=False) as s:
         change = q.list_change(s, list_id, start, end)
         changed = changed_entries(s, list_id, start, end)
+        first = min((d for info in q.lists(s) if info.id == list_id for d, _ in info.versions), default=None)
+    if first is not None and start.isoformat() < first:
+        # QA10 B08: --from 1990-01-01 listed all 253 entries as added without a word
+        err.print(f"note: list {list_id} has no version before {first}: every entry in force on {end} counts as "
+                  "added", highlight=False, soft_wrap=True)
     diff = diff_json(list_id, start.isoformat(), end.isoformat(), change.added, change.removed, changed)
     if fmt is OutputFormat.json:
         return emit_json(diff)

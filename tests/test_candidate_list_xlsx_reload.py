@@ -83,3 +83,15 @@ def test_the_csv_exports_adjacent_quoted_reasons_are_separate_reasons(tmp_path):
                        "human health)",
                        "Equivalent level of concern having probable serious effects to the environment (Article 57(f) "
                        "- environment)"}, reasons
+
+
+def test_list_diff_from_before_the_first_version_says_every_entry_counts_as_added(tmp_path):
+    """QA10 B08: `list-diff --from 1990-01-01` listed every entry as added and said nothing."""
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["load-lists", "--store", store, "--list", "eu-reach-svhc"]).exit_code == 0
+    early = runner.invoke(app, ["list-diff", "--list", "eu-reach-svhc", "--from", "1990-01-01", "--to", "2008-10-28",
+                                "--store", store])
+    assert early.exit_code == 0 and "has no version before 2008-10-28" in early.output, early.output
+    later = runner.invoke(app, ["list-diff", "--list", "eu-reach-svhc", "--from", "2008-10-28", "--to", "2009-01-13",
+                                "--store", store])
+    assert later.exit_code == 0 and "has no version before" not in later.output, later.output
