@@ -23,6 +23,7 @@ from complygraph.graph.status import classify
 from complygraph.loaders.identity import lookup
 
 from .shacl_cases import build, compare_with_pyshacl, hits, material, part, product, sub
+from .test_corporate_policy_groups import _exemption_block
 
 AT = dt.date(2026, 12, 6)
 PACK = ["corporate-example"]
@@ -161,16 +162,6 @@ def test_a21_sccp_not_intentionally_added_is_limited_to_1000_ppm(report):
     assert {"sccp-above-m", "sccp-1200-m"} <= set(found)
     assert float(found["sccp-1200-m"].detail("measured")) == pytest.approx(1200)
     assert str(found["sccp-1200-m"].severity).endswith("#Violation")
-
-
-def _exemption_block(component: str, text: str) -> str:
-    body = text[text.index(f"cgsh:{component} a"):]
-    start = body.index("?occ cg:claimedExemption ?exemption .")
-    depth, i = 1, start
-    while depth:
-        depth += {"{": 1, "}": -1}.get(body[i], 0)
-        i += 1
-    return re.sub(r"\s+", " ", body[start:i - 1])
 
 
 def test_undeclared_intent_component_is_the_ban_with_the_same_exempted_use_test():
