@@ -38,10 +38,12 @@ def add_shipped_members(builder: ListBuilder, shipped: SourceFile, given: list[P
             entry.sources.add(shipped.iri.value)
             filled += 1
         source = identified.get(name_key(entry.name))
-        if source is not None and not entry.members and not _identified(entry.subjects):
+        if source is not None and not _identified(entry.subjects):
             # ECHA's xlsx gives some single-substance entries without CAS or EC number ("-": tris(2-methoxyethoxy)
             # vinylsilane, 6,6'-di-tert-butyl-2,2'-methylenedi-p-cresol); read alone it left them without their
-            # substance, and the parts holding 0.5 % of them passed (QA10 B01)
+            # substance, and the parts holding 0.5 % of them passed (QA10 B01). A group entry takes the list number
+            # the CSV gives it, which its IRI is made of when both exports are loaded: without it, an xlsx reload
+            # removed the entry and added it again under another IRI (QA10 B01, 255 entries in force)
             known = {s.iri.value for s in entry.subjects}
             entry.subjects += [s for s in source.subjects if (s.cas or s.ec) and s.iri.value not in known]
             entry.sources.add(shipped.iri.value)

@@ -14,14 +14,19 @@ RoHS Annex II and exemptions files, and the CSCL Class I items file, by the cata
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from complygraph.dates import parse_date
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.tabular import NoHeaderRow, Row, read_delimited, read_xlsx
+from complygraph.loaders.textfile import open_text
 
 # Header names as ECHA exports them in English and Dutch, mapped to one vocabulary.
 ECHA_ALIASES = {
@@ -178,3 +183,27 @@ def _not_zip(path: Path) -> str:
     except (zipfile.BadZipFile, OSError) as exc:
         return f"it is not a zip archive ({exc})"
     return "it is not a zip archive"
+
+
+# "Export date: 01-apr-2026 23:44:30" in the preamble of ECHA's CSV exports (English or Dutch), before the header
+_EXPORT_LINE = re.compile(r"^\W*(?:export date|exportdatum|datum (?:van )?export)\s*:\s*(\S+)", re.IGNORECASE)
+# the workbook's creation time in its core properties, which ECHA sets when it writes the export
+_CREATED = re.compile(rb"<dcterms:created[^>]*>(\d{4}-\d{2}-\d{2})")
+
+
+def export_date(path: Path) -> dt.date | None:
+    """The date `path` says it was exported on, when it says so: the "Export date" line of a CSV export's
+    preamble, or an xlsx workbook's creation date; None for a file that states neither or cannot be read."""
+    try:
+        if _container(path) is not None:
+            with zipfile.ZipFile(path) as archive:
+                found = _CREATED.search(archive.read("docProps/core.xml")[:10_000])
+            return dt.date.fromisoformat(found.group(1).decode()) if found else None
+        with open_text(path, characters=False) as fh:
+            for line in itertools.islice(fh, 10):
+                match = _EXPORT_LINE.match(line)
+                if match:
+                    return parse_date(match.group(1))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InputError):
+        return None
+    return None

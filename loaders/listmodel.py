@@ -11,7 +11,7 @@ the past versions can still be rebuilt.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,6 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Triple
 
 from complygraph.dates import iso_date
-from complygraph.graph.store import Term
 from complygraph.identifiers import (
     InvalidIdentifier,
     is_empty,
@@ -31,6 +30,7 @@ from complygraph.identifiers import (
 )
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import Problems
+from complygraph.loaders.list_exports import export_date
 from complygraph.loaders.provenance import activity_triples, file_sha256, source_iri, source_triples
 from complygraph.loaders.tabular import Row
 from complygraph.vocab import (
@@ -102,6 +102,13 @@ class Entry:
     def included(self) -> dt.date | None:
         return min(self.dates) if self.dates else None
 
+    @property
+    def stated_subjects(self) -> list[SubstanceRef]:
+        """The substances the entry names by CAS or EC number, or, when it names none, the one its name stands
+        for: ECHA's xlsx gives a group entry no number and its CSV the group's list number, so loaded together
+        the entry named both, and a reload of either export alone "changed" its substances (QA10 B02)."""
+        return [s for s in self.subjects if s.cas or s.ec] or self.subjects
+
 
 @dataclass
 class SourceFile:
@@ -118,6 +125,11 @@ class SourceFile:
     @property
     def iri(self) -> NamedNode:
         return source_iri(self.sha256)
+
+    @cached_property
+    def exported(self) -> dt.date | None:
+        """The date the file says it was exported, when it says so."""
+        return export_date(self.path)
 
 
 def substances_in(fields: dict[str, str], *, list_id: str, file: str, line: int, problems: Problems,
@@ -161,23 +173,7 @@ class History:
     triples: list[Triple] = field(default_factory=list)
     gone: list[tuple[dt.date | None, dt.date]] = field(default_factory=list)  # (included, removed) per kept entry
     dates: set[dt.date] = field(default_factory=set)
-
-
-def change_triples(entry: NamedNode, name: str, on: dt.date, before: Iterable[Term], after: Iterable[Term],
-                   activity: NamedNode) -> Iterator[Triple]:
-    """One field of an entry that a load found changed: the values the previous load stated and the new
-    ones, as the terms were stated (a substance IRI, a dated or language-tagged literal), so that a query
-    can show them and join them (a CAS number) without parsing text. One node per entry, date and field."""
-    node = NamedNode(f"{entry.value}/change/{on.isoformat()}/{name}")
-    yield rdf.t(node, RDF_TYPE, cg.EntryChange)
-    yield rdf.t(node, prov.wasGeneratedBy, activity)
-    yield rdf.t(node, cg.changedEntry, entry)
-    yield rdf.t(node, cg.changedField, rdf.text(name))
-    yield rdf.t(node, cg.changedOn, rdf.date(on))
-    for value in before:
-        yield rdf.t(node, cg.valueBefore, value)
-    for value in after:
-        yield rdf.t(node, cg.valueAfter, value)
+    note: str | None = None  # what the load removed and changed, and from which date
 
 
 @dataclass
@@ -351,7 +347,7 @@ class ListBuilder:
         for src in e.sources:
             yield rdf.t(node, prov.wasDerivedFrom, NamedNode(src))
         seen: set[str] = set()
-        for s in e.subjects + e.members:
+        for s in e.stated_subjects + e.members:
             yield from s.triples()
             if s.iri.value not in seen:
                 seen.add(s.iri.value)
@@ -362,7 +358,7 @@ class ListBuilder:
             yield rdf.t(group, gen, imp)
             yield rdf.t(group, skos.prefLabel, rdf.text(e.group_name or e.name, "en"))
             yield rdf.t(node, cg.concerns, group)
-            for s in e.subjects + e.members:
+            for s in e.stated_subjects + e.members:
                 yield rdf.t(group, cg.hasMember, s.iri)
 
 

@@ -36,7 +36,7 @@ def test_the_xlsx_alone_keeps_the_group_members_the_csv_names(tmp_path):
     found = hits(validate(store, ["eu-reach-svhc"], AT), "ArticleThreshold")
     assert "p1" in found and K_PFHXS in str(found["p1"].message)
     assert unreached_rules(store) == []
-    assert len(notes) == 1 and "candidate-list-of-svhc-for-authorisation-export.csv" in notes[0]
+    assert "candidate-list-of-svhc-for-authorisation-export.csv" in notes[0]
 
 
 def test_the_xlsx_with_a_csv_takes_no_members_from_the_shipped_copy(tmp_path):
@@ -73,7 +73,7 @@ def test_the_api_upload_of_the_xlsx_alone_keeps_the_members_and_says_so(tmp_path
                              "map": json.dumps({"0": ["variables.f.0"]})},
                        files={"0": (XLSX.name, XLSX.read_bytes())}, timeout=120)
         answer = r.json()["data"]["importListVersion"]
-        assert answer["triples"] > 0 and len(answer["notes"]) == 1, r.text
+        assert answer["triples"] > 0 and "shipped candidate-list" in answer["notes"][0], r.text
     finally:
         next(running, None)  # stops the server
     assert "p1" in hits(validate(store, ["eu-reach-svhc"], AT), "ArticleThreshold")
