@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
 from complygraph.graph.turtle import load_ontology
-from complygraph.loaders import cscl, echa, rdf, rohs, rohs_exemptions
+from complygraph.loaders import cscl, echa, name_membership, rdf, rohs, rohs_exemptions
 from complygraph.loaders.errors import InputError, Problem, Problems
 from complygraph.loaders.group_members import add_shipped_members
 from complygraph.loaders.group_wording import groups_without_rules
@@ -127,6 +127,7 @@ def load_list(store: Store, list_id: str, files: Iterable[Path] | None = None, n
     # the entries' substances are identified, and group membership by element computed, in the same write
     cas = {s.cas for e in builder.entries.values() for s in e.subjects + e.members if s.cas}
     triples += list(enrichment(cas, store, rules_in(triples), triples))
+    triples += list(name_membership.on_list_load(triples, store))
     # compared with the stored entries as the store holds them: with the members their rules gave them
     history = list_history(store, builder, triples, stored)
     triples += list(builder.version_triples(history)) + history.triples

@@ -252,6 +252,7 @@ class CompositionRules:
             elif f.get("substance_name"):
                 node = NamedNode(f"{ID}substance/declared/{name_key(f['substance_name'])}")
                 key, facts = f["substance_name"], []
+                self.state.declared_names[node.value] = f["substance_name"]  # loaders/name_membership.py
             else:
                 self.checks.problem(rec, "cas", "a substance needs a CAS number, an EC number or a substance_name")
                 return None

@@ -17,7 +17,7 @@ from pyoxigraph import Triple
 from complygraph.graph.shacl.packs import load_pack_data
 from complygraph.graph.store import Store
 from complygraph.heap import few_collections
-from complygraph.loaders import bom_cycles
+from complygraph.loaders import bom_cycles, name_membership
 from complygraph.loaders.composition_reading import RECORDS, REQUIRED, read_records
 from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.errors import InputError, Problem
@@ -84,6 +84,7 @@ class CompositionImport:
         # else the database) and put in their groups in the same write
         yield from self.rules.identity_facts()
         yield from enrichment(self.state.cas_numbers, self.state.store, records=self.state.identities.values())
+        yield from name_membership.on_import(self.state.declared_names, self.state.store)
 
     def check_cycles(self) -> None:
         """BOM lines of this import that close a cycle, with each other or with stored lines (`bom_cycles`); a

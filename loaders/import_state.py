@@ -42,6 +42,7 @@ class ImportState:
         self.occurrences: set[tuple[str, str]] = set()  # (material id, substance key)
         self.substances_seen: set[str] = set()  # a substance's own facts are written once per import
         self.cas_numbers: set[str] = set()  # substances by CAS number, identified at the end of the import
+        self.declared_names: dict[str, str] = {}  # substances by a name nothing resolves: IRI -> name
         self.named: set[str] = set()  # CAS numbers whose substance this import labels from a substance record
         self.sources: dict[Path, NamedNode] = {}  # each data set read and its source entity (provenance.py)
         self.identities: dict[str, Identity] = {}  # the company's own identity records, by CAS number

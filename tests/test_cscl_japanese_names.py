@@ -102,3 +102,37 @@ def test_a_name_of_several_cas_numbers_is_never_passed_in_silence(declared):
     report = validate(declared, ["jp-cscl-class1", "data-quality"], AT)
     unknown = {str(r.focus) for r in report.results if str(r.shape).endswith("#SubstanceIdentity")}
     assert any("/declared/" in u for u in unknown)  # ポリ塩化ビフェニル (and, until the wiring, the others)
+
+
+def test_a_name_of_several_cas_numbers_is_in_the_entry_it_names_whatever_the_substance(declared):
+    """ポリ塩化ビフェニル, CSCL Class I item 1 (Cabinet Order Art. 1 item 1; 化審法 Art. 17), declared intentionally
+    added at 10 ppm: which of the three CAS numbers was meant cannot be told, but each is in item 1, so the part
+    violates the law whichever it is (before: only "unknown"). Its identity is still reported unknown."""
+    found = {str(r.focus).rsplit("/", 1)[-1] for r in validate(declared, ["jp-cscl-class1"], AT).results
+             if str(r.shape).endswith("#IntentionalPresence")}
+    assert "N2m" in found
+    [why] = declared.select("SELECT ?name WHERE { ?m cg:member ?s ; cg:group ?e ; cg:byDeclaredName ?name . "
+                            "?e cg:inList <https://w3id.org/complygraph/id/list/jp-cscl-class1> }")
+    assert why["name"].value == PCB_JA
+
+
+def test_a_list_reload_keeps_the_membership_of_a_declared_name(declared):
+    from complygraph.loaders.catalog import load_list
+
+    def n2_found() -> bool:
+        return any(str(r.focus).endswith("/N2m") and str(r.shape).endswith("#IntentionalPresence")
+                   for r in validate(declared, ["jp-cscl-class1"], AT).results)
+
+    assert n2_found()
+    notes: list[str] = []
+    load_list(declared, "jp-cscl-class1", None, notes)
+    assert n2_found()
+    assert not any("changed" in n for n in notes)  # the membership is no change of the entry
+
+
+def test_a_declared_name_that_is_no_entry_label_is_in_no_entry(declared):
+    from complygraph.loaders.name_membership import memberships, stored_entries
+
+    assert list(memberships({"urn:x": PCB_JA + "類"}, stored_entries(declared))) == []
+    assert len([t for t in memberships({"urn:x": f" {PCB_JA} "}, stored_entries(declared))
+                if t.predicate.value.endswith("concerns")]) == 1

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from complygraph.dates import iso_date
 from complygraph.graph.store import Store
 from complygraph.identifiers import name_key
-from complygraph.loaders import rdf
+from complygraph.loaders import name_membership, rdf
 from complygraph.loaders.bom_cycles import cycles
 from complygraph.loaders.composition_rules import CompositionRules
 from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition, touched
@@ -148,6 +148,7 @@ class DeclarationTriples:
             self.checks.problems.add(self.decl.file, self.lines[cycle.line][2], "ProductID", str(cycle))
         self.checks.problems.raise_if_any()
         yield from enrichment(self.state.cas_numbers, self.store)
+        yield from name_membership.on_import(self.state.declared_names, self.store)
 
     def _item(self, item: DeclaredItem, pid: str) -> Iterator[Triple]:
         part, file = entity_iri("part", pid), self.decl.file
