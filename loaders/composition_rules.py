@@ -18,14 +18,14 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
-from complygraph.identifiers import InvalidIdentifier, name_key, normalise_cas, normalise_ec
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
 from complygraph.loaders.exemption_claims import exemption_claims
-from complygraph.loaders.identity import CAS_PREFIX, from_record, name_facts, same_formula
+from complygraph.loaders.identity import CAS_PREFIX, from_record, same_formula
 from complygraph.loaders.import_state import ImportState, Tally
 from complygraph.loaders.records import CONCENTRATION_UNITS, MASS_UNITS, MAX_QUANTITY, Record, RecordChecker
+from complygraph.loaders.substance_nodes import substance_node
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, prov, rdfs, substance_iri, vcard
 
 # Declared substance masses may exceed the material mass by this fraction (rounding in declarations).
@@ -176,7 +176,7 @@ class CompositionRules:
             return
         if material is None:
             self.checks.problem(rec, "material_id", f"unknown material {mid!r}")
-        found = self._substance_node(rec)
+        found = substance_node(rec, self.state, self.checks)
         unit = f["unit"].lower()
         amount = self.checks.number(rec, "amount", positive=False)
         if unit not in MASS_UNITS and unit not in CONCENTRATION_UNITS:
@@ -227,42 +227,6 @@ class CompositionRules:
                 self.checks.problem(rec, "exemption", refused)
                 return
             yield from (rdf.t(occ, cg.claimedExemption, claim) for claim in claims)
-
-    def _substance_node(self, rec: Record) -> tuple[NamedNode, str, list[Triple]] | None:
-        """The substance's node, its key within a material (CAS, else EC, else name) and its own facts."""
-        f = rec.fields
-        try:
-            if f.get("cas"):
-                key = normalise_cas(f["cas"])
-                node = substance_iri(cas=key)
-                facts = [rdf.t(node, cg.casNumber, rdf.text(key))]
-                if f.get("ec"):
-                    facts.append(rdf.t(node, cg.ecNumber, rdf.text(normalise_ec(f["ec"]))))
-            elif f.get("ec") and (cas := self.state.cas_of_ec(normalise_ec(f["ec"]))) is not None:
-                key = cas  # the substance the store knows by both numbers
-                node = substance_iri(cas=key)
-                facts = [rdf.t(node, cg.casNumber, rdf.text(key)),
-                         rdf.t(node, cg.ecNumber, rdf.text(normalise_ec(f["ec"])))]
-            elif f.get("ec"):
-                node = substance_iri(ec=(key := normalise_ec(f["ec"])))
-                facts = [rdf.t(node, cg.ecNumber, rdf.text(key))]
-            elif (name := f.get("substance_name")) and (found := self.state.names.resolve(name)) is not None:
-                key, node = found[0], substance_iri(cas=found[0])  # a name only: the database's record, or a list label
-                facts = [rdf.t(node, cg.casNumber, rdf.text(key)), *name_facts(node, name, found[1])]
-            elif f.get("substance_name"):
-                node = NamedNode(f"{ID}substance/declared/{name_key(f['substance_name'])}")
-                key, facts = f["substance_name"], []
-                self.state.declared_names[node.value] = f["substance_name"]  # loaders/name_membership.py
-            else:
-                self.checks.problem(rec, "cas", "a substance needs a CAS number, an EC number or a substance_name")
-                return None
-        except InvalidIdentifier as exc:
-            self.checks.problem(rec, "cas" if "CAS" in str(exc) else "ec", str(exc))
-            return None
-        facts.insert(0, rdf.t(node, RDF_TYPE, cg.Substance))
-        if f.get("substance_name"):
-            facts.append(rdf.t(node, rdfs.label, rdf.text(f["substance_name"], "en")))
-        return node, key, facts
 
     def identity(self, rec: Record) -> Iterator[Triple]:
         """A company's own identity of a substance (formula and/or SMILES), checked here; it is written with the
