@@ -60,6 +60,9 @@ EXPIRIES = {
     "4(e)": ("m-4e", dt.date(2027, 2, 24)),
     # (EU) 2022/279, Annex, 4(f) other discharge lamps for special purposes (sub-entries not read): 24 February 2025
     "4(f)": ("m-4f", dt.date(2025, 2, 24)),
+    # Delegated Directive 2014/76/EU, 4(g) hand crafted luminous discharge tubes: 31 December 2018 (not a 2022 act;
+    # the British Sign and Graphics Association's statement, the act's annex not read)
+    "4(g)": ("m-4g", dt.date(2018, 12, 31)),
 }
 # entries whose 2011 row the 2022 act replaced under the same id: exempt on 15 and on 16 March 2022
 SAME_ID = ["2(b)(3)", "3(a)", "3(b)", "3(c)", "4(a)", "4(b)-I", "4(b)-II", "4(b)-III", "4(c)-I", "4(c)-II",
@@ -134,16 +137,17 @@ def test_2b4_ends_the_day_before_its_three_sub_entries_apply(at):
         assert _exempt(on, mid)
 
 
-def test_no_lamp_entry_of_annex_iii_is_open_ended_except_4g():
+def test_no_lamp_entry_of_annex_iii_is_open_ended():
     """Every lamp entry the 2022 acts concern has an end; 4(g) (hand crafted luminous discharge tubes, Delegated
-    Directive 2014/76/EU) is not among them and its expiry was not read, so it stays open-ended. Each entry's
-    periods follow one another without overlap."""
+    Directive 2014/76/EU) is not among them: it ends on 31 December 2018, from a trade body's statement (unverified;
+    open-ended, it passed every claim after that day). Each entry's periods follow one another without overlap."""
     rows = defaultdict(list)
     for r in csv.DictReader(EXEMPTIONS.open(encoding="utf-8", newline="")):
         if r["annex"] == "III" and r["exemption"].startswith(LAMP_ENTRY) and r["substance_scope"] == "mercury":
             rows[r["exemption"]].append(r)
     assert set(EXPIRIES) <= set(rows)
-    assert [ex for ex, rs in rows.items() for r in rs if not r["valid_until"]] == ["4(g)"]
+    assert [ex for ex, rs in rows.items() for r in rs if not r["valid_until"]] == []
+    assert [(r["valid_until"], r["verification"][:10]) for r in rows["4(g)"]] == [("2018-12-31", "unverified")]
     for ex, rs in rows.items():
         by_scope = defaultdict(list)
         for r in rs:
