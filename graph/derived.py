@@ -45,8 +45,8 @@ from complygraph.vocab import CG
 # earlier one's facts: withoutProductCategory reads inProductScope). Step by step, each step writes only
 # the facts that changed (`LiveWriter.replace`); the single update deletes every derived predicate first.
 DERIVED = ("inProductScope", "inUncategorizedProduct", "partInProductScope", "withoutProductCategory",
-           "inUse", "aboutList", "declaredListVersion", "inMaterialClass")
-LAYOUT = "3"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
+           "inUse", "onlyInUse", "aboutList", "declaredListVersion", "inMaterialClass")
+LAYOUT = "5"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
 # The EEE scope of each product: as the import writes it, or for a product that gives only its category (written
 # by an import before scopes existed) the cell for that category, as a product's bare category is taken.
 PRODUCT_SCOPES = """
@@ -82,6 +82,17 @@ STEPS: tuple[tuple[str, str], ...] = (
         { ?part cg:use ?use } UNION { ?product cg:use ?use . ?product (^cg:parent/cg:child)+ ?part } } }
     ?part cg:hasMaterial ?material .
   }"""),
+    # a use that every product holding the material has (or its part itself), for the restrictions that exclude it
+    # (REACH Annex XVII entry 63(8)(k): toys, food-contact articles): a material also in another product is not
+    # excluded (QA11 B05; B01 for the RoHS-EEE exclusion); only materials in such a use are looked at
+    ("?material cg:onlyInUse ?use", """
+  SELECT DISTINCT ?material ?use WHERE {
+    { SELECT DISTINCT ?use WHERE { ?restriction cg:excludesUse ?use } }
+    ?material cg:inUse ?use .
+    ?part cg:hasMaterial ?material .
+    FILTER(EXISTS { ?part cg:use ?use } || NOT EXISTS {
+      ?product a cg:Product ; (^cg:parent/cg:child)+ ?part . FILTER NOT EXISTS { ?product cg:use ?use } })
+  }"""),
     ("?statement cg:aboutList ?list ; cg:declaredListVersion ?version", """
   ?statement cg:categoryList ?identity .
   ?known cg:identityPattern ?pattern ; cg:identifiesList ?list ; cg:versionDateTemplate ?template .
@@ -92,6 +103,7 @@ STEPS: tuple[tuple[str, str], ...] = (
       { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
       ?class cg:className ?name ; cg:categoryPattern ?pattern .
       FILTER(REGEX(?declared, ?pattern, "i"))
+      FILTER NOT EXISTS { ?class cg:exceptPattern ?except . FILTER(REGEX(?declared, ?except, "i")) }
   } }
   ?material cg:materialCategory ?declared ."""),
 )

@@ -33,7 +33,7 @@ MASS_TOLERANCE = Decimal("0.01")
 
 # conditions of use named by REACH Annex XVII entries (20, 23, 27, 50, 51, 52, 63, ...)
 USES = ("general-public", "toy", "childcare-article", "mouthable", "skin-contact", "jewellery", "textile",
-        "footwear", "thermal-paper")
+        "footwear", "thermal-paper", "food-contact")
 
 
 class CompositionRules:
