@@ -97,10 +97,8 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
             uses.append(value.split("|"))
         elif means == "excludes-rohs-eee":
             yield rdf.t(node, cg.excludesRoHSEEE, rdf.boolean(True))
-        elif means == "excludes-use":  # 63(8)(k): toys, food-contact articles (QA11 B05)
+        elif means == "excludes-use":  # 63(8)(k): toys, food-contact articles, packaging (QA11 B05)
             yield rdf.t(node, cg.excludesUse, rdf.text(value))
-        elif means == "excludes-packaging":  # 63(8)(k): packaging within Directive 94/62/EC (QA11 B05)
-            yield rdf.t(node, cg.excludesPackaging, rdf.boolean(True))
         else:
             why.append(f"the condition '{term}' cannot be decided from composition data")
     if material:
@@ -188,7 +186,7 @@ def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode
 MEASURED_AS = {"Pb": "Pb", "Cd": "Cd", "Sn": "Sn", "Hg": "Hg", "Cr(VI)": "Cr"}
 Terms = dict[tuple[str, str], tuple[str, str]]
 _MEANS = {"substances": {"group"}, "basis": {"share"},
-          "condition": {"material", "use", "excludes-rohs-eee", "excludes-use", "excludes-packaging"}}
+          "condition": {"material", "use", "excludes-rohs-eee", "excludes-use"}}
 
 
 def _terms(builder: ListBuilder, problems: Problems) -> Terms:
@@ -205,7 +203,8 @@ def _terms(builder: ListBuilder, problems: Problems) -> Terms:
             problems.add(r.file, r.line, "means", f"{means!r} is not a meaning of column {column!r} "
                                                   f"(one of: {', '.join(sorted(_MEANS.get(column, ())))})")
             continue
-        unknown = [u for u in r.get("value").split("|") if means in ("use", "excludes-use") and u.strip() not in USES]
+        known = USES + (("packaging",) if means == "excludes-use" else ())  # a packaging component's material
+        unknown = [u for u in r.get("value").split("|") if means in ("use", "excludes-use") and u.strip() not in known]
         if unknown:
             problems.add(r.file, r.line, "value", f"unknown use {unknown[0]!r}; one of {', '.join(USES)}")
             continue
