@@ -13,6 +13,10 @@
   articles for the general public); they were flagged. As for B01, only a material no other product holds is out.
 - B06 (false violation): entry 23(1) (Reg. (EU) No 835/2012) lists LDPE and cross-linked PE, not HDPE: an HDPE
   part with 200 ppm cadmium was a violation.
+- B03 (false pass): entry 46a (Reg. (EU) 2016/26) restricts nonylphenol ethoxylates "(C2H4O)nC15H24O" in textile
+  articles washed in water at 0.01 % by weight or more, after 3 February 2021; the row reached no substance, and
+  0.02 % NP2EO in a polyester fabric passed. The group now has a structure rule and the ethoxylates the Candidate
+  List names; every textile article is taken as washed in water (over-reports one that never is).
 Each against pySHACL (the reference) as well.
 """
 
@@ -27,6 +31,10 @@ from .test_annex_xvii_qa5 import PACK, _entry
 
 AT = dt.date(2026, 12, 7)
 LEAD, DEHP, BAP, CADMIUM = "7439-92-1", "117-81-7", "50-32-8", "7440-43-9"
+NP2EO, ACETAL = "20427-84-3", "7149-24-8"  # named by the Candidate List; C17H28O2, no ethoxylate (formula of NP1EO)
+ORTHO = "1000001-00-2"  # a checksum-valid number for a company identity record: 2-nonylphenol diethoxylate
+IDENTITIES = 'cas,smiles,source\n1000001-00-2,CCCCCCCCCc1ccccc1OCCOCCO,test: not in the identity database\n'
+
 LISTS = ["eu-reach-annex-xvii", "eu-rohs-annex-ii"]
 KG = 1_000_000  # mg: a 1 kg material, so that the amounts below are its mg/kg
 
@@ -57,6 +65,12 @@ def store(tmp_path_factory):
         part("box-pehd", KG, material("box-pehd", KG, sub(CADMIUM, 200), category="high-density polyethylene")),
         part("box-ldpe", KG, material("box-ldpe", KG, sub(CADMIUM, 200), category="LDPE")),
         part("box-pe", KG, material("box-pe", KG, sub(CADMIUM, 200), category="PE")),
+        # entry 46a: 0.01 % is "equal to or greater than"; 99 mg/kg is under
+        part("fabric-at", KG, material("fabric-at", KG, sub(NP2EO, 100), category="polyester")),
+        part("fabric-under", KG, material("fabric-under", KG, sub(NP2EO, 99), category="polyester")),
+        part("fabric-ortho", KG, material("fabric-ortho", KG, sub(ORTHO, 200), category="polyester")),
+        part("fabric-acetal", KG, material("fabric-acetal", KG, sub(ACETAL, 200), category="polyester")),
+        part("cable-np2eo", KG, material("cable-np2eo", KG, sub(NP2EO, 200), category="pvc")),
     ]
     products = [
         _product("lamp", "5", "general-public", "jacket-both", "jacket-lamp"),
@@ -67,8 +81,11 @@ def store(tmp_path_factory):
         _product("cutlery", "", "general-public;mouthable;food-contact", "spoon-part"),
         _product("keyring", "", "general-public;mouthable", "shared-part"),
         _product("crate", "", "general-public", "box-hdpe", "box-pehd", "box-ldpe", "box-pe"),
+        _product("shirt", "", "general-public;textile;skin-contact", "fabric-at", "fabric-under", "fabric-ortho",
+                 "fabric-acetal"),
+        _product("charger", "", "general-public", "cable-np2eo"),  # no textile article
     ]
-    return build(tmp_path_factory.mktemp("annex-xvii-qa11"), parts, LISTS, products=products)
+    return build(tmp_path_factory.mktemp("annex-xvii-qa11"), parts, LISTS, products=products, identities=IDENTITIES)
 
 
 def test_a_material_also_in_a_product_outside_rohs_is_held_to_63_15_and_51_3(store):
@@ -102,6 +119,17 @@ def test_hdpe_is_not_the_plastic_material_of_23_1_but_ldpe_and_bare_pe_are(store
     assert not {"box-hdpe", "box-pehd"} & set(found)
     unknown = _entry(store, AT, "23", "#MaterialKindUnknown")
     assert not {"box-hdpe", "box-pehd"} & set(unknown)  # decided: other plastic
+
+
+def test_nonylphenol_ethoxylates_in_a_textile_article_from_0_01_percent(store):
+    found = _entry(store, AT, "46a")
+    assert {"fabric-at", "fabric-ortho"} <= set(found), found
+    assert not {"fabric-under", "fabric-acetal", "cable-np2eo"} & set(found)
+
+
+def test_46a_applies_after_3_february_2021(store):
+    assert "fabric-at" not in _entry(store, dt.date(2021, 2, 3), "46a")
+    assert "fabric-at" in _entry(store, dt.date(2021, 2, 4), "46a")
 
 
 def test_same_results_as_pyshacl(store):
