@@ -46,7 +46,7 @@ from complygraph.vocab import CG
 # the facts that changed (`LiveWriter.replace`); the single update deletes every derived predicate first.
 DERIVED = ("inProductScope", "inUncategorizedProduct", "partInProductScope", "withoutProductCategory",
            "inUse", "onlyInUse", "aboutList", "declaredListVersion", "inMaterialClass")
-LAYOUT = "6"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
+LAYOUT = "7"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
 # The EEE scope of each product: as the import writes it, or for a product that gives only its category (written
 # by an import before scopes existed) the cell for that category, as a product's bare category is taken.
 PRODUCT_SCOPES = """
@@ -92,8 +92,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     { SELECT DISTINCT ?use WHERE { ?restriction cg:excludesUse ?use } }
     { ?material cg:inUse ?use .
       ?part cg:hasMaterial ?material .
-      FILTER(EXISTS { ?part cg:use ?use } || NOT EXISTS {
-        ?product a cg:Product ; (^cg:parent/cg:child)+ ?part . FILTER NOT EXISTS { ?product cg:use ?use } }) }
+      # the part's own use counts only where no product holds it (inUse has it then): a part declared "toy" in a
+      # keyring too is held to 63(7) (a review of 2026-12-07)
+      FILTER NOT EXISTS {
+        ?product a cg:Product ; (^cg:parent/cg:child)+ ?part . FILTER NOT EXISTS { ?product cg:use ?use } } }
     UNION
     { ?part a cg:PackagingComponent ; cg:hasMaterial ?material . BIND("packaging" AS ?use) }
   }"""),
@@ -106,8 +108,10 @@ STEPS: tuple[tuple[str, str], ...] = (
   { SELECT DISTINCT ?declared ?name WHERE {
       { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
       ?class cg:className ?name ; cg:categoryPattern ?pattern .
-      FILTER(REGEX(?declared, ?pattern, "i"))
-      FILTER NOT EXISTS { ?class cg:exceptPattern ?except . FILTER(REGEX(?declared, ?except, "i")) }
+      # what a class's exception names is taken out of the category before its pattern is tried: "HDPE" is no
+      # plastic of entry 23(1), "LDPE/HDPE" and "HDPE + PP" are (a review of 2026-12-07)
+      OPTIONAL { ?class cg:exceptPattern ?except }
+      FILTER(REGEX(IF(BOUND(?except), REPLACE(?declared, ?except, " ", "i"), ?declared), ?pattern, "i"))
   } }
   ?material cg:materialCategory ?declared ."""),
 )

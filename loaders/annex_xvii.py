@@ -77,7 +77,11 @@ def _rule(builder: ListBuilder, row: Row, source: NamedNode, terms: Terms,
     for group in targets:  # the CAS numbers a group's phrase names are its members whatever their structure
         for substance in named:
             yield rdf.t(group, cg.hasMember, substance)
-    if not targets:
+    unlisted = terms.get(("substances", row.get("substances").strip().lower()), ("", ""))
+    if unlisted[0] == "unlisted":  # entry 72's Appendix 12: every material in the row's uses is unknown (QA11 B04)
+        yield rdf.t(node, cg.substancesUnlisted, rdf.boolean(True))
+        why.append(f"its substances ({unlisted[1]}) are not in complygraph's data")
+    elif not targets:
         why.append(f"the substances ({row.get('substances')}) are a class complygraph has no membership rule for")
     unit = UNITS.get(row.get("unit").strip())
     limit = row.get("limit").strip()
@@ -185,7 +189,7 @@ def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode
 # 63 measure tin and lead, 23 cadmium, 62 mercury, 47 chromium VI (chromium in a hexavalent chromium compound)
 MEASURED_AS = {"Pb": "Pb", "Cd": "Cd", "Sn": "Sn", "Hg": "Hg", "Cr(VI)": "Cr"}
 Terms = dict[tuple[str, str], tuple[str, str]]
-_MEANS = {"substances": {"group"}, "basis": {"share"},
+_MEANS = {"substances": {"group", "unlisted"}, "basis": {"share"},
           "condition": {"material", "use", "excludes-rohs-eee", "excludes-use"}}
 
 

@@ -7,6 +7,7 @@ record handlers of compositions, governance, evidence and declarations share one
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +43,7 @@ class ImportState:
         self.occurrences: set[tuple[str, str]] = set()  # (material id, substance key)
         self.substances_seen: set[str] = set()  # a substance's own facts are written once per import
         self.cas_numbers: set[str] = set()  # substances by CAS number, identified at the end of the import
-        self.declared_names: dict[str, str] = {}  # substances by a name nothing resolves: IRI -> name
+        self.declared_names: dict[str, set[str]] = defaultdict(set)  # by a name nothing resolves: IRI -> names
         self.named: set[str] = set()  # CAS numbers whose substance this import labels from a substance record
         self.sources: dict[Path, NamedNode] = {}  # each data set read and its source entity (provenance.py)
         self.identities: dict[str, Identity] = {}  # the company's own identity records, by CAS number

@@ -187,18 +187,20 @@ def _not_zip(path: Path) -> str:
 
 # "Export date: 01-apr-2026 23:44:30" in the preamble of ECHA's CSV exports (English or Dutch), before the header
 _EXPORT_LINE = re.compile(r"^\W*(?:export date|exportdatum|datum (?:van )?export)\s*:\s*(\S+)", re.IGNORECASE)
-# the workbook's creation time in its core properties, which ECHA sets when it writes the export
-_CREATED = re.compile(rb"<dcterms:created[^>]*>(\d{4}-\d{2}-\d{2})")
+# the workbook's creation and modification times in its core properties: ECHA sets both when it writes the export;
+# a user who pastes an export into an older workbook leaves an old creation date and a new modification date
+_CREATED = re.compile(rb"<dcterms:(?:created|modified)[^>]*>(\d{4}-\d{2}-\d{2})")
 
 
 def export_date(path: Path) -> dt.date | None:
     """The date `path` says it was exported on, when it says so: the "Export date" line of a CSV export's
-    preamble, or an xlsx workbook's creation date; None for a file that states neither or cannot be read."""
+    preamble, or the later of an xlsx workbook's creation and modification dates (never earlier than the export);
+    None for a file that states neither or cannot be read."""
     try:
         if _container(path) is not None:
             with zipfile.ZipFile(path) as archive:
-                found = _CREATED.search(archive.read("docProps/core.xml")[:10_000])
-            return dt.date.fromisoformat(found.group(1).decode()) if found else None
+                found = _CREATED.findall(archive.read("docProps/core.xml")[:10_000])
+            return max(dt.date.fromisoformat(d.decode()) for d in found) if found else None
         with open_text(path, characters=False) as fh:
             for line in itertools.islice(fh, 10):
                 match = _EXPORT_LINE.match(line)

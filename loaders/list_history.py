@@ -117,7 +117,10 @@ def list_history(store: Store, builder: ListBuilder, body: list[Triple],
     records = {t.subject.value for t in stored if t.predicate == cg.changedEntry}
     changed = {e: d for e in new if e in old and e not in removed and (d := _differences(old[e], new[e]))}
     gone = [e for e in old if e not in new]
-    release, basis = _release(builder, history.dates)
+    sources = {t.object.value for t in stored if t.predicate == prov.wasDerivedFrom}
+    stated = {iso_date(t.object.value) for t in stored
+              if t.subject.value in sources and t.predicate in (dct.created, dct.issued)}
+    release, basis = _release(builder, history.dates, stated)
     newly_gone = sum(1 for e in gone if e not in removed)
     if changed or newly_gone:
         history.dates.add(release)  # a version of its own, even when the export adds no entry
@@ -256,13 +259,17 @@ def _differences(old: Facts, new: Facts) -> dict[str, tuple[set[Term], set[Term]
             if old.get(name, set()) != new.get(name, set())}
 
 
-def _release(builder: ListBuilder, stored: set[dt.date]) -> tuple[dt.date, str]:
+def _release(builder: ListBuilder, stored: set[dt.date], stated: set[dt.date] = frozenset()) -> tuple[dt.date, str]:
     """The date from which the new export's state holds, for the removals and changes it brings, and what it is:
-    its newest version when that is newer than any stored one (ECHA updates the Candidate List on the date it adds
-    entries); otherwise the date the export states it was made, else the day it was retrieved, else today; never
-    before the day after the newest stored version, so that no version already stored changes."""
+    its newest version when that is newer than what the store knows (ECHA updates the Candidate List on the date it
+    adds entries); otherwise the date the export states it was made, else the day it was retrieved, else today.
+    Never on or before the last day the stored state is known to hold: the newest stored version (no version
+    already stored changes) and the dates the stored exports were made or retrieved (`stated`), on which they still
+    listed what the new export lacks (a review of 2026-12-07: an xlsx created in 2021 dated a removal before the
+    stored export of 01-apr-2026, and the entry passed from then on)."""
     newest, latest = max(builder.version_dates(), default=None), max(stored, default=dt.date.min)
-    if newest and newest > latest:
+    known = max(stated | {latest})
+    if newest and newest > known:
         return newest, "the date of the export's newest entry"
     # the files the user gave date the load, not a shipped file that filled them in (group_members.py)
     sources = [s for s in builder.sources if s.url is None] or builder.sources
@@ -271,6 +278,8 @@ def _release(builder: ListBuilder, stored: set[dt.date]) -> tuple[dt.date, str]:
     seen, basis = ((max(exported), "the export's date") if exported else
                    (max(retrieved), "the day the export was retrieved") if retrieved else
                    (dt.date.today(), "today: the export states no date"))
-    if seen <= latest:
+    if seen > known:
+        return seen, basis
+    if known == latest:
         return latest + dt.timedelta(days=1), f"the day after the newest stored version {latest}"
-    return seen, basis
+    return known + dt.timedelta(days=1), f"the day after the stored export of {known}"

@@ -294,7 +294,8 @@ class ListBuilder:
         yield from activity_triples(imp, label=f"load of list {spec.id}")
         for src in self.sources + list(self.companions.values()):
             yield from source_triples(imp, src.path.name, src.sha256, url=src.url, generated=True,
-                                      retrieved=iso_date(src.retrieved) if src.retrieved else None)
+                                      retrieved=iso_date(src.retrieved) if src.retrieved else None,
+                                      issued=src.exported)
         yield rdf.t(lst, RDF_TYPE, cg.RegulatoryList)
         yield rdf.t(lst, gen, imp)
         yield rdf.t(lst, dct.identifier, rdf.text(spec.id))

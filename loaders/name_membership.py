@@ -71,18 +71,23 @@ def entries_in(triples: Iterable[Triple]) -> Entries:
     return out
 
 
-def stored_names(store: Store | None) -> dict[str, str]:
-    """The substances the store holds by a declared name only: IRI -> name."""
-    if store is None:
-        return {}
-    return {r["s"].value: r["name"].value for r in store.select(_STORED_NAMES)}
+def stored_names(store: Store | None) -> dict[str, set[str]]:
+    """The substances the store holds by a declared name only: IRI -> the names declared for it (one node for
+    names that differ only in case: `name_key`)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    if store is not None:
+        for r in store.select(_STORED_NAMES):
+            out[r["s"].value].add(r["name"].value)
+    return out
 
 
-def memberships(names: Mapping[str, str], entries: Entries) -> Iterator[Triple]:
-    """The membership of each named substance (IRI -> declared name) in the entries of that label."""
-    for iri, name in sorted(names.items()):
+def memberships(names: Mapping[str, Iterable[str]], entries: Entries) -> Iterator[Triple]:
+    """The membership of each named substance (IRI -> its declared names) in the entries of any of those labels."""
+    for iri, declared in sorted(names.items()):
         substance = NamedNode(iri)
-        for entry, groups in sorted(entries.get(normalised_name(name), {}).items()):
+        found = {(entry, name): groups for name in sorted(declared)
+                 for entry, groups in entries.get(normalised_name(name), {}).items()}
+        for (entry, name), groups in sorted(found.items()):
             node = NamedNode(entry)
             m = membership_node(node, substance)
             yield rdf.t(m, RDF_TYPE, cg.GroupMembership)
@@ -94,7 +99,7 @@ def memberships(names: Mapping[str, str], entries: Entries) -> Iterator[Triple]:
                 yield rdf.t(NamedNode(group), cg.hasMember, substance)
 
 
-def on_import(names: Mapping[str, str], store: Store | None) -> Iterator[Triple]:
+def on_import(names: Mapping[str, Iterable[str]], store: Store | None) -> Iterator[Triple]:
     """An import's new declared names against the stored entries (one query, only when there are names)."""
     if names:
         yield from memberships(names, stored_entries(store))

@@ -68,7 +68,8 @@ def activity_triples(activity: NamedNode, *, label: str | None = None, stamped: 
 
 
 def source_triples(activity: NamedNode, name: str, sha256: str, *, fmt: str | None = None, url: str | None = None,
-                   retrieved: dt.date | None = None, generated: bool = False) -> Iterator[Triple]:
+                   retrieved: dt.date | None = None, generated: bool = False,
+                   issued: dt.date | None = None) -> Iterator[Triple]:
     """The source entity the activity used: its file name, digest and, where known, format, download URL and
     retrieval date. With `generated`, the source also counts as made by the activity, so that the next load
     of a list, which deletes everything the previous load generated, replaces its sources too."""
@@ -85,3 +86,5 @@ def source_triples(activity: NamedNode, name: str, sha256: str, *, fmt: str | No
         yield rdf.t(node, dct.source, NamedNode(url))
     if retrieved:
         yield rdf.t(node, dct.created, rdf.date(retrieved))
+    if issued:  # the date the file says it was exported (list_exports.export_date)
+        yield rdf.t(node, dct.issued, rdf.date(issued))

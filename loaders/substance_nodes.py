@@ -39,7 +39,7 @@ def substance_node(rec: Record, state: ImportState,
         elif f.get("substance_name"):
             node = NamedNode(f"{ID}substance/declared/{name_key(f['substance_name'])}")
             key, facts = f["substance_name"], []
-            state.declared_names[node.value] = f["substance_name"]  # loaders/name_membership.py
+            state.declared_names[node.value].add(f["substance_name"])  # loaders/name_membership.py
         else:
             checks.problem(rec, "cas", "a substance needs a CAS number, an EC number or a substance_name")
             return None

@@ -16,9 +16,10 @@ from complygraph.loaders.compositions import import_compositions
 
 
 def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identities: str | None = None,
-          products: list[dict] | None = None, bom: list[tuple[str, str, int]] | None = None):
+          products: list[dict] | None = None, bom: list[tuple[str, str, int]] | None = None, into=None):
     """A store with the reference lists and the given parts (and `identities.csv`, if given, as its text;
-    `products`, if given, as products with their EEE categories and the parts they contain: see `product`).
+    `products`, if given, as products with their EEE categories and the parts they contain: see `product`;
+    `into`, a store to load them into instead of a new one in memory).
 
     Each part: {"id", "mass_mg", "packaging": bool, "materials": [{"id", "mass_mg", "category",
     "substances": [(cas, amount, unit, intentional, exemption)]}]}.
@@ -28,13 +29,15 @@ def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identiti
     if identities is not None:
         (folder / "identities.csv").write_text(identities)
     (folder / "suppliers.csv").write_text("supplier_id,name\nS1,Test Supplier\n")
-    p_rows = ["part_id,name,supplier_id,mass,mass_unit,declaration_date,packaging"]
+    uses = any(p.get("uses") for p in parts)  # a part's own uses (parts.csv `uses`), when a case gives some
+    p_rows = ["part_id,name,supplier_id,mass,mass_unit,declaration_date,packaging" + (",uses" if uses else "")]
     m_rows = ["material_id,part_id,name,mass,mass_unit,category"]
     s_rows = ["material_id,cas,amount,unit,intentional,exemption"]
     for p in parts:
         packaging = "yes" if p.get("packaging") else "no"
         declared = p.get("declaration_date", "2025-01-01")  # "" for a part nobody declared
-        p_rows.append(f"{p['id']},part {p['id']},S1,{p['mass_mg']},mg,{declared},{packaging}")
+        p_rows.append(f"{p['id']},part {p['id']},S1,{p['mass_mg']},mg,{declared},{packaging}"
+                      + (f",{p.get('uses', '')}" if uses else ""))
         for m in p["materials"]:
             m_rows.append(f"{m['id']},{p['id']},material {m['id']},{m['mass_mg']},mg,{m.get('category', '')}")
             for cas, amount, unit, intentional, exemption in m["substances"]:
@@ -49,7 +52,7 @@ def build(tmp: Path, parts: list[dict], lists: list[str] | None = None, identiti
         (folder / "bom.csv").write_text("parent_id,child_id,quantity\n" + "".join(
             f"{p['id']},{child},1\n" for p in products or [] for child in p["parts"])
             + "".join(f"{parent},{child},{n}\n" for parent, child, n in bom or []))
-    store = open_store(None)
+    store = into or open_store(None)
     load_reference(store, lists)
     import_compositions(store, folder)
     return store

@@ -17,6 +17,10 @@
   articles washed in water at 0.01 % by weight or more, after 3 February 2021; the row reached no substance, and
   0.02 % NP2EO in a polyester fabric passed. The group now has a structure rule and the ethoxylates the Candidate
   List names; every textile article is taken as washed in water (over-reports one that never is).
+- B04 (false pass): entry 72 (Reg. (EU) 2018/1513) restricts the CMR substances of its Appendix 12 in clothing,
+  textiles and footwear for consumers after 1 November 2020, measured in homogeneous material; the table was not
+  read, so the row reaches no substance, and a consumer bodysuit with quinoline passed in silence. Every material
+  of a consumer textile or footwear part is now unknown under it (SubstancesUnlisted), naming the entry.
 Each against pySHACL (the reference) as well.
 """
 
@@ -132,6 +136,41 @@ def test_46a_applies_after_3_february_2021(store):
     assert "fabric-at" in _entry(store, dt.date(2021, 2, 4), "46a")
 
 
+def test_a_consumer_textile_is_unknown_under_entry_72_from_2_november_2020(store):
+    unknown = _entry(store, AT, "72", "#SubstancesUnlisted")
+    assert {"fabric-at", "fabric-under", "fabric-ortho", "fabric-acetal"} <= set(unknown)
+    assert "cable-np2eo" not in unknown and "box-pe" not in unknown  # no textile or footwear article
+    assert "Appendix 12" in str(unknown["fabric-at"][0].message)
+    assert _entry(store, dt.date(2020, 11, 1), "72", "#SubstancesUnlisted") == {}
+    assert "fabric-at" in _entry(store, dt.date(2020, 11, 2), "72", "#SubstancesUnlisted")
+
+
 def test_same_results_as_pyshacl(store):
     ours, reference = compare_with_pyshacl(store, PACK, AT)
     assert ours == reference
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory):
+    """A review of 2026-12-07: a category naming HDPE beside a listed polymer is plastic material; a part declared
+    "toy" itself that a keyring holds too is not only in a toy."""
+    parts = [
+        part("blend-ldpe", KG, material("blend-ldpe", KG, sub(CADMIUM, 200), category="LDPE/HDPE")),
+        part("blend-pp", KG, material("blend-pp", KG, sub(CADMIUM, 200), category="HDPE + PP")),
+        part("coated", KG, material("coated", KG, sub(CADMIUM, 200), category="PVC-coated HDPE")),
+        part("hdpe", KG, material("hdpe", KG, sub(CADMIUM, 200), category="HDPE")),
+        {**part("toy-own", KG, material("toy-own", KG, sub(LEAD, 600), category="pvc")), "uses": "toy"},
+    ]
+    products = [_product("bin", "", "general-public", "blend-ldpe", "blend-pp", "coated", "hdpe"),
+                _product("rattle", "", "toy;general-public;mouthable", "toy-own"),
+                _product("keyring", "", "general-public;mouthable", "toy-own")]
+    return build(tmp_path_factory.mktemp("annex-xvii-review"), parts, LISTS, products=products)
+
+
+def test_a_blend_naming_hdpe_and_a_listed_polymer_is_plastic_material(review):
+    found = _entry(review, AT, "23")
+    assert {"blend-ldpe", "blend-pp", "coated"} <= set(found) and "hdpe" not in found
+
+
+def test_a_part_declared_toy_that_a_keyring_holds_too_is_held_to_63_7(review):
+    assert "toy-own" in _entry(review, AT, "63")

@@ -133,6 +133,6 @@ def test_a_list_reload_keeps_the_membership_of_a_declared_name(declared):
 def test_a_declared_name_that_is_no_entry_label_is_in_no_entry(declared):
     from complygraph.loaders.name_membership import memberships, stored_entries
 
-    assert list(memberships({"urn:x": PCB_JA + "類"}, stored_entries(declared))) == []
-    assert len([t for t in memberships({"urn:x": f" {PCB_JA} "}, stored_entries(declared))
+    assert list(memberships({"urn:x": {PCB_JA + "類"}}, stored_entries(declared))) == []
+    assert len([t for t in memberships({"urn:x": {f" {PCB_JA} "}}, stored_entries(declared))
                 if t.predicate.value.endswith("concerns")]) == 1

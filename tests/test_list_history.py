@@ -21,6 +21,7 @@ from complygraph.loaders.compositions import import_compositions
 
 from .shacl_cases import hits
 from .test_api import gql, serve
+from .xlsx_dates import set_core_dates
 
 SVHC = "eu-reach-svhc"
 # the columns of ECHA's English xlsx export of the Candidate List, as data/echa/candidate_list_full.xlsx has them
@@ -38,14 +39,17 @@ EXPORTS = {"v1": [A, B, C1], "v2": [A, C2, D], "v3": [A, C3, D, E]}
 BBP, SALT, HEXANE = "85-68-7", "75768-65-9", "110-54-3"
 
 
-def _export(path: Path, rows: list[list[str]]) -> Path:
+def _export(path: Path, rows: list[list[str]], made: dt.date | None = None) -> Path:
+    """An xlsx export made on `made`, by default the day after its newest entry (a reload dates what it removes by
+    it when no newer entry does)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEADER)
     for row in rows:
         ws.append(row)
     wb.save(path)
-    return path
+    made = made or max(dt.datetime.strptime(row[4], "%d-%b-%Y").date() for row in rows) + dt.timedelta(days=1)
+    return set_core_dates(path, made)
 
 
 def _parts(folder: Path) -> Path:
@@ -182,10 +186,10 @@ def test_reloading_an_export_changes_nothing_and_a_removal_alone_gets_a_version_
     count = store.count()
     load_list(store, SVHC, [exports["v3"]])
     assert store.count() == count, "the same export again must add no version, no change, no removal"
-    # an export that only drops an entry: no inclusion date tells when, so from the day it is loaded (today)
-    # and never on or before the newest stored version, which must not change
-    load_list(store, SVHC, [_export(tmp_path / "v4.xlsx", [C3, D, E])])
-    removed_on = max(dt.date(2026, 6, 26), dt.date.today()).isoformat()
+    # an export that only drops an entry: no inclusion date tells when, so from the date the export was made, and
+    # never on or before the newest stored version or the stored export (v3, made 2026-06-26), which must not change
+    load_list(store, SVHC, [_export(tmp_path / "v4.xlsx", [C3, D, E], dt.date(2026, 9, 1))])
+    removed_on = "2026-09-01"
     svhc = next(info for info in q.lists(store) if info.id == SVHC)
     assert svhc.versions[:2] == [(removed_on, 3), ("2026-06-25", 4)]
     assert "Substance A" in _names(q.entries_as_of(store, SVHC, "2026-06-25"))

@@ -24,6 +24,8 @@ from complygraph.graph import open_store
 from complygraph.loaders.catalog import data_dir, load_list
 from complygraph.loaders.list_exports import export_date
 
+from .xlsx_dates import set_core_dates
+
 runner = CliRunner()
 SVHC = "eu-reach-svhc"
 CSV = data_dir() / "echa" / "candidate-list-of-svhc-for-authorisation-export.csv"
@@ -133,8 +135,8 @@ def test_a_removal_is_dated_by_the_creation_date_of_an_xlsx(shipped, tmp_path):
     ws = wb.active
     row = next(r for r in ws.iter_rows(min_row=2) if r[3].value == DBDPE)
     ws.delete_rows(row[0].row)
-    wb.properties.created = dt.datetime(2026, 6, 30, 9, 0)
     wb.save(tmp_path / "newer.xlsx")
+    set_core_dates(tmp_path / "newer.xlsx", dt.date(2026, 6, 30))
     assert "dated 2026-06-30 (the export's date)" in _load(store, tmp_path / "newer.xlsx")
     assert _diff(store, "2026-06-28", "2026-06-29")["removed"] == []
     assert len(_diff(store, "2026-06-29", "2026-06-30")["removed"]) == 1
@@ -158,9 +160,26 @@ def test_a_real_change_is_still_reported(shipped, tmp_path):
                                       "after": ["PBT (Article 57d)"]}]
 
 
+def test_a_removal_is_never_dated_on_or_before_a_stored_export_that_listed_the_entry(shipped, tmp_path):
+    """The shipped CSV export of 01-apr-2026 lists DBDPE: an export made earlier (an old workbook) that lacks it
+    dates the removal the day after, not before; a workbook re-saved later counts by its modification date."""
+    store = _copy(shipped, tmp_path)
+    wb = openpyxl.load_workbook(XLSX)
+    ws = wb.active
+    ws.delete_rows(next(r for r in ws.iter_rows(min_row=2) if r[3].value == DBDPE)[0].row)
+    wb.save(tmp_path / "old.xlsx")
+    set_core_dates(tmp_path / "old.xlsx", dt.date(2021, 3, 1))
+    assert "dated 2026-04-02 (the day after the stored export of 2026-04-01)" in _load(store, tmp_path / "old.xlsx")
+    assert _diff(store, "2026-03-31", "2026-04-01")["removed"] == []
+    assert len(_diff(store, "2026-04-01", "2026-04-02")["removed"]) == 1
+    wb.save(tmp_path / "resaved.xlsx")
+    set_core_dates(tmp_path / "resaved.xlsx", dt.date(2021, 3, 1), dt.date(2026, 8, 1))
+    assert export_date(tmp_path / "resaved.xlsx") == dt.date(2026, 8, 1)
+
+
 def test_export_dates_as_the_files_state_them(tmp_path):
     assert export_date(CSV) == dt.date(2026, 4, 1)  # "Export date: 01-apr-2026 23:44:30"
-    assert export_date(XLSX) == dt.date(2026, 2, 27)  # the workbook's dcterms:created
+    assert export_date(XLSX) == dt.date(2026, 2, 27)  # the workbook's dcterms:created (and modified)
     (tmp_path / "plain.csv").write_text("name,date\n")
     assert export_date(tmp_path / "plain.csv") is None
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")

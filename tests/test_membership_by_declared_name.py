@@ -60,3 +60,22 @@ def test_pbb_declared_by_the_rohs_label_is_held_to_its_limit(report):
 def test_pfhxs_salts_declared_by_the_candidate_list_label_count_in_the_article(report):
     found = hits(report, "#ArticleThreshold")
     assert "OVER-PFHXS" in found and "AT-PFHXS" not in found
+
+
+def test_two_spellings_of_one_name_are_one_substance_that_any_label_reaches(tmp_path):
+    """`name_key` makes "Polybrominated biphenyls (PBB)" and "polybrominated biphenyls (pbb)" one node; labels
+    compare case and all. A review of 2026-12-07: with the lists loaded first, only the last name was tried and the
+    1,001 ppm part passed RoHS."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "suppliers.csv").write_text("supplier_id,name\nS1,S\n")
+    (folder / "parts.csv").write_text("part_id,name,supplier_id,mass,mass_unit,declaration_date,packaging\n"
+                                      "A,a,S1,1000,mg,2026-01-01,no\nB,b,S1,1000,mg,2026-01-01,no\n")
+    (folder / "materials.csv").write_text("material_id,part_id,name,mass,mass_unit,category\n"
+                                          "A-m,A,m,1000,mg,plastic\nB-m,B,m,1000,mg,plastic\n")
+    (folder / "substances.csv").write_text("material_id,cas,substance_name,amount,unit,intentional,exemption\n"
+                                           f"A-m,,{PBB},1001,ppm,,\nB-m,,{PBB.lower()},10,ppm,,\n")
+    store = open_store(None)
+    load_reference(store, ["eu-rohs-annex-ii", "eu-rohs-annex-iii"])
+    import_compositions(store, folder)
+    assert "A-m" in hits(validate(store, ["eu-rohs"], AT), "#HomogeneousMaterialLimits")
