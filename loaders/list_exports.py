@@ -189,7 +189,10 @@ def _not_zip(path: Path) -> str:
 _EXPORT_LINE = re.compile(r"^\W*(?:export date|exportdatum|datum (?:van )?export)\s*:\s*(\S+)", re.IGNORECASE)
 # the workbook's creation and modification times in its core properties: ECHA sets both when it writes the export;
 # a user who pastes an export into an older workbook leaves an old creation date and a new modification date
-_CREATED = re.compile(rb"<dcterms:(?:created|modified)[^>]*>(\d{4}-\d{2}-\d{2})")
+_CREATED = re.compile(rb"<dcterms:(?:created|modified)[^>]*>(\d{4}-\d{2}-\d{2})(?:T(\d{2}))?")
+# a workbook's times are UTC; ECHA works in Helsinki (UTC+2, +3 in summer): an export written just after midnight
+# there is dated by the day after, never before (its UTC date would date a removal a day early)
+_HELSINKI_AT_MOST = 3
 
 
 def export_date(path: Path) -> dt.date | None:
@@ -200,7 +203,7 @@ def export_date(path: Path) -> dt.date | None:
         if _container(path) is not None:
             with zipfile.ZipFile(path) as archive:
                 found = _CREATED.findall(archive.read("docProps/core.xml")[:10_000])
-            return max(dt.date.fromisoformat(d.decode()) for d in found) if found else None
+            return max((_local_day(day, hour) for day, hour in found), default=None)
         with open_text(path, characters=False) as fh:
             for line in itertools.islice(fh, 10):
                 match = _EXPORT_LINE.match(line)
@@ -209,3 +212,9 @@ def export_date(path: Path) -> dt.date | None:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, InputError):
         return None
     return None
+
+
+def _local_day(day: bytes, hour: bytes) -> dt.date:
+    """The day in Helsinki of a workbook's UTC time, at the latest (`_HELSINKI_AT_MOST`)."""
+    late = int(hour or 0) + _HELSINKI_AT_MOST >= 24
+    return dt.date.fromisoformat(day.decode()) + dt.timedelta(days=1 if late else 0)

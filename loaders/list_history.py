@@ -22,6 +22,7 @@ from complygraph.dates import iso_date
 from complygraph.graph.store import Store, Term
 from complygraph.loaders import rdf
 from complygraph.loaders.listmodel import History, ListBuilder
+from complygraph.loaders.name_membership import DECLARED
 from complygraph.vocab import RDF_TYPE, XSD, cg, dct, entry_iri, list_iri, prov, rdfs
 
 # What earlier loads of one list stated that a new load may have to keep: every fact of its entries, the
@@ -180,7 +181,10 @@ def _kept_members(by_subject: dict[str, list[Triple]], groups: set[str], entries
         entry_groups = {n for n in named if n.value in groups} | {NamedNode(g) for g in now[e] if g in groups}
         if not entry_groups:
             continue
-        for s in sorted((n for n in named if n.value not in groups and n.value not in now[e]), key=str):
+        # a substance declared by the entry's name is made a member again by each load (name_membership.py), or not
+        # when the label changed: never kept (a review of 2026-12-07)
+        for s in sorted((n for n in named if n.value not in groups and n.value not in now[e]
+                         and not n.value.startswith(DECLARED)), key=str):
             out += [rdf.t(NamedNode(e), cg.concerns, s), rdf.t(NamedNode(e), cg.keptMember, s)]
             out += [rdf.t(g, cg.hasMember, s) for g in sorted(entry_groups, key=str)]
             out += [t for t in by_subject[s.value] if t.predicate in (RDF_TYPE, cg.casNumber, cg.ecNumber)]

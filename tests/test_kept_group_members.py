@@ -43,3 +43,25 @@ def test_an_entry_that_names_no_group_is_left_as_the_export_says(tmp_path):
     changed.write_text(CSV.read_text(encoding="utf-8").replace('"110-54-3"', '"64-17-5"'), encoding="utf-8")
     load_list(store, SVHC, [XLSX, changed])
     assert not store.ask("ASK WHERE { ?e cg:keptMember ?s }")
+
+
+def test_a_substance_declared_by_the_entry_s_name_is_not_kept_when_the_new_load_does_not_name_it():
+    """Members by declared name are made again by each load (loaders/name_membership.py); kept as `cg:keptMember`,
+    one stayed in a group entry whose label a newer export changed, for good (a review of 2026-12-07). A member
+    the earlier export named by CAS is still kept."""
+    from collections import defaultdict
+
+    from pyoxigraph import NamedNode, Triple
+
+    from complygraph.loaders.list_history import _kept_members
+    from complygraph.loaders.name_membership import DECLARED
+    from complygraph.vocab import cg
+
+    entry, group = NamedNode("urn:x:entry"), NamedNode("urn:x:group")
+    declared, listed = NamedNode(DECLARED + "old-label"), NamedNode("urn:x:substance/cas/1-00-0")
+    old = [Triple(entry, cg.concerns, group), Triple(entry, cg.concerns, declared), Triple(entry, cg.concerns, listed)]
+    by_subject = defaultdict(list, {entry.value: old})
+    kept = _kept_members(by_subject, {group.value}, [entry.value], [Triple(entry, cg.concerns, group)])
+    facts = {(t.subject, t.predicate, t.object) for t in kept}
+    assert (entry, cg.keptMember, listed) in facts
+    assert not [f for f in facts if f[2] == declared]

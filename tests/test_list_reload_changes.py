@@ -175,6 +175,11 @@ def test_a_removal_is_never_dated_on_or_before_a_stored_export_that_listed_the_e
     wb.save(tmp_path / "resaved.xlsx")
     set_core_dates(tmp_path / "resaved.xlsx", dt.date(2021, 3, 1), dt.date(2026, 8, 1))
     assert export_date(tmp_path / "resaved.xlsx") == dt.date(2026, 8, 1)
+    # UTC times: 20:59 is still that day in Helsinki (UTC+3 at most), 21:00 may be the next
+    set_core_dates(tmp_path / "resaved.xlsx", dt.date(2026, 8, 1), hour=20)
+    assert export_date(tmp_path / "resaved.xlsx") == dt.date(2026, 8, 1)
+    set_core_dates(tmp_path / "resaved.xlsx", dt.date(2026, 8, 1), hour=21)
+    assert export_date(tmp_path / "resaved.xlsx") == dt.date(2026, 8, 2)
 
 
 def test_export_dates_as_the_files_state_them(tmp_path):

@@ -9,13 +9,13 @@ import zipfile
 from pathlib import Path
 
 
-def set_core_dates(path: Path, created: dt.date, modified: dt.date | None = None) -> Path:
+def set_core_dates(path: Path, created: dt.date, modified: dt.date | None = None, hour: int = 9) -> Path:
     modified = modified or created
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     core = parts["docProps/core.xml"].decode("utf-8")
     for tag, day in (("created", created), ("modified", modified)):
-        stamp = f"{day.isoformat()}T09:00:00Z"
+        stamp = f"{day.isoformat()}T{hour:02d}:00:00Z"
         core = re.sub(rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{stamp}\g<2>", core)
     parts["docProps/core.xml"] = core.encode("utf-8")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
