@@ -186,8 +186,9 @@ def _targets(row: Row, terms: Terms, problems: Problems) -> tuple[list[NamedNode
 
 
 # `measured_as` -> the element each substance counts as (its mass times that element's mass fraction): entries 20 and
-# 63 measure tin and lead, 23 cadmium, 62 mercury, 47 chromium VI (chromium in a hexavalent chromium compound)
-MEASURED_AS = {"Pb": "Pb", "Cd": "Cd", "Sn": "Sn", "Hg": "Hg", "Cr(VI)": "Cr"}
+# 63 measure tin and lead, 23 cadmium, 62 mercury, 47 chromium VI (chromium in a hexavalent chromium compound), 72
+# (Appendix 12) arsenic and the other extractable metals
+MEASURED_AS = {"Pb": "Pb", "Cd": "Cd", "Sn": "Sn", "Hg": "Hg", "Cr(VI)": "Cr", "As": "As"}
 Terms = dict[tuple[str, str], tuple[str, str]]
 _MEANS = {"substances": {"group", "unlisted"}, "basis": {"share"},
           "condition": {"material", "use", "excludes-rohs-eee", "excludes-use"}}
