@@ -17,7 +17,9 @@ severity decides: a Violation is non-compliance, a Warning that carries duties (
 "obligations", other warnings and information keep the part compliant and are listed with it. A result about
 a substance itself (an unresolved identity) names that substance in its message and details as its parts show it.
 
-A product takes the worst status over its own findings and every part below it. The parts that decide it are
+A product takes the worst status over its own findings and every part below it, except findings that hold for
+another EEE scope than its own (`cg:eeeScope`: an exemption stated for a category it is not valid for, QA12 B02;
+graph/status_reads.py). The parts that decide it are
 given with their path through the BOM and how many of them the product holds (quantities multiplied along a
 path, summed over paths). So does a part (`StatusIndex.part`): a sub-assembly holding a non-compliant material
 at any depth is non-compliant, with the parts below it that decide it and their paths (graph/status_parts.py;
@@ -28,19 +30,15 @@ name), so one validation serves every product and part.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import unquote
 
 from pyoxigraph import NamedNode
-from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
-from complygraph.graph import composition_reads as reads
 from complygraph.graph.bindings import select_batched
 from complygraph.graph.bom_index import bom_index
 from complygraph.graph.bom_walks import below as parts_below
@@ -49,6 +47,7 @@ from complygraph.graph.queries import substance_names
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
 from complygraph.graph.status_parts import worst_through
+from complygraph.graph.status_reads import Read, naming, parts_of, product_scopes
 from complygraph.graph.store import Store
 from complygraph.heap import few_collections
 
@@ -62,6 +61,7 @@ class Finding:
 
     status: str
     result: ValidationResult
+    scope: str | None = None  # the EEE scope it holds for (`cg:eeeScope`), None for every product (status_reads.py)
 
 
 @dataclass
@@ -174,12 +174,12 @@ def classify(result: ValidationResult) -> str:
 _VIOLATION = SH.Violation
 
 
-def _read(result: ValidationResult) -> tuple[str, str | tuple[str, ...], str | None]:
+def _read(result: ValidationResult) -> Read:
     """(its finding status, EVERY if it counts in every pack else the other packs it counts in besides its own
     (`concernsPack`: graph/shacl/group_reach.py), the part it names) in one pass over the result's
     details, the last of a name winning as in `ValidationResult.detail`: asking `detail` four times per result
     was a quarter of the roll-up at 100k parts (256k calls for 83k results)."""
-    stated = duty = every = part = None
+    stated = duty = every = part = scope = None
     packs: list[str] = []
     for key, value in result.details:
         if key == "status":
@@ -192,6 +192,8 @@ def _read(result: ValidationResult) -> tuple[str, str | tuple[str, ...], str | N
             part = value
         elif key == "concernsPack":
             packs.append(str(value))
+        elif key == "eeeScope":
+            scope = value
     if stated is not None:
         status = str(stated)
         if status not in RANK:
@@ -201,14 +203,15 @@ def _read(result: ValidationResult) -> tuple[str, str | tuple[str, ...], str | N
         status = "non-compliant"
     else:
         status = "obligations" if duty is not None else "compliant"
-    return status, EVERY if every is not None else tuple(packs), None if part is None else str(part)
+    return (status, EVERY if every is not None else tuple(packs), None if part is None else str(part),
+            None if scope is None else str(scope))
 
 
-def _narrow_parts(store: Store, read: list[tuple[str, str | tuple[str, ...], str | None]]) -> dict[str, set[str]]:
+def _narrow_parts(store: Store, read: list[Read]) -> dict[str, set[str]]:
     """Class -> the parts that are of it or hold a material of it, for the classes that findings concerning
     a narrow pack name ("eu-packaging <...#PackagingComponent>": graph/shacl/completion.py): such a finding
     counts in that pack for those parts only."""
-    classes = sorted({c for _, also, _ in read if also != EVERY for p in also for c in p.split()[1:]})
+    classes = sorted({c for _, also, _, _ in read if also != EVERY for p in also for c in p.split()[1:]})
     out: dict[str, set[str]] = {c: set() for c in classes}
     if classes:
         for r in select_batched(store, """
@@ -242,14 +245,16 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     bom = bom_index(store)  # usually kept from the validation's derived facts at the same revision
     products, edges = bom.products, bom.children
     read = [_read(r) for r in report.results]
-    about, substances = _parts_of(store, report.results, read)
+    about, substances = parts_of(store, report.results, read)
     names = substance_names(store, [NamedNode(f) for f in sorted(substances)]) if substances else {}
+    scopes_of = product_scopes(store) if any(scope for *_, scope in read) else {}
     parts: dict[tuple[str, str], PartStatus] = {}
     own: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    scoped: dict[tuple[str, str], list[Finding]] = defaultdict(list)  # a part's findings of one EEE scope
     narrow = _narrow_parts(store, read)
-    for r, (status, also, _) in zip(report.results, read, strict=True):
+    for r, (status, also, _, scope) in zip(report.results, read, strict=True):
         # one copy per result, shared by its parts and packs (the report shows a result once: its identity)
-        finding = Finding(status, _naming(r, names[str(r.focus)]) if str(r.focus) in names else r)
+        finding = Finding(status, naming(r, names[str(r.focus)]) if str(r.focus) in names else r, scope)
         rank = RANK[status]
         for named in ((EVERY,) if also == EVERY else (r.pack or "", *also)):
             pack, *classes = named.split(" ") if named else [named]
@@ -258,7 +263,8 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                     continue
                 key = (target, pack)
                 if target in products:
-                    own[key].append(finding)
+                    if scope is None or scope in scopes_of.get(target, ()):
+                        own[key].append(finding)
                     continue
                 ps = parts.get(key)
                 if ps is None:
@@ -266,6 +272,8 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                 ps.findings.append(finding)
                 if rank > RANK[ps.status]:
                     ps.status = finding.status
+                if scope is not None:
+                    scoped[key].append(finding)
     packs = list(dict.fromkeys(report.packs))
     index = StatusIndex(report.at or "", packs, parts, {}, list(report.warnings))
     walks: dict[str, dict[str, tuple[tuple, Decimal, int]]] = {}  # root -> descendants, walked when first needed
@@ -275,16 +283,21 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
         if below is None:
             below = walks[root] = descendants(root, edges)
         shown = SHOWN_WITH.get(status, (status,))
+        scopes = scopes_of.get(root, frozenset()) if root in products and scoped else None
         out = []
         for p, (path, qty, paths) in sorted(below.items()):
-            if p in ranks and (part := _part_status(parts, p, pack)).status in shown:
+            if p in ranks and (part := _seen_from(_part_status(parts, p, pack), scopes)).status in shown:
                 out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status in shown), paths))
         return out
 
     ranks = _part_ranks(parts, packs)  # also: which parts have a status
+    # a product counts a part's findings of one EEE scope only when it has that scope: below it, the parts without
+    # them; each such finding then counts for the products of its scope above its part
+    plain = _part_ranks(parts, packs, {k: _seen_from(parts[k], frozenset()) for k in scoped}) if scoped else ranks
+    raised = _scoped_ranks(scoped, bom, scopes_of, packs)
     index._rolled = functools.cache(functools.partial(worst_through, edges, ranks))
     index._deciding = deciding
-    worst = worst_below(products, edges, ranks)  # None when the BOM has a cycle
+    worst = worst_below(products, edges, plain)  # None when the BOM has a cycle
 
     for product in products:
         own_every = own.get((product, EVERY), [])
@@ -296,21 +309,53 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                 lambda p: len(parts_below(p, edges)), product))  # one count for the product's statuses in every pack
         else:
             under = parts_below(product, edges)
-            below_rank, count = worst_of(under, ranks), len(under)
+            below_rank, count = worst_of(under, plain), len(under)
         rank = [max(a, b) for a, b in zip(rank, below_rank, strict=False)] + rank[len(below_rank):]
+        rank = [max(a, b) for a, b in zip(rank, raised.get(product, rank), strict=True)]
         for i, pack in enumerate(packs):
             index.products[(product, pack)] = ProductStatus(product, pack, STATUSES[rank[i]], findings[pack],
                                                             count, deciding)
     return index
 
 
-def _part_ranks(parts: dict[tuple[str, str], PartStatus], packs: list[str]) -> dict[str, tuple[int, ...]]:
+def _seen_from(ps: PartStatus, scopes: frozenset[str] | None) -> PartStatus:
+    """The part's status as a product of those EEE scopes sees it (None: the part's own, every finding): its
+    findings of other scopes left out."""
+    if scopes is None or all(f.scope is None or f.scope in scopes for f in ps.findings):
+        return ps
+    kept = [f for f in ps.findings if f.scope is None or f.scope in scopes]
+    return PartStatus(ps.part, ps.pack, worst(f.status for f in kept), kept)
+
+
+def _scoped_ranks(scoped: dict[tuple[str, str], list[Finding]], bom, scopes_of: dict[str, frozenset[str]],
+                  packs: list[str]) -> dict[str, list[int]]:
+    """Product -> its worst rank per pack over the findings of one EEE scope of the parts below it, counting each
+    only where the product has that scope."""
+    where = {pack: i for i, pack in enumerate(packs)}
+    out: dict[str, list[int]] = {}
+    for (part, pack), findings in scoped.items():
+        columns = range(len(packs)) if pack == EVERY else [where[pack]] if pack in where else []
+        for product in bom.above(part) & bom.products.keys():
+            have = scopes_of.get(product, frozenset())
+            rank = max((RANK[f.status] for f in findings if f.scope in have), default=0)
+            if rank:
+                vector = out.setdefault(product, [0] * len(packs))
+                for i in columns:
+                    vector[i] = max(vector[i], rank)
+    return out
+
+
+def _part_ranks(parts: dict[tuple[str, str], PartStatus], packs: list[str],
+                instead: dict[tuple[str, str], PartStatus] | None = None) -> dict[str, tuple[int, ...]]:
     """part -> its worst rank per pack (in `packs` order), a finding that concerns every pack in each; every
-    part with a status is a key (also one whose findings are all in packs not asked for)."""
+    part with a status is a key (also one whose findings are all in packs not asked for). `instead`: the
+    statuses to take for some of the keys."""
     where = {pack: i for i, pack in enumerate(packs)}
     zero = (0,) * len(packs)
     out: dict[str, tuple[int, ...]] = {}
     for (part, pack), ps in parts.items():
+        if instead:
+            ps = instead.get((part, pack), ps)
         r, v = RANK[ps.status], out.get(part, zero)
         if pack == EVERY:
             out[part] = (r,) * len(packs) if v is zero else tuple(max(x, r) for x in v)
@@ -319,62 +364,6 @@ def _part_ranks(parts: dict[tuple[str, str], PartStatus], packs: list[str]) -> d
         else:
             out[part] = v
     return out
-
-
-def _naming(result: ValidationResult, cas_name: tuple[str, str]) -> ValidationResult:
-    """A result about a substance itself (an unresolved identity) as its parts show it: the message names the
-    substance and the details hold it (`substance`). Every such result of a part said "no formula known for
-    this substance", and two of them could not be told apart (QA7 B04)."""
-    cas, name = cas_name
-    focus = str(result.focus)
-    label = (name or unquote(focus.rsplit("/", 1)[-1])) + (f" (CAS {cas})" if cas and cas not in name else "")
-    message = result.message
-    text = f"{label}: {message}" if message else label
-    language = message.language if isinstance(message, Literal) else None
-    details = result.details
-    if result.detail("substance") is None:
-        details = (*details, ("substance", URIRef(focus)))
-    return dataclasses.replace(result, message=Literal(text, lang=language) if language else text, details=details)
-
-
-def _parts_of(store: Store, results: list[ValidationResult], read: list[tuple[str, str | tuple[str, ...], str | None]]
-              ) -> tuple[dict[str, tuple[str, ...]], set[str]]:
-    """Focus node -> the parts (or the product) a result about it concerns: a part or product itself, a
-    material's part (from the result's details, `read`), a substance's parts, a supplier's parts; and the
-    focus nodes that are substances in a part's material."""
-    out: dict[str, tuple[str, ...]] = {}
-    others = []
-    for r, (_, _, part) in zip(results, read, strict=True):
-        focus = str(r.focus)
-        if focus in out:
-            continue
-        if part is not None:
-            out[focus] = (part,)
-        elif "/part/" in focus or "/product/" in focus:
-            out[focus] = (focus,)
-        else:
-            others.append(focus)
-    if not others:
-        return out, set()
-    found: dict[str, set[str]] = defaultdict(set)
-    with store.composition_model() as model:  # the read model where the store keeps one (graph/read_model.py)
-        if model is not None:
-            others = list(dict.fromkeys(others))
-            containing = reads.parts_containing(model, others)
-            for by in (containing, reads.parts_supplied_by(model, others)):
-                for focus, parts in by.items():
-                    found[focus] |= parts
-            substances = set(containing)
-        else:
-            values = [NamedNode(f) for f in dict.fromkeys(others)]
-            rows = select_batched(store, "SELECT DISTINCT ?focus ?part WHERE { ?occ cg:substance ?focus . "
-                                         "?m cg:contains ?occ . ?part cg:hasMaterial ?m }", "focus", values)
-            substances = {row["focus"].value for row in rows}
-            rows += select_batched(store, "SELECT ?focus ?part WHERE { ?part cg:suppliedBy ?focus }", "focus", values)
-            for row in rows:
-                found[row["focus"].value].add(row["part"].value)
-    out.update({f: tuple(sorted(ps)) for f, ps in found.items()})
-    return out, substances
 
 
 def compute(store: Store, packs: list[str] | None, at) -> StatusIndex:

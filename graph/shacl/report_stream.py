@@ -180,7 +180,7 @@ _SHORT = {"focusNode": ("sh:focusNode", "@id"), "resultSeverity": ("sh:resultSev
           "sourceConstraint": ("sh:sourceConstraint", "@id"), "resultPath": ("sh:resultPath", "@id"),
           "value": ("sh:value", "@id"), "resultMessage": ("sh:resultMessage", None), "pack": ("cg:pack", None),
           **{name: (f"cg:{name}", "@id") for name in ("part", "material", "substance", "entry", "restriction",
-                                                       "exemption", "regulation", "status")},
+                                                       "exemption", "regulation", "status", "eeeScope")},
           "limit": ("cg:limit", "xsd:decimal"), "measured": ("cg:measured", "xsd:decimal"),
           "basis": ("cg:basis", None), "duty": ("cg:duty", None), "everyPack": ("cg:everyPack", "xsd:boolean")}
 CONTEXT = {**_PREFIXES, "ValidationReport": "sh:ValidationReport", "ValidationResult": "sh:ValidationResult",

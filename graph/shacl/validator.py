@@ -31,7 +31,10 @@ from complygraph.graph.store import Store, StoreError
 from complygraph.graph.turtle import load_ontology
 
 NAMES_TIMING = "names of the list entries, restrictions and groups in messages (lookups)"
-DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis", "uncheckedGroups")
+# eeeScope: the EEE scope a result holds for (RoHS exemptions per category), so that a product of another scope
+# does not take it (graph/status_reads.py, QA12 B02)
+DETAILS = ("substance", "entry", "restriction", "exemption", "limit", "measured", "basis", "uncheckedGroups",
+           "eeeScope")
 _WANTED = {"this", "value", "path", "message", "substances", *DETAILS}
 
 
