@@ -10,11 +10,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from complygraph.cli_base import ExcelBomOpt, StoreOpt, command, fail, input_errors, store_at
-from complygraph.console import plural, say
+from complygraph.console import err, plural, say
 from complygraph.dates import option_date
-from complygraph.exports import Company, export_iec62474, export_ipc1752a, scip_rows, write_scip
+from complygraph.exports import (
+    Company,
+    export_iec62474,
+    export_ipc1752a,
+    scip_rows,
+    unidentified_articles,
+    write_scip,
+)
 
 
 class DeclarationFormat(StrEnum):
@@ -61,7 +69,9 @@ def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx fi
              excel_bom: ExcelBomOpt = False,
              store: StoreOpt = None, at: AtOpt = None) -> None:
     """Write the SCIP-ready dataset: one row per article, Candidate List substance above 0.1 % w/w, material
-    and place in the BOM, with the SCIP concentration range."""
+    and place in the BOM, with the SCIP concentration range. An article its supplier declares over the threshold
+    without naming the substance has a row saying so, and stderr counts them: a notification needs the
+    substance's name, so the preparer must ask those suppliers (QA12 B07: they were left out in silence)."""
     if out.suffix.lower() in (".csv", ".xlsx") and out.suffix.lower() != f".{fmt.value}":
         fail(f"--out {out} names a .{out.suffix.lower()[1:]} file and --format is {fmt.value}: give --format "
              f"{out.suffix.lower()[1:]}, or a file name that ends in .{fmt.value}")
@@ -70,3 +80,10 @@ def scip_cmd(out: Annotated[Path, typer.Option("--out", help="The CSV or xlsx fi
     with input_errors():  # a file that cannot be written: exit 2 naming it
         write_scip(rows, out, fmt.value, excel_bom=excel_bom)
     say(f"wrote {out}: {plural(len(rows), 'row')}")
+    unnamed = unidentified_articles(rows)
+    if unnamed:
+        shown = ", ".join(unnamed[:10]) + (f" and {len(unnamed) - 10} more" if len(unnamed) > 10 else "")
+        err.print(f"[yellow]warning:[/yellow] {escape(plural(len(unnamed), 'article'))} declared over the "
+                  f"Candidate List threshold without the substance named by the supplier ({escape(shown)}): their "
+                  f"rows say \"substance not identified\"; ask those suppliers which substance before notifying "
+                  f"SCIP", highlight=False, soft_wrap=True)

@@ -10,6 +10,11 @@ over the part's own materials, divided by the part's own mass, listed entries in
 (article, entry) has rows exactly when the pack has an ArticleThreshold result for them (tests/test_exports.py
 checks it). The five concentration ranges are SCIP's; docs/exports.md says what could be confirmed of them
 and where.
+
+A supplier may also state that the article holds a substance of the list above the threshold without naming it
+(an IPC-1752A Class C statement, `cgsh:DeclaredOverThresholdComponent`, the pack's `cg:overThresholdDeclaredFor`):
+the article must be notified all the same (REACH Art. 33(1), Directive 2008/98/EC Art. 9(1)(i)), so it has a row
+of its own whose substance is "not identified" (QA12 B07: such an article had no row and nothing said so).
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, parse
 from rdflib import Graph, URIRef
 
 from complygraph.graph.bindings import select_batched
-from complygraph.graph.shacl.packs import shapes_graph
+from complygraph.graph.shacl.packs import shapes_dir, shapes_graph
 from complygraph.graph.shacl.preconditions import check_inputs
 from complygraph.graph.store import Row, Store
 from complygraph.vocab import CG
@@ -48,8 +53,12 @@ PATH_SEPARATOR = " > "
 NUMBER_FORMATS = {"quantity_in_product": "0.###", "article_mass_mg": "#,##0.######", "svhc_mass_mg": "#,##0.######",
                   "concentration_percent": "0.0000##", "material_mass_mg": "#,##0.######",
                   "substance_mass_mg": "#,##0.######"}
+# the substance of an article whose supplier states the list over the threshold without naming the substance
+NOT_IDENTIFIED = "Candidate List substance not identified (supplier declaration of {date} states over {limit} %)"
 _DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+_IDENTITY_PATTERN, _IDENTIFIES, _DATE_TEMPLATE = (f"{CG}identityPattern", f"{CG}identifiesList",
+                                                   f"{CG}versionDateTemplate")
 
 # The article shares of one list at one date, above the limit, with what each is made of: the inner query is
 # the ListArticleThresholdComponent's own (GROUP BY part and entry, HAVING the share above the limit).
@@ -86,6 +95,28 @@ SELECT ?part ?entry ?partMg ?entryMg ?substance ?material ?mg
   OPTIONAL { ?material cg:materialCategory ?category } OPTIONAL { ?material cg:massMg ?materialMg }
 } GROUP BY ?part ?entry ?partMg ?entryMg ?substance ?material ?mg"""
 
+# The articles whose supplier's declaration states the list over its threshold (IPC-1752A Class C), with no
+# exemption: cgsh:DeclaredOverThresholdComponent's statements, one group per article (its latest declaration).
+# The statement's list is read from its declared list identity by the patterns the store's derived
+# `cg:aboutList` comes from (graph/derived.py), bound as ?pattern: `scip` reads, it derives nothing, and a store
+# never validated has no `cg:aboutList` yet.
+_DECLARED = """
+SELECT ?part (MAX(STR(?declared)) AS ?date) (MIN(?mass) AS ?partMg)
+       (MIN(STR(?partId)) AS ?pid) (MIN(STR(?partName)) AS ?pname) (MIN(STR(?number)) AS ?pnum)
+       (MIN(STR(?supplierId)) AS ?sid) (MIN(STR(?supplierName)) AS ?sname) WHERE {
+  # BINDINGS
+  ?statement cg:overThreshold true ; cg:categoryList ?identity ; cg:aboutPart ?part ; cg:categoryName ?category .
+  FILTER(REGEX(STR(?identity), ?pattern, "i"))
+  FILTER NOT EXISTS { ?statement cg:statedExemption ?exemption }
+  ?declaration cg:hasStatement ?statement ; dct:date ?declared .
+  ?part a cg:Part .
+  OPTIONAL { ?part cg:massMg ?mass }
+  OPTIONAL { ?part dct:identifier ?partId } OPTIONAL { ?part rdfs:label ?partName }
+  OPTIONAL { ?part cg:itemNumber ?number }
+  OPTIONAL { ?part cg:suppliedBy ?supplier . OPTIONAL { ?supplier dct:identifier ?supplierId }
+             OPTIONAL { ?supplier rdfs:label ?supplierName } }
+} GROUP BY ?part"""
+
 # Every BOM line above the articles, and what each parent is: the paths are walked from these in Python.
 _ANCESTRY = """
 SELECT DISTINCT ?child ?parent ?qty ?kind ?pid ?pname WHERE {
@@ -117,22 +148,53 @@ def article_thresholds(g: Graph, owner: dict, names: list[str]) -> list[tuple[Na
     return sorted(found, key=lambda t: (t[0].value, t[1]))
 
 
+def declared_lists(g: Graph, owner: dict, names: list[str]) -> set[NamedNode]:
+    """The lists whose over-threshold statements the named packs report (`cg:overThresholdDeclaredFor`, the
+    parameter of `cgsh:DeclaredOverThresholdComponent`): the packs', not code's, say which statements count."""
+    return {NamedNode(str(lst)) for shape, lst in g.subject_objects(URIRef(CG + "overThresholdDeclaredFor"))
+            if owner.get(shape) in names}
+
+
+def identity_patterns(lst: NamedNode) -> list[Literal]:
+    """The declared list identity patterns that name `lst` (shapes/data/declared-list-identities.ttl, the
+    shared pack data graph/derived.py reads `cg:aboutList` by), as SPARQL literals to bind as ?pattern."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for path in sorted((shapes_dir() / "data").glob("*.ttl")):
+        for quad in parse(path=str(path)):
+            if quad.predicate.value in (_IDENTITY_PATTERN, _IDENTIFIES, _DATE_TEMPLATE):
+                found[str(quad.subject)][quad.predicate.value] = quad.object.value
+    # as the derived step, a pattern counts only with its list and its version template
+    return sorted({Literal(p[_IDENTITY_PATTERN]) for p in found.values()
+                   if p.get(_IDENTIFIES) == lst.value and _IDENTITY_PATTERN in p and _DATE_TEMPLATE in p},
+                  key=lambda t: t.value)
+
+
 def scip_rows(store: Store, at: dt.date, packs: list[str] | None = None) -> list[dict]:
     """One row per article, Candidate List substance above the limit, material holding it and place in a BOM
     (a product's path down to the article; an article in no product is its own top), in a stable order.
-    Raises `MissingInput` (a ValueError) when the store has no part or the pack's list has no version in
-    force at `at`, as `complygraph validate` does."""
+    An article whose supplier states the list over the threshold without naming the substance, and that no
+    composition shows above it, has one row per place whose substance is `NOT_IDENTIFIED` (no CAS, no mass:
+    `not_identified`), so that it is notified and its supplier asked. Raises `MissingInput` (a ValueError) when
+    the store has no part or the pack's list has no version in force at `at`, as `complygraph validate` does."""
     g, owner, names = shapes_graph(packs or DEFAULT_PACKS, at)
     check_inputs(store, g, owner, names, at)
+    stated = declared_lists(g, owner, names)
     rows: list[dict] = []
     for lst, limit in article_thresholds(g, owner, names):
         found = store.select(_SHARES, {"list": lst, "at": Literal(at.isoformat(), datatype=_DATE),
                                        "limit": Literal(str(limit), datatype=_DECIMAL)})
         articles = {r["part"].value: r["pid"].value if "pid" in r else r["part"].value for r in found}
-        places = _places(store, articles)
+        patterns = identity_patterns(lst) if lst in stated else []
+        # an article whose composition names a substance above the limit is described by those rows already
+        declared = [r for r in (store.select(_DECLARED, {"pattern": patterns}) if patterns else [])
+                    if r["part"].value not in articles]
+        places = _places(store, articles | {r["part"].value: r["pid"].value if "pid" in r else r["part"].value
+                                            for r in declared})
         list_id = lst.value.rsplit("/", 1)[-1]
         for r in found:
             rows += [_row(list_id, r, place) for place in places[r["part"].value]]
+        for r in declared:
+            rows += [_declared_row(list_id, limit, r, place) for place in places[r["part"].value]]
     rows.sort(key=lambda r: (r["list"], r["product_id"], r["bom_path"], r["article_id"], r["svhc_name"], r["cas"],
                              r["ec"], r["material_id"]))
     return rows
@@ -157,6 +219,37 @@ def _row(list_id: str, r: Row, place: tuple[str, str, str, Decimal]) -> dict:
         "material_name": text["mname"] or text["mid"], "material_category": text["cat"],
         "material_mass_mg": _plain(Decimal(r["mmass"].value)) if "mmass" in r else None,
         "substance_mass_mg": _plain(Decimal(r["mg"].value)),
+    }
+
+
+def not_identified(row: dict) -> bool:
+    """Whether a row is an article declared over the threshold without its substance (`NOT_IDENTIFIED`): the
+    only rows without the entry's mass in the article."""
+    return row.get("svhc_mass_mg") is None
+
+
+def unidentified_articles(rows: list[dict]) -> list[str]:
+    """The ids of the articles declared over the threshold without their substance, each once, sorted: what the
+    SCIP preparer has to ask the suppliers for before notifying."""
+    return sorted({row["article_id"] for row in rows if not_identified(row)})
+
+
+def _declared_row(list_id: str, limit: Decimal, r: Row, place: tuple[str, str, str, Decimal]) -> dict:
+    """A row for an article its supplier declares over the threshold without naming the substance: the article
+    and its place as in every row, the substance `NOT_IDENTIFIED` with the declaration's date, no CAS, EC,
+    inclusion date, mass, share or material (nothing known of them), the range "above the limit"."""
+    product_id, product_name, path, quantity = place
+    text = {k: r[k].value if k in r else "" for k in ("pid", "pname", "pnum", "sid", "sname", "date")}
+    text["pid"] = text["pid"] or r["part"].value.rsplit("/", 1)[-1]  # counted by id: never an empty one
+    name = NOT_IDENTIFIED.format(date=text["date"], limit=_cell_text(_plain(limit)))
+    return {
+        "list": list_id, "product_id": product_id, "product_name": product_name, "bom_path": path,
+        "quantity_in_product": quantity, "article_id": text["pid"], "article_name": text["pname"] or text["pid"],
+        "article_item_number": text["pnum"], "supplier_id": text["sid"], "supplier_name": text["sname"],
+        "article_mass_mg": _plain(Decimal(r["partMg"].value)) if "partMg" in r else None, "svhc_name": name,
+        "cas": "", "ec": "", "substance_name": name, "date_of_inclusion": "", "svhc_mass_mg": None,
+        "concentration_percent": None, "concentration_range": f">{_cell_text(_plain(limit))} %", "material_id": "",
+        "material_name": "", "material_category": "", "material_mass_mg": None, "substance_mass_mg": None,
     }
 
 
