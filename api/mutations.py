@@ -169,7 +169,8 @@ class ImportResult:
                              "the answer is an UNAUTHENTICATED (or, when the server has no token, FORBIDDEN) error")
 class Mutation:
     @strawberry.mutation(description=(
-        "Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML, one outcome per file. Any bad file "
+        "Supplier declarations in IPC-1752A (Class C or D) or IEC 62474 XML, one outcome per item declared (a "
+        "file may declare several ProductIDs). Any bad file "
         "stores nothing; with `skipInvalid`, every good file is stored (one transaction each) and each bad one is "
         "refused whole: an outcome with status `refused` and its problems in `rejected`"))
     async def import_declarations(

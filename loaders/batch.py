@@ -26,7 +26,8 @@ from pathlib import Path
 
 from complygraph.graph.store import Store, StoreError
 from complygraph.loaders.declarations import import_declarations, read_declaration
-from complygraph.loaders.declarations.model import Declaration, Outcome
+from complygraph.loaders.declarations.model import Outcome
+from complygraph.loaders.declarations.ordering import conflicts, write_order
 from complygraph.loaders.declarations.writer import write_declaration
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.survey import import_survey
@@ -78,11 +79,6 @@ class SurveyBatch(Batch):
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SURVEY_COUNTS, 0))
 
 
-def write_order(decl: Declaration) -> tuple[dt.date, str]:
-    """Oldest declaration first, as `import_declarations` writes them."""
-    return decl.date or dt.date.min, decl.file
-
-
 def load_declarations(store: Store, paths: list[Path], fmt: str | None = None,
                       skip_invalid: bool = False) -> DeclarationBatch:
     """Declarations from `paths`. With `skip_invalid`, each good file in its own transaction and each bad
@@ -97,6 +93,13 @@ def load_declarations(store: Store, paths: list[Path], fmt: str | None = None,
             decls.append(read_declaration(Path(path), fmt))
         except InputError as exc:
             batch.refuse(str(Path(path)), exc.problems)
+    # two declarations of one item that cannot be ordered are both refused: their file names would decide (QA12 B03)
+    for decl, first, problem in conflicts(decls):
+        batch.refuse(decl.file, [problem])
+        batch.refuse(first.file, [Problem(first.file, first.date_line, problem.field,
+                                          f"an item of this file is declared in {decl.file} too, and which of the "
+                                          "two is the newer cannot be told: both files were refused")])
+    decls = [d for d in decls if d.file not in batch.rejected]
     for decl in sorted(decls, key=write_order):
         try:
             outcome = write_declaration(store, decl)
@@ -108,7 +111,7 @@ def load_declarations(store: Store, paths: list[Path], fmt: str | None = None,
                 raise
             raise StoreError(f"{exc} (that file only: stored before it, each whole: "
                              f"{', '.join(batch.loaded)})") from exc
-        batch.outcomes.append(outcome)
+        batch.outcomes += outcome.every()  # one per item of the file (QA12 B05)
         batch.loaded.append(decl.file)
     batch.in_given_order(paths)
     return batch

@@ -11,14 +11,24 @@ the substance a member of that entry, and of the groups the entry concerns, writ
 (`?entry cg:concerns ?substance`, `?group cg:hasMember ?substance`, a `cg:GroupMembership` whose
 `cg:byDeclaredName` says why). An import writes them for its new names against the stored entries; a list load for
 the stored names against its entries (a reload replaces the entries with everything said about them).
+
+The names of the declarable categories suppliers use (IPC-1752A Class C, the IEC 62474 groups: "Lead/lead
+compounds", "Cadmium/Cadmium Compounds") do the same, by the patterns of `shapes/data/declared-categories.ttl` and
+the entry each names: a chemSHERPA-AI material declaring 300 mg of "Lead/lead compounds" (a SubstanceGroup with its
+own mass) in 10 g of PVC held a substance of unknown identity, so RoHS said "unknown" for 3 % of lead (QA12 B09); it
+is now in the lead entry, counted whole as lead since its formula is not known.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode, Triple, parse
 
 from complygraph.graph.store import Store
 from complygraph.loaders import rdf
@@ -81,12 +91,33 @@ def stored_names(store: Store | None) -> dict[str, set[str]]:
     return out
 
 
+@cache
+def category_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, the entry it names) of each declared category of `shapes/data/declared-categories.ttl`, the pack
+    data the declared statements are read by (XPath regular expressions, which Python reads alike here)."""
+    path = Path(str(resources.files("complygraph.shapes"))) / "data" / "declared-categories.ttl"
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for quad in parse(path=str(path)):
+        if quad.predicate in (cg.categoryPattern, cg.namesEntry):
+            found[quad.subject.value][quad.predicate.value] = quad.object.value
+    return tuple((re.compile(f[cg.categoryPattern.value], re.IGNORECASE), f[cg.namesEntry.value])
+                 for _, f in sorted(found.items()) if cg.categoryPattern.value in f and cg.namesEntry.value in f)
+
+
+def by_category(name: str, entries: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The entries (with their groups) whose declared category the name is, among `entries` (entry -> groups)."""
+    return {entry: entries[entry] for pattern, entry in category_patterns()
+            if entry in entries and pattern.search(name)}
+
+
 def memberships(names: Mapping[str, Iterable[str]], entries: Entries) -> Iterator[Triple]:
-    """The membership of each named substance (IRI -> its declared names) in the entries of any of those labels."""
+    """The membership of each named substance (IRI -> its declared names) in the entries of any of those labels,
+    and of the categories those names are."""
+    every = {entry: groups for by_label in entries.values() for entry, groups in by_label.items()}
     for iri, declared in sorted(names.items()):
         substance = NamedNode(iri)
         found = {(entry, name): groups for name in sorted(declared)
-                 for entry, groups in entries.get(normalised_name(name), {}).items()}
+                 for entry, groups in (entries.get(normalised_name(name), {}) | by_category(name, every)).items()}
         for (entry, name), groups in sorted(found.items()):
             node = NamedNode(entry)
             m = membership_node(node, substance)

@@ -10,11 +10,11 @@ What is read, element by element, is listed in docs/declarations.md.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from complygraph.graph.store import Store, StoreError
 from complygraph.loaders.declarations.model import Outcome
+from complygraph.loaders.declarations.ordering import batch_problems, write_order
 from complygraph.loaders.declarations.reading import FORMATS, read_declaration
 from complygraph.loaders.declarations.writer import write_declaration
 from complygraph.loaders.errors import InputError
@@ -33,20 +33,23 @@ def import_declarations(store: Store, paths: list[Path], fmt: str | None = None)
             decls.append(read_declaration(Path(path), fmt))
         except InputError as exc:
             problems += exc.problems
+    # two declarations of one item whose order is not known (the same instant, or the same day without a time)
+    # would be ordered by their file names: refused before anything is written (QA12 B03, ordering.py)
+    problems += batch_problems(decls)
     if problems:
         raise InputError(problems)
-    decls.sort(key=lambda d: (d.date or dt.date.min, d.file))
-    outcomes: list[Outcome] = []
+    decls.sort(key=write_order)
+    outcomes: list[Outcome] = []  # one per item: a file may declare several (QA12 B05)
     for decl in decls:
+        stored = list(dict.fromkeys(o.file for o in outcomes))
         try:
-            outcomes.append(write_declaration(store, decl))
+            outcomes += write_declaration(store, decl).every()
         except InputError as exc:  # found while writing (older than the stored one, a BOM cycle, ...)
             if not outcomes:
                 raise
-            raise InputError(exc.problems, stored=[o.file for o in outcomes]) from exc
+            raise InputError(exc.problems, stored=stored) from exc
         except StoreError as exc:  # the store failed (an endpoint gone, a full disk): say what is stored anyway
             if not outcomes:
                 raise
-            raise StoreError(f"{exc} (that file only: stored before it, each whole: "
-                             f"{', '.join(o.file for o in outcomes)})") from exc
+            raise StoreError(f"{exc} (that file only: stored before it, each whole: {', '.join(stored)})") from exc
     return outcomes

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -189,6 +189,18 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     return found
 
 
+def alias(doc: DeclarationXml, pid: etree._Element, base: DeclaredItem) -> DeclaredItem:
+    """The Product's declaration for another of its ProductIDs (as IPC-1752A, QA12 B05): the same composition, with
+    this ProductID's identifier, name, version and Mass."""
+    number = doc.attr(pid, "identifier", "itemNumber")
+    if not number:
+        doc.problem(pid, "Product/ProductID@identifier", "the item number is required")
+    found = replace(base, line=pid.sourceline, number=number, name=doc.attr(pid, "name"),
+                    version=doc.attr(pid, "version"), mass=Quantity(), mass_line=None, mass_field="")
+    _weigh(doc, found, doc.find(pid, "Mass"), "Product/ProductID/Mass")
+    return found
+
+
 def _part(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     """A ProductPart: identified by its ProductID (if it has one) or its own identifier attribute, else by
     its position; its mass (ProductPart/Mass or ProductID/Mass) includes its own ProductParts."""
@@ -197,6 +209,9 @@ def _part(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     name = doc.attr(el, "name") or (doc.attr(pid, "name") if pid is not None else "")
     found = DeclaredItem(el.sourceline, number, name, doc.attr(pid, "version") if pid is not None else "",
                          instances=doc.quantity(el, where, *QUANTITY))
+    for extra in doc.findall(el, "ProductID")[1:]:  # one item per ProductPart; the Product's others: `alias`
+        doc.problem(extra, f"{where}/ProductID", "a ProductPart is read with one ProductID; this one would be left "
+                                                 "out, so the file is refused")
     mass = doc.find(el, "Mass")
     if mass is None and pid is not None:
         mass, at = doc.find(pid, "Mass"), f"{where}/ProductID/Mass"
@@ -244,7 +259,7 @@ def _own(doc: DeclarationXml, el: etree._Element,
     """The Material, ProductPart and Substance elements below `el` that no other Material, ProductPart or
     Substance encloses, each with the MaterialClass element around it (None if none)."""
     for child in el:
-        if child.tag in (doc.q("Material"), doc.q("ProductPart"), doc.q("Substance")):
+        if child.tag in (doc.q("Material"), doc.q("ProductPart"), doc.q("Substance")) or _leaf_group(doc, child):
             yield child, material_class
         elif isinstance(child.tag, str) and child.tag not in (doc.q("ProductID"), doc.q("Compliance")):
             yield from _own(doc, child, child if child.tag == doc.q("MaterialClass") else material_class)
@@ -268,9 +283,24 @@ def _material(doc: DeclarationXml, el: etree._Element, where: str,
         doc.problem(el, f"{where}/Mass", "the material's mass is required")
     else:
         mat.amount = _mass(doc, mass, f"{where}/Mass")
-    for i, s in enumerate(doc.iter(el, "Substance"), start=1):
-        mat.substances.append(_substance(doc, s, f"{where}//Substance[{i}]"))
+    for i, s in enumerate(_substances(doc, el), start=1):
+        mat.substances.append(_substance(doc, s, f"{where}//{etree.QName(s).localname}[{i}]"))
     return mat
+
+
+def _leaf_group(doc: DeclarationXml, el: etree._Element) -> bool:
+    """Whether `el` is a SubstanceGroup that lists no Substance: chemSHERPA-AI declares a group (e.g. lead compounds,
+    `UniqueID` an IEC 62474 DSL entry, or a CAS number) with its own Mass, which is then the substance declared;
+    looked through, it and its mass were left out of the material (QA12 B01)."""
+    return el.tag == doc.q("SubstanceGroup") and not doc.iter(el, "Substance")
+
+
+def _substances(doc: DeclarationXml, el: etree._Element) -> list[etree._Element]:
+    """The substances of a material in document order: every Substance at any depth (a SubstanceGroup that lists
+    its Substances is read through them, its own identity naming no single one of them), and every SubstanceGroup
+    that lists none, read as one substance."""
+    return [e for e in el.iter(doc.q("Substance"), doc.q("SubstanceGroup"))
+            if e.tag == doc.q("Substance") or _leaf_group(doc, e)]
 
 
 def _category(doc: DeclarationXml, el: etree._Element, material_class: etree._Element | None) -> str:
@@ -343,4 +373,4 @@ def list_identity(doc: DeclarationXml, ds: etree._Element, entry: str) -> str:
     return f"{' '.join(filter(None, (authority or LIST_AUTHORITY, version)))}:{entry}"
 
 
-READER = DeclarationReader("iec62474", NAMESPACE, ROOT, item)
+READER = DeclarationReader("iec62474", NAMESPACE, ROOT, item, alias)

@@ -8,6 +8,8 @@ whole item's mass, its SubProducts included; the part's own mass is derived from
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from complygraph.loaders.declarations.model import (
@@ -30,14 +32,11 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
         return DeclaredItem(el.sourceline, "", "")
     found = DeclaredItem(pid.sourceline, number, doc.attr(pid, "itemName"), doc.attr(pid, "version"),
                          instances=doc.quantity(el, where, "numberOfInstances"))
-    amount = doc.find(pid, "Amount")
-    # an Amount whose value and UOM are both empty declares no mass: converters write one when their source
-    # has no product mass (a chemSHERPA-to-IPC-1752A Class C generator writes Amount value="" UOM=""); a
-    # value without a unit, or a unit without a value, is still refused
-    if amount is not None and (doc.attr(amount, "value") or doc.attr(amount, "UOM")):
-        # the whole item's mass, its SubProducts included (see model.DeclaredItem.own_mg)
-        found.mass = _amount(doc, amount, f"{where}/ProductID/Amount", MASS)
-        found.mass_line, found.mass_field = amount.sourceline, f"{where}/ProductID/Amount@value"
+    _mass(doc, pid, where, found)
+    if where != "Product":  # the Product's other ProductIDs are read by `alias`; a SubProduct's are not
+        for extra in doc.findall(el, "ProductID")[1:]:
+            doc.problem(extra, f"{where}/ProductID", "a SubProduct is read with one ProductID; this one would be "
+                                                     "left out, so the file is refused")
     info = doc.find(el, "MaterialInfo")
     if info is not None:
         for hm in doc.findall(info, "HomogeneousMaterialList/HomogeneousMaterial"):
@@ -51,6 +50,30 @@ def item(doc: DeclarationXml, el: etree._Element, where: str) -> DeclaredItem:
     for i, sub in enumerate(doc.findall(el, "SubProduct"), start=1):
         found.children.append(item(doc, sub, f"{where}/SubProduct[{i}]"))
     return found
+
+
+def alias(doc: DeclarationXml, pid: etree._Element, base: DeclaredItem) -> DeclaredItem:
+    """The Product's declaration for another of its ProductIDs (QA12 B05: a series of item numbers sharing one
+    composition): the same materials, statements and sub-products, with this ProductID's number, name, version
+    and Amount."""
+    number = doc.attr(pid, "itemNumber")
+    if not number:
+        doc.problem(pid, "Product/ProductID@itemNumber", "the item number is required")
+    found = replace(base, line=pid.sourceline, number=number, name=doc.attr(pid, "itemName"),
+                    version=doc.attr(pid, "version"), mass=Quantity(), mass_line=None, mass_field="")
+    _mass(doc, pid, "Product", found)
+    return found
+
+
+def _mass(doc: DeclarationXml, pid: etree._Element, where: str, found: DeclaredItem) -> None:
+    """The whole item's mass, its SubProducts included (see model.DeclaredItem.own_mg), from ProductID/Amount."""
+    amount = doc.find(pid, "Amount")
+    # an Amount whose value and UOM are both empty declares no mass: converters write one when their source
+    # has no product mass (a chemSHERPA-to-IPC-1752A Class C generator writes Amount value="" UOM=""); a
+    # value without a unit, or a unit without a value, is still refused
+    if amount is not None and (doc.attr(amount, "value") or doc.attr(amount, "UOM")):
+        found.mass = _amount(doc, amount, f"{where}/ProductID/Amount", MASS)
+        found.mass_line, found.mass_field = amount.sourceline, f"{where}/ProductID/Amount@value"
 
 
 def _amount(doc: DeclarationXml, el: etree._Element, where: str, allowed: tuple[str, ...],
@@ -157,4 +180,4 @@ def _statements(doc: DeclarationXml, lst: etree._Element, where: str,
     return out
 
 
-READER = DeclarationReader("ipc1752a", NAMESPACE, ROOT, item)
+READER = DeclarationReader("ipc1752a", NAMESPACE, ROOT, item, alias)

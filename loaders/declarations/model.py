@@ -207,6 +207,8 @@ def _fmt(d: Decimal) -> str:
 
 @dataclass
 class Declaration:
+    """One file: who declares, when (`date`; `issued`, the date-time, when the file gives a time), and the item."""
+
     format: str
     file: str
     sha256: str
@@ -216,13 +218,27 @@ class Declaration:
     item: DeclaredItem
     declaration_class: str  # "D" with a composition, "C" with category statements only
     date_line: int | None = None  # the line of the element that gives `date`, for problems
+    issued: dt.datetime | None = None  # the response date-time (QA12 B03), aware when the file gives a zone
+    # the same declaration for the other item numbers of the product (IPC-1752A repeats ProductID for a series of
+    # items sharing one composition, QA12 B05): each the same composition, with its own number, name and mass
+    others: list[DeclaredItem] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[DeclaredItem]:
+        """Every item the declaration is about, the first ProductID's first."""
+        return [self.item, *self.others]
 
 
 @dataclass
 class Outcome:
-    """What importing one file did to the store."""
+    """What importing one file did to the store, for its first item; `others`, for its other items (QA12 B05)."""
 
     file: str
     part: str
     status: str  # "new", "replaced" or "unchanged"
     declaration_class: str
+    others: list[Outcome] = field(default_factory=list)
+
+    def every(self) -> list[Outcome]:
+        """This outcome and those of the file's other items."""
+        return [self, *self.others]

@@ -6,6 +6,7 @@ any problem is refused whole, including an item declared lighter than its parts 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -42,20 +43,29 @@ def read_declaration(path: Path, fmt: str | None = None) -> Declaration:
         doc.problem(root, local(root), f"the root element must be {reader.root}")
         raise InputError(doc.problems)
     company, company_id = _company(doc, root)
-    date = _date(doc, root)
+    date, issued = _date(doc, root)
     products = doc.findall(root, "Product")
     if len(products) != 1:
         doc.problem(root, "Product", f"exactly one Product is expected, found {len(products)}")
         raise InputError(doc.problems)
     item = reader.item(doc, products[0], "Product")
+    # a Product with several ProductIDs declares each of those items (QA12 B05: the second was dropped silently)
+    others = [reader.alias(doc, pid, item) for pid in doc.findall(products[0], "ProductID")[1:]]
+    seen: set[str] = set()
+    for found in [item, *others]:
+        if found.number in seen:
+            doc.problem(products[0], "Product/ProductID", f"item {found.number!r} is named by two ProductIDs "
+                        f"(line {found.line}); name each item once")
+        seen.add(found.number)
     if not doc.problems:  # masses are compared once every amount has been read and checked
-        doc.problems += item_problems(item, str(path))
+        for found in [item, *others]:
+            doc.problems += item_problems(found, str(path))
     if doc.problems:
         raise InputError(doc.problems)
     response = doc.find(root, "BusinessInfo/Response")
     return Declaration(format=fmt, file=str(path), sha256=file_sha256(path), company=company, company_id=company_id,
                        date=date, item=item, declaration_class="D" if item.has_composition() else "C",
-                       date_line=getattr(response, "sourceline", None))
+                       date_line=getattr(response, "sourceline", None), issued=issued, others=others)
 
 
 def _company(doc: DeclarationXml, root: etree._Element) -> tuple[str, str]:
@@ -72,15 +82,37 @@ def _company(doc: DeclarationXml, root: etree._Element) -> tuple[str, str]:
     return company, company_id
 
 
-def _date(doc: DeclarationXml, root: etree._Element) -> dt.date | None:
-    """The response date; a date-time is read for its date."""
+def _date(doc: DeclarationXml, root: etree._Element) -> tuple[dt.date | None, dt.datetime | None]:
+    """The response date and, when the file gives a time (`Response@date` is an xs:dateTime in IPC-1752A), the
+    date-time, aware when a zone is given (QA12 B03: two declarations of one day were ordered by their date only).
+    A time without seconds and a zone without a time (an xs:date with a zone) are read too; anything else after
+    the date is refused, never read as the date alone."""
     response = doc.find(root, "BusinessInfo/Response")
     text = doc.attr(response, "date", "responseDate") if response is not None else ""
     if not text:
         doc.problem(response if response is not None else root, _DATE, "the declaration date is required")
-        return None
+        return None, None
+    found = _DATE_TIME.fullmatch(text)
     try:
-        return iso_date(text, leading=True)
+        date = iso_date(found.group("date") if found else text)
     except ValueError:
-        doc.problem(response, _DATE, f"not a date (YYYY-MM-DD...): {text!r}")
-        return None
+        date = None
+    if found is None or date is None:
+        doc.problem(response, _DATE, f"not a date or date-time (YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss with a zone "
+                                     f"such as Z or +09:00): {text!r}")
+        return None, None
+    if found.group("time") is None:
+        return date, None
+    zone = found.group("zone")
+    try:
+        clock = dt.time.fromisoformat(found.group("time"))
+        tz = None if not zone else dt.UTC if zone == "Z" else dt.timezone(
+            (-1 if zone[0] == "-" else 1) * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
+    except ValueError:
+        doc.problem(response, _DATE, f"not a time of day with a zone (hh:mm:ss, Z or +hh:mm): {text!r}")
+        return None, None
+    return date, dt.datetime.combine(date, clock, tzinfo=tz)
+
+
+_DATE_TIME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?"
+                        r"\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?")

@@ -8,19 +8,26 @@ own mass (`DeclaredItem.own_mg`), so that an article share means the same whiche
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from complygraph.dates import iso_date
-from complygraph.graph.store import Store
-from complygraph.identifiers import name_key
+from complygraph.graph.store import Row, Store
 from complygraph.loaders import name_membership, rdf
 from complygraph.loaders.bom_cycles import cycles
 from complygraph.loaders.composition_rules import CompositionRules
-from complygraph.loaders.declarations.history import in_force, supersede, supersede_composition, touched
+from complygraph.loaders.declarations.history import (
+    SubProducts,
+    in_force,
+    supersede,
+    supersede_composition,
+    touched,
+)
+from complygraph.loaders.declarations.matching import Supplier, match_supplier, part_id
 from complygraph.loaders.declarations.model import (
     CategoryStatement,
     Declaration,
@@ -29,6 +36,7 @@ from complygraph.loaders.declarations.model import (
     DeclaredSubstance,
     Outcome,
 )
+from complygraph.loaders.declarations.ordering import FIELD, OLDER, compare, parse_stored, shown
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.exemption_claims import DEFAULT_EXEMPTION_LIST, claimed_exemption
 from complygraph.loaders.import_state import ImportState, Tally
@@ -38,54 +46,79 @@ from complygraph.loaders.records import CONCENTRATION_UNITS, Record, RecordCheck
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, entity_iri, exemption_iri, prov
 
 
+@dataclass
+class Target:
+    """One item of the declaration as it is written: the item, its part id and its declaration node."""
+
+    item: DeclaredItem
+    pid: str
+    node: NamedNode
+
+
 def write_declaration(store: Store, decl: Declaration) -> Outcome:
-    """Store `decl` in one transaction, superseding what is stored for its item; the same file again
-    changes nothing, and a declaration older than the one in force is refused."""
-    sid = _supplier_id(store, decl)
-    supplier = entity_iri("supplier", sid)
-    pid = _part_id(store, decl.item.number, supplier, sid)
-    part = entity_iri("part", pid)
-    node = NamedNode(f"{ID}declaration/{decl.sha256[:32]}")
-    status, replace, touches = "new", None, None
-    for row in in_force(store, part):
-        if "sha" in row and row["sha"].value == f"sha256:{decl.sha256}":
-            return Outcome(decl.file, pid, "unchanged", decl.declaration_class)
-        stored = iso_date(row["date"].value)
-        if decl.date and stored > decl.date:
-            raise InputError([Problem(decl.file, decl.date_line, "BusinessInfo/Response@date",
-                                      f"declared on {decl.date}, older than the stored declaration of part "
-                                      f"{pid!r} dated {stored}; nothing was stored")])
-        replace, touches = supersede(row["d"], node), touched(row["d"])
-        status = "replaced"
-    if replace is None:
-        # a part first declared in a compositions import: its composition becomes history too
-        replace, touches = supersede_composition(part, node), touched(None, part)
-    store.write(DeclarationTriples(decl, sid, pid, node, store).triples(), replace=replace, touches=touches)
-    return Outcome(decl.file, pid, status, decl.declaration_class)
+    """Store `decl` in one transaction, superseding what is stored for each of its items; the same file again
+    changes nothing, and a declaration older than the one in force (or whose order to it is not known) is refused.
+    The outcome is the first item's, with the others' in `Outcome.others` (QA12 B05)."""
+    supplier = match_supplier(store, decl)
+    supplier_node = entity_iri("supplier", supplier.id)
+    targets, outcomes, replaces, touches = [], [], [], []
+    for k, item in enumerate(decl.items):
+        pid = part_id(store, item.number, supplier_node, supplier.id)
+        part = entity_iri("part", pid)
+        # one node per item, so that a newer declaration of one item of a series supersedes that item only
+        node = NamedNode(f"{ID}declaration/{decl.sha256[:32]}" + (f"-{k + 1}" if k else ""))
+        rows = in_force(store, part)
+        if any("sha" in row and row["sha"].value == f"sha256:{decl.sha256}" for row in rows):
+            outcomes.append(Outcome(decl.file, pid, "unchanged", decl.declaration_class))
+            continue
+        subs = sub_products(item, pid)
+        for row in rows:
+            _check_newer(decl, row, pid)
+            replaces.append(supersede(row["d"], node, subs))
+            touches.append(touched(row["d"]))
+        if not rows:  # a part first declared in a compositions import: its composition becomes history too
+            replaces.append(supersede_composition(part, node, subs))
+            touches.append(touched(None, part))
+        targets.append(Target(item, pid, node))
+        outcomes.append(Outcome(decl.file, pid, "replaced" if rows else "new", decl.declaration_class))
+    if targets:
+        store.write(DeclarationTriples(decl, supplier, targets, store).triples(), replace=" ;\n".join(replaces),
+                    touches=_union(touches))
+    first, *others = outcomes
+    first.others = others
+    return first
 
 
-def _supplier_id(store: Store, decl: Declaration) -> str:
-    """The stored supplier of the declaring company's name, else its company id, else its name's key."""
-    rows = store.select("""SELECT ?id WHERE { ?s a cg:Supplier ; rdfs:label ?name ; dct:identifier ?id }""",
-                        {"name": Literal(decl.company)})
-    if rows:
-        return rows[0]["id"].value
-    return decl.company_id or name_key(decl.company)
+def _check_newer(decl: Declaration, row: Row, pid: str) -> None:
+    """Refuse `decl` when it is older than the stored declaration `row` of part `pid` (ordering.compare). One whose
+    order to it cannot be told (the same instant) replaces it, as one of the same day does: the user loads it
+    after the other; in one batch such a pair is refused before anything is written (ordering.batch_problems)."""
+    if decl.date is None:
+        return
+    stored, stored_at = iso_date(row["date"].value), parse_stored(row["issued"].value if "issued" in row else None)
+    if compare(decl.date, decl.issued, stored, stored_at) != OLDER:
+        return
+    was = f"{shown(stored, stored_at)}" + (f" ({row['title'].value})" if "title" in row else "")
+    raise InputError([Problem(decl.file, decl.date_line, FIELD, (
+        f"declared on {shown(decl.date, decl.issued)}, older than the stored declaration of part {pid!r} dated "
+        f"{was}; nothing was stored"))])
 
 
-def _part_id(store: Store, item_number: str, supplier: NamedNode, sid: str) -> str:
-    """The stored part of this supplier with the item number, else the item number, prefixed with the
-    supplier id when another supplier's part already has it as its id."""
-    rows = store.select("""SELECT ?id WHERE { ?p cg:itemNumber ?n ; a cg:Part ; cg:suppliedBy ?s ;
-                                               dct:identifier ?id }""",
-                        {"n": Literal(item_number), "s": supplier})
-    if rows:
-        return rows[0]["id"].value
-    other = store.select("""SELECT ?s WHERE { ?p dct:identifier ?id ; a cg:Part . OPTIONAL { ?p cg:suppliedBy ?s } }""",
-                         {"id": Literal(item_number)})
-    if other and other[0].get("s") not in (None, supplier):
-        return f"{sid}:{item_number}"
-    return item_number
+def sub_products(item: DeclaredItem, pid: str) -> SubProducts:
+    """(parent part, item number) of every sub-product in the item's tree, which replace BOM lines to parts of those
+    item numbers below the same parent (history._lines)."""
+    out: SubProducts = []
+    for k, child in enumerate(item.children, start=1):
+        if child.number:
+            out.append((entity_iri("part", pid), child.number))
+        out += sub_products(child, f"{pid}/{child.number or k}")
+    return out
+
+
+def _union(queries: list[str]) -> str | None:
+    """One SELECT of ?s answering what every one of the `touched` queries answers."""
+    bodies = [q[q.index("WHERE") + len("WHERE"):].strip() for q in queries]
+    return f"SELECT DISTINCT ?s WHERE {{ {' UNION '.join(bodies)} }}" if bodies else None
 
 
 def material_record(file: str, pid: str, mid: str, mat: DeclaredMaterial, line: int,
@@ -113,12 +146,15 @@ def substance_record(file: str, mid: str, mat: DeclaredMaterial, sub: DeclaredSu
 
 
 class DeclarationTriples:
-    """The declaration, its supplier, and its item's parts, materials, substance occurrences, statements
+    """The declaration, its supplier, and its items' parts, materials, substance occurrences, statements
     and BOM lines, checked as a whole: any problem stores nothing."""
 
-    def __init__(self, decl: Declaration, sid: str, pid: str, node: NamedNode, store: Store | None = None) -> None:
-        self.decl, self.sid, self.pid, self.node = decl, sid, pid, node
-        self.supplier = entity_iri("supplier", sid)
+    def __init__(self, decl: Declaration, supplier: Supplier, targets: list[Target],
+                 store: Store | None = None) -> None:
+        self.decl, self.sid, self.targets = decl, supplier.id, targets
+        self.known = supplier
+        self.node = targets[0].node  # the declaration node of the item being written
+        self.supplier = entity_iri("supplier", supplier.id)
         self.checks = RecordChecker()
         self.state = ImportState(new_activity())
         self.state.ec_source = store  # a substance given by EC number alone is the stored one of that number
@@ -127,21 +163,26 @@ class DeclarationTriples:
         self.lines: list[tuple[NamedNode, NamedNode, int]] = []  # BOM lines (parent, child, line of the child)
 
     def triples(self) -> Iterator[Triple]:
-        d, act, decl = self.decl, self.state.activity, self.node
+        d, act = self.decl, self.state.activity
         yield from activity_triples(act)
         yield from source_triples(act, Path(d.file).name, d.sha256, fmt=d.format)
-        yield from self.rules.entity(self.supplier, cg.Supplier, self.sid, d.company)
-        if d.company_id:
+        # a stored supplier keeps its name and company id as stored (matched regardless of case, QA12 B04)
+        yield from self.rules.entity(self.supplier, cg.Supplier, self.sid, None if self.known.stored else d.company)
+        if d.company_id and not self.known.company_id:
             yield rdf.t(self.supplier, cg.companyId, rdf.text(d.company_id))
-        yield rdf.t(decl, RDF_TYPE, cg.Declaration)
-        yield rdf.t(decl, cg.declaredBy, self.supplier)
-        yield rdf.t(decl, prov.wasAttributedTo, self.supplier)
-        yield rdf.t(decl, prov.wasDerivedFrom, source_iri(d.sha256))
-        yield rdf.t(decl, prov.wasGeneratedBy, act)
-        yield rdf.t(decl, cg.declarationClass, rdf.text(d.declaration_class))
-        if d.date:
-            yield rdf.t(decl, dct.date, rdf.date(d.date))
-        yield from self._item(d.item, self.pid)
+        for target in self.targets:
+            self.node = decl = target.node
+            yield rdf.t(decl, RDF_TYPE, cg.Declaration)
+            yield rdf.t(decl, cg.declaredBy, self.supplier)
+            yield rdf.t(decl, prov.wasAttributedTo, self.supplier)
+            yield rdf.t(decl, prov.wasDerivedFrom, source_iri(d.sha256))
+            yield rdf.t(decl, prov.wasGeneratedBy, act)
+            yield rdf.t(decl, cg.declarationClass, rdf.text(d.declaration_class))
+            if d.date:
+                yield rdf.t(decl, dct.date, rdf.date(d.date))
+            if d.issued:  # the date-time, when the file gives a time (QA12 B03); dct:date stays the date
+                yield rdf.t(decl, dct.issued, rdf.datetime(d.issued))
+            yield from self._item(target.item, target.pid)
         self.rules.check_masses()
         # a sub-product that is stored as an assembly of this item (by a compositions import) closes a cycle
         for cycle in cycles(self.store, [(parent, child) for parent, child, _ in self.lines]):

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from complygraph.identifiers import InvalidIdentifier, normalise_cas, normalise_ec
+from complygraph.loaders.declarations.identities import DeclarationSubstanceIds
 from complygraph.loaders.declarations.model import DeclaredItem, DeclaredSubstance
 from complygraph.loaders.errors import Problem
 from complygraph.loaders.records import MASS_UNITS, MAX_QUANTITY, parse_number
@@ -20,14 +20,6 @@ from complygraph.loaders.records import MASS_UNITS, MAX_QUANTITY, parse_number
 MASS = tuple(MASS_UNITS)
 CONCENTRATION = ("ppm", "masspercent")
 ANY_UNIT = MASS + CONCENTRATION
-
-# What suppliers write as a substance's CAS (or EC) identity when it has none: a pseudo-substance or "system"
-# line (the rest of a material, an undisclosed additive), as manufacturers' material declarations list them
-# (KEMET/YAGEO and ZVEI tables: "system", "pseudo substance", "-", "n.a."), or an identity kept secret. It is
-# no identifier, so the substance is kept by its name (it still weighs in its material); without a name it is
-# refused as a substance with neither. Anything else that is not a valid number is refused, naming it.
-NO_IDENTIFIER = frozenset({"", "-", "--", "n.a.", "n/a", "na", "none", "not available", "system",
-                           "pseudo substance", "proprietary", "confidential", "trade secret"})
 
 
 class DeclarationXml:
@@ -120,34 +112,16 @@ class DeclarationXml:
 
     def substance(self, el: etree._Element, where: str) -> DeclaredSubstance:
         """A substance element's name and CAS / EC numbers (checked here, so that a batch of files is
-        refused before the first one is written); its amount is format-specific."""
-        sub = DeclaredSubstance(el.sourceline, self.attr(el, "name"))
-        for attr in ("casNumber", "CASNumber", "cas"):  # some exports carry the CAS number as an attribute
-            if self.attr(el, attr) and not sub.cas and not _no_identifier(el.get(attr)):
-                sub.cas = el.get(attr).strip()
-        for sid in self.findall(el, "SubstanceID"):
-            authority = self.attr(sid, "authority").upper()
-            identity = self.attr(sid, "identity")
-            if _no_identifier(identity):  # "System", "-", "proprietary": the substance has no number
-                continue
-            if authority == "CAS":
-                sub.cas = identity
-            elif authority in ("EC", "EINECS", "ELINCS"):
-                sub.ec = identity
+        refused before the first one is written); its amount is format-specific. The numbers are read from
+        the element's own `SubstanceID` (IPC-1752A, IEC 62474) or `UniqueID` (chemSHERPA-AI, QA12 B01)
+        children, under any spelling of the CAS or EC authority (identities.py); an identity under an
+        authority the reader does not know is refused naming its line, never dropped (it would leave the
+        substance to its free-text name, a false pass)."""
+        sub = DeclarationSubstanceIds(self, el, where).read()
         if not (sub.cas or sub.ec or sub.name):
             self.problem(el, where, "a substance needs a SubstanceID (CAS or EC) or a name")
-        try:
-            sub.cas = normalise_cas(sub.cas) if sub.cas else ""
-            sub.ec = normalise_ec(sub.ec) if sub.ec else ""
-        except InvalidIdentifier as exc:
-            self.problem(el, f"{where}@identity", str(exc))
         sub.exemption = self.exemption(el)
         return sub
-
-
-def _no_identifier(identity: str | None) -> bool:
-    """Whether a CAS/EC identity is one of the placeholders written for a substance without a number."""
-    return " ".join((identity or "").split()).lower() in NO_IDENTIFIER
 
 
 class DeclarationReader(NamedTuple):
@@ -157,3 +131,5 @@ class DeclarationReader(NamedTuple):
     namespace: str
     root: str
     item: Callable[[DeclarationXml, etree._Element, str], DeclaredItem]
+    # the Product read for another of its ProductIDs (ProductID element, the item read for the first)
+    alias: Callable[[DeclarationXml, etree._Element, DeclaredItem], DeclaredItem]
