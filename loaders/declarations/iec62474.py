@@ -283,6 +283,7 @@ def _material(doc: DeclarationXml, el: etree._Element, where: str,
         doc.problem(el, f"{where}/Mass", "the material's mass is required")
     else:
         mat.amount = _mass(doc, mass, f"{where}/Mass")
+        mat.amount_field = f"{where}/Mass@mass"
     for i, s in enumerate(_substances(doc, el), start=1):
         mat.substances.append(_substance(doc, s, f"{where}//{etree.QName(s).localname}[{i}]"))
     return mat
@@ -327,9 +328,11 @@ def _substance(doc: DeclarationXml, s: etree._Element, at: str) -> DeclaredSubst
     smass, pct = doc.find(s, "Mass"), doc.find(s, "MassPercent")
     if smass is not None:
         sub.amount = _mass(doc, smass, f"{at}/Mass")
+        sub.amount_field = f"{at}/Mass@mass"
     elif pct is not None:
         value = pct.get("massPercent") if pct.get("massPercent") is not None else pct.get("value")
         sub.amount = Quantity(doc.number(pct, f"{at}/MassPercent@massPercent", value), "massPercent")
+        sub.amount_field = f"{at}/MassPercent@massPercent"
     else:
         doc.problem(s, f"{at}/Mass", "a substance needs a Mass or a MassPercent")
     return sub

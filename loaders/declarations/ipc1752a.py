@@ -96,7 +96,13 @@ def _material(doc: DeclarationXml, hm: etree._Element, where: str) -> DeclaredMa
     read = doc.findall(hm, "SubstanceCategoryList/SubstanceCategory/Substance") + doc.findall(
         hm, "SubstanceCategory/Substance") + doc.findall(hm, "Substance")
     for s in read:
-        mat.substances.append(_substance(doc, s, f"{where}//Substance"))
+        sub = _substance(doc, s, f"{where}//Substance")
+        # an exemption stated once on the SubstanceCategory (JIG-101 / IPC-1752A files group the composition under
+        # the declarable categories) is claimed for its substances: the statement was exempted and its lead oxide,
+        # the same lead, a violation (QA12 B10)
+        if not sub.exemption and s.getparent().tag == doc.q("SubstanceCategory"):
+            sub.exemption = doc.exemption(s.getparent())
+        mat.substances.append(sub)
     # a Substance anywhere else in the material would silently be missing from it (lead that is not stored
     # passes RoHS): it is refused, naming its line, rather than left out
     placed = set(read)  # the same proxies while `read` holds them

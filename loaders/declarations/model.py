@@ -50,6 +50,9 @@ class DeclaredSubstance:
     ec: str = ""
     amount: Quantity = field(default_factory=Quantity)
     exemption: str = ""
+    # the element/attribute path of the amount, where a format's differs from IPC-1752A's (IEC 62474: Mass@mass or
+    # MassPercent@massPercent): problems name the file's own element (QA12 B11)
+    amount_field: str = ""
 
 
 @dataclass
@@ -61,6 +64,7 @@ class DeclaredMaterial:
     category: str = ""
     amount: Quantity = field(default_factory=Quantity)
     substances: list[DeclaredSubstance] = field(default_factory=list)
+    amount_field: str = ""  # as DeclaredSubstance's
     # the whole item, for substances declared without a homogeneous-material breakdown (IEC 62474 allows them
     # at product part or product level): no amount of its own, it weighs `DeclaredItem.undivided_mg`
     undivided: bool = False

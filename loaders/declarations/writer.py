@@ -126,8 +126,9 @@ def material_record(file: str, pid: str, mid: str, mat: DeclaredMaterial, line: 
     """A declared material as a compositions `material` record; a concentration in the item becomes mg."""
     rec = Record("material", file, line, {
         "material_id": mid, "part_id": pid, "name": mat.name, "mass": mat.amount.value, "mass_unit": mat.amount.unit,
-        "category": mat.category}, labels={"mass": f"HomogeneousMaterial {mat.name!r}: Amount@value",
-                                           "mass_unit": f"HomogeneousMaterial {mat.name!r}: Amount@UOM"})
+        "category": mat.category}, labels={
+            "mass": mat.amount_field or f"HomogeneousMaterial {mat.name!r}: Amount@value",
+            "mass_unit": _unit_of(mat.amount_field) or f"HomogeneousMaterial {mat.name!r}: Amount@UOM"})
     unit = mat.amount.unit.lower()
     if unit in CONCENTRATION_UNITS and item_mass is not None:
         mg = Decimal(mat.amount.value or 0) * CONCENTRATION_UNITS[unit] * item_mass / 1_000_000
@@ -141,8 +142,15 @@ def substance_record(file: str, mid: str, mat: DeclaredMaterial, sub: DeclaredSu
         "material_id": mid, "cas": sub.cas, "ec": sub.ec, "substance_name": sub.name,
         "amount": sub.amount.value, "unit": sub.amount.unit, "exemption": sub.exemption}, labels={
         "cas": "Substance/SubstanceID@identity", "ec": "Substance/SubstanceID@identity",
-        "amount": "Substance Amount/Concentration@value", "unit": "Substance Amount/Concentration@UOM",
+        "amount": sub.amount_field or "Substance Amount/Concentration@value",
+        "unit": _unit_of(sub.amount_field) or "Substance Amount/Concentration@UOM",
         "material_id": f"HomogeneousMaterial {mat.name!r}"})
+
+
+def _unit_of(amount_field: str) -> str:
+    """The unit attribute beside an IEC 62474 amount (`Mass@unitOfMeasure`; a MassPercent has none): "" for the
+    IPC-1752A labels."""
+    return amount_field.replace("@mass", "@unitOfMeasure", 1) if amount_field.endswith("/Mass@mass") else ""
 
 
 class DeclarationTriples:
