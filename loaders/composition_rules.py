@@ -118,7 +118,8 @@ class CompositionRules:
         mass = self.checks.mass_mg(rec)
         if not ok or mass is None:
             return None
-        tallies[sys.intern(local)] = Tally(mass, Decimal(0), rec.file, rec.line)  # shared by later keys
+        tallies[sys.intern(local)] = Tally(mass, Decimal(0), rec.file, rec.line,  # shared by later keys
+                                           sys.intern(rec.labels.get("mass", "mass")))
         return mass
 
     def part(self, rec: Record) -> Iterator[Triple]:
@@ -355,7 +356,7 @@ class CompositionRules:
         for mid, m in self.state.materials.items():
             if m.contents > m.mass * limit:
                 self.checks.problems.add(
-                    m.file, m.line, "mass", f"substances in material {mid!r} weigh {_fmt(m.contents)} mg, "
+                    m.file, m.line, m.field, f"substances in material {mid!r} weigh {_fmt(m.contents)} mg, "
                     f"more than the material's {_fmt(m.mass)} mg (tolerance {MASS_TOLERANCE:%})")
         for pid, p in self.state.parts.items():
             if p.contents > p.mass * limit:

@@ -29,6 +29,7 @@ class Tally:
     contents: Decimal
     file: str
     line: int
+    field: str = "mass"  # what a problem names: the record's field, or a declaration's element (QA12 B11)
 
 
 class ImportState:

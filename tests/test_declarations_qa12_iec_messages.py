@@ -34,3 +34,10 @@ def test_a_mass_percent_over_100_names_the_iec_element(tmp_path):
     text = str(refused.value)
     assert "MassPercent@massPercent" in text and "Amount/Concentration" not in text, text
 
+
+
+def test_substances_outweighing_their_material_name_its_iec_mass_element(tmp_path):
+    with pytest.raises(InputError) as refused:
+        import_declarations(open_store(None), [_file(tmp_path, "", material_mg="10", substances_mg="20")])
+    text = str(refused.value)
+    assert "Material[1]/Mass@mass" in text and "weigh" in text, text
