@@ -263,7 +263,7 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                     continue
                 key = (target, pack)
                 if target in products:
-                    if scope is None or scope in scopes_of.get(target, ()):
+                    if scope is None or _takes(scopes_of.get(target), scope):
                         own[key].append(finding)
                     continue
                 ps = parts.get(key)
@@ -283,7 +283,7 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
         if below is None:
             below = walks[root] = descendants(root, edges)
         shown = SHOWN_WITH.get(status, (status,))
-        scopes = scopes_of.get(root, frozenset()) if root in products and scoped else None
+        scopes = (scopes_of.get(root) or None) if root in products and scoped else None
         out = []
         for p, (path, qty, paths) in sorted(below.items()):
             if p in ranks and (part := _seen_from(_part_status(parts, p, pack), scopes)).status in shown:
@@ -318,6 +318,13 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     return index
 
 
+def _takes(scopes: frozenset[str] | None, scope: str | None) -> bool:
+    """Whether a product of those EEE scopes takes a finding of that scope: one of no known scope takes every
+    finding (its category may be the one; a review of 2026-12-07: an uncategorized product sharing the relay of a
+    category-3 switch read compliant)."""
+    return not scopes or scope is None or scope in scopes
+
+
 def _seen_from(ps: PartStatus, scopes: frozenset[str] | None) -> PartStatus:
     """The part's status as a product of those EEE scopes sees it (None: the part's own, every finding): its
     findings of other scopes left out."""
@@ -336,8 +343,8 @@ def _scoped_ranks(scoped: dict[tuple[str, str], list[Finding]], bom, scopes_of: 
     for (part, pack), findings in scoped.items():
         columns = range(len(packs)) if pack == EVERY else [where[pack]] if pack in where else []
         for product in bom.above(part) & bom.products.keys():
-            have = scopes_of.get(product, frozenset())
-            rank = max((RANK[f.status] for f in findings if f.scope in have), default=0)
+            have = scopes_of.get(product)
+            rank = max((RANK[f.status] for f in findings if _takes(have, f.scope)), default=0)
             if rank:
                 vector = out.setdefault(product, [0] * len(packs))
                 for i in columns:

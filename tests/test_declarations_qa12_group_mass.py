@@ -63,3 +63,45 @@ def test_a_cadmium_group_under_the_limit_passes_and_an_unknown_name_stays_unknow
     assert not _material_of(limits, "KR-CD") and not _material_of(limits, "KR-X")
     unknown = [str(r.focus) for r in report.results if str(r.shape).endswith("#SubstanceIdentity")]
     assert any("/declared/other-declarable-substances" in f for f in unknown), unknown
+
+
+def _listing_group(folder: Path) -> Path:
+    """A group that lists one substance (1 mg of lead stearate) and gives 300 mg of its own."""
+    path = folder / "KR-LIST.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<Main xmlns="http://std.iec.ch/iec62474"><BusinessInfo>'
+        '<Response responseDate="2026-07-01"><SupplyCompany name="Kyoto Relay Co."/></Response></BusinessInfo>\n'
+        '<Product><ProductID name="Power relay" identifier="KR-LIST"><Mass mass="10" unitOfMeasure="g"/></ProductID>'
+        '<Composition><Material name="PVC"><Mass mass="10" unitOfMeasure="g"/>'
+        '<Substance name="Polyvinyl chloride"><SubstanceID authority="CAS" identity="9002-86-2"/>'
+        '<Mass mass="9.5" unitOfMeasure="g"/></Substance>'
+        '<SubstanceGroup name="Lead/lead compounds"><UniqueID authority="IEC62474" identity="00021"/>'
+        '<Mass mass="300" unitOfMeasure="mg"/><Substance name="Lead stearate"><SubstanceID authority="CAS" '
+        'identity="1072-35-1"/><Mass mass="1" unitOfMeasure="mg"/></Substance></SubstanceGroup>'
+        "</Material></Composition></Product></Main>", encoding="utf-8")
+    return path
+
+
+def _ipc_category_amount(folder: Path) -> Path:
+    """An IPC-1752A SubstanceCategory with an Amount of its own (300 mg) and no Substance."""
+    path = folder / "X1.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<MainDeclaration xmlns="http://webstds.ipc.org/175x/2.0" '
+        'version="2.0"><BusinessInfo><Response date="2026-07-01"><SupplyCompany name="Kyoto Relay Co."/>'
+        '</Response></BusinessInfo><Product><ProductID itemNumber="X1" itemName="Part"><Amount value="10" '
+        'UOM="g"/></ProductID><MaterialInfo><HomogeneousMaterialList><HomogeneousMaterial name="PVC"><Amount '
+        'value="10" UOM="g"/><SubstanceCategory name="Lead/Lead Compounds"><Amount value="300" UOM="mg"/>'
+        '</SubstanceCategory><Substance name="PVC"><SubstanceID identity="9002-86-2" authority="CAS"/><Amount '
+        'value="9.7" UOM="g"/></Substance></HomogeneousMaterial></HomogeneousMaterialList></MaterialInfo>'
+        "</Product></MainDeclaration>", encoding="utf-8")
+    return path
+
+
+def test_a_groups_own_mass_beyond_its_listed_substances_and_a_categorys_own_amount_are_read(tmp_path):
+    """A review of 2026-12-07: the group's 300 mg was read as its 1 mg of lead stearate, and the IPC-1752A category's
+    300 mg was left out: both products read compliant with 3 % of lead in PVC."""
+    store = build(tmp_path, [part("KR-LIST", 10_000), part("X1", 10_000)], LISTS,
+                  products=[product("pk", "4", "KR-LIST"), product("px", "4", "X1")])
+    import_declarations(store, [_listing_group(tmp_path), _ipc_category_amount(tmp_path)])
+    limits = hits(validate(store, ["eu-rohs"], AT), "#HomogeneousMaterialLimits")
+    assert _material_of(limits, "KR-LIST") and _material_of(limits, "X1"), sorted(limits)

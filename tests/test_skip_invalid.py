@@ -127,7 +127,9 @@ def test_a_file_refused_while_it_is_written_leaves_nothing(tmp_path):
     finally:
         s.close()
     [row] = _report(report)
-    assert row["file"] == str(heavy) and row["line"] == "17" and row["field"] == "mass"
+    # the field is the material's own Amount element (it was "mass", the compositions format's name: QA12 B11)
+    assert row["file"] == str(heavy) and row["line"] == "17"
+    assert row["field"] == "HomogeneousMaterial 'PBT housing': Amount@value"
     assert "2462.5 mg" in row["reason"] and "1500 mg" in row["reason"]
 
 

@@ -33,7 +33,7 @@ def index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scoped")
     store = build(folder, [part("RELAY", 1000), part("OTHER", 1000)], LISTS,
                   products=[product("switch", "3", "RELAY"), product("plc", "9-industrial", "RELAY"),
-                            product("tv", "4", "OTHER")])
+                            product("tv", "4", "OTHER"), product("uncat", "", "RELAY")])
     import_declarations(store, [_class_c(folder, "RELAY", ("EUROHS-1907", [("Cadmium/Cadmium Compounds", True,
                                                                             "8(b)")]), date="2026-07-01"),
                                 _class_c(folder, "OTHER", ("EUROHS-1907", [("Cadmium/Cadmium Compounds", True,
@@ -58,6 +58,12 @@ def test_a_product_does_not_take_another_products_category(index):
     # the relay is listed under the PLC for what holds there, not for category 3
     messages = [str(f.result.message) for d in plc.deciding for f in d.findings]
     assert messages and not any("category 3 " in m for m in messages), messages
+
+
+def test_a_product_of_no_known_category_takes_every_scope(index):
+    """Its category may be category 3: a review found it compliant once the relay's result named scope 3."""
+    _, status = index
+    assert status.product(f"{P}uncat", "eu-rohs").status == "non-compliant"
 
 
 def test_the_part_keeps_every_finding(index):

@@ -76,7 +76,11 @@ def _lines(old: NamedNode | None, sub_products: SubProducts | None) -> tuple[tup
     ways = [f"{{ {_LINE} . {old} cg:declares ?c }}"] if old is not None else []
     if sub_products:
         rows = " ".join(f"({parent} {Literal(number)})" for parent, number in sub_products)
-        ways.append(f"{{ VALUES (?part ?n) {{ {rows} }} {_LINE} . ?c cg:itemNumber|dct:identifier ?n }}")
+        # not a part of another supplier that has the same number (a reference designator such as "C1": a review
+        # of 2026-12-07 saw another supplier's leaded connector leave the product)
+        ways.append(f"{{ VALUES (?part ?n) {{ {rows} }} {_LINE} . ?c cg:itemNumber|dct:identifier ?n "
+                    "FILTER NOT EXISTS { ?c cg:suppliedBy ?maker . ?part cg:suppliedBy ?declarer "
+                    "FILTER(?maker != ?declarer) } }")
     # braces doubled: `_moves` formats each pattern with the declarer
     where = f"{{ {' UNION '.join(ways)} }} ?u ?p ?o".replace("{", "{{").replace("}", "}}")
     return (("?u ?p ?o", where),) if ways else ()

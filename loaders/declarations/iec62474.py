@@ -32,6 +32,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from complygraph.loaders.declarations.iec_groups import group_remainders, leaf_group, substances_of
 from complygraph.loaders.declarations.model import (
     CategoryStatement,
     DeclaredItem,
@@ -259,7 +260,7 @@ def _own(doc: DeclarationXml, el: etree._Element,
     """The Material, ProductPart and Substance elements below `el` that no other Material, ProductPart or
     Substance encloses, each with the MaterialClass element around it (None if none)."""
     for child in el:
-        if child.tag in (doc.q("Material"), doc.q("ProductPart"), doc.q("Substance")) or _leaf_group(doc, child):
+        if child.tag in (doc.q("Material"), doc.q("ProductPart"), doc.q("Substance")) or leaf_group(doc, child):
             yield child, material_class
         elif isinstance(child.tag, str) and child.tag not in (doc.q("ProductID"), doc.q("Compliance")):
             yield from _own(doc, child, child if child.tag == doc.q("MaterialClass") else material_class)
@@ -284,24 +285,15 @@ def _material(doc: DeclarationXml, el: etree._Element, where: str,
     else:
         mat.amount = _mass(doc, mass, f"{where}/Mass")
         mat.amount_field = f"{where}/Mass@mass"
-    for i, s in enumerate(_substances(doc, el), start=1):
-        mat.substances.append(_substance(doc, s, f"{where}//{etree.QName(s).localname}[{i}]"))
+    read: dict[etree._Element, DeclaredSubstance] = {}
+    for i, s in enumerate(substances_of(doc, el), start=1):
+        read[s] = _substance(doc, s, f"{where}//{etree.QName(s).localname}[{i}]")
+        mat.substances.append(read[s])
+    mat.substances += group_remainders(doc, el, read, where, _mass)
     return mat
 
 
-def _leaf_group(doc: DeclarationXml, el: etree._Element) -> bool:
-    """Whether `el` is a SubstanceGroup that lists no Substance: chemSHERPA-AI declares a group (e.g. lead compounds,
-    `UniqueID` an IEC 62474 DSL entry, or a CAS number) with its own Mass, which is then the substance declared;
-    looked through, it and its mass were left out of the material (QA12 B01)."""
-    return el.tag == doc.q("SubstanceGroup") and not doc.iter(el, "Substance")
 
-
-def _substances(doc: DeclarationXml, el: etree._Element) -> list[etree._Element]:
-    """The substances of a material in document order: every Substance at any depth (a SubstanceGroup that lists
-    its Substances is read through them, its own identity naming no single one of them), and every SubstanceGroup
-    that lists none, read as one substance."""
-    return [e for e in el.iter(doc.q("Substance"), doc.q("SubstanceGroup"))
-            if e.tag == doc.q("Substance") or _leaf_group(doc, e)]
 
 
 def _category(doc: DeclarationXml, el: etree._Element, material_class: etree._Element | None) -> str:

@@ -73,8 +73,12 @@ def match_supplier(store: Store, decl: Declaration) -> Supplier:
 def part_id(store: Store, item_number: str, supplier: NamedNode, sid: str) -> str:
     """The stored part of this supplier with the item number, else the item number, prefixed with the
     supplier id when another supplier's part already has it as its id."""
+    # not a sub-product another declaration of the supplier describes inside its own item: a standalone declaration
+    # of that number landed on it and superseded the whole parent's declaration (a review of 2026-12-07)
     rows = store.select("""SELECT ?id WHERE { ?p cg:itemNumber ?n ; a cg:Part ; cg:suppliedBy ?s ;
-                                               dct:identifier ?id }""",
+                                               dct:identifier ?id .
+                                            FILTER NOT EXISTS { ?d cg:declares ?p , ?parent .
+                                                                ?u cg:parent ?parent ; cg:child ?p } }""",
                         {"n": Literal(item_number), "s": supplier})
     if rows:
         return rows[0]["id"].value

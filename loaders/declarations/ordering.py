@@ -65,12 +65,15 @@ def shown(date: dt.date, issued: dt.datetime | None) -> str:
 
 
 def write_order(decl: Declaration) -> tuple[dt.date, dt.datetime, str]:
-    """Oldest declaration first: by date, then by instant (UTC; a date-time without a zone as written), then by
-    file (only for declarations of different items, or that `batch_problems` refuses)."""
+    """Oldest declaration first: by instant (UTC; a date-time without a zone as written) where the file gives one,
+    else by date, then by file (only for declarations of different items, or that `batch_problems` refuses)."""
     at = decl.issued
     if at is not None and at.tzinfo is not None:
         at = at.astimezone(dt.UTC).replace(tzinfo=None)
-    return decl.date or dt.date.min, at or dt.datetime.min, decl.file
+    # by the instant where the file gives one, not by its local date: 2026-03-02T01:00+09:00 is before
+    # 2026-03-01T20:00Z (a review of 2026-12-07: the older was written last, refused, and the batch failed)
+    day = at.date() if at is not None else decl.date or dt.date.min
+    return day, at or dt.datetime.combine(day, dt.time.min), decl.file
 
 
 def batch_problems(decls: list[Declaration]) -> list[Problem]:
