@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from complygraph.graph import open_store
+from complygraph.loaders.catalog import load_reference
 from complygraph.loaders.compositions import import_compositions
 from complygraph.loaders.declarations import import_declarations
 
@@ -45,6 +46,19 @@ SCREW = ('<SubProduct numberOfInstances="4"><ProductID itemNumber="SCREW"><Amoun
          "</Substance></HomogeneousMaterial></HomogeneousMaterialList></MaterialInfo></SubProduct>")
 
 
+def imported(tmp_path: Path, lists: list[str] | None = None):
+    """An in-memory store with `COMPOSITIONS` imported (and `lists` loaded first)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, text in COMPOSITIONS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = open_store(None)
+    if lists:
+        load_reference(store, lists)
+    import_compositions(store, folder)
+    return store
+
+
 def _children(store) -> list[tuple[str, str]]:
     return sorted((r["parent"].value, r["child"].value) for r in store.select(
         "SELECT ?parent ?child WHERE { ?u cg:parent/dct:identifier ?parent ; cg:child/dct:identifier ?child }"))
@@ -55,12 +69,7 @@ def test_a_declaration_without_sub_products_keeps_the_customers_lines_to_parts_i
     ASM -> SCREW stay, so PR still holds C1. A newer declaration giving SCREW as a SubProduct replaces the line to
     SCREW by ASM -> ASM/SCREW (by item number, QA10 B05) and keeps C1's; the next one without it takes its own
     sub-product away again, and still keeps C1's line."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name, text in COMPOSITIONS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = open_store(None)
-    import_compositions(store, folder)
+    store = imported(tmp_path)
     import_declarations(store, [_asm(tmp_path, "asm-1.xml", "2026-06-01")])
     assert _children(store) == [("ASM", "C1"), ("ASM", "SCREW"), ("PR", "ASM")]
     import_declarations(store, [_asm(tmp_path, "asm-2.xml", "2026-07-01", SCREW)])

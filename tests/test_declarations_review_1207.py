@@ -18,12 +18,10 @@ import pytest
 
 from complygraph.graph import open_store
 from complygraph.graph.status import compute
-from complygraph.loaders.catalog import load_reference
-from complygraph.loaders.compositions import import_compositions
 from complygraph.loaders.declarations import import_declarations
 from complygraph.loaders.errors import InputError
 
-from .test_declarations_qa12_bom_lines import COMPOSITIONS, SCREW, _asm, _children
+from .test_declarations_qa12_bom_lines import SCREW, _asm, _children, imported
 
 OWN_C1 = SCREW.replace('itemNumber="SCREW"', 'itemNumber="C1"').replace('numberOfInstances="4"',
                                                                          'numberOfInstances="2"')
@@ -59,13 +57,7 @@ def test_a_batch_orders_declarations_by_their_instant_across_time_zones(tmp_path
 
 
 def test_a_sub_product_numbered_like_another_suppliers_part_leaves_it_in_the_product(tmp_path):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name, text in COMPOSITIONS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = open_store(None)
-    load_reference(store, ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv"])
-    import_compositions(store, folder)
+    store = imported(tmp_path, ["eu-rohs-annex-ii", "eu-rohs-annex-iii", "eu-rohs-annex-iv"])
     assert compute(store, ["eu-rohs"], dt.date(2026, 12, 7)).product(P, "eu-rohs").status == "non-compliant"
     import_declarations(store, [_asm(tmp_path, "asm-own-c1.xml", "2026-07-01", OWN_C1)])
     after = compute(store, ["eu-rohs"], dt.date(2026, 12, 7)).product(P, "eu-rohs").status
@@ -92,12 +84,7 @@ def _materials(store):
 
 
 def test_a_standalone_declaration_does_not_land_on_an_assemblys_sub_product(tmp_path):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    for name, text in COMPOSITIONS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    store = open_store(None)
-    import_compositions(store, folder)
+    store = imported(tmp_path)
     import_declarations(store, [_asm(tmp_path, "asm-2.xml", "2026-07-01", SCREW)])
     outs = import_declarations(store, [_screw(tmp_path, "screw.xml", "2026-08-01", "50")])
     after = _materials(store)
