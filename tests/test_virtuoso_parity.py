@@ -50,21 +50,6 @@ def _findings(report) -> set[tuple]:
             for r in report.results}
 
 
-def _on_virtuoso(remote, pack: str, expected=None):
-    """A validation on Virtuoso, run a second time when the first misses findings, and a third time on the data
-    loaded again: Virtuoso 7.2.5 has been seen to miss every result of the RoHS limits query in two CI sessions
-    (2026-12-07, e1bb45e; b684400, where both runs of the module missed the lead results: the same code passed
-    the runs before and after, and every run here), which the engine's report already warns of for eu-rohs
-    (graph/dialects.py `unreliable_packs`). Three runs wrong still fail."""
-    report = validate(remote, [pack], AT)
-    if expected is not None and _findings(report) != expected:
-        report = validate(remote, [pack], AT)
-    if expected is not None and _findings(report) != expected:
-        _load(remote)
-        report = validate(remote, [pack], AT)
-    return report
-
-
 def _load(store) -> None:
     if isinstance(store, RemoteStore):
         clear_virtuoso(store)
@@ -76,7 +61,7 @@ def _load(store) -> None:
 def test_findings_and_measured_values_are_the_embedded_stores(stores, pack):
     embedded, remote = stores
     reference = validate(embedded, [pack], AT)
-    ours = _on_virtuoso(remote, pack, _findings(reference))
+    ours = validate(remote, [pack], AT)
     assert _findings(ours) == _findings(reference)
     # RoHS: lead, cadmium and an ended exemption; Annex XVII: nothing (the DEHP cable is in a category-3 product)
     assert ours.compliant == reference.compliant == (pack == "eu-reach-annex-xvii")
@@ -85,7 +70,7 @@ def test_findings_and_measured_values_are_the_embedded_stores(stores, pack):
 def test_lead_metal_over_the_limit_is_measured_whole_on_virtuoso(stores):
     embedded, remote = stores
     found = {str(r.focus).rsplit("/", 1)[-1]: r
-             for r in _on_virtuoso(remote, "eu-rohs", _findings(validate(embedded, ["eu-rohs"], AT))).results
+             for r in validate(remote, ["eu-rohs"], AT).results
              if str(r.shape).endswith("#HomogeneousMaterialLimits")}
     assert float(found["M-PB"].detail("measured")) == 1050  # was 974.7339: lead monoxide's fraction
     assert float(found["M-CD"].detail("measured")) == 150
