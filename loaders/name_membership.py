@@ -92,22 +92,26 @@ def stored_names(store: Store | None) -> dict[str, set[str]]:
 
 
 @cache
-def category_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern, the entry it names) of each declared category of `shapes/data/declared-categories.ttl`, the pack
-    data the declared statements are read by (XPath regular expressions, which Python reads alike here)."""
+def category_patterns() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]:
+    """(pattern, except pattern or None, the entry it names) of each declared category of
+    `shapes/data/declared-categories.ttl`, the pack data the declared statements are read by (XPath regular
+    expressions, which Python reads alike here). The except pattern takes out names the pattern would take that
+    say the opposite ("Lead-free solder paste"): XPath has no look-ahead to write it in one pattern."""
     path = Path(str(resources.files("complygraph.shapes"))) / "data" / "declared-categories.ttl"
     found: dict[str, dict[str, str]] = defaultdict(dict)
     for quad in parse(path=str(path)):
-        if quad.predicate in (cg.categoryPattern, cg.namesEntry):
+        if quad.predicate in (cg.categoryPattern, cg.exceptPattern, cg.namesEntry):
             found[quad.subject.value][quad.predicate.value] = quad.object.value
-    return tuple((re.compile(f[cg.categoryPattern.value], re.IGNORECASE), f[cg.namesEntry.value])
+    return tuple((re.compile(f[cg.categoryPattern.value], re.IGNORECASE),
+                  re.compile(f[cg.exceptPattern.value], re.IGNORECASE) if cg.exceptPattern.value in f else None,
+                  f[cg.namesEntry.value])
                  for _, f in sorted(found.items()) if cg.categoryPattern.value in f and cg.namesEntry.value in f)
 
 
 def by_category(name: str, entries: dict[str, set[str]]) -> dict[str, set[str]]:
     """The entries (with their groups) whose declared category the name is, among `entries` (entry -> groups)."""
-    return {entry: entries[entry] for pattern, entry in category_patterns()
-            if entry in entries and pattern.search(name)}
+    return {entry: entries[entry] for pattern, unless, entry in category_patterns()
+            if entry in entries and pattern.search(name) and not (unless and unless.search(name))}
 
 
 def memberships(names: Mapping[str, Iterable[str]], entries: Entries) -> Iterator[Triple]:
