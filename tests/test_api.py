@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 
-from complygraph.api import create_app
 from complygraph.vocab import substance_iri
 
-from .conftest import _free_port
+from .api_server import serve
 from .shacl_cases import build, material, part, sub
 
 DBDPE, BPAF, PB, HG = "84852-53-9", "1478-61-1", "7439-92-1", "7439-97-6"  # mercury is not an SVHC
@@ -27,26 +22,6 @@ def server(tmp_path_factory):
     ] + [part(f"x{i:03d}", 100, material(f"xm{i:03d}", 100, sub("7440-31-5", 100))) for i in range(120)],
         ["eu-reach-svhc", "eu-rohs-annex-ii"])
     yield from serve(store)
-
-
-def serve(store):
-    """Run the app on a free port of 127.0.0.1 for the duration of a fixture."""
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    # the start-up warming writes the packs' data (a new revision when it changed): a test that reads the
-    # revision first saw it change under it when it was the first to use the server (test_api_qa7 run alone)
-    for warming in [t for t in threading.enumerate() if t.name == "warm-list-changes"]:
-        warming.join(timeout=300)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
 
 
 def gql(server: str, query: str, variables: dict | None = None) -> dict:
