@@ -82,7 +82,10 @@ def test_the_period_for_one_category_ending_is_a_finding_for_that_category_only(
     finding = after("#ExemptionNotForCategory")["m-trimmer"]
     assert "category 4" in str(finding.message) and "ended on 2021-07-21" in str(finding.message)
     assert "8-ivd" not in str(finding.message)
-    assert "m-trimmer" not in after("#ExemptedUses") and "m-trimmer" in after("#HomogeneousMaterialLimits")
+    # the claim holds for the IVD product, so the category-4 finding is that scope's alone (QA12 B02): not a limits
+    # violation of the material for every product
+    assert finding.detail("eeeScope") is not None and str(finding.detail("eeeScope")).endswith("/4")
+    assert "m-trimmer" not in after("#ExemptedUses") and "m-trimmer" not in after("#HomogeneousMaterialLimits")
     assert "m-trimmer" not in _at(store, dt.date(2021, 7, 21))("#ExemptionNotForCategory")
 
 

@@ -19,7 +19,7 @@ from complygraph.graph.shacl import validate
 from complygraph.graph.status import status_index
 from complygraph.loaders.declarations import import_declarations
 
-from .shacl_cases import build, part, product
+from .shacl_cases import build, compare_with_pyshacl, hits, material, part, product, sub
 from .test_declared_statements import _class_c
 
 AT = dt.date(2026, 12, 7)
@@ -69,3 +69,57 @@ def test_a_product_of_no_known_category_takes_every_scope(index):
 def test_the_part_keeps_every_finding(index):
     _, status = index
     assert status.part(RELAY, "eu-rohs").status == "non-compliant"
+
+
+# --- the same relay declared with its composition (IPC-1752A Class D) ------------------------------------------
+# The RoHS limits result was one per material whatever the scope: a claim not valid for one scope of the material
+# (8(b) for category 3) made the material a violation for every product, the PLC included. A use whose only
+# claim, over the limit on its own, holds for another scope of the material is now left to the per-scope result
+# (ExemptionNotForCategory, with cg:eeeScope). Cadmium: Annex II 0,01 %; 8(b): categories 8, 9 and 11 since
+# 1 March 2020 ((EU) 2019/171).
+
+CD, SILVER = "7440-43-9", "7440-22-4"
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory):
+    contact = "electrical contact"
+    store = build(tmp_path_factory.mktemp("scoped-composed"), [
+        part("RELAY", 1000, material("contact", 100, sub(CD, 1, exemption="8(b)"), sub(SILVER, 99), category=contact)),
+        # two cadmium substances of 60 ppm each under 8(b): over 100 ppm only together, so no per-scope result is
+        # made for them and the material stays a violation for every product (never a pass for the switch)
+        part("PAIR", 100_000, material("pair", 100_000, sub(CD, 6, exemption="8(b)"), sub("1306-19-0", "6.86",
+                                                                                           exemption="8(b)"),
+                                    sub(SILVER, "99987.14"), category=contact)),
+        # two claims on one use: a per-scope result is made for single claims only, so the limit keeps it
+        part("TWO", 1000, material("two", 100, sub(CD, 1, exemption="8(b);8(a)"), sub(SILVER, 99), category=contact)),
+    ], LISTS, products=[product("switch", "3", "RELAY", "PAIR", "TWO"), product("plc", "9-industrial", "RELAY"),
+                        product("uncat", "", "RELAY"), product("plc2", "9-industrial", "PAIR", "TWO")])
+    report = validate(store, ["eu-rohs"], AT)
+    return store, report, status_index(store, report)
+
+
+def test_a_composed_material_under_a_claim_for_another_category_is_a_finding_of_that_scope(composed):
+    _, report, _ = composed
+    assert "contact" not in hits(report, "#HomogeneousMaterialLimits")
+    finding = hits(report, "#ExemptionNotForCategory")["contact"]
+    assert str(finding.detail("eeeScope")).endswith("/3") and "category 3" in str(finding.message)
+
+
+def test_the_plc_does_not_take_the_switchs_category_from_a_composition(composed):
+    _, _, status = composed
+    assert status.product(f"{P}switch", "eu-rohs").status == "non-compliant"
+    assert status.product(f"{P}uncat", "eu-rohs").status == "non-compliant"
+    assert status.product(f"{P}plc", "eu-rohs").status == "unknown"  # 8(b)'s status for 9-industrial: unverified
+
+
+def test_a_sum_over_the_limit_or_several_claims_stay_a_violation_for_every_product(composed):
+    _, report, status = composed
+    assert {"pair", "two"} <= set(hits(report, "#HomogeneousMaterialLimits"))
+    assert status.product(f"{P}plc2", "eu-rohs").status == "non-compliant"
+
+
+def test_composed_results_agree_with_pyshacl(composed):
+    store, _, _ = composed
+    ours, reference = compare_with_pyshacl(store, ["eu-rohs"], AT)
+    assert ours == reference
