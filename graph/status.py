@@ -19,7 +19,8 @@ a substance itself (an unresolved identity) names that substance in its message 
 
 A product takes the worst status over its own findings and every part below it, except findings that hold for
 another EEE scope than its own (`cg:eeeScope`: an exemption stated for a category it is not valid for, QA12 B02;
-graph/status_reads.py). The parts that decide it are
+graph/status_reads.py) and findings of a restriction whose conditions of use do not hold in it (REACH Annex XVII
+entry 50(6) for toys, of a grip in a toy and in a scanner: graph/status_conditions.py). The parts that decide it are
 given with their path through the BOM and how many of them the product holds (quantities multiplied along a
 path, summed over paths). So does a part (`StatusIndex.part`): a sub-assembly holding a non-compliant material
 at any depth is non-compliant, with the parts below it that decide it and their paths (graph/status_parts.py;
@@ -46,6 +47,7 @@ from complygraph.graph.bom_walks import descendants, worst_below, worst_of
 from complygraph.graph.queries import substance_names
 from complygraph.graph.shacl import validate
 from complygraph.graph.shacl.report import ValidationReport, ValidationResult
+from complygraph.graph.status_conditions import products_holding
 from complygraph.graph.status_parts import worst_through
 from complygraph.graph.status_reads import Read, naming, parts_of, product_scopes
 from complygraph.graph.store import Store
@@ -62,6 +64,8 @@ class Finding:
     status: str
     result: ValidationResult
     scope: str | None = None  # the EEE scope it holds for (`cg:eeeScope`), None for every product (status_reads.py)
+    # the products it holds in, for a restriction with conditions of use (graph/status_conditions.py); None: every
+    products: frozenset[str] | None = None
 
 
 @dataclass
@@ -247,14 +251,18 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     read = [_read(r) for r in report.results]
     about, substances = parts_of(store, report.results, read)
     names = substance_names(store, [NamedNode(f) for f in sorted(substances)]) if substances else {}
-    scopes_of = product_scopes(store) if any(scope for *_, scope in read) else {}
+    restricted = {i: (str(r.detail("restriction")), part) for i, (r, (_, _, part, _)) in enumerate(
+        zip(report.results, read, strict=True)) if part is not None and r.detail("restriction") is not None}
+    scopes_of = product_scopes(store) if restricted or any(scope for *_, scope in read) else {}
+    held = products_holding(store, bom, restricted, scopes_of)
     parts: dict[tuple[str, str], PartStatus] = {}
     own: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    scoped: dict[tuple[str, str], list[Finding]] = defaultdict(list)  # a part's findings of one EEE scope
+    scoped: dict[tuple[str, str], list[Finding]] = defaultdict(list)  # a part's findings not every product takes
     narrow = _narrow_parts(store, read)
-    for r, (status, also, _, scope) in zip(report.results, read, strict=True):
+    for number, (r, (status, also, _, scope)) in enumerate(zip(report.results, read, strict=True)):
         # one copy per result, shared by its parts and packs (the report shows a result once: its identity)
-        finding = Finding(status, naming(r, names[str(r.focus)]) if str(r.focus) in names else r, scope)
+        finding = Finding(status, naming(r, names[str(r.focus)]) if str(r.focus) in names else r, scope,
+                          held.get(number))
         rank = RANK[status]
         for named in ((EVERY,) if also == EVERY else (r.pack or "", *also)):
             pack, *classes = named.split(" ") if named else [named]
@@ -263,7 +271,7 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                     continue
                 key = (target, pack)
                 if target in products:
-                    if scope is None or _takes(scopes_of.get(target), scope):
+                    if _takes(target, finding, scopes_of):
                         own[key].append(finding)
                     continue
                 ps = parts.get(key)
@@ -272,7 +280,7 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
                 ps.findings.append(finding)
                 if rank > RANK[ps.status]:
                     ps.status = finding.status
-                if scope is not None:
+                if not _unscoped(finding):
                     scoped[key].append(finding)
     packs = list(dict.fromkeys(report.packs))
     index = StatusIndex(report.at or "", packs, parts, {}, list(report.warnings))
@@ -283,17 +291,18 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
         if below is None:
             below = walks[root] = descendants(root, edges)
         shown = SHOWN_WITH.get(status, (status,))
-        scopes = (scopes_of.get(root) or None) if root in products and scoped else None
+        takes = functools.partial(_takes, root, scopes_of=scopes_of) if root in products and scoped else None
         out = []
         for p, (path, qty, paths) in sorted(below.items()):
-            if p in ranks and (part := _seen_from(_part_status(parts, p, pack), scopes)).status in shown:
+            if p in ranks and (part := _seen_from(_part_status(parts, p, pack), takes)).status in shown:
                 out.append(Deciding(p, path, qty, tuple(f for f in part.findings if f.status in shown), paths))
         return out
 
     ranks = _part_ranks(parts, packs)  # also: which parts have a status
-    # a product counts a part's findings of one EEE scope only when it has that scope: below it, the parts without
-    # them; each such finding then counts for the products of its scope above its part
-    plain = _part_ranks(parts, packs, {k: _seen_from(parts[k], frozenset()) for k in scoped}) if scoped else ranks
+    # a product counts a part's findings of one EEE scope, or of a restriction with conditions of use, only where it
+    # takes them: below it, the parts without them; each such finding then counts for the products above its part
+    # that take it
+    plain = _part_ranks(parts, packs, {k: _seen_from(parts[k], _unscoped) for k in scoped}) if scoped else ranks
     raised = _scoped_ranks(scoped, bom, scopes_of, packs)
     index._rolled = functools.cache(functools.partial(worst_through, edges, ranks))
     index._deciding = deciding
@@ -318,33 +327,41 @@ def _status_index(store: Store, report: ValidationReport) -> StatusIndex:
     return index
 
 
-def _takes(scopes: frozenset[str] | None, scope: str | None) -> bool:
-    """Whether a product of those EEE scopes takes a finding of that scope: one of no known scope takes every
-    finding (its category may be the one; a review of 2026-12-07: an uncategorized product sharing the relay of a
-    category-3 switch read compliant)."""
-    return not scopes or scope is None or scope in scopes
+def _takes(product: str, finding: Finding, scopes_of: dict[str, frozenset[str]]) -> bool:
+    """Whether the product takes the finding: one of the products its restriction's conditions hold in, if it
+    has such; of its EEE scope, if it names one, or of no known scope, which takes every finding (its category
+    may be the one; a review of 2026-12-07: an uncategorized product sharing the relay of a category-3 switch read
+    compliant)."""
+    if finding.products is not None and product not in finding.products:
+        return False
+    scopes = scopes_of.get(product)
+    return not scopes or finding.scope is None or finding.scope in scopes
 
 
-def _seen_from(ps: PartStatus, scopes: frozenset[str] | None) -> PartStatus:
-    """The part's status as a product of those EEE scopes sees it (None: the part's own, every finding): its
-    findings of other scopes left out."""
-    if scopes is None or all(f.scope is None or f.scope in scopes for f in ps.findings):
+def _unscoped(finding: Finding) -> bool:
+    """Whether every product above its part takes the finding."""
+    return finding.scope is None and finding.products is None
+
+
+def _seen_from(ps: PartStatus, takes: Callable[[Finding], bool] | None) -> PartStatus:
+    """The part's status as a product sees it (`takes`; None: the part's own, every finding): the findings that
+    product does not take left out."""
+    if takes is None or all(takes(f) for f in ps.findings):
         return ps
-    kept = [f for f in ps.findings if f.scope is None or f.scope in scopes]
+    kept = [f for f in ps.findings if takes(f)]
     return PartStatus(ps.part, ps.pack, worst(f.status for f in kept), kept)
 
 
 def _scoped_ranks(scoped: dict[tuple[str, str], list[Finding]], bom, scopes_of: dict[str, frozenset[str]],
                   packs: list[str]) -> dict[str, list[int]]:
-    """Product -> its worst rank per pack over the findings of one EEE scope of the parts below it, counting each
-    only where the product has that scope."""
+    """Product -> its worst rank per pack over the findings of the parts below it that not every product takes
+    (of one EEE scope, of a restriction with conditions of use), counting each only where the product takes it."""
     where = {pack: i for i, pack in enumerate(packs)}
     out: dict[str, list[int]] = {}
     for (part, pack), findings in scoped.items():
         columns = range(len(packs)) if pack == EVERY else [where[pack]] if pack in where else []
         for product in bom.above(part) & bom.products.keys():
-            have = scopes_of.get(product)
-            rank = max((RANK[f.status] for f in findings if _takes(have, f.scope)), default=0)
+            rank = max((RANK[f.status] for f in findings if _takes(product, f, scopes_of)), default=0)
             if rank:
                 vector = out.setdefault(product, [0] * len(packs))
                 for i in columns:
