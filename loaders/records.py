@@ -9,6 +9,7 @@ file, the line and the field as the source names it (a column, or an XML path fo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,11 +37,19 @@ MAX_MASS_MG = Decimal(10) ** 12
 MAX_QUANTITY = Decimal(10) ** 6
 
 
+# a decimal as xs:decimal writes it (digits, one point, a sign), with an exponent as CSV tools write one ("1E-3"):
+# no digit grouping, no hexadecimal, no "NaN"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def parse_number(text: str | None, positive: bool = True) -> tuple[Decimal | None, str]:
     """`text` as a decimal in the range every record shares (zero or more; above zero with `positive`), else
     None and the reason, worded for a problem; one check for CSV, JSON Lines and XML declarations alike."""
+    stripped = (text or "").strip()
+    if not _NUMBER.fullmatch(stripped):  # Decimal() also reads "1_0" as 10 (PEP 515 grouping): QA13 B03
+        return None, f"not a number: {text!r}"
     try:
-        value = Decimal((text or "").strip())
+        value = Decimal(stripped)
     except InvalidOperation:
         return None, f"not a number: {text!r}"
     if not value.is_finite():

@@ -13,8 +13,8 @@ allow are data (shapes/supplier-survey/data); the supplier-survey pack judges th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from complygraph.graph.store import Store
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.provenance import activity_triples
-from complygraph.loaders.records import Record, RecordChecker
+from complygraph.loaders.records import Record, RecordChecker, parse_number
 from complygraph.loaders.tabular import YES_NO, Row, read_delimited, read_xlsx
 from complygraph.vocab import CG, ID, RDF_TYPE, cg, dct, entity_iri, prov
 
@@ -46,6 +46,7 @@ COLUMNS = {
     "form": (),
 }
 ALIASES = {header: name for name, headers in COLUMNS.items() for header in (name, *headers)}
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # a concentration with its thousands grouped
 PRESENT = {**YES_NO, "有": True, "無": False, "あり": True, "なし": False}
 
 
@@ -147,11 +148,11 @@ class SurveyImport:
         stop = self.checks.date(row, "discontinued_date", required=False, leading=True)
         ppm = None
         if row.get("ppm"):
-            try:
-                ppm = Decimal(row.get("ppm").replace(",", ""))
-                if not ppm.is_finite() or ppm < 0 or ppm > 1_000_000:
-                    raise InvalidOperation
-            except InvalidOperation:
+            # thousands grouped by commas as the forms write them ("1,000"); "1,5" or "1_0" is no concentration
+            text = row.get("ppm").strip()
+            ppm = parse_number(text.replace(",", ""), positive=False)[0] if "," not in text or _GROUPED.fullmatch(
+                text) else None
+            if ppm is None or ppm > 1_000_000:
                 self.checks.problem(row, "ppm", f"not a concentration between 0 and 1000000 ppm: {row.get('ppm')!r}")
                 return
         bad_dates = (row.get("phase_out_date") and phase_out is None) or (row.get("discontinued_date") and stop is None)
