@@ -11,6 +11,7 @@ SMILES) are checked here too and handed to `membership.enrichment` at the end of
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -164,7 +165,10 @@ class CompositionRules:
         yield rdf.t(node, cg.massMg, rdf.decimal(mass))
         yield rdf.t(entity_iri("part", pid), cg.hasMaterial, node)
         if rec.fields.get("category"):
-            yield rdf.t(node, cg.materialCategory, rdf.text(rec.fields["category"].lower()))
+            # compatibility-folded (NFKC) as well as lower-cased: "ＰＶＣケーブル" typed in full-width letters is
+            # "pvcケーブル" to the material classes' patterns, which passed it (QA13 B02)
+            category = unicodedata.normalize("NFKC", rec.fields["category"]).lower()
+            yield rdf.t(node, cg.materialCategory, rdf.text(category))
         if rec.fields.get("raw_material"):
             yield rdf.t(node, cg.citesRawMaterial, raw_material_iri(rec.fields["raw_material"]))
 

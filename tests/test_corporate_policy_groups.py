@@ -255,8 +255,15 @@ def test_corporate_exemption_test_is_the_rohs_limit_components_verbatim():
     own = r"# unless the use's only claim.*?\?limitValue \* 10000, \?limitValue\)\)\) "
     rohs, n = re.subn(own, "", _exemption_block("ListMaterialLimitComponent", text))
     assert n == 1 and rohs.count("?target") == 1
-    assert _exemption_block("GroupMaterialLimitComponent", text) == rohs.replace("?target", "$limitedGroup")
-    assert _exemption_block("GroupIntentionalBanComponent", text) == rohs.replace("?target", "$bannedGroup")
+    # and one is the corporate packs' own (QA13 B01): with no product of known category, or one of unknown category,
+    # a claim must hold for every EEE scope (eu-rohs says unknown there instead: ExemptionCategoryUnknown)
+    corporate = r"# the corporate packs' own:.*?\?uu < \$evaluationDate\) \} \} \} "
+    for component, group in (("GroupMaterialLimitComponent", "$limitedGroup"),
+                             ("GroupIntentionalBanComponent", "$bannedGroup"),
+                             ("GroupUndeclaredIntentComponent", "$undeclaredIntentGroup")):
+        copy, n = re.subn(corporate, "", _exemption_block(component, text))
+        assert n == 1, component
+        assert copy == rohs.replace("?target", group), component
 
 
 
