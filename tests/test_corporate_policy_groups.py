@@ -257,7 +257,7 @@ def test_corporate_exemption_test_is_the_rohs_limit_components_verbatim():
     assert n == 1 and rohs.count("?target") == 1
     # and one is the corporate packs' own (QA13 B01): with no product of known category, or one of unknown category,
     # a claim must hold for every EEE scope (eu-rohs says unknown there instead: ExemptionCategoryUnknown)
-    corporate = r"# the corporate packs' own:.*?\?uu < \$evaluationDate\) \} \} \} "
+    corporate = r"# the corporate packs' own:.*?\?xu < \$evaluationDate\) \} \} \} "
     for component, group in (("GroupMaterialLimitComponent", "$limitedGroup"),
                              ("GroupIntentionalBanComponent", "$bannedGroup"),
                              ("GroupUndeclaredIntentComponent", "$undeclaredIntentGroup")):
