@@ -118,5 +118,6 @@ def test_a_toy_is_out_of_63_7_while_the_keyring_sharing_its_part_is_not(index):
 
 def test_the_report_still_has_one_finding_per_material(index):
     report, _ = index
-    found = sorted(str(r.focus).rsplit("/", 1)[-1] for r in report.results if str(r.shape).endswith("#ArticleRestrictions"))
+    found = sorted(str(r.focus).rsplit("/", 1)[-1] for r in report.results
+                   if str(r.shape).endswith("#ArticleRestrictions"))
     assert found == sorted(["grip", "grip-at", "grip-over", "grip-over", "handle-grip", "wheel", "jacket", "bead"])
