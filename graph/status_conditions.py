@@ -70,17 +70,24 @@ def products_holding(store: Store, bom: BomIndex, wanted: dict[int, tuple[str, s
         uses[row["node"].value].add(row["use"].value)
     products = bom.products.keys()
     out: dict[int, frozenset[str]] = {}
-    above: dict[str, set[str]] = {}
+    above: dict[str, set[str]] = {}  # node -> every node above it, walked once per node
+
+    def over(node: str) -> set[str]:
+        if node not in above:
+            above[node] = bom.above(node)
+        return above[node]
+
     for number, (restriction, part) in wanted.items():
         c = conditions.get(restriction)
         if c is None:
             continue
-        if part not in above:
-            above[part] = bom.above(part)
-        ancestors = above[part]
-        used = [a for a in ancestors if a in uses and a not in products]  # assemblies with uses of their own
+        ancestors = over(part)
+        # the nodes above the part with uses of their own: assemblies, and products inside other products (a toy in
+        # a general-public kit makes the kit's grip a toy's: a review of 2026-12-07)
+        used = [a for a in ancestors if a in uses]
         held = set()
-        for product in ancestors & products:
+        # the products above the part, and the part itself where a product holds the material directly
+        for product in (ancestors | {part}) & products:
             if c.excludes_eee and scopes_of.get(product):
                 continue
             own = uses.get(product, set())
@@ -88,7 +95,7 @@ def products_holding(store: Store, bom: BomIndex, wanted: dict[int, tuple[str, s
                 continue
             there = own | uses.get(part, set())
             for a in used:
-                if product in bom.above(a):
+                if a != product and product in over(a):
                     there |= uses[a]
             if all(there & choice for choice in c.choices.values()):
                 held.add(product)

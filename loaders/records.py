@@ -39,7 +39,7 @@ MAX_QUANTITY = Decimal(10) ** 6
 
 # a decimal as xs:decimal writes it (digits, one point, a sign), with an exponent as CSV tools write one ("1E-3"):
 # no digit grouping, no hexadecimal, no "NaN"
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # ASCII digits only
 
 
 def parse_number(text: str | None, positive: bool = True) -> tuple[Decimal | None, str]:

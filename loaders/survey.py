@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,7 @@ COLUMNS = {
     "form": (),
 }
 ALIASES = {header: name for name, headers in COLUMNS.items() for header in (name, *headers)}
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # a concentration with its thousands grouped
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # thousands grouped ("0,500": a decimal comma)
 PRESENT = {**YES_NO, "有": True, "無": False, "あり": True, "なし": False}
 
 
@@ -185,6 +186,9 @@ class SurveyImport:
         yield rdf.t(answer, cg.present, rdf.boolean(present))
         if ppm is not None:
             yield rdf.t(answer, cg.concentrationPpm, rdf.decimal(ppm))
-        yield from rdf.texts(answer, row.fields, {"where_used": cg.whereUsed, "purpose": cg.purpose})
+        # NFKC-folded as material categories are: "ＰＶＣケーブル" is the PVC cable of the form's pattern (a review)
+        fields = {**row.fields, **({"where_used": unicodedata.normalize("NFKC", row.fields["where_used"])}
+                                   if row.fields.get("where_used") else {})}
+        yield from rdf.texts(answer, fields, {"where_used": cg.whereUsed, "purpose": cg.purpose})
         if phase_out:
             yield rdf.t(answer, cg.phaseOutDate, rdf.date(phase_out))

@@ -121,3 +121,15 @@ def test_the_report_still_has_one_finding_per_material(index):
     found = sorted(str(r.focus).rsplit("/", 1)[-1] for r in report.results
                    if str(r.shape).endswith("#ArticleRestrictions"))
     assert found == sorted(["grip", "grip-at", "grip-over", "grip-over", "handle-grip", "wheel", "jacket", "bead"])
+
+
+def test_the_uses_of_a_product_inside_another_product_count_for_the_outer_one(tmp_path):
+    """A review of 2026-12-07: only assemblies' uses were read between product and part, so a general-public kit
+    holding a toy (a product too) with the grip was compliant, although it holds a toy over 50(6)'s limit."""
+    store = build(tmp_path, [_rubber("kit-grip", "0.8", "skin-contact")], LISTS,
+                  products=[_product("toy-in-kit", "", "toy;general-public", "kit-grip"),
+                            _product("kit", "", "general-public")])
+    store.update(f"INSERT DATA {{ <urn:kit-line> cg:parent <{P}kit> ; cg:child <{P}toy-in-kit> ; cg:quantity 1 }}")
+    status = status_index(store, validate(store, [PACK], AT))
+    assert status.product(P + "toy-in-kit", PACK).status == "non-compliant"
+    assert status.product(P + "kit", PACK).status == "non-compliant"

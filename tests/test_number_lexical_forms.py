@@ -29,7 +29,7 @@ D = Path(__file__).parent / "declarations"
 
 
 @pytest.mark.parametrize("text", ["1_0", "0_6", "1__0", "_1", "1_000.5", "0x10", "1e", ".", "1.2.3", "- 1",
-                                  "NaN", "Infinity", "1 mg", "1,0"])
+                                  "NaN", "Infinity", "1 mg", "1,0", "１０", "٣"])
 def test_what_is_no_decimal_is_refused(text):
     value, reason = parse_number(text)
     assert value is None and "not a" in reason, (text, value, reason)
@@ -63,15 +63,25 @@ def test_a_grouped_amount_in_an_ipc_1752a_declaration_is_refused(stored, tmp_pat
 
 
 @pytest.mark.parametrize(("ppm", "ok"), [("1,000", True), ("12,345.5", True), ("1_0", False), ("1,5", False),
-                                         ("1,0000", False), ("1000", True)])
+                                         ("1,0000", False), ("1000", True), ("0,500", False), ("00,123", False)])
 def test_survey_concentrations_allow_thousands_commas_only(survey_store, tmp_path, ppm, ok):  # noqa: F811
     f = tmp_path / "survey.csv"
     f.write_text(HEADER + f'p1,2026-04-01,A05,yes,"{ppm}",PVC cable,,,\n')
     if ok:
         import_survey(survey_store, [f])
+        rows = survey_store.select("SELECT ?ppm WHERE { ?a a cg:SurveyAnswer ; cg:concentrationPpm ?ppm }")
+        assert [Decimal(r["ppm"].value) for r in rows] == [Decimal(ppm.replace(",", ""))]
         return
     before = survey_store.count()
     with pytest.raises(InputError) as info:
         import_survey(survey_store, [f])
     assert [(p.line, p.field) for p in info.value.problems] == [(2, "ppm")]
     assert survey_store.count() == before
+
+
+def test_a_survey_answers_full_width_where_used_is_stored_folded(survey_store, tmp_path):  # noqa: F811
+    f = tmp_path / "survey.csv"
+    f.write_text(HEADER + "p1,2026-04-01,A05,yes,500,ＰＶＣケーブル,,,\n", encoding="utf-8")
+    import_survey(survey_store, [f])
+    rows = survey_store.select("SELECT ?w WHERE { ?a a cg:SurveyAnswer ; cg:whereUsed ?w }")
+    assert [r["w"].value for r in rows] == ["PVCケーブル"]
