@@ -17,6 +17,9 @@ set-at-a-time, they are single triples:
   started from the category and one query took over 120 s instead of 5 s at 100k parts;
 - `?material cg:inMaterialClass "copper alloy"`: each material class whose pattern its category matches;
 - `?material cg:inUse "toy"`: each use (REACH Annex XVII conditions) of its part or of a product it goes into;
+- `?material cg:foldedCategory "pvcケーブル"`: a declared category as an import folds it today (Unicode NFKC,
+  lower case: loaders/composition_rules.py), for a material an earlier import stored unfolded ("ＰＶＣケーブル"),
+  so that the material classes match it without a re-import (a review of 2026-12-07);
 - `?part cg:partInProductScope ?s`: the same scopes per part, for what a declaration states of a part
   (IPC-1752A Class C: an exemption valid for some categories only);
 - `?part cg:inBomCycle "A, B, C"`: each part of a BOM cycle, with the ids of the parts in it (strongly connected
@@ -39,6 +42,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from complygraph.graph.bom_index import BomIndex, bom_index
 from complygraph.graph.components import strongly_connected
 from complygraph.graph.store import META_GRAPH, Store
+from complygraph.identifiers import fold_category
 from complygraph.vocab import CG
 
 # What is derived, in order: each step's template is filled from each row of its WHERE (a later step may read an
@@ -46,7 +50,7 @@ from complygraph.vocab import CG
 # the facts that changed (`LiveWriter.replace`); the single update deletes every derived predicate first.
 DERIVED = ("inProductScope", "inUncategorizedProduct", "partInProductScope", "withoutProductCategory",
            "inUse", "onlyInUse", "aboutList", "declaredListVersion", "inMaterialClass")
-LAYOUT = "7"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
+LAYOUT = "8"  # how the facts are derived and marked: a mark of another layout is not fresh, whatever its revision
 # The EEE scope of each product: as the import writes it, or for a product that gives only its category (written
 # by an import before scopes existed) the cell for that category, as a product's bare category is taken.
 PRODUCT_SCOPES = """
@@ -106,14 +110,14 @@ STEPS: tuple[tuple[str, str], ...] = (
   BIND(xsd:date(REPLACE(STR(?identity), ?pattern, ?template, "i")) AS ?version)"""),
     ("?material cg:inMaterialClass ?name", """
   { SELECT DISTINCT ?declared ?name WHERE {
-      { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory ?declared } }
+      { SELECT DISTINCT ?declared WHERE { ?m cg:materialCategory|cg:foldedCategory ?declared } }
       ?class cg:className ?name ; cg:categoryPattern ?pattern .
       # what a class's exception names is taken out of the category before its pattern is tried: "HDPE" is no
       # plastic of entry 23(1), "LDPE/HDPE" and "HDPE + PP" are (a review of 2026-12-07)
       OPTIONAL { ?class cg:exceptPattern ?except }
       FILTER(REGEX(IF(BOUND(?except), REPLACE(?declared, ?except, " ", "i"), ?declared), ?pattern, "i"))
   } }
-  ?material cg:materialCategory ?declared ."""),
+  ?material cg:materialCategory|cg:foldedCategory ?declared ."""),
 )
 REFRESH = " ;\n".join([f"DELETE WHERE {{ ?s cg:{p} ?o }}" for p in DERIVED]
                       + [f"INSERT {{ {template} }} WHERE {{{where}\n}}" for template, where in STEPS])
@@ -150,11 +154,13 @@ def refresh(store: Store) -> bool:
     cycles_update = "DELETE WHERE { ?part cg:inBomCycle ?cycle }"
     if cycles:
         cycles_update += f" ;\nINSERT DATA {{ {cycles} }}"
+    folded = _folded_categories(store)
     derive = getattr(store, "derive", None)
     index = bom_index(store)  # the one bom_cycles read, kept for this revision
 
     def steps(live) -> None:  # graph.live_writer.LiveWriter: the store itself while other readers see a checkpoint
         live.update(unmark)
+        live.update(folded)
         # each step replaces its predicates' facts by writing only what changed (a later step reads them)
         live.replace(_predicates(STEPS[0][0]), _parts_in_categories(store, index))
         for template, where in STEPS[1:]:
@@ -162,9 +168,19 @@ def refresh(store: Store) -> bool:
         live.update(f"{cycles_update} ;\n{mark}")
 
     if derive is None or not derive(steps):
-        store.update(f"{unmark} ;\n{REFRESH} ;\n{cycles_update} ;\n{mark}", new_revision=False)
+        store.update(f"{unmark} ;\n{folded} ;\n{REFRESH} ;\n{cycles_update} ;\n{mark}", new_revision=False)
     store.compact(force=False)  # rewriting every material's facts overlaps the files: graph/compaction.py
     return True
+
+
+def _folded_categories(store: Store) -> str:
+    """The update that writes `cg:foldedCategory` for each material whose declared category differs from its folded
+    form (the import folds since 2026-12-07; a store imported before keeps the category as declared)."""
+    rows = store.select("SELECT DISTINCT ?c WHERE { ?m cg:materialCategory ?c }")
+    pairs = [(row["c"], folded) for row in rows if (folded := fold_category(row["c"].value)) != row["c"].value]
+    inserts = [f"INSERT {{ ?m cg:foldedCategory {Literal(folded)} }} WHERE {{ ?m cg:materialCategory {term} }}"
+               for term, folded in pairs]
+    return " ;\n".join(["DELETE WHERE { ?m cg:foldedCategory ?f }", *inserts])
 
 
 def _parts_in_categories(store: Store, index: BomIndex) -> Iterator[Triple]:

@@ -11,7 +11,6 @@ SMILES) are checked here too and handed to `membership.enrichment` at the end of
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode, Triple
 
+from complygraph.identifiers import fold_category
 from complygraph.loaders import rdf
 from complygraph.loaders.eee_scopes import product_scope
 from complygraph.loaders.evidence import raw_material_iri
@@ -165,10 +165,9 @@ class CompositionRules:
         yield rdf.t(node, cg.massMg, rdf.decimal(mass))
         yield rdf.t(entity_iri("part", pid), cg.hasMaterial, node)
         if rec.fields.get("category"):
-            # compatibility-folded (NFKC) as well as lower-cased: "ＰＶＣケーブル" typed in full-width letters is
-            # "pvcケーブル" to the material classes' patterns, which passed it (QA13 B02)
-            category = unicodedata.normalize("NFKC", rec.fields["category"]).lower()
-            yield rdf.t(node, cg.materialCategory, rdf.text(category))
+            # folded as the material classes' patterns read it (QA13 B02; a store imported before is folded by
+            # graph/derived.py, cg:foldedCategory)
+            yield rdf.t(node, cg.materialCategory, rdf.text(fold_category(rec.fields["category"])))
         if rec.fields.get("raw_material"):
             yield rdf.t(node, cg.citesRawMaterial, raw_material_iri(rec.fields["raw_material"]))
 

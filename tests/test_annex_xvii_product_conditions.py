@@ -133,3 +133,33 @@ def test_the_uses_of_a_product_inside_another_product_count_for_the_outer_one(tm
     status = status_index(store, validate(store, [PACK], AT))
     assert status.product(P + "toy-in-kit", PACK).status == "non-compliant"
     assert status.product(P + "kit", PACK).status == "non-compliant"
+
+
+def test_a_bom_cycle_above_the_part_ends_the_walk_and_keeps_the_uses_in_it(tmp_path):
+    """A BOM cycle (an assembly inside its own sub-assembly) is a data-quality finding; the walk up from the part
+    must still end, and the uses of the assemblies in the cycle still count for the product above them."""
+    store = build(tmp_path, [{**part("cyc-a", KG), "uses": "skin-contact"}, part("cyc-b", KG),
+                             _rubber("cyc-grip", "0.8")], LISTS,
+                  products=[_product("cyc-toy", "", "toy;general-public", "cyc-a"),
+                            _product("cyc-scanner", "3", "general-public", "cyc-a")],
+                  bom=[("cyc-a", "cyc-b", 1), ("cyc-b", "cyc-grip", 1)])
+    # the import refuses a cycle in one file; two imports, or another writer, can still make one
+    store.update(f"INSERT DATA {{ <urn:back-line> cg:parent <{PART}cyc-b> ; cg:child <{PART}cyc-a> ; cg:quantity 1 }}")
+    status = status_index(store, validate(store, [PACK], AT))
+    assert status.product(P + "cyc-toy", PACK).status == "non-compliant"  # toy, and skin contact in the cycle
+    assert status.product(P + "cyc-scanner", PACK).status == "compliant"  # 0,8 mg/kg is under 50(5)'s 1
+    assert status.part(PART + "cyc-grip", PACK).status == "non-compliant"
+
+
+def test_an_excluded_use_declared_on_an_assembly_does_not_take_the_product_out(tmp_path):
+    """63(8)(k) takes toys out of 63(7), as articles placed on the market: a keyring (not a toy) holding a
+    sub-assembly declared a toy is still held to 63(7) (the product's own uses decide an exclusion; taking the
+    assembly's would pass the keyring), while a toy product is out of it."""
+    store = build(tmp_path, [{**part("figure", KG), "uses": "toy"},
+                             part("fig-bead", KG, material("fig-bead", KG, sub(LEAD, 600), category="pvc"))], LISTS,
+                  products=[_product("fig-keyring", "", "general-public;mouthable", "figure"),
+                            _product("fig-teether", "", "toy;general-public;mouthable", "figure")],
+                  bom=[("figure", "fig-bead", 1)])
+    status = status_index(store, validate(store, [PACK], AT))
+    assert status.product(P + "fig-keyring", PACK).status == "non-compliant"
+    assert status.product(P + "fig-teether", PACK).status == "compliant"

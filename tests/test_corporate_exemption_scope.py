@@ -80,5 +80,13 @@ def test_6c_holds_for_every_scope_on_either_side_of_its_renewal(store):
 
 
 def test_pyshacl_agrees(store):
+    """Except on the unverified-status shape for steel-3: its query (shapes/components.ttl ExemptionStatusComponent)
+    joins the periods of each EEE scope from a subquery whose UNION adds every period under "any scope", and
+    pySHACL (rdflib's initBindings) evaluates a UNION against the outer bindings (tests/test_shacl_compiler.py: it
+    is wrong there), so it reports 6(a) as unverified for the category-3 switch, for which no period of 6(a) is
+    valid at all on 2026-12-06 (eu-rohs reports it as not valid for the category, ExemptionNotForCategory)."""
     ours, reference = compare_with_pyshacl(store, PACK, AT)
-    assert ours == reference
+    unverified = "#ExemptionStatusUnverified"
+    rdflib_only = {k for k in reference - ours if str(k[1]).endswith(unverified) and str(k[0]).endswith("/steel-3-m")}
+    assert ours == reference - rdflib_only
+    assert not [k for k in ours if str(k[1]).endswith(unverified) and str(k[0]).endswith("/steel-3-m")]

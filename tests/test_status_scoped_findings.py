@@ -123,3 +123,20 @@ def test_composed_results_agree_with_pyshacl(composed):
     store, _, _ = composed
     ours, reference = compare_with_pyshacl(store, ["eu-rohs"], AT)
     assert ours == reference
+
+
+def test_a_pack_without_per_scope_results_keeps_the_limit_violation(composed, tmp_path):
+    """The waiver above relies on eu-rohs's per-scope results (`cg:perScopeExemptionResults true` on its limits
+    shape). A company pack that reuses the limit component for the same list has no such results: leaving the use
+    to them hid the switch's cadmium there entirely (a review of 2026-12-07), so the use stays its violation."""
+    store, _, _ = composed
+    pack = tmp_path / "company-rohs"
+    pack.mkdir()
+    (pack / "shapes.ttl").write_text("""
+@prefix cg: <https://w3id.org/complygraph/ontology#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:company#Limits> a sh:NodeShape ; sh:targetClass cg:HomogeneousMaterial ; sh:severity sh:Violation ;
+    cg:restrictionList <https://w3id.org/complygraph/id/list/eu-rohs-annex-ii> .
+""")
+    report = validate(store, ["company-rohs"], AT, pack_dirs=[tmp_path])
+    assert {"contact", "pair", "two"} <= set(hits(report, "#Limits"))

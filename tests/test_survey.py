@@ -175,6 +175,8 @@ def test_a_prohibited_group_declared_present_makes_the_part_and_its_product_non_
     ("PVC cable sheath", 300), ("cable with PVC jacket", 300), ("polyvinyl chloride wire", 300),
     ("塩化ビニルケーブル", 300),
     ("PVC grommet", 1000), ("non-PVC cable", 1000), ("brass pin", 1000),
+    # a review of 2026-12-07: a letter or hyphen before the PVC word took "FR-PVC" for "non-PVC"
+    ("FR-PVC cable", 300), ("S-PVC cord", 300), ("PVC-free cable", 1000), ("ethylene vinyl acetate cable", 1000),
 ])
 def test_the_300_ppm_lead_limit_is_for_pvc_cable_only(store, tmp_path, where, limit):
     """QA5 B15: Form 2-1 (Nishishiba guideline) "A05 鉛/鉛化合物に関して、塩化ビニルケーブルのみ閾値を 300ppm": any
