@@ -18,6 +18,8 @@ __all__ = [
     "split_identifiers",
     "slug",
     "name_key",
+    "fold_width",
+    "fold_category",
 ]
 
 _CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
@@ -35,11 +37,17 @@ def _clean(value: str) -> str:
     return value.replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-").replace(" ", "")
 
 
+def fold_width(value: str) -> str:
+    """Free text as people type it in forms and spreadsheets, with its compatibility forms folded (Unicode NFKC):
+    full-width letters and digits, half-width katakana. Case is kept, so the text still reads as typed."""
+    return unicodedata.normalize("NFKC", value)
+
+
 def fold_category(value: str) -> str:
     """A declared material category as the material classes' patterns read it: Unicode NFKC (full-width letters,
     half-width katakana) and lower case. "ＰＶＣケーブル" typed in full-width letters is "pvcケーブル", the PVC cable
     the patterns name; unfolded, it passed the 300 ppm lead limit (QA13 B02)."""
-    return unicodedata.normalize("NFKC", value).lower()
+    return fold_width(value).lower()
 
 
 def is_empty(value: object) -> bool:

@@ -17,7 +17,6 @@ import csv
 import dataclasses
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +25,7 @@ from importlib import metadata, resources
 from pyoxigraph import NamedNode, Triple
 
 from complygraph.graph.store import Store
+from complygraph.identifiers import fold_width
 from complygraph.loaders import rdf
 from complygraph.vocab import ID, RDF_TYPE, cg, dct, prov, rdfs, substance_iri
 
@@ -141,7 +141,7 @@ def normalised_name(name: str) -> str:
     """A declared name as list labels are compared with it: Unicode NFKC (full-width letters and digits, the
     compatibility forms of Japanese text), runs of whitespace made one space, trimmed. Case is kept: a list
     label matches exactly or not at all."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
+    return " ".join(fold_width(name).split())
 
 
 @dataclass(frozen=True)

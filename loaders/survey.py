@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from pyoxigraph import NamedNode, Triple
 
 from complygraph.graph.shacl.packs import data_members, load_pack_data
 from complygraph.graph.store import Store
+from complygraph.identifiers import fold_width
 from complygraph.loaders import rdf
 from complygraph.loaders.errors import InputError, Problem
 from complygraph.loaders.provenance import activity_triples
@@ -186,8 +186,9 @@ class SurveyImport:
         yield rdf.t(answer, cg.present, rdf.boolean(present))
         if ppm is not None:
             yield rdf.t(answer, cg.concentrationPpm, rdf.decimal(ppm))
-        # NFKC-folded as material categories are: "ＰＶＣケーブル" is the PVC cable of the form's pattern (a review)
-        fields = {**row.fields, **({"where_used": unicodedata.normalize("NFKC", row.fields["where_used"])}
+        # Width-folded as material categories are: "ＰＶＣケーブル" is the PVC cable of the form's pattern (a review);
+        # the case is kept for the reader, the pattern ignores it
+        fields = {**row.fields, **({"where_used": fold_width(row.fields["where_used"])}
                                    if row.fields.get("where_used") else {})}
         yield from rdf.texts(answer, fields, {"where_used": cg.whereUsed, "purpose": cg.purpose})
         if phase_out:

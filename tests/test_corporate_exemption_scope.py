@@ -84,7 +84,11 @@ def test_pyshacl_agrees(store):
     joins the periods of each EEE scope from a subquery whose UNION adds every period under "any scope", and
     pySHACL (rdflib's initBindings) evaluates a UNION against the outer bindings (tests/test_shacl_compiler.py: it
     is wrong there), so it reports 6(a) as unverified for the category-3 switch, for which no period of 6(a) is
-    valid at all on 2026-12-06 (eu-rohs reports it as not valid for the category, ExemptionNotForCategory)."""
+    valid at all on 2026-12-06 (eu-rohs reports it as not valid for the category, ExemptionNotForCategory).
+    Precisely: rdflib evaluates the subquery with the outer ?scope bound (category 3), and the branch that BINDs
+    "any scope" has its rows merged back under that outer ?scope. Two forms without it were tried (a review of
+    2026-12-07): VALUES in the branch is forbidden by SHACL appendix A (pre-binding), and comparing the scope in a
+    FILTER after the subquery took the eu-rohs shape from 7 s to 127 s at 100k parts on Oxigraph."""
     ours, reference = compare_with_pyshacl(store, PACK, AT)
     unverified = "#ExemptionStatusUnverified"
     rdflib_only = {k for k in reference - ours if str(k[1]).endswith(unverified) and str(k[0]).endswith("/steel-3-m")}
