@@ -207,16 +207,15 @@ def _class_patterns(path, name: str) -> tuple[str, str]:
 
 
 def test_the_non_pvc_polymer_words_are_the_shared_plastic_words():
-    """The corporate "non-pvc polymer" class copies the named polymers of the shared "plastic" class (REACH Annex
-    XVII entry 23(1)); they are two patterns because one is company data and one shared, and drift between them
-    would let a material of the corporate class only look classified (a review of 2026-12-07). Every alternative
-    of the corporate class is one of "plastic" (but the PVC negations, which "plastic" reaches by "pvc"), the
+    """The "non-pvc polymer" class copies the named polymers of the "plastic" class (REACH Annex XVII entry 23(1));
+    they are two patterns because one rules PVC out and the other places a material in entry 23(1), and drift
+    between them would let a polymer rule PVC out without being plastic material (a review of 2026-12-07). Every
+    alternative of the first is one of "plastic" (but the PVC negations, which "plastic" reaches by "pvc"), the
     exceptions are the same, and what "plastic" has beyond it is named here with the reason."""
     from complygraph.graph.shacl.packs import shapes_dir
 
     plastic, plastic_except = _class_patterns(shapes_dir() / "data" / "material-classes.ttl", "plastic")
-    corp, corp_except = _class_patterns(shapes_dir() / "corporate-example" / "data" / "groups.ttl",
-                                        "non-pvc polymer")
+    corp, corp_except = _class_patterns(shapes_dir() / "data" / "material-classes.ttl", "non-pvc polymer")
     negations = {"non[- ]?(pvc|(poly)?vinyl.?chloride)", "(pvc|vinyl.?chloride)[- ]?free"}
     assert negations <= _alternatives(corp)
     assert _alternatives(corp) - negations <= _alternatives(plastic)
