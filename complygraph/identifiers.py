@@ -39,7 +39,8 @@ def _clean(value: str) -> str:
 
 def fold_width(value: str) -> str:
     """Free text as people type it in forms and spreadsheets, with its compatibility forms folded (Unicode NFKC):
-    full-width letters and digits, half-width katakana. Case is kept, so the text still reads as typed."""
+    full-width letters and digits, half-width katakana, and also circled digits (① -> 1), unit signs (㎏ -> kg),
+    ligatures and superscripts. Case is kept, so the text still reads as typed."""
     return unicodedata.normalize("NFKC", value)
 
 

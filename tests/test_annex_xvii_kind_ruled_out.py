@@ -1,15 +1,19 @@
 """REACH Annex XVII restrictions limited to a kind of material: a material of another class is decided only when
 that class rules the kind out (a review of 2026-12-07).
 
-Entry 63(15) (Reg. (EU) 2023/923): lead "shall not be used in PVC ... in a concentration equal to or greater than
-0,1 % by weight of the PVC material". Whether a material is PVC is read from its declared category through the
-material classes (shapes/data/material-classes.ttl). Until this review any class at all decided it: "wire coating"
-(paint), "lamp cord" (lamp), "resin" and "plastic sheath" (plastic of an unnamed polymer) with 0,2 % lead were
-taken as no PVC, and passed. They may be PVC: each is now "unknown" (MaterialKindUnknown), while a class that rules
-PVC out (a metal, a glass, a rubber, a polymer other than PVC: "XLPE cable", "PTFE wire", "non-PVC cable") still
-decides. The same holds for entry 23(1) (cadmium, 0,01 % of the plastic material) and 23(2) (paint).
+Entry 63(15), as data/echa/annex-xvii-conditions.csv gives it (English reconstructed from a secondary source, not
+verbatim): lead "shall not be placed on the market or used in articles produced from polymers or copolymers of
+vinyl chloride ('PVC') if the concentration of lead is equal to or greater than 0,1 % by weight of the PVC
+material". Whether a material is PVC is read from its declared category through the material classes
+(shapes/data/material-classes.ttl). Until this review any class at all decided it: "wire coating" (paint), "lamp
+cord" (lamp), "resin" and "plastic sheath" (plastic of an unnamed polymer) with 0,2 % lead were taken as no PVC,
+and passed. They may be PVC: each is now "unknown" (MaterialKindUnknown), while a class that rules PVC out (a
+metal, a glass, a rubber, a polymer other than PVC: "XLPE cable", "PTFE wire", "non-PVC cable") still decides.
+The same holds for entry 23(1) (cadmium, 0,01 % of the plastic material), 23(2) (0,1 % of the paint) and 23(8)
+(0,01 % of the brazing filler). A second review the same day found class patterns that ruled a kind out wrongly
+("copper wire coating" was metal, "fiberglass sleeving" glass, "solder mask" solder, "urethane rubber" no plastic,
+"epoxy primer" no paint, imitation leather ruled PVC out): those names are here too.
 """
-
 from __future__ import annotations
 
 import datetime as dt
@@ -25,14 +29,26 @@ PB, CD = "7439-92-1", "7440-43-9"
 PACK = ["eu-reach-annex-xvii"]
 LISTS = ["eu-rohs-annex-ii", "eu-reach-annex-xvii"]
 # may be PVC: 63(15) cannot be decided
-PVC_OPEN = ["wire coating", "lamp cord", "resin", "plastic sheath", "shrink tubing", "insulation", "contact wire"]
+PVC_OPEN = ["wire coating", "lamp cord", "resin", "plastic sheath", "shrink tubing", "insulation", "contact wire",
+            # the second review: a metal, glass, solder, leather or other-plastic word that names no such material
+            "copper wire coating", "heavy metal free cable", "vinyl coated fiberglass sleeving", "solder sleeve",
+            "synthetic leather", "PC cable", "enamelled copper wire"]
 # known not to be PVC
 PVC_OUT = ["steel", "copper wire", "XLPE cable", "PE insulated wire", "silicone rubber cable", "PTFE wire",
            "glass", "non-PVC cable", "PVC-free cable", "ethylene vinyl acetate cable", "solder", "ポリエチレン絶縁電線"]
 # entry 23, cadmium at 0,02 %: 23(1) plastic material, 23(2) paint and 23(8) brazing filler ruled out by a class
-CD_DECIDED = ["PA66", "ABS housing", "silicone rubber", "glass", "steel", "aluminium"]
+CD_DECIDED = ["PA66", "ABS housing", "silicone rubber", "glass", "steel", "aluminium", "nickel plating", "亜鉛めっき"]
 # of no kind 23(1) or 23(2) names, but possibly a brazing filler metal (23(8)): a "silver alloy" with cadmium may be one
-CD_BRAZING_OPEN = ["nickel plating", "silver alloy", "brass"]
+CD_BRAZING_OPEN = ["silver alloy", "brass", "copper alloy"]
+# cadmium at 0,2 %, over 23(2)'s 0,1 % of the paint: of the paint kind (decided), may be paint (unknown), neither
+PAINT = ["epoxy primer", "polyurethane varnish", "アクリル塗膜", "wire coating"]
+PAINT_OPEN = ["epoxy", "PA66", "acrylic"]
+PAINT_OUT = ["steel", "glass", "silicone rubber", "nickel plating"]
+# 23(1) plastic material, cadmium at 0,02 %: decided as plastic, or unknown (no longer ruled out)
+PLASTIC = ["urethane rubber", "TPE-U", "ウレタンゴム"]
+PLASTIC_OPEN = ["solder mask", "fiberglass", "glass polyester", "synthetic leather", "wire coating"]
+# 23(8): named brazing fillers are of the kind (decided as violations), not ruled out by "solder"
+BRAZING = ["silver solder", "hard solder", "銀ろう"]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +61,13 @@ def store(tmp_path_factory):
               for i, c in enumerate(CD_DECIDED)]
     parts += [part(f"braz{i}", 1000, material(f"braz{i}-m", 1000, sub(CD, "0.2"), category=c))
               for i, c in enumerate(CD_BRAZING_OPEN)]
+    for key, names, amount in (("paint", PAINT, "2"), ("paintopen", PAINT_OPEN, "2"), ("paintout", PAINT_OUT, "2"),
+                               ("plastic", PLASTIC, "0.2"), ("plasticopen", PLASTIC_OPEN, "0.2"),
+                               ("brazing", BRAZING, "0.2")):
+        parts += [part(f"{key}{i}", 1000, material(f"{key}{i}-m", 1000, sub(CD, amount), category=c))
+                  for i, c in enumerate(names)]
+    # exactly 0,1 % of lead: "equal to or greater than"
+    parts.append(part("at-limit", 1000, material("at-limit-m", 1000, sub(PB, "1"), category="wire coating")))
     # no EEE category: 63(15) does not apply to EEE within Directive 2011/65/EU
     return build(tmp_path_factory.mktemp("xvii-kinds"), parts, LISTS,
                  products=[product("article", "", *[p["id"] for p in parts])])
@@ -94,9 +117,40 @@ def test_cadmium_in_a_metal_may_be_a_brazing_filler_of_entry_23_8(report, index,
     assert _kinds(report, f"braz{index}-m") == {"brazing filler"}, category
 
 
-def test_cadmium_in_a_wire_coating_is_paint_and_may_not_be_plastic():
-    """"wire coating" is paint (23(2) decides it) and paint rules plastic material (23(1)) out; "resin" is plastic
-    (23(1) decides it) and plastic rules paint out: neither is unknown for the other kind."""
+def test_lead_at_exactly_0_1_percent_of_a_material_that_may_be_pvc_is_unknown(report):
+    assert "at-limit-m" in _entry(report, "63", "#MaterialKindUnknown")
+
+
+def _decided(report, focus: str) -> set[str]:
+    """The kinds of material of the entry-23 violations of the material (ArticleRestrictions: of the kind)."""
+    return {r for m, r in hits(report, "#ArticleRestrictions").items() if m == focus and "entry 23 " in str(r.message)}
+
+
+@pytest.mark.parametrize(("key", "names", "kind", "decided"), [
+    ("paint", PAINT, "paint", True), ("paintopen", PAINT_OPEN, "paint", False),
+    ("plastic", PLASTIC, "plastic", True), ("plasticopen", PLASTIC_OPEN, "plastic", False),
+    ("brazing", BRAZING, "brazing filler", True)])
+def test_entry_23_kinds_named_or_open(report, key, names, kind, decided):
+    """Entry 23(1) plastic material (PUR is listed: "urethane rubber" and "TPE-U" are), 23(2) paint (cadmium "equal
+    to or greater than 0,1 % by weight" of the paint: a primer, a varnish, a 塗膜 are paints; an "epoxy" or an
+    "acrylic" may be one's binder), 23(8) brazing fillers ("silver solder" and "hard solder" are brazing alloys)."""
+    for i, category in enumerate(names):
+        focus = f"{key}{i}-m"
+        if decided:
+            assert _decided(report, focus), category
+            assert kind not in _kinds(report, focus), category
+        else:
+            assert kind in _kinds(report, focus), category
+
+
+@pytest.mark.parametrize(("index", "category"), list(enumerate(PAINT_OUT)))
+def test_cadmium_in_a_material_ruled_out_of_paint_is_decided(report, index, category):
+    assert "paint" not in _kinds(report, f"paintout{index}-m"), category
+
+
+def test_the_lists_of_what_rules_a_kind_out():
+    """A paint does not rule plastic material (23(1)) out (a PVC coating), a plastic does not rule paint out (its
+    binder); every kind an Annex XVII term names has a list, of class names that exist."""
     from rdflib import Graph, Literal, Namespace
 
     from complygraph.graph.shacl.packs import shapes_dir
@@ -108,8 +162,10 @@ def test_cadmium_in_a_wire_coating_is_paint_and_may_not_be_plastic():
         (node,) = list(g.subjects(cg.className, Literal(kind)))
         return {str(o) for o in g.objects(node, cg.ruledOutByClass)}
 
-    assert "paint" in ruled_out("plastic") and "plastic" in ruled_out("paint")
+    assert "paint" not in ruled_out("plastic")  # a PVC "wire coating" is plastic material
     assert "plastic" not in ruled_out("pvc") and "paint" not in ruled_out("pvc")  # a plastic or a coating may be PVC
+    assert "leather" not in ruled_out("pvc") | ruled_out("plastic")  # imitation leather is of the leather class
+    assert not {"plastic", "other plastic", "non-pvc polymer", "pvc"} & ruled_out("paint")  # a paint's binder
     names = {str(o) for o in g.objects(None, cg.className)}
     for kind in _annex_xvii_kinds():
         assert ruled_out(kind), kind  # without its list, every material not of the kind would be unknown
