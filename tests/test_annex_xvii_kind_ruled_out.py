@@ -47,6 +47,8 @@ PAINT_OUT = ["steel", "glass", "silicone rubber", "nickel plating"]
 # 23(1) plastic material, cadmium at 0,02 %: decided as plastic, or unknown (no longer ruled out)
 PLASTIC = ["urethane rubber", "TPE-U", "ウレタンゴム"]
 PLASTIC_OPEN = ["solder mask", "fiberglass", "glass polyester", "synthetic leather", "wire coating"]
+# contact metals with about 10 % cadmium (RoHS Annex III 8(b)): of no kind entry 23 names, never "unknown" for it
+CONTACTS = ["AgCdO contact", "silver cadmium oxide contact", "contact rivet", "銀酸化カドミウム接点"]
 # 23(8): named brazing fillers are of the kind (decided as violations), not ruled out by "solder"
 BRAZING = ["silver solder", "hard solder", "銀ろう"]
 
@@ -63,7 +65,7 @@ def store(tmp_path_factory):
               for i, c in enumerate(CD_BRAZING_OPEN)]
     for key, names, amount in (("paint", PAINT, "2"), ("paintopen", PAINT_OPEN, "2"), ("paintout", PAINT_OUT, "2"),
                                ("plastic", PLASTIC, "0.2"), ("plasticopen", PLASTIC_OPEN, "0.2"),
-                               ("brazing", BRAZING, "0.2")):
+                               ("brazing", BRAZING, "0.2"), ("contact", CONTACTS, "100")):
         parts += [part(f"{key}{i}", 1000, material(f"{key}{i}-m", 1000, sub(CD, amount), category=c))
                   for i, c in enumerate(names)]
     # exactly 0,1 % of lead: "equal to or greater than"
@@ -141,6 +143,14 @@ def test_entry_23_kinds_named_or_open(report, key, names, kind, decided):
             assert kind not in _kinds(report, focus), category
         else:
             assert kind in _kinds(report, focus), category
+
+
+@pytest.mark.parametrize(("index", "category"), list(enumerate(CONTACTS)))
+def test_a_contact_metal_with_cadmium_is_of_no_kind_entry_23_names(report, index, category):
+    """A silver-cadmium oxide contact (RoHS Annex III 8(b)) is no plastic material, paint or brazing filler: as
+    "electrical contact" alone it was unknown for 23(1) (a review of 2026-12-07)."""
+    assert not _kinds(report, f"contact{index}-m"), category
+    assert not _decided(report, f"contact{index}-m"), category
 
 
 @pytest.mark.parametrize(("index", "category"), list(enumerate(PAINT_OUT)))
